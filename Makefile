@@ -1,0 +1,54 @@
+# Everything a newcomer needs: `make run` (Satsa with demo data) and `make test`.
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+AXE    := node_modules/axe-core/axe.min.js
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: venv run demo test test-sqlite test-postgres lint check bench messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Satsa needs Python >= 3.12 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.12")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+$(AXE): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $(AXE)
+
+run: demo
+	$(BIN)/satsa runserver $(HOST)
+
+demo: $(STAMP)
+	$(BIN)/satsa migrate --noinput
+	$(BIN)/satsa demo
+
+# The whole suite on SQLite (browser tests included), then again on a throwaway PostgreSQL.
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP) $(AXE)
+	$(BIN)/pytest
+
+test-postgres: $(STAMP)
+	$(BIN)/python -m satsa.testing.pgcluster -- $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy satsa/economics satsa/rules satsa/evaluation
+
+check: $(STAMP)
+	$(BIN)/satsa makemigrations --check --dry-run
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  DJANGO_ALLOWED_HOSTS=satsa.example.se $(BIN)/satsa check --deploy --fail-level WARNING
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,1 @@
+"""Satsa: run a municipal social investment fund from needs analysis to implementation."""

@@ -1,0 +1,20 @@
+"""Login outcomes become events like every other change."""
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from satsa.events.services import event_record
+
+
+@receiver(user_logged_in)
+def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    event_record(actor=user, verb="user.logged_in", target=user)
+
+
+@receiver(user_login_failed)
+def record_failed_login(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    event_record(
+        actor=None, verb="user.login_failed", data={"username": credentials.get("username", "")}
+    )

@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from satsa.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profil/", views.profile, name="profile"),
+    path("tvafaktor/aktivera/", views.two_factor_setup, name="two_factor_setup"),
+    path("tvafaktor/verifiera/", views.two_factor_verify, name="two_factor_verify"),
+]

@@ -1,0 +1,18 @@
+"""The demo data set: each part of Satsa contributes a loader, run in this order."""
+
+from __future__ import annotations
+
+import importlib
+
+LOADERS = [
+    "satsa.orgs.demo.load",
+]
+
+
+def load_all() -> list[str]:
+    done = []
+    for dotted in LOADERS:
+        module_name, _, func = dotted.rpartition(".")
+        getattr(importlib.import_module(module_name), func)()
+        done.append(dotted)
+    return done

@@ -1,0 +1,15 @@
+"""Reading events for activity feeds."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from satsa.events.models import Event, EventQuerySet
+
+
+def events_for_object(obj: models.Model, *, limit: int = 50) -> EventQuerySet:
+    return Event.objects.for_object(obj).select_related("actor")[:limit]  # type: ignore[return-value]
+
+
+def events_for_organisation(organisation: models.Model, *, limit: int = 50) -> EventQuerySet:
+    return Event.objects.filter(organisation=organisation).select_related("actor")[:limit]  # type: ignore[return-value]

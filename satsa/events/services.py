@@ -1,0 +1,41 @@
+"""Writing events. Every change of state in Satsa calls :func:`event_record`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from satsa.events.models import Event
+from satsa.events.verbs import VERBS
+
+
+def event_record(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None = None,
+    organisation: Any = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event. ``verb`` must be listed in :data:`satsa.events.verbs.VERBS`."""
+    if verb not in VERBS:
+        raise ValueError(f"unknown event verb {verb!r}; add it to satsa/events/verbs.py")
+    if organisation is None and target is not None:
+        # An organisation's own events belong to it; anything else to its organisation.
+        is_org = target._meta.label == "orgs.Organisation"
+        organisation = target if is_org else getattr(target, "organisation", None)
+    # Round-trip through Django's encoder so dates and Decimals are stored as strings.
+    clean = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    return Event.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        organisation=organisation,
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:300] if target is not None else "",
+        data=clean,
+    )

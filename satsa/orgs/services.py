@@ -1,0 +1,162 @@
+"""Changes to organisations, parties and roles. Each validates, changes and records an event."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satsa.events.services import event_record
+from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
+
+
+def organisation_set_two_factor(
+    *, organisation: Organisation, required: bool, actor: Any
+) -> Organisation:
+    with transaction.atomic():
+        organisation.require_two_factor_for_staff = required
+        organisation.save(update_fields=["require_two_factor_for_staff"])
+        event_record(
+            actor=actor,
+            verb="organisation.updated",
+            target=organisation,
+            organisation=organisation,
+            data={"require_two_factor_for_staff": required},
+        )
+    return organisation
+
+
+def check_party(
+    *,
+    organisation: Organisation,
+    name: str,
+    kind: str,
+    form: str = "",
+    municipal_ownership: Decimal | None = None,
+) -> None:
+    """Raise ValidationError (Swedish messages) when the described party is inconsistent."""
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Ange partens namn.")
+    elif ExternalParty.objects.filter(
+        organisation=organisation, name__iexact=name.strip()
+    ).exists():
+        errors["name"] = _("Det finns redan en part med det namnet.")
+    if kind == ExternalParty.Kind.CIVIL_SOCIETY and form not in ExternalParty.CIVIL_SOCIETY_FORMS:
+        errors["form"] = _(
+            "En civilsamhällesaktör ska vara förening, stiftelse, kooperativ eller "
+            "välgörenhetsorganisation."
+        )
+    if kind == ExternalParty.Kind.OTHER_PUBLIC and form not in ExternalParty.OTHER_PUBLIC_FORMS:
+        errors["form"] = _("En annan offentlig aktör ska vara region, kommun eller myndighet.")
+    if kind == ExternalParty.Kind.MUNICIPAL_COMPANY:
+        if municipal_ownership is None:
+            errors["municipal_ownership"] = _("Ange kommunens ägarandel för ett kommunalt bolag.")
+        elif not Decimal(0) <= municipal_ownership <= Decimal(1):
+            errors["municipal_ownership"] = _("Ägarandelen ska vara mellan 0 och 1.")
+    elif municipal_ownership is not None:
+        errors["municipal_ownership"] = _("Ägarandel anges bara för kommunala bolag.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def party_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    kind: str,
+    actor: Any,
+    form: str = "",
+    organisation_number: str = "",
+    municipal_ownership: Decimal | None = None,
+) -> ExternalParty:
+    check_party(
+        organisation=organisation,
+        name=name,
+        kind=kind,
+        form=form,
+        municipal_ownership=municipal_ownership,
+    )
+    with transaction.atomic():
+        party = ExternalParty.objects.create(
+            organisation=organisation,
+            name=name.strip(),
+            kind=kind,
+            form=form,
+            organisation_number=organisation_number,
+            municipal_ownership=municipal_ownership,
+        )
+        event_record(
+            actor=actor,
+            verb="party.created",
+            target=party,
+            organisation=organisation,
+            data={"kind": kind, "form": form},
+        )
+    return party
+
+
+def board_create(*, organisation: Organisation, name: str, area: str, actor: Any) -> Board:
+    with transaction.atomic():
+        board = Board.objects.create(organisation=organisation, name=name, area=area)
+        event_record(actor=actor, verb="board.created", target=board, data={"area": area})
+    return board
+
+
+def department_create(
+    *, organisation: Organisation, name: str, boards: list[Board], actor: Any
+) -> Department:
+    with transaction.atomic():
+        department = Department.objects.create(organisation=organisation, name=name)
+        department.boards.set(boards)
+        event_record(
+            actor=actor,
+            verb="department.created",
+            target=department,
+            data={"boards": [b.name for b in boards]},
+        )
+    return department
+
+
+def membership_grant(
+    *,
+    user: Any,
+    organisation: Organisation,
+    role: str,
+    actor: Any,
+    board: Board | None = None,
+    department: Department | None = None,
+) -> Membership:
+    with transaction.atomic():
+        membership, created = Membership.objects.active().get_or_create(
+            user=user,
+            organisation=organisation,
+            role=role,
+            defaults={"board": board, "department": department},
+        )
+        if created:
+            event_record(
+                actor=actor,
+                verb="membership.granted",
+                target=membership,
+                organisation=organisation,
+                data={"user": user.username, "role": role},
+            )
+    return membership
+
+
+def membership_revoke(*, membership: Membership, actor: Any) -> None:
+    with transaction.atomic():
+        membership.ended_at = timezone.now()
+        membership.save(update_fields=["ended_at"])
+        event_record(
+            actor=actor,
+            verb="membership.revoked",
+            target=membership,
+            organisation=membership.organisation,
+            data={"user": membership.user.username, "role": membership.role},
+        )

@@ -1,0 +1,126 @@
+"""Screens of one organisation: its dashboard, boards and departments, parties, people."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from satsa.events.selectors import events_for_organisation
+from satsa.orgs import services
+from satsa.orgs.forms import PartyForm, TwoFactorPolicyForm
+from satsa.orgs.models import Board, Department, Membership, Organisation
+from satsa.orgs.permissions import has_perm, org_view, roles_in
+from satsa.orgs.roles import Perm, Role
+
+
+def _context(request: HttpRequest, org: Organisation, **extra: object) -> dict[str, object]:
+    roles = roles_in(request.user, org)
+    return {
+        "org": org,
+        "my_roles": [label for value, label in Role.choices if value in roles],
+        "can": {perm.value: has_perm(request.user, org, perm) for perm in Perm},
+        **extra,
+    }
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
+    events = (
+        events_for_organisation(org, limit=10)
+        if has_perm(request.user, org, Perm.VIEW_ACTIVITY)
+        else []
+    )
+    return render(
+        request,
+        "orgs/dashboard.html",
+        _context(
+            request,
+            org,
+            board_count=org.boards.count(),
+            department_count=org.departments.count(),
+            party_count=org.parties.count(),
+            events=events,
+        ),
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def structure(request: HttpRequest, org: Organisation) -> HttpResponse:
+    boards = Board.objects.filter(organisation=org).prefetch_related(
+        Prefetch("departments", queryset=Department.objects.order_by("name"))
+    )
+    return render(request, "orgs/structure.html", _context(request, org, boards=boards))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def parties(request: HttpRequest, org: Organisation) -> HttpResponse:
+    form = PartyForm(request.POST or None)
+    if request.method == "POST":
+        if not has_perm(request.user, org, Perm.MANAGE_PARTIES):
+            messages.error(request, _("Du har inte behörighet att lägga till parter."))
+            return redirect("orgs:parties", org_slug=org.slug)
+        if form.is_valid():
+            try:
+                party = services.party_create(
+                    organisation=org, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, field_errors in error.message_dict.items():
+                    for message in field_errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("%(name)s har lagts till.") % {"name": party.name})
+                return redirect("orgs:parties", org_slug=org.slug)
+    return render(
+        request,
+        "orgs/parties.html",
+        _context(request, org, parties=org.parties.all(), form=form),
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_PEOPLE)
+def people(request: HttpRequest, org: Organisation) -> HttpResponse:
+    memberships = (
+        Membership.objects.active()
+        .filter(organisation=org)
+        .select_related("user", "board", "department")
+        .order_by("user__last_name", "user__first_name", "role")
+    )
+    return render(request, "orgs/people.html", _context(request, org, memberships=memberships))
+
+
+@require_GET
+@org_view(Perm.VIEW_ACTIVITY)
+def activity(request: HttpRequest, org: Organisation) -> HttpResponse:
+    return render(
+        request,
+        "orgs/activity.html",
+        _context(request, org, events=events_for_organisation(org, limit=200)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.MANAGE_ORGANISATION)
+def settings_view(request: HttpRequest, org: Organisation) -> HttpResponse:
+    form = TwoFactorPolicyForm(
+        request.POST or None,
+        initial={"require_two_factor_for_staff": org.require_two_factor_for_staff},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.organisation_set_two_factor(
+            organisation=org,
+            required=form.cleaned_data["require_two_factor_for_staff"],
+            actor=request.user,
+        )
+        messages.success(request, _("Inställningarna är sparade."))
+        return redirect("orgs:settings", org_slug=org.slug)
+    return render(request, "orgs/settings.html", _context(request, org, form=form))

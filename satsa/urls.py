@@ -1,0 +1,10 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("satsa.core.urls")),
+    path("konto/", include("satsa.accounts.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("o/<slug:org_slug>/", include("satsa.orgs.urls")),
+]
