@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "satsa.accounts",
     "satsa.events",
     "satsa.orgs",
+    "satsa.rulebooks",
+    "satsa.cases",
+    "satsa.calculations",
+    "satsa.funds",
+    "satsa.followup",
 ]
 
 MIDDLEWARE = [

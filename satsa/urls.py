@@ -7,4 +7,9 @@ urlpatterns = [
     path("konto/", include("satsa.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("o/<slug:org_slug>/", include("satsa.orgs.urls")),
+    path("o/<slug:org_slug>/regelbok/", include("satsa.rulebooks.urls")),
+    path("o/<slug:org_slug>/arenden/", include("satsa.cases.urls")),
+    path("o/<slug:org_slug>/kalkyler/", include("satsa.calculations.urls")),
+    path("o/<slug:org_slug>/fonden/", include("satsa.funds.urls")),
+    path("o/<slug:org_slug>/uppfoljning/", include("satsa.followup.urls")),
 ]

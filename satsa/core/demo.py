@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+# Each app adds its loader here, after the loaders whose data it builds on.
 LOADERS = [
     "satsa.orgs.demo.load",
 ]

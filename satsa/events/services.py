@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from satsa.events.models import Event
-from satsa.events.verbs import VERBS
+from satsa.events.verbs import all_verbs
 
 
 def event_record(
@@ -21,9 +21,9 @@ def event_record(
     organisation: Any = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event. ``verb`` must be listed in :data:`satsa.events.verbs.VERBS`."""
-    if verb not in VERBS:
-        raise ValueError(f"unknown event verb {verb!r}; add it to satsa/events/verbs.py")
+    """Append one event. ``verb`` must be declared in some app's ``verbs.py``."""
+    if verb not in all_verbs():
+        raise ValueError(f"unknown event verb {verb!r}; declare it in its app's verbs.py")
     if organisation is None and target is not None:
         # An organisation's own events belong to it; anything else to its organisation.
         is_org = target._meta.label == "orgs.Organisation"

@@ -1,11 +1,11 @@
 from django import template
 
 from satsa.events.models import Event
-from satsa.events.verbs import VERBS
+from satsa.events.verbs import all_verbs
 
 register = template.Library()
 
 
 @register.filter
 def event_sentence(event: Event) -> str:
-    return str(VERBS.get(event.verb, event.verb))
+    return str(all_verbs().get(event.verb, event.verb))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CalculationsConfig(AppConfig):
+    name = "satsa.calculations"
+    label = "calculations"
