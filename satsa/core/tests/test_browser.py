@@ -51,12 +51,13 @@ def test_the_language_can_be_switched_to_english(
     assert page.get_by_role("link", name="Overview").is_visible()
 
 
-def test_the_layout_works_on_a_phone(
-    page: Any, login_in_browser: Any, axe: Any, alice: Any
+@pytest.mark.parametrize("width", [360, 640])  # a phone; a 1280 px screen at 200 % zoom
+def test_the_layout_reflows_on_a_phone_and_at_200_percent_zoom(
+    page: Any, login_in_browser: Any, axe: Any, alice: Any, width: int
 ) -> None:
-    page.set_viewport_size({"width": 360, "height": 740})
+    page.set_viewport_size({"width": width, "height": 740})
     login_in_browser("alice")
     page.goto("/o/orebro/organisation/")
     # Nothing forces horizontal scrolling of the whole page at phone width (reflow, WCAG 1.4.10).
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert axe(page) == []
