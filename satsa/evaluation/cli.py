@@ -1,0 +1,216 @@
+"""``satsa evaluate``: difference-in-differences from a CSV of individual measurements.
+
+Exit codes: 0 all estimates shown; 1 an estimate was refused because it rests on a
+group smaller than 5 (what may be shown is still printed); 2 the input is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from satsa.evaluation.effects import Change, DifferenceInDifferences
+from satsa.evaluation.errors import EvaluationError
+from satsa.evaluation.measurements import (
+    GROUPS,
+    PERIODS,
+    EvaluationReport,
+    evaluate_measurements,
+    read_measurements_csv,
+)
+from satsa.evaluation.suppression import MIN_GROUP_SIZE, SUPPRESSED, suppress
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
+
+_TEXT = {
+    "sv": {
+        "title": "Effektutvärdering: skillnad-i-skillnader ({pct} % konfidensintervall)",
+        "counts": "Antal personer per grupp och period (grupper under {min} visas som {sup}):",
+        "group": "grupp",
+        "changes": "Förändring från baslinje (uppföljning − baslinje):",
+        "paired": "parvis",
+        "independent": "oberoende urval",
+        "did": "Skillnad-i-skillnader",
+        "se": "medelfel",
+        "df": "frihetsgrader",
+        "std": "Standardiserad effekt",
+        "refused": "ingen skattning visas",
+        "error": "fel",
+    },
+    "en": {
+        "title": "Effect evaluation: difference-in-differences ({pct} % confidence interval)",
+        "counts": "People per group and period (groups under {min} shown as {sup}):",
+        "group": "group",
+        "changes": "Change from baseline (follow-up − baseline):",
+        "paired": "paired",
+        "independent": "independent samples",
+        "did": "Difference-in-differences",
+        "se": "standard error",
+        "df": "degrees of freedom",
+        "std": "Standardised effect",
+        "refused": "no estimate shown",
+        "error": "error",
+    },
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="satsa evaluate",
+        description=(
+            "Difference-in-differences with a 95 % confidence interval from a CSV with "
+            "the columns person,group,period,value (group: treatment|control, period: "
+            "baseline|follow_up). Estimates resting on fewer than "
+            f"{MIN_GROUP_SIZE} people are refused."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE.csv", help="the measurements; '-' reads stdin")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default text)"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("sv", "en"),
+        default="sv",
+        help="language of the text output and messages (default sv)",
+    )
+    return parser
+
+
+def _number_formatter(lang: str) -> Callable[[float], str]:
+    def fmt(x: float) -> str:
+        text = f"{x:.2f}"
+        return text.replace(".", ",") if lang == "sv" else text
+
+    return fmt
+
+
+def _p_value(p: float | None, lang: str) -> str:
+    if p is None:
+        return "p –"
+    text = "p < 0.0001" if p < 0.0001 else f"p = {p:.4f}"
+    return text.replace(".", ",") if lang == "sv" else text
+
+
+def _interval(est: Change | DifferenceInDifferences, lang: str) -> str:
+    fmt = _number_formatter(lang)
+    sep = "; " if lang == "sv" else ", "
+    return f"{fmt(est.estimate)} [{fmt(est.ci_low)}{sep}{fmt(est.ci_high)}]"
+
+
+def _effect_sizes(d: float | None, g: float | None, lang: str) -> str:
+    fmt = _number_formatter(lang)
+    cohen, hedges = ("Cohens d", "Hedges g") if lang == "sv" else ("Cohen's d", "Hedges' g")
+    if d is None or g is None:
+        return f"{cohen} –"
+    return f"{cohen} {fmt(d)}, {hedges} {fmt(g)}"
+
+
+def _write_text(report: EvaluationReport, lang: str, out: TextIO) -> None:
+    t = _TEXT[lang]
+    fmt = _number_formatter(lang)
+    shown = report.as_dict()
+    pct = f"{report.confidence * 100:g}"
+    print(t["title"].format(pct=pct), file=out)
+    print(file=out)
+    print(t["counts"].format(min=MIN_GROUP_SIZE, sup=SUPPRESSED), file=out)
+    print(f"  {t['group']:<10}" + "".join(f"{p:>11}" for p in PERIODS), file=out)
+    for group in GROUPS:
+        cells = "".join(f"{shown['counts'][group][p]!s:>11}" for p in PERIODS)
+        print(f"  {group:<10}{cells}", file=out)
+    print(file=out)
+    print(t["changes"], file=out)
+    for group in GROUPS:
+        change = report.changes[group]
+        if change is None:
+            print(f"  {group + ':':<11} – ({t['refused']})", file=out)
+            continue
+        n = (
+            f"{suppress(change.n_baseline)}"
+            if change.design == "paired"
+            else f"{suppress(change.n_baseline)}/{suppress(change.n_follow_up)}"
+        )
+        print(
+            f"  {group + ':':<11} {_interval(change, lang)}  {t[change.design]}, n = {n}, "
+            f"{_effect_sizes(change.cohens_d, change.hedges_g, lang)}",
+            file=out,
+        )
+    print(file=out)
+    did = report.difference_in_differences
+    if did is None:
+        print(f"{t['did']}: – ({t['refused']})", file=out)
+    else:
+        print(
+            f"{t['did']}: {_interval(did, lang)}  {t['se']} {fmt(did.std_error)}, "
+            f"{t['df']} {fmt(did.df)}, {_p_value(did.p_value, lang)}",
+            file=out,
+        )
+        print(f"{t['std']}: {_effect_sizes(did.cohens_d, did.hedges_g, lang)}", file=out)
+    if report.refusals:
+        print(file=out)
+    for refusal in report.refusals:
+        print(
+            f"{t['refused'].capitalize()} ({refusal.estimate}): {refusal.error.message(lang)}",
+            file=out,
+        )
+
+
+def main(argv: list[str]) -> int:
+    """Run ``satsa evaluate``; ``argv`` is what follows the word ``evaluate``."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:
+        # argparse exits 0 for --help and 2 for a usage error; return it, don't raise.
+        return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
+    lang: str = args.lang
+    label = _TEXT[lang]["error"]
+
+    try:
+        if args.file == "-":
+            measurements = read_measurements_csv(sys.stdin)
+        else:
+            with open(args.file, encoding="utf-8-sig", newline="") as handle:
+                measurements = read_measurements_csv(handle)
+    except EvaluationError as error:
+        print(f"satsa evaluate: {label}: {args.file}: {error.message(lang)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UnicodeDecodeError:
+        # Swedish Excel's plain "CSV" is Windows-1252; say how to save it instead.
+        reason = (
+            "the file is not UTF-8; save it as 'CSV UTF-8' in Excel"
+            if lang == "en"
+            else "filen är inte UTF-8; spara den som 'CSV UTF-8' i Excel"
+        )
+        print(f"satsa evaluate: {label}: {args.file}: {reason}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"satsa evaluate: {label}: {args.file}: {error.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    report = evaluate_measurements(measurements)
+    try:
+        _write(report, args.format, lang)
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) has gone; stop quietly like other command-line tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_REFUSED if report.refused else EXIT_OK
+
+
+def _write(report: EvaluationReport, output_format: str, lang: str) -> None:
+    if output_format == "json":
+        json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        # stdout stays valid JSON; the reasons (also under "refused") go to stderr too.
+        for refusal in report.refusals:
+            print(
+                f"satsa evaluate: {_TEXT[lang]['refused']} ({refusal.estimate}): "
+                f"{refusal.error.message(lang)}",
+                file=sys.stderr,
+            )
+    else:
+        _write_text(report, lang, sys.stdout)
+    sys.stdout.flush()
