@@ -1,3 +1,5 @@
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-VERBS: dict[str, object] = {}
+VERBS = {
+    "rulebook.uploaded": _("laddade upp en regelboksversion"),
+}

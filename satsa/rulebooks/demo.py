@@ -1,0 +1,9 @@
+"""Demo: each demo organisation gets the bundled presets written for it."""
+
+from satsa.orgs.models import Organisation
+from satsa.rulebooks.services import rulebook_presets_install
+
+
+def load() -> None:
+    for organisation in Organisation.objects.all():
+        rulebook_presets_install(organisation=organisation, actor=None)

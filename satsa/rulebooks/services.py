@@ -1,0 +1,93 @@
+"""Uploading rulebook versions: validate the TOML fully, then store it and record an event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from satsa.events.services import event_record
+from satsa.orgs.models import Organisation
+from satsa.rulebooks.models import RulebookVersion
+from satsa.rules import Problem, Rulebook, RulebookError, parse_rulebook, preset_path
+
+
+class RulebookUploadError(Exception):
+    """The uploaded rulebook cannot be stored; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def check_rulebook_upload(*, organisation: Organisation, toml_text: str) -> Rulebook:
+    try:
+        rulebook = parse_rulebook(toml_text)
+    except RulebookError as error:
+        raise RulebookUploadError(error.problems) from None
+    problems = []
+    if rulebook.organisation != organisation.slug:
+        problems.append(
+            Problem(
+                ("organisation",),
+                _("Regelboken gäller %(other)s, inte %(slug)s.")
+                % {"other": rulebook.organisation, "slug": organisation.slug},
+            )
+        )
+    if RulebookVersion.objects.filter(organisation=organisation, key=rulebook.id).exists():
+        problems.append(
+            Problem(
+                ("id",),
+                _("Id %(id)s finns redan. En ny version behöver ett nytt id.")
+                % {"id": rulebook.id},
+            )
+        )
+    if problems:
+        raise RulebookUploadError(problems)
+    return rulebook
+
+
+def rulebook_version_upload(
+    *, organisation: Organisation, toml_text: str, actor: Any
+) -> RulebookVersion:
+    rulebook = check_rulebook_upload(organisation=organisation, toml_text=toml_text)
+    with transaction.atomic():
+        version = RulebookVersion.objects.create(
+            organisation=organisation,
+            key=rulebook.id,
+            title=rulebook.title,
+            version=rulebook.version,
+            valid_from=rulebook.valid_from,
+            source_toml=toml_text,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        event_record(
+            actor=actor,
+            verb="rulebook.uploaded",
+            target=version,
+            organisation=organisation,
+            data={
+                "key": rulebook.id,
+                "version": rulebook.version,
+                "valid_from": rulebook.valid_from,
+            },
+        )
+    return version
+
+
+def rulebook_presets_install(*, organisation: Organisation, actor: Any) -> list[RulebookVersion]:
+    """Store every bundled preset written for this organisation that is not stored yet."""
+    from satsa.rules.loading import presets
+
+    installed = []
+    for rulebook in presets():
+        if rulebook.organisation != organisation.slug:
+            continue
+        if RulebookVersion.objects.filter(organisation=organisation, key=rulebook.id).exists():
+            continue
+        text = preset_path(rulebook.id).read_text(encoding="utf-8")
+        installed.append(
+            rulebook_version_upload(organisation=organisation, toml_text=text, actor=actor)
+        )
+    return installed
