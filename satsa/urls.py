@@ -12,4 +12,5 @@ urlpatterns = [
     path("o/<slug:org_slug>/kalkyler/", include("satsa.calculations.urls")),
     path("o/<slug:org_slug>/fonden/", include("satsa.funds.urls")),
     path("o/<slug:org_slug>/uppfoljning/", include("satsa.followup.urls")),
+    path("open/<slug:org_slug>/", include("satsa.calculations.public_urls")),
 ]

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from satsa.calculations import views
 
 app_name = "calculations"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("enhetskostnader/", views.unit_costs, name="unit_costs"),
+    path("enhetskostnader/ny/", views.unit_cost_create, name="unit_cost_create"),
+    path("enhetskostnader/import/", views.unit_costs_import, name="unit_costs_import"),
+    path("enhetskostnader/export.xlsx", views.unit_costs_export_xlsx, name="unit_costs_xlsx"),
+    path("enhetskostnader/export.csv", views.unit_costs_export_csv, name="unit_costs_csv"),
+    path("enhetskostnader/<int:pk>/", views.unit_cost_detail, name="unit_cost"),
+    path(
+        "enhetskostnader/<int:pk>/publicering/", views.unit_cost_publish, name="unit_cost_publish"
+    ),
+    path("prisindex/", views.price_indices, name="price_indices"),
+    path("prisindex/<int:pk>/", views.price_index_detail, name="price_index"),
+]

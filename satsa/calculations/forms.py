@@ -1,0 +1,404 @@
+"""Forms of the unit-cost pages and the calculation editor.
+
+The editor's forms map one to one onto the exchange format (ECONOMICS.md §5): one
+general form, one form per cost line and one per effect line. Shares are entered as
+percentages, which is how people in Swedish municipalities write them.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from satsa.calculations.models import ActorType, PriceIndex, UnitCost, UnitCostArea
+
+HUNDRED = Decimal(100)
+
+
+class UnitCostForm(forms.Form):
+    code = forms.CharField(label=_("Kod"), max_length=40)
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    area = forms.ChoiceField(label=_("Område"), choices=UnitCostArea.choices)
+    unit = forms.CharField(
+        label=_("Enhet"),
+        max_length=100,
+        help_text=_("T.ex. ”placeringsår” eller ”hushåll och år”."),
+    )
+    actor_type = forms.ChoiceField(label=_("Kostnadsbärare"), choices=ActorType.choices)
+    actor_name = forms.CharField(
+        label=_("Aktör i kalkylen"),
+        max_length=200,
+        required=False,
+        help_text=_("T.ex. ”Socialnämnden” eller ”Försäkringskassan”. Tomt: kostnadsbäraren."),
+    )
+    value = forms.DecimalField(label=_("Värde (kr)"), min_value=0, decimal_places=2, max_digits=14)
+    price_year = forms.IntegerField(label=_("Prisår"), min_value=1900, max_value=2100)
+    source = forms.CharField(
+        label=_("Källa"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Skriv ”antagande” om värdet inte har någon källa."),
+    )
+    published = forms.BooleanField(label=_("Publicera i den öppna tabellen"), required=False)
+
+
+class UnitCostValueForm(forms.Form):
+    value = forms.DecimalField(label=_("Värde (kr)"), min_value=0, decimal_places=2, max_digits=14)
+    price_year = forms.IntegerField(label=_("Prisår"), min_value=1900, max_value=2100)
+    source = forms.CharField(label=_("Källa"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil (XLSX eller CSV)"),
+        help_text=_("Samma kolumner som i exporten. Inget importeras förrän hela filen är felfri."),
+    )
+
+
+class PriceIndexForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    source = forms.CharField(label=_("Källa"), required=False)
+
+
+class PriceIndexPointForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2100)
+    value = forms.DecimalField(label=_("Indexvärde"), min_value=Decimal("0.001"), decimal_places=3)
+
+
+# --- the calculation editor ----------------------------------------------------------
+
+
+def _pct(label: Any, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, min_value=0, max_value=100, decimal_places=2
+    )
+
+
+class CalculationForm(forms.Form):
+    name = forms.CharField(label=_("Kalkylens namn"), max_length=300)
+    start_year = forms.IntegerField(label=_("Startår"), min_value=1900, max_value=2100)
+    project_years = forms.IntegerField(label=_("Projektår"), min_value=1, max_value=50)
+    horizon_years_after_end = forms.IntegerField(
+        label=_("År med effekter efter projektets slut"),
+        min_value=0,
+        max_value=50,
+        help_text=_("Örebro 2020: högst 10 år."),
+    )
+    discount_rate = forms.DecimalField(
+        label=_("Diskonteringsränta (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Real ränta, t.ex. 3,5 %."),
+    )
+    discount_base_year = forms.IntegerField(
+        label=_("Basår för diskontering"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_("Tomt: startåret."),
+    )
+    price_year = forms.IntegerField(
+        label=_("Prisår"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_("Alla belopp räknas om till detta års priser. Tomt: startåret."),
+    )
+    price_index = forms.ModelChoiceField(
+        label=_("Prisindex"),
+        queryset=PriceIndex.objects.none(),
+        required=False,
+        empty_label=_("Inget – enhetskostnaderna används som de är"),
+    )
+    optimism_bias_costs = forms.DecimalField(
+        label=_("Optimismpåslag på kostnader (%)"),
+        min_value=0,
+        max_value=500,
+        decimal_places=2,
+        required=False,
+    )
+    optimism_bias_effects = _pct(_("Optimismavdrag på effekter (%)"))
+    approval_basis = forms.ChoiceField(
+        label=_("Beslutsregeln prövas"),
+        choices=[("nominal", _("Nominellt")), ("discounted", _("Diskonterat"))],
+    )
+
+    def __init__(self, *args: Any, price_indices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if price_indices is not None:
+            self.fields["price_index"].queryset = price_indices  # type: ignore[attr-defined]
+
+
+class CostLineForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2100)
+    amount = forms.DecimalField(label=_("Belopp (kr)"), min_value=0, decimal_places=2)
+    financier = forms.CharField(
+        label=_("Finansiär"),
+        max_length=200,
+        help_text=_("”fund” för fonden, annars partens namn."),
+    )
+    type = forms.CharField(label=_("Kostnadsslag"), max_length=100, required=False)
+
+
+VOLUME_RE = re.compile(r"^\s*(\d{4})\s*[:=]\s*(-?\d+(?:[.,]\d+)?)\s*$")
+
+
+class EffectLineForm(forms.Form):
+    source = forms.ChoiceField(label=_("Från enhetskostnadstabellen"), required=False, choices=())
+    name = forms.CharField(label=_("Effekt"), max_length=300)
+    actor = forms.CharField(label=_("Aktör"), max_length=200)
+    unit = forms.CharField(label=_("Enhet"), max_length=100, required=False)
+    unit_cost = forms.DecimalField(label=_("Enhetskostnad (kr)"), min_value=0, decimal_places=2)
+    unit_cost_price_year = forms.IntegerField(
+        label=_("Enhetskostnadens prisår"), min_value=1900, max_value=2100, required=False
+    )
+    volume = forms.CharField(
+        label=_("Volym per år"),
+        required=False,
+        help_text=_("Antal enheter som undviks, t.ex. ”2027: 1; 2028: 2”."),
+    )
+    volume_after_end = forms.DecimalField(
+        label=_("Volym per år efter projektet"), required=False, decimal_places=3
+    )
+    deadweight = _pct(_("Dödvikt (%)"))
+    attribution = _pct(_("Andel som beror på andra (%)"))
+    displacement = _pct(_("Undanträngning (%)"))
+    drop_off = _pct(_("Avtagande per år efter projektet (%)"))
+    volume_after_end_low = forms.DecimalField(
+        label=_("Volym efter projektet, lägst"), required=False, decimal_places=3
+    )
+    volume_after_end_high = forms.DecimalField(
+        label=_("Volym efter projektet, högst"), required=False, decimal_places=3
+    )
+    deadweight_low = _pct(_("Dödvikt, lägst (%)"))
+    deadweight_high = _pct(_("Dödvikt, högst (%)"))
+    unit_cost_low = forms.DecimalField(
+        label=_("Enhetskostnad, lägst (kr)"), required=False, min_value=0, decimal_places=2
+    )
+    unit_cost_high = forms.DecimalField(
+        label=_("Enhetskostnad, högst (kr)"), required=False, min_value=0, decimal_places=2
+    )
+
+    def __init__(self, *args: Any, unit_costs: list[UnitCost] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("– Egen uppgift –")))]
+        for unit_cost in unit_costs or []:
+            table = unit_cost.organisation.name if unit_cost.organisation else _("nationell")
+            choices.append((str(unit_cost.pk), f"{unit_cost.code} {unit_cost.name} ({table})"))
+        self.fields["source"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_volume(self) -> dict[str, float]:
+        text = self.cleaned_data.get("volume") or ""
+        volumes: dict[str, float] = {}
+        for part in filter(None, (p.strip() for p in re.split(r"[;\n]", text))):
+            match = VOLUME_RE.match(part)
+            if not match:
+                raise forms.ValidationError(
+                    _(
+                        "Skriv år och antal, t.ex. ”2027: 1; 2028: 2”. ”%(part)s” går inte att läsa."
+                    ),
+                    params={"part": part},
+                )
+            year, amount = match.groups()
+            if year in volumes:
+                raise forms.ValidationError(
+                    _("Året %(year)s står två gånger."), params={"year": year}
+                )
+            volumes[year] = float(amount.replace(",", "."))
+        return volumes
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for field in ("volume_after_end", "deadweight", "unit_cost"):
+            low, high = cleaned.get(f"{field}_low"), cleaned.get(f"{field}_high")
+            if (low is None) != (high is None):
+                self.add_error(
+                    f"{field}_low" if low is None else f"{field}_high",
+                    _("Ange både lägsta och högsta värde, eller inget av dem."),
+                )
+            elif low is not None and high is not None and low > high:
+                self.add_error(f"{field}_high", _("Det högsta värdet är lägre än det lägsta."))
+        return cleaned
+
+
+EFFECT_UNCERTAIN = ("volume_after_end", "deadweight", "unit_cost")
+SHARES = ("deadweight", "attribution", "displacement", "drop_off")
+
+
+class BaseLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, form_kwargs: dict[str, Any] | None = None, **kwargs: Any):
+        super().__init__(*args, form_kwargs=form_kwargs, **kwargs)
+        for form in self.forms:
+            form.empty_permitted = True
+            form.use_required_attribute = False
+
+
+CostFormSet = forms.formset_factory(
+    CostLineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=200
+)
+EffectFormSet = forms.formset_factory(
+    EffectLineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=100
+)
+
+
+# --- exchange format <-> forms -------------------------------------------------------
+
+
+def _num(value: Any) -> float | int | None:
+    if value is None or value == "":
+        return None
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _share(value: Any) -> float:
+    return float(Decimal(value) / HUNDRED) if value not in (None, "") else 0.0
+
+
+def _pct_of(share: Any) -> Decimal | None:
+    if share is None:
+        return None
+    return (Decimal(str(share)) * HUNDRED).normalize()
+
+
+def _is_blank(form: forms.Form) -> bool:
+    return not form.has_changed() or bool(form.cleaned_data.get("DELETE"))
+
+
+def data_from_forms(
+    general: CalculationForm, costs: BaseLineFormSet, effects: BaseLineFormSet
+) -> tuple[dict[str, Any], list[int], list[int], list[Any]]:
+    """Build the exchange-format dict from valid forms.
+
+    Also returns, for each cost and effect line in the dict, the index of the form it came
+    from (blank and deleted rows are left out), and the unit-cost id each effect was taken from.
+    """
+    g = general.cleaned_data
+    start = g["start_year"]
+    data: dict[str, Any] = {
+        "name": g["name"],
+        "currency": "SEK",
+        "start_year": start,
+        "project_years": g["project_years"],
+        "horizon_years_after_end": g["horizon_years_after_end"],
+        "discount_rate": _share(g.get("discount_rate")),
+        "discount_base_year": g.get("discount_base_year") or start,
+        "price_year": g.get("price_year") or start,
+    }
+    index = g.get("price_index")
+    if index is not None:
+        data["price_index"] = index.as_mapping()
+    data["optimism_bias"] = {
+        "costs": _share(g.get("optimism_bias_costs")),
+        "effects": _share(g.get("optimism_bias_effects")),
+    }
+    data["costs"] = []
+    cost_rows: list[int] = []
+    for i, form in enumerate(costs.forms):
+        if _is_blank(form):
+            continue
+        c = form.cleaned_data
+        line = {"year": c["year"], "amount": _num(c["amount"]), "financier": c["financier"]}
+        if c.get("type"):
+            line["type"] = c["type"]
+        data["costs"].append(line)
+        cost_rows.append(i)
+    data["effects"] = []
+    effect_rows: list[int] = []
+    sources: list[Any] = []
+    for i, form in enumerate(effects.forms):
+        if _is_blank(form):
+            continue
+        e = form.cleaned_data
+        line = {
+            "name": e["name"],
+            "actor": e["actor"],
+            "unit": e.get("unit") or "",
+            "unit_cost": _num(e["unit_cost"]),
+            "unit_cost_price_year": e.get("unit_cost_price_year") or data["price_year"],
+            "volume": e.get("volume") or {},
+        }
+        if e.get("volume_after_end") is not None:
+            line["volume_after_end"] = _num(e["volume_after_end"])
+        for share in SHARES:
+            line[share] = _share(e.get(share))
+        uncertainty = {}
+        for field in EFFECT_UNCERTAIN:
+            low, high = e.get(f"{field}_low"), e.get(f"{field}_high")
+            if low is None or high is None:
+                continue
+            if field == "deadweight":
+                uncertainty[field] = [_share(low), line["deadweight"], _share(high)]
+            else:
+                mode = line.get(field, 0) or 0
+                uncertainty[field] = [_num(low), mode, _num(high)]
+        if uncertainty:
+            line["uncertainty"] = uncertainty
+        data["effects"].append(line)
+        effect_rows.append(i)
+        sources.append(int(e["source"]) if e.get("source") else None)
+    data["approval"] = {"basis": g["approval_basis"]}
+    return data, cost_rows, effect_rows, sources
+
+
+def initial_from_data(
+    data: dict[str, Any], sources: list[Any] | None = None, price_index: Any = None
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The forms' initial values for stored exchange-format data."""
+    start = data.get("start_year")
+    ob = data.get("optimism_bias") or {}
+    general = {
+        "name": data.get("name", ""),
+        "start_year": start,
+        "project_years": data.get("project_years"),
+        "horizon_years_after_end": data.get("horizon_years_after_end", 10),
+        "discount_rate": _pct_of(data.get("discount_rate", 0)),
+        "discount_base_year": data.get("discount_base_year", start),
+        "price_year": data.get("price_year", start),
+        "price_index": price_index.pk if price_index else None,
+        "optimism_bias_costs": _pct_of(ob.get("costs", 0)),
+        "optimism_bias_effects": _pct_of(ob.get("effects", 0)),
+        "approval_basis": (data.get("approval") or {}).get("basis", "nominal"),
+    }
+    costs = [
+        {
+            "year": c.get("year"),
+            "amount": c.get("amount"),
+            "financier": c.get("financier", ""),
+            "type": c.get("type", ""),
+        }
+        for c in data.get("costs", [])
+    ]
+    effects = []
+    sources = sources or []
+    for i, e in enumerate(data.get("effects", [])):
+        row: dict[str, Any] = {
+            "source": str(sources[i]) if i < len(sources) and sources[i] else "",
+            "name": e.get("name", ""),
+            "actor": e.get("actor", ""),
+            "unit": e.get("unit", ""),
+            "unit_cost": e.get("unit_cost"),
+            "unit_cost_price_year": e.get("unit_cost_price_year"),
+            "volume": "; ".join(f"{y}: {_fmt(v)}" for y, v in (e.get("volume") or {}).items()),
+            "volume_after_end": e.get("volume_after_end"),
+        }
+        for share in SHARES:
+            row[share] = _pct_of(e.get(share, 0))
+        for field, triple in (e.get("uncertainty") or {}).items():
+            if field not in EFFECT_UNCERTAIN or len(triple) != 3:
+                continue
+            conv = _pct_of if field == "deadweight" else (lambda v: v)
+            row[f"{field}_low"], row[f"{field}_high"] = conv(triple[0]), conv(triple[2])
+        effects.append(row)
+    return general, costs, effects
+
+
+def _fmt(value: Any) -> str:
+    number = Decimal(str(value))
+    text = str(int(number)) if number == number.to_integral_value() else str(number)
+    return text.replace(".", ",")

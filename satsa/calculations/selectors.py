@@ -1,0 +1,124 @@
+"""Reads: unit-cost tables, price indices, calculations and who may see or edit them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from satsa.calculations.models import (
+    Calculation,
+    CalculationSnapshot,
+    PriceIndex,
+    UnitCost,
+    UnitCostValue,
+)
+from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import has_perm, roles_in
+from satsa.orgs.roles import Perm
+
+_VALUES = Prefetch("values", queryset=UnitCostValue.objects.order_by("-price_year"))
+
+
+def unit_costs_of(organisation: Organisation | None) -> QuerySet[UnitCost]:
+    """The organisation's own table (``None``: the national table), values prefetched."""
+    return UnitCost.objects.filter(organisation=organisation).prefetch_related(_VALUES)
+
+
+def unit_costs_available_to(organisation: Organisation) -> QuerySet[UnitCost]:
+    """What an organisation's calculations may pick from: its own table and the national one."""
+    return (
+        UnitCost.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True))
+        .prefetch_related(_VALUES)
+        # The organisation's own entries first, then the national table.
+        .order_by(F("organisation").asc(nulls_last=True), "area", "code")
+    )
+
+
+def published_unit_costs_of(organisation: Organisation | None) -> QuerySet[UnitCost]:
+    return unit_costs_of(organisation).published()
+
+
+def export_rows(organisation: Organisation | None) -> list[dict[str, Any]]:
+    """One row per entry and price year, newest year first, as the import reads them."""
+    rows = []
+    for unit_cost in unit_costs_of(organisation).order_by("code"):
+        for value in unit_cost.values.all():
+            rows.append(
+                {
+                    "code": unit_cost.code,
+                    "name": unit_cost.name,
+                    "area": unit_cost.area,
+                    "unit": unit_cost.unit,
+                    "actor_type": unit_cost.actor_type,
+                    "actor": unit_cost.actor,
+                    "value": value.value,
+                    "price_year": value.price_year,
+                    "source": value.source,
+                    "published": unit_cost.published,
+                }
+            )
+    return rows
+
+
+def price_indices_available_to(organisation: Organisation) -> QuerySet[PriceIndex]:
+    return PriceIndex.objects.filter(
+        Q(organisation=organisation) | Q(organisation__isnull=True)
+    ).prefetch_related("points")
+
+
+def restate(
+    value: Decimal, *, from_year: int, to_year: int, index: dict[str, float] | None
+) -> Decimal | None:
+    """``value`` in ``from_year`` prices restated to ``to_year`` (ECONOMICS.md §1).
+
+    None when the index lacks either year; the value unchanged without an index.
+    """
+    if not index or from_year == to_year:
+        return value
+    try:
+        factor = Decimal(str(index[str(to_year)])) / Decimal(str(index[str(from_year)]))
+    except KeyError:
+        return None
+    return (value * factor).quantize(Decimal("0.01"))
+
+
+# --- calculations and access ---------------------------------------------------------
+
+
+def is_own_case(user: Any, case: Any) -> bool:
+    """An applicant's or project leader's own case: the one they registered."""
+    return bool(getattr(user, "is_authenticated", False)) and case.created_by_id == user.pk
+
+
+def can_view_calculation(user: Any, case: Any) -> bool:
+    org = case.organisation
+    if not roles_in(user, org):
+        return False
+    return has_perm(user, org, Perm.VIEW_ALL_CASES) or is_own_case(user, case)
+
+
+def can_edit_calculation(user: Any, case: Any) -> bool:
+    """Staff with the permission edit any case's calculation; an applicant only their own.
+
+    Once the case is decided the calculation is what the decision rests on, so it is locked.
+    """
+    org = case.organisation
+    if not has_perm(user, org, Perm.EDIT_CALCULATION):
+        return False
+    if case.stage in LOCKED_STAGES:
+        return False
+    return has_perm(user, org, Perm.VIEW_ALL_CASES) or is_own_case(user, case)
+
+
+# Stages after the decision: the decided calculation stands (a snapshot records it).
+LOCKED_STAGES = frozenset({"decided", "rejected", "running", "terminated", "closed", "implemented"})
+
+
+def calculation_of(case: Any) -> Calculation | None:
+    return Calculation.objects.filter(case=case).first()
+
+
+def snapshots_of(case: Any) -> QuerySet[CalculationSnapshot]:
+    return CalculationSnapshot.objects.filter(case=case).select_related("created_by")
