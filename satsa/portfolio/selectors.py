@@ -1,0 +1,911 @@
+"""Reads for the portfolio: the public record of granted interventions and open calls, the
+dashboard, and the figures of the yearly consolidated evaluation.
+
+The other life-cycle apps (fund, calculations, follow-up) are read through one small
+function each, in the section "other apps" below, so that the portfolio shows what exists
+and leaves a part out, never fails, where an app has nothing to say yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from satsa.cases.models import Case, Stage
+from satsa.orgs.models import Organisation
+from satsa.portfolio.models import PublishedReport
+
+# A case becomes public record when the executive board grants it, and stays so whatever
+# happens afterwards. Ideas, applications, cases in preparation and rejected applications
+# are never public here.
+PUBLIC_STAGES = (
+    Stage.DECIDED,
+    Stage.RUNNING,
+    Stage.TERMINATED,
+    Stage.CLOSED,
+    Stage.IMPLEMENTED,
+)
+# Granted and not yet over: what the dashboard follows.
+ACTIVE_STAGES = (Stage.DECIDED, Stage.RUNNING)
+
+
+# --- the public record -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicIntervention:
+    """What anyone may know about a granted intervention. Never a person's name."""
+
+    id: int
+    name: str
+    diarienummer: str
+    decided_on: dt.date | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    granted_amount: Decimal | None
+    departments: list[str]
+    boards: list[str]
+    partners: list[str]
+    target_group: str
+    status: str
+    status_label: str
+    final_report: PublishedReport | None = None
+
+
+def public_cases(organisation: Organisation) -> QuerySet[Case]:
+    """The organisation's granted cases, with what the public pages show prefetched."""
+    return (
+        Case.objects.filter(organisation=organisation, stage__in=PUBLIC_STAGES)
+        .prefetch_related(
+            "departments",
+            "boards",
+            "parties",
+            Prefetch(
+                "published_reports",
+                queryset=PublishedReport.objects.current().defer("pdf"),
+                to_attr="current_reports",
+            ),
+        )
+        .order_by("start_date", "decided_on", "title", "pk")
+    )
+
+
+def public_interventions(organisation: Organisation) -> list[PublicIntervention]:
+    return [_public(case) for case in public_cases(organisation)]
+
+
+def _public(case: Case) -> PublicIntervention:
+    reports = getattr(case, "current_reports", [])
+    return PublicIntervention(
+        id=case.pk,
+        name=case.title,
+        diarienummer=case.diarienummer or "",
+        decided_on=case.decided_on,
+        start_date=case.start_date,
+        end_date=case.end_date,
+        granted_amount=case.granted_amount,
+        departments=sorted(d.name for d in case.departments.all()),
+        boards=sorted(b.name for b in case.boards.all()),
+        partners=sorted(p.name for p in case.parties.all()),
+        target_group=case.target_group,
+        status=case.stage,
+        status_label=str(case.get_stage_display()),
+        final_report=reports[0] if reports else None,
+    )
+
+
+def published_report(organisation: Organisation, report_id: int) -> PublishedReport | None:
+    """A current published final report of a public case of ``organisation``."""
+    return (
+        PublishedReport.objects.current()
+        .filter(
+            pk=report_id,
+            organisation=organisation,
+            case__organisation=organisation,
+            case__stage__in=PUBLIC_STAGES,
+        )
+        .select_related("case")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Call:
+    """An application round with its deadline."""
+
+    name: str
+    deadline: dt.date
+    opens: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """How the organisation takes in applications now: continuously, or in rounds."""
+
+    continuous: bool
+    text: str
+    calls: list[Call] = field(default_factory=list)
+    rulebook_title: str = ""
+
+
+def open_intake(organisation: Organisation, today: dt.date | None = None) -> Intake | None:
+    """The intake rule of the rulebook in force, with the rounds whose deadline is ahead.
+
+    None when the organisation has no rulebook.
+    """
+    from satsa.rulebooks.selectors import rulebook_in_force
+
+    today = today or timezone.localdate()
+    rulebook = rulebook_in_force(organisation, today)
+    if rulebook is None:
+        return None
+    intake = rulebook.intake
+    calls = [
+        Call(name=r.name_sv, deadline=r.deadline, opens=r.opens)
+        for r in intake.rounds
+        if r.deadline >= today
+    ]
+    if intake.yearly_deadline is not None:
+        deadline = intake.yearly_deadline.in_year(today.year)
+        if deadline < today:
+            deadline = intake.yearly_deadline.in_year(today.year + 1)
+        calls.append(Call(name=f"Ansökningsomgång {deadline.year}", deadline=deadline))
+    calls.sort(key=lambda c: c.deadline)
+    return Intake(
+        continuous=intake.mode == "continuous",
+        text=intake.text_sv,
+        calls=calls,
+        rulebook_title=rulebook.title,
+    )
+
+
+def first_url(candidates: list[str], **kwargs: Any) -> str | None:
+    """The first of ``candidates`` (URL names) that exists, reversed; None if none does."""
+    for name in candidates:
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def public_unit_costs_url(organisation: Organisation) -> str | None:
+    # The published unit-cost database is another app's page (satsa/calculations); link to
+    # it when it is installed.
+    return first_url(
+        [
+            "public_unit_costs:index",
+            "calculations_public:unit_costs",
+            "open_unit_costs:index",
+            "calculations:public_unit_costs",
+        ],
+        org_slug=organisation.slug,
+    )
+
+
+# --- other apps --------------------------------------------------------------------------
+# One function per outside read. Each returns None/empty when its app has nothing to say,
+# so that the portfolio still shows the rest.
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    deposited: Decimal
+    committed: Decimal
+    paid: Decimal
+    repaid: Decimal
+    fees: Decimal
+    free: Decimal
+
+
+def fund_position_of(organisation: Organisation, on: dt.date | None = None) -> FundFigures | None:
+    try:
+        from satsa.funds.selectors import fund_position
+    except ImportError:
+        # satsa.funds is built in parallel; until it has a ledger there is no position.
+        return None
+    p = fund_position(organisation=organisation, on=on)
+    return FundFigures(
+        **{k: Decimal(getattr(p, k)) for k in FundFigures.__dataclass_fields__}  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True)
+class ForecastYear:
+    year: int
+    values: dict[str, Decimal]
+
+
+def fund_forecast_of(organisation: Organisation) -> list[ForecastYear]:
+    """The fund's forecast by year as (year, named amounts), whatever the ledger names them."""
+    try:
+        from satsa.funds import selectors as funds
+    except ImportError:
+        return []
+    forecast = getattr(funds, "fund_forecast", None) or getattr(funds, "forecast_by_year", None)
+    if forecast is None:
+        return []
+    rows = []
+    for row in forecast(organisation=organisation):
+        data = row if isinstance(row, dict) else getattr(row, "__dict__", {})
+        year = int(data.get("year", 0))
+        values = {
+            k: Decimal(str(v))
+            for k, v in data.items()
+            if k != "year" and isinstance(v, Decimal | int | float)
+        }
+        rows.append(ForecastYear(year=year, values=values))
+    return rows
+
+
+def _number(value: Any) -> Decimal | None:
+    """A figure out of the engine's JSON: a number, or a dict holding "pv"/"total"/"value"."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float | Decimal | str):
+        try:
+            return Decimal(str(value))
+        except ArithmeticError:
+            return None
+    if isinstance(value, dict):
+        for key in ("pv", "present_value", "discounted", "total", "value", "nominal"):
+            if key in value:
+                return _number(value[key])
+    if isinstance(value, list) and all(isinstance(v, int | float) for v in value):
+        return Decimal(str(sum(value)))
+    return None
+
+
+@dataclass(frozen=True)
+class CalcFigures:
+    """The headline of a case's calculation (satsa.calculations / ECONOMICS.md §2)."""
+
+    pv_cost: Decimal | None
+    pv_savings: Decimal | None
+    npv: Decimal | None
+    bcr: Decimal | None
+    savings_by_actor: list[tuple[str, Decimal]]
+    flows: list[tuple[int, Decimal, Decimal]]  # year, cost, savings
+
+
+def calculation_figures_from(result: dict[str, Any] | None) -> CalcFigures | None:
+    if not result:
+        return None
+    totals = result.get("totals") or {}
+    if isinstance(totals.get("discounted"), dict):
+        totals = totals["discounted"]
+    by_actor_raw = result.get("savings_by_actor") or totals.get("savings_by_actor") or {}
+    if isinstance(by_actor_raw, list):
+        by_actor_raw = {
+            str(r.get("actor")): r.get("pv_savings", r.get("savings"))
+            for r in by_actor_raw
+            if isinstance(r, dict)
+        }
+    by_actor = [
+        (str(actor), amount)
+        for actor, raw in by_actor_raw.items()
+        if (amount := _number(raw)) is not None
+    ]
+    flows: list[tuple[int, Decimal, Decimal]] = []
+    raw_flows = result.get("flows") or []
+    if isinstance(raw_flows, dict):
+        raw_flows = [
+            {"year": y, "cost": c, "savings": s}
+            for y, c, s in zip(
+                raw_flows.get("years") or [],
+                raw_flows.get("cost") or raw_flows.get("costs") or [],
+                raw_flows.get("savings") or [],
+                strict=False,
+            )
+        ]
+    for row in raw_flows:
+        if isinstance(row, dict) and "year" in row:
+            flows.append(
+                (
+                    int(row["year"]),
+                    _number(row.get("cost", row.get("costs"))) or Decimal(0),
+                    _number(row.get("savings", row.get("saving"))) or Decimal(0),
+                )
+            )
+    return CalcFigures(
+        pv_cost=_number(totals.get("pv_cost")),
+        pv_savings=_number(totals.get("pv_savings")),
+        npv=_number(totals.get("npv")),
+        bcr=_number(totals.get("bcr")),
+        savings_by_actor=sorted(by_actor, key=lambda pair: -pair[1]),
+        flows=sorted(flows),
+    )
+
+
+def calculation_figures(case: Case) -> CalcFigures | None:
+    calculation = getattr(case, "calculation", None) if _has_calculation(case) else None
+    return calculation_figures_from(calculation.result) if calculation is not None else None
+
+
+def _has_calculation(case: Case) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        case.calculation  # type: ignore[attr-defined]  # noqa: B018
+    except (ObjectDoesNotExist, AttributeError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Finding:
+    status: str
+    text: str
+
+
+def eligibility_findings(case: Case) -> list[Finding]:
+    from satsa.rules import UnknownRulebookError
+
+    try:
+        from satsa.cases.selectors import eligibility_for
+    except ImportError:
+        # The pipeline's eligibility check lands with satsa.cases' pipeline.
+        return []
+    try:
+        result = eligibility_for(case)
+    except UnknownRulebookError:
+        return []
+    return [Finding(status=str(f.status), text=f.message_sv) for f in result.findings]
+
+
+@dataclass(frozen=True)
+class BoardComment:
+    board: str
+    phase: str
+    backs: bool | None
+    comment: str
+    commented_on: dt.date | None
+
+
+def board_comments(case: Case) -> list[BoardComment]:
+    try:
+        from satsa.cases.models import BoardNotice
+    except ImportError:
+        return []
+    notices = BoardNotice.objects.filter(case=case).select_related("board")
+    return [
+        BoardComment(
+            board=n.board.name,
+            phase=str(n.get_phase_display()),
+            backs=n.backs,
+            comment=n.comment,
+            commented_on=timezone.localdate(n.commented_at) if n.commented_at else None,
+        )
+        for n in notices
+    ]
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    name: str
+    capacity: str
+    on_behalf_of: str
+    signed_on: dt.date
+
+
+def signatures(case: Case) -> list[SignatureLine]:
+    try:
+        from satsa.cases.models import Signature
+    except ImportError:
+        return []
+    rows = Signature.objects.filter(case=case, voided_at__isnull=True).select_related(
+        "department", "party"
+    )
+    return [
+        SignatureLine(
+            name=s.signer_name,
+            capacity=str(s.get_capacity_display()),
+            on_behalf_of=(s.department or s.party).name if (s.department or s.party) else "",
+            signed_on=timezone.localdate(s.signed_at),
+        )
+        for s in rows
+    ]
+
+
+def application_summary(case: Case) -> list[tuple[str, str]]:
+    """The submitted application's sections as (title, text), in the rulebook's order."""
+    from satsa.rules import UnknownRulebookError
+
+    try:
+        from satsa.cases.selectors import latest_submitted, rulebook_for_case
+    except ImportError:
+        return []
+
+    version = latest_submitted(case)
+    if version is None:
+        return []
+    try:
+        titles = {s.id: s.title_sv for s in rulebook_for_case(case).application.sections}
+    except UnknownRulebookError:
+        titles = {}
+    out = []
+    for key, text in (version.sections or {}).items():
+        if text:
+            out.append((titles.get(key, key), str(text)))
+    return out
+
+
+class Status:
+    ON_PLAN = "on_plan"
+    OFF_PLAN = "off_plan"
+    LATE_REPORT = "late_report"
+    UNKNOWN = "unknown"
+
+    LABELS = {
+        ON_PLAN: "Enligt plan",
+        OFF_PLAN: "Avviker från plan",
+        LATE_REPORT: "Rapport försenad",
+        UNKNOWN: "Uppgift saknas",
+    }
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    code: str
+    reasons: list[str]
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(Status.LABELS[self.code])
+
+
+def followup_status(case: Case, on: dt.date | None = None) -> CaseStatus:
+    """On plan, off plan or a late report, from the follow-up's off-plan signals (a late
+    report is named first: it is what the coordinator acts on)."""
+    try:
+        from satsa.followup.selectors import off_plan_signals
+    except ImportError:
+        return CaseStatus(Status.UNKNOWN, [])
+    signals = off_plan_signals(case, on)
+    reasons = [str(s.text) for s in signals]
+    if any(s.code == "report_late" for s in signals):
+        return CaseStatus(Status.LATE_REPORT, reasons)
+    if signals:
+        return CaseStatus(Status.OFF_PLAN, reasons)
+    return CaseStatus(Status.ON_PLAN, [])
+
+
+def savings_by_board(cases: list[Case]) -> list[tuple[str, Decimal, Decimal]]:
+    """Expected and realised savings per board over ``cases`` as (board, expected, realised).
+
+    Realised savings come from each case's latest effect evaluation (satsa.followup);
+    expected ones from that evaluation too, else from the case's calculation.
+    """
+    try:
+        from satsa.followup.models import EffectEvaluation
+    except ImportError:
+        EffectEvaluation = None  # noqa: N806
+    latest: dict[int, Any] = {}
+    if EffectEvaluation is not None:
+        for ev in EffectEvaluation.objects.filter(case__in=[c.pk for c in cases]).order_by(
+            "created_at", "id"
+        ):
+            latest[ev.case_id] = ev
+    expected: dict[str, Decimal] = defaultdict_decimal()
+    realised: dict[str, Decimal] = defaultdict_decimal()
+    for case in cases:
+        ev = latest.get(case.pk)
+        planned = dict(ev.expected_savings) if ev is not None and ev.expected_savings else {}
+        if planned:
+            for board, amount in planned.items():
+                expected[board] += _number(amount) or Decimal(0)
+        else:
+            figures = calculation_figures(case)
+            for actor, amount in figures.savings_by_actor if figures else []:
+                expected[actor] += amount
+        if ev is not None:
+            for board, amount in (ev.realised_savings or {}).items():
+                realised[board] += _number(amount) or Decimal(0)
+    boards = sorted(set(expected) | set(realised))
+    return [(b, expected.get(b, Decimal(0)), realised.get(b, Decimal(0))) for b in boards]
+
+
+def defaultdict_decimal() -> dict[str, Decimal]:
+    from collections import defaultdict
+
+    return defaultdict(Decimal)
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """What a periodic or final report says, for its PDF."""
+
+    kind: str
+    kind_label: str
+    period_name: str
+    period_end: dt.date
+    status_label: str
+    activities: str
+    ways_of_working: str
+    effects: str
+    deviations: str
+    spent_to_date: Decimal | None
+    claim_amount: Decimal | None
+    measures: list[dict[str, Any]]
+    submitted_on: dt.date | None
+
+
+def reports_of(case: Case, kind: str | None = None) -> list[ReportContent]:
+    try:
+        from satsa.followup.models import Report
+    except ImportError:
+        return []
+    reports = Report.objects.filter(case=case).order_by("period_end", "id")
+    if kind:
+        reports = reports.filter(kind=kind)
+    return [
+        ReportContent(
+            kind=r.kind,
+            kind_label=str(r.get_kind_display()),
+            period_name=r.period_name,
+            period_end=r.period_end,
+            status_label=str(r.get_status_display()),
+            activities=r.activities,
+            ways_of_working=r.ways_of_working,
+            effects=r.effects,
+            deviations=r.deviations,
+            spent_to_date=r.spent_to_date,
+            claim_amount=r.claim_amount,
+            measures=list(r.measures_snapshot or []),
+            submitted_on=timezone.localdate(r.submitted_at) if r.submitted_at else None,
+        )
+        for r in reports
+    ]
+
+
+@dataclass(frozen=True)
+class EffectSummary:
+    conclusion: str
+    expected: dict[str, Decimal]
+    realised: dict[str, Decimal]
+    measures: list[dict[str, Any]]
+
+
+def effect_summary(case: Case) -> EffectSummary | None:
+    try:
+        from satsa.followup.models import EffectEvaluation
+    except ImportError:
+        return None
+    ev = EffectEvaluation.objects.filter(case=case).order_by("-created_at", "-id").first()
+    if ev is None:
+        return None
+    return EffectSummary(
+        conclusion=ev.conclusion,
+        expected={k: _number(v) or Decimal(0) for k, v in (ev.expected_savings or {}).items()},
+        realised={k: _number(v) or Decimal(0) for k, v in (ev.realised_savings or {}).items()},
+        measures=list((ev.results or {}).get("measures") or []),
+    )
+
+
+# --- the dashboard -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    board: int | None = None
+    target_group: str = ""
+    year: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.board or self.target_group or self.year)
+
+
+def filtered_cases(organisation: Organisation, filters: Filters) -> QuerySet[Case]:
+    from django.db.models import Q
+
+    cases = Case.objects.filter(organisation=organisation)
+    if filters.board:
+        cases = cases.filter(boards=filters.board)
+    if filters.target_group:
+        cases = cases.filter(target_group__icontains=filters.target_group)
+    if filters.year:
+        y = filters.year
+        cases = cases.filter(
+            Q(decided_on__year=y)
+            | Q(start_date__year__lte=y, end_date__year__gte=y)
+            | Q(start_date__year__lte=y, end_date__isnull=True, stage__in=ACTIVE_STAGES)
+            | Q(decided_on__isnull=True, created_at__year=y)
+        )
+    return cases.distinct()
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ActiveRow:
+    case: Case
+    status: CaseStatus
+
+
+@dataclass(frozen=True)
+class Deadline:
+    on: dt.date
+    what: str
+    case: Case | None = None
+
+
+@dataclass(frozen=True)
+class Cap:
+    year: int
+    used: int
+    limit: int | None
+    assumed: bool
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit is None else max(self.limit - self.used, 0)
+
+
+@dataclass
+class Dashboard:
+    fund: FundFigures | None
+    forecast: list[ForecastYear]
+    pipeline: list[StageCount]
+    granted: list[Case]
+    active: list[ActiveRow]
+    savings: list[tuple[str, Decimal, Decimal]]
+    deadlines: list[Deadline]
+    cap: Cap
+    granted_total: Decimal
+
+
+def pipeline_counts(cases: QuerySet[Case]) -> list[StageCount]:
+    from django.db.models import Count, Sum
+
+    rows = {
+        r["stage"]: r
+        for r in cases.order_by().values("stage").annotate(n=Count("pk"), s=Sum("granted_amount"))
+    }
+    return [
+        StageCount(
+            value,
+            str(label),
+            rows.get(value, {}).get("n", 0),
+            rows.get(value, {}).get("s") or Decimal(0),
+        )
+        for value, label in Stage.choices
+    ]
+
+
+def yearly_cap(organisation: Organisation, year: int) -> Cap:
+    from satsa.rulebooks.selectors import rulebook_in_force
+
+    used = Case.objects.filter(
+        organisation=organisation, stage__in=PUBLIC_STAGES, decided_on__year=year
+    ).count()
+    rulebook = rulebook_in_force(organisation, dt.date(year, 12, 31))
+    grants = rulebook.grants if rulebook is not None else None
+    return Cap(
+        year=year,
+        used=used,
+        limit=grants.max_new_per_year if grants else None,
+        assumed=bool(grants and grants.assumed),
+    )
+
+
+def upcoming_deadlines(
+    organisation: Organisation, cases: QuerySet[Case], today: dt.date, *, days: int = 120
+) -> list[Deadline]:
+    from django.utils.translation import gettext
+
+    until = today + dt.timedelta(days=days)
+    out: list[Deadline] = []
+    try:
+        from satsa.followup.models import Report, ReportStatus
+    except ImportError:
+        Report = None  # noqa: N806
+    if Report is not None:
+        for r in (
+            Report.objects.filter(
+                case__in=cases,
+                status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED],
+                due_date__gte=today,
+                due_date__lte=until,
+            )
+            .select_related("case")
+            .order_by("due_date")
+        ):
+            out.append(Deadline(r.due_date, f"{r.get_kind_display()} {r.period_name}", r.case))
+    # The pipeline's step deadlines (satsa.cases, Case.step_due_on).
+    has_steps = any(f.name == "step_due_on" for f in Case._meta.get_fields())
+    steps = (
+        cases.filter(
+            step_due_on__gte=today,
+            step_due_on__lte=until,
+            stage__in=[Stage.IDEA, Stage.APPLICATION, Stage.PREPARATION],
+        )
+        if has_steps
+        else []
+    )
+    for case in steps:
+        out.append(Deadline(case.step_due_on, gettext("Nästa steg i beredningen"), case))
+    for case in cases.filter(stage__in=ACTIVE_STAGES, end_date__gte=today, end_date__lte=until):
+        out.append(Deadline(case.end_date, gettext("Projektet slutar"), case))
+    intake = open_intake(organisation, today)
+    for call in intake.calls if intake else []:
+        if call.deadline <= until:
+            out.append(Deadline(call.deadline, gettext("Sista ansökningsdag: %s") % call.name))
+    out.sort(key=lambda d: d.on)
+    return out
+
+
+def dashboard(
+    organisation: Organisation, filters: Filters, today: dt.date | None = None
+) -> Dashboard:
+    today = today or timezone.localdate()
+    cases = filtered_cases(organisation, filters)
+    granted = (
+        list(
+            cases.filter(stage__in=PUBLIC_STAGES)
+            .select_related("calculation")
+            .prefetch_related("departments", "boards")
+            .order_by("start_date", "title")
+        )
+        if _calculations_installed()
+        else list(
+            cases.filter(stage__in=PUBLIC_STAGES)
+            .prefetch_related("departments", "boards")
+            .order_by("start_date", "title")
+        )
+    )
+    active = [
+        ActiveRow(case, followup_status(case, today))
+        for case in granted
+        if case.stage in ACTIVE_STAGES
+    ]
+    return Dashboard(
+        fund=fund_position_of(organisation, today),
+        forecast=fund_forecast_of(organisation),
+        pipeline=pipeline_counts(cases),
+        granted=granted,
+        active=active,
+        savings=savings_by_board(granted),
+        deadlines=upcoming_deadlines(organisation, cases, today),
+        cap=yearly_cap(organisation, filters.year or today.year),
+        granted_total=sum((c.granted_amount or Decimal(0) for c in granted), Decimal(0)),
+    )
+
+
+def _calculations_installed() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("satsa.calculations") and hasattr(Case, "calculation")
+
+
+def filter_choices(organisation: Organisation) -> dict[str, Any]:
+    from satsa.orgs.models import Board
+
+    years = sorted(
+        {
+            d.year
+            for d in Case.objects.filter(
+                organisation=organisation, decided_on__isnull=False
+            ).values_list("decided_on", flat=True)
+        }
+        | {
+            y
+            for s, e in Case.objects.filter(
+                organisation=organisation, start_date__isnull=False, end_date__isnull=False
+            ).values_list("start_date", "end_date")
+            for y in range(s.year, e.year + 1)
+        }
+        | {timezone.localdate().year}
+    )
+    return {"boards": list(Board.objects.filter(organisation=organisation)), "years": years}
+
+
+# --- the yearly consolidated evaluation ----------------------------------------------------
+
+
+def evaluation_figures(organisation: Organisation, year: int, depth: str) -> dict[str, Any]:
+    """The figures of the consolidated evaluation of ``year``, as JSON-ready data (amounts
+    as decimal strings): every case granted up to the end of the year, its implementation
+    (stage and status), its expected and realised savings, and the fund at the year's end."""
+    end = dt.date(year, 12, 31)
+    cases = list(
+        Case.objects.filter(organisation=organisation, stage__in=PUBLIC_STAGES)
+        .filter(decided_on__lte=end)
+        .prefetch_related("departments")
+        .order_by("start_date", "title")
+    ) + list(
+        # Cases recorded as granted without a decision date still belong to the portfolio.
+        Case.objects.filter(
+            organisation=organisation, stage__in=PUBLIC_STAGES, decided_on__isnull=True
+        )
+        .filter(start_date__lte=end)
+        .prefetch_related("departments")
+        .order_by("start_date", "title")
+    )
+    on = min(end, timezone.localdate())
+    effects = {c.pk: effect_summary(c) for c in cases}
+    rows = []
+    for case in cases:
+        status = followup_status(case, on) if case.stage in ACTIVE_STAGES else None
+        calc = calculation_figures(case)
+        effect = effects[case.pk]
+        expected = (
+            sum(effect.expected.values(), Decimal(0))
+            if effect and effect.expected
+            else (sum((v for _, v in calc.savings_by_actor), Decimal(0)) if calc else None)
+        )
+        realised = sum(effect.realised.values(), Decimal(0)) if effect else None
+        rows.append(
+            {
+                "id": case.pk,
+                "name": case.title,
+                "start_date": case.start_date.isoformat() if case.start_date else None,
+                "end_date": case.end_date.isoformat() if case.end_date else None,
+                "granted": str(case.granted_amount) if case.granted_amount is not None else None,
+                "departments": sorted(d.name for d in case.departments.all()),
+                "target_group": case.target_group,
+                "stage": str(case.get_stage_display()),
+                "status": status.label if status else str(case.get_stage_display()),
+                "reasons": status.reasons if status else [],
+                "npv": str(calc.npv) if calc and calc.npv is not None else None,
+                "expected": str(expected) if expected is not None else None,
+                "realised": str(realised) if realised is not None else None,
+                "conclusion": effect.conclusion if effect else "",
+                "reports": len(reports_of(case)) if depth == "deep" else 0,
+            }
+        )
+
+    def active_in(c: Case) -> bool:
+        return bool(
+            c.start_date
+            and c.start_date.year <= year
+            and (c.end_date is None or c.end_date.year >= year)
+        )
+
+    fund = fund_position_of(organisation, end)
+    boards = savings_by_board(cases)
+    return {
+        "organisation": organisation.name,
+        "year": year,
+        "depth": depth,
+        "generated_on": timezone.localdate().isoformat(),
+        "totals": {
+            "count": len(cases),
+            "granted": str(sum((c.granted_amount or Decimal(0) for c in cases), Decimal(0))),
+            "active": sum(1 for c in cases if active_in(c)),
+            "new": sum(1 for c in cases if c.decided_on and c.decided_on.year == year),
+            "ended": sum(1 for c in cases if c.end_date and c.end_date.year == year),
+            "expected": str(sum((e for _, e, _ in boards), Decimal(0))),
+            "realised": str(sum((r for _, _, r in boards), Decimal(0))),
+        },
+        "fund": {k: str(v) for k, v in fund.__dict__.items()} if fund else None,
+        "cases": rows,
+        "boards": [{"board": b, "expected": str(e), "realised": str(r)} for b, e, r in boards],
+    }
+
+
+def suggested_depth(organisation: Organisation, year: int) -> str:
+    """Uppsala's rule: a yearly evaluation, and a deeper one once the portfolio's first
+    interventions have run for two years."""
+    first = (
+        Case.objects.filter(organisation=organisation, stage__in=PUBLIC_STAGES)
+        .exclude(start_date__isnull=True)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    return "deep" if first is not None and year - first.year == 2 else "yearly"
