@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from satsa.cases import views
 
 app_name = "cases"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.pipeline, name="pipeline"),
+    path("mina-uppgifter/", views.tasks, name="tasks"),
+    path("behovsanalyser/", views.needs, name="needs"),
+    path("ny-ide/", views.idea_create, name="idea_create"),
+    path("prioritering/", views.ranking, name="ranking"),
+    path("<int:pk>/", views.overview, name="overview"),
+    path("<int:pk>/ide/", views.idea, name="idea"),
+    path("<int:pk>/medsokande/", views.co_applicant_add, name="co_applicant_add"),
+    path("<int:pk>/ansokan/", views.application, name="application"),
+    path("<int:pk>/ansokan/autospara/", views.application_autosave, name="autosave"),
+    path("<int:pk>/ansokan/parter/", views.parts, name="parts"),
+    path("<int:pk>/ansokan/bilagor/", views.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/ansokan/version/<int:version>/", views.version, name="version"),
+    path("<int:pk>/undantag/", views.exemption, name="exemption"),
+    path("<int:pk>/kalkyl/", views.calculation, name="calculation"),
+    path("<int:pk>/beredning/", views.reviews, name="reviews"),
+    path("<int:pk>/skicka-vidare/", views.advance, name="advance"),
+    path("<int:pk>/avsla/", views.reject, name="reject"),
+    path("<int:pk>/synpunkter/", views.comments, name="comments"),
+    path("<int:pk>/underskrifter/", views.signatures, name="signatures"),
+    path("<int:pk>/beslut/", views.decision, name="decision"),
+    path("<int:pk>/aktivitet/", views.activity, name="activity"),
+]

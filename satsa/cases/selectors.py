@@ -1,0 +1,584 @@
+"""Reads of the case pipeline: which cases a person may see, what the rulebook requires of
+a case now, which guards hold, and what each person has to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from satsa.cases.models import (
+    ApplicationVersion,
+    BoardNotice,
+    Case,
+    CriterionAssessment,
+    Exemption,
+    Signature,
+    Stage,
+)
+from satsa.orgs.models import Department, ExternalParty, Membership, Organisation
+from satsa.orgs.permissions import has_perm, roles_in
+from satsa.orgs.roles import Perm, Role
+from satsa.rules import EligibilityResult, Rulebook, check_eligibility, guard_text
+from satsa.rules.schema import Section
+
+# A board has this many days to comment when the rulebook sets no deadline for the step.
+DEFAULT_COMMENT_DAYS = 21
+# Guards a person confirms by ticking a box when moving the case on.
+CONFIRMED_GUARDS = (
+    "first_meeting_held",
+    "economic_calculation_checked",
+    "comments_considered",
+    "payment_plan_approved",
+    "repayment_plan_approved",
+)
+# Kinds of external party whose manager signs the application.
+SIGNING_PARTY_KINDS = (ExternalParty.Kind.CIVIL_SOCIETY, ExternalParty.Kind.OTHER_PUBLIC)
+
+
+def rulebook_for_case(case: Case) -> Rulebook:
+    """The rulebook the case is pinned to.
+
+    The organisation's stored versions (satsa.rulebooks) come first, the bundled presets
+    second; this is the one place the pipeline looks a rulebook up.
+    """
+    from satsa.rulebooks.selectors import rulebook_by_key
+
+    return rulebook_by_key(case.organisation, case.rulebook_key)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- visibility ------------------------------------------------------------------------
+
+
+def cases_visible_to(user: Any, organisation: Organisation) -> Any:
+    """The organisation's cases ``user`` may see.
+
+    Staff with VIEW_ALL_CASES see every submitted case; applicants see cases they started
+    or are co-applicants of (drafts included); board secretaries see submitted cases that
+    concern their board. A draft idea is seen only by its applicants.
+    """
+    cases = Case.objects.filter(organisation=organisation)
+    roles = roles_in(user, organisation)
+    if not roles:
+        return cases.none()
+    own = Q(created_by=user) | Q(co_applicants=user)
+    submitted = ~Q(stage=Stage.IDEA, idea_submitted_at__isnull=True)
+    visible = own
+    if has_perm(user, organisation, Perm.VIEW_ALL_CASES):
+        visible |= submitted
+    elif Role.BOARD_SECRETARY in roles:
+        boards = Membership.objects.active().filter(
+            user=user, organisation=organisation, role=Role.BOARD_SECRETARY
+        )
+        board_ids = [b for b in boards.values_list("board_id", flat=True) if b]
+        visible |= submitted & Q(boards__in=board_ids)
+    return cases.filter(visible).distinct()
+
+
+def case_for_user(user: Any, organisation: Organisation, pk: int) -> Case:
+    """The case ``pk`` if ``user`` may see it; 404 otherwise (also for other organisations)."""
+    case = cases_visible_to(user, organisation).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def is_applicant(user: Any, case: Case) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return case.created_by_id == user.pk or case.co_applicants.filter(pk=user.pk).exists()
+
+
+# --- the rulebook's chain ------------------------------------------------------------------
+
+
+def idea_steps(rulebook: Rulebook) -> list[str]:
+    """The chain's stages before the application is written."""
+    ids = [s.id for s in rulebook.decision_chain]
+    return ids[: ids.index("application")] if "application" in ids else ids[:1]
+
+
+def stage_of_step(rulebook: Rulebook, step: str) -> str:
+    """The pipeline phase a decision-chain stage belongs to."""
+    if step in idea_steps(rulebook):
+        return Stage.IDEA
+    if step == "application":
+        return Stage.APPLICATION
+    return Stage.PREPARATION
+
+
+def current_step(case: Case) -> Any:
+    if not case.step:
+        return None
+    try:
+        return rulebook_for_case(case).stage(case.step)
+    except KeyError:
+        return None
+
+
+def idea_sections(rulebook: Rulebook) -> list[Section]:
+    return list(rulebook.idea.sections)
+
+
+def calculation_app_ready() -> bool:
+    """Whether satsa.calculations provides calculation snapshots yet."""
+    try:
+        from satsa.calculations.services import calculation_snapshot  # noqa: F401
+    except (ImportError, AttributeError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RequiredAttachment:
+    id: str
+    title: str
+    guidance: str
+    required: bool
+
+
+def application_attachments(rulebook: Rulebook) -> list[RequiredAttachment]:
+    items = [
+        RequiredAttachment(a.id, a.title_sv, a.guidance_sv, a.required)
+        for a in rulebook.application.attachments
+    ]
+    # Until the calculation app can snapshot a calculation, the calculation is a file.
+    if not calculation_app_ready() and not any("calculation" in a.id for a in items):
+        items.append(
+            RequiredAttachment(
+                "calculation",
+                "Ekonomisk kalkyl",
+                "Den socioekonomiska kalkylen som bilaga.",
+                True,
+            )
+        )
+    return items
+
+
+# --- the application ---------------------------------------------------------------------
+
+
+def draft_of(case: Case) -> ApplicationVersion | None:
+    return case.versions.filter(submitted_at__isnull=True).order_by("-number").first()
+
+
+def latest_submitted(case: Case) -> ApplicationVersion | None:
+    return case.versions.filter(submitted_at__isnull=False).order_by("-number").first()
+
+
+def submitted_versions(case: Case) -> list[ApplicationVersion]:
+    return list(case.versions.filter(submitted_at__isnull=False).order_by("number"))
+
+
+def content_hash(
+    *, sections: dict[str, str], figures: dict[str, Any], parties: list[dict[str, Any]]
+) -> str:
+    """The SHA-256 of what a signer signs: the sections, the figures and the parties."""
+    payload = json.dumps(
+        {"sections": sections, "figures": figures, "parties": parties},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def parties_of(case: Case) -> list[dict[str, Any]]:
+    """The case's parties in the shape the eligibility engine reads."""
+    parties: list[dict[str, Any]] = [
+        {"type": "board", "name": b.name, "area": b.area} for b in case.boards.order_by("name")
+    ]
+    for p in case.parties.order_by("name"):
+        entry: dict[str, Any] = {"type": p.kind, "name": p.name}
+        if p.form:
+            entry["form"] = p.form
+        if p.municipal_ownership is not None:
+            entry["municipal_ownership"] = float(p.municipal_ownership)
+        parties.append(entry)
+    return parties
+
+
+FIGURE_KEYS = (
+    "duration_years",
+    "requested_amount",
+    "total_cost",
+    "co_financing_share",
+    "project_leader_share",
+    "expected_savings",
+)
+
+
+def eligibility_input(case: Case, figures: dict[str, Any] | None = None) -> dict[str, Any]:
+    figures = figures if figures is not None else _figures(case)
+    data: dict[str, Any] = {"parties": parties_of(case)}
+    for key in FIGURE_KEYS:
+        value = figures.get(key)
+        if value in (None, ""):
+            continue
+        if key in ("requested_amount", "total_cost", "expected_savings"):
+            data[key] = Decimal(str(value))
+        else:
+            data[key] = float(value)
+    if case.start_date:
+        data["start_date"] = case.start_date
+    if case.end_date:
+        data["end_date"] = case.end_date
+    year = (case.decided_on or today()).year
+    data["new_grants_this_year"] = grants_in_year(case.organisation, year, exclude=case)
+    return data
+
+
+def _figures(case: Case) -> dict[str, Any]:
+    version = draft_of(case) or latest_submitted(case)
+    return dict(version.figures) if version else {}
+
+
+def eligibility_for(case: Case, figures: dict[str, Any] | None = None) -> EligibilityResult:
+    return check_eligibility(rulebook_for_case(case), eligibility_input(case, figures))
+
+
+def unexempted_failures(case: Case, result: EligibilityResult) -> list[str]:
+    exempt = set(Exemption.objects.filter(case=case).values_list("rule", flat=True))
+    return sorted({f.rule for f in result.with_status("fails")} - exempt)
+
+
+def missing_sections(rulebook: Rulebook, version: ApplicationVersion | None) -> list[str]:
+    sections = version.sections if version else {}
+    return [
+        s.title_sv
+        for s in rulebook.application.sections
+        if s.required and not str(sections.get(s.id, "")).strip()
+    ]
+
+
+def missing_attachments(case: Case, rulebook: Rulebook) -> list[str]:
+    have = set(case.attachments.values_list("kind", flat=True))
+    return [a.title for a in application_attachments(rulebook) if a.required and a.id not in have]
+
+
+@dataclass
+class DiffSection:
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+def version_diff(
+    rulebook: Rulebook, old: ApplicationVersion, new: ApplicationVersion
+) -> list[DiffSection]:
+    """What changed between two versions, per section, as unified-diff lines."""
+    titles = {s.id: s.title_sv for s in rulebook.application.sections}
+    changed = []
+    keys = list(titles) + sorted((set(old.sections) | set(new.sections)) - set(titles))
+    for key in keys:
+        before = str(old.sections.get(key, "")).splitlines()
+        after = str(new.sections.get(key, "")).splitlines()
+        if before != after:
+            lines = list(difflib.unified_diff(before, after, lineterm="", n=1))[2:]
+            changed.append(DiffSection(titles.get(key, key), lines))
+    for key in sorted(set(old.figures) | set(new.figures)):
+        if old.figures.get(key) != new.figures.get(key):
+            changed.append(
+                DiffSection(key, [f"-{old.figures.get(key, '')}", f"+{new.figures.get(key, '')}"])
+            )
+    return changed
+
+
+# --- signatures -----------------------------------------------------------------------------
+
+
+@dataclass
+class RequiredSignature:
+    capacity: str
+    department: Department | None
+    party: ExternalParty | None
+    signature: Signature | None
+
+    @property
+    def label(self) -> str:
+        return str(self.department or self.party)
+
+
+def required_signatures(case: Case) -> list[RequiredSignature]:
+    """One signature per department of the case and per signing external party, with the
+    valid signature of the latest submitted version if there is one."""
+    version = latest_submitted(case)
+    valid = list(
+        Signature.objects.filter(
+            case=case,
+            voided_at__isnull=True,
+            content_hash=version.content_hash if version else "-",
+        )
+    )
+    needed = []
+    for department in case.departments.order_by("name"):
+        match = next((s for s in valid if s.department_id == department.pk), None)
+        needed.append(
+            RequiredSignature(Signature.Capacity.DEPARTMENT_HEAD, department, None, match)
+        )
+    for party in case.parties.filter(kind__in=SIGNING_PARTY_KINDS).order_by("name"):
+        match = next((s for s in valid if s.party_id == party.pk), None)
+        needed.append(RequiredSignature(Signature.Capacity.PARTNER_MANAGER, None, party, match))
+    return needed
+
+
+# --- money and the yearly cap ----------------------------------------------------------------
+
+
+def grants_in_year(organisation: Organisation, year: int, *, exclude: Case | None = None) -> int:
+    cases = Case.objects.filter(
+        organisation=organisation, outcome=Case.Outcome.GRANTED, decided_on__year=year
+    )
+    if exclude is not None and exclude.pk:
+        cases = cases.exclude(pk=exclude.pk)
+    return cases.count()
+
+
+def fund_free_capital(organisation: Organisation, on: dt.date | None = None) -> Decimal | None:
+    """The fund's free capital, or None while satsa.funds does not provide a position."""
+    try:
+        from satsa.funds.selectors import fund_position
+    except (ImportError, AttributeError):
+        # The ledger is built in parallel; without it there is no capital guard to apply.
+        return None
+    return Decimal(fund_position(organisation=organisation, on=on).free)
+
+
+# --- guards ---------------------------------------------------------------------------------
+
+
+def boards_done(case: Case, phase: str, on: dt.date) -> bool:
+    """Every board concerned has been informed in ``phase`` and has commented, or its
+    deadline has passed."""
+    notices = {n.board_id: n for n in case.board_notices.filter(phase=phase)}
+    for board_id in case.boards.values_list("pk", flat=True):
+        notice = notices.get(board_id)
+        if notice is None:
+            return False
+        if notice.commented_at is None and notice.deadline >= on:
+            return False
+    return True
+
+
+def criteria_done(case: Case, rulebook: Rulebook, list_name: str, *, all_met: bool) -> bool:
+    criteria = getattr(rulebook.criteria, list_name)
+    if criteria is None:
+        return True
+    done = {
+        a.criterion: a
+        for a in CriterionAssessment.objects.filter(case=case, criteria_list=list_name)
+    }
+    for item in criteria.items:
+        a = done.get(item.id)
+        if a is None or (a.met is None and a.score is None):
+            return False
+        if all_met and a.met is not True:
+            return False
+    return True
+
+
+def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None) -> set[str]:
+    """Which of the rulebook's guard codes hold for ``case`` now."""
+    on = on or today()
+    phase = BoardNotice.Phase.IDEA if case.stage == Stage.IDEA else BoardNotice.Phase.APPLICATION
+    version = latest_submitted(case)
+    holding: set[str] = set(case.confirmed_guards or [])
+    if criteria_done(case, rulebook, "idea", all_met=False):
+        holding.add("idea_criteria_checked")
+    if case.idea_answered_at:
+        holding.add("idea_answered")
+    if case.boards.exists() and boards_done(case, phase, on):
+        holding.add("boards_informed")
+    if not case.board_notices.filter(phase=BoardNotice.Phase.IDEA, backs=False).exists():
+        holding.add("boards_back_idea")
+    if (
+        version is not None
+        and not missing_sections(rulebook, version)
+        and not missing_attachments(case, rulebook)
+    ):
+        holding.add("application_complete")
+    result = check_eligibility(rulebook, eligibility_input(case))
+    if not unexempted_failures(case, result):
+        holding.add("eligibility_holds")
+    if not [f for f in unexempted_failures(case, result) if f == "intake_round"]:
+        holding.add("submitted_before_deadline")
+    if criteria_done(case, rulebook, "basic", all_met=True):
+        holding.add("basic_criteria_met")
+    if criteria_done(case, rulebook, "assessment", all_met=False):
+        holding.add("assessment_points_scored")
+    if case.attachments.filter(kind="evaluation_schema").exists():
+        holding.add("evaluation_schema_attached")
+    signatures = required_signatures(case) if version else []
+    if version and all(
+        s.signature for s in signatures if s.capacity == Signature.Capacity.DEPARTMENT_HEAD
+    ):
+        holding.add("department_heads_signed")
+    if version and all(
+        s.signature for s in signatures if s.capacity == Signature.Capacity.PARTNER_MANAGER
+    ):
+        holding.add("partner_managers_signed")
+    if case.priority_rank is not None:
+        holding.add("prioritised")
+    limit = rulebook.grants.max_new_per_year
+    if limit is None or grants_in_year(case.organisation, on.year, exclude=case) < limit:
+        holding.add("within_yearly_grant_limit")
+    if case.outcome:
+        holding.add("decision_recorded")
+    return holding
+
+
+@dataclass(frozen=True)
+class GuardState:
+    code: str
+    text: str
+    holds: bool
+    confirmable: bool
+
+
+def guard_states(case: Case) -> list[GuardState]:
+    """The guards of the case's current step, each with whether it holds."""
+    step = current_step(case)
+    if step is None:
+        return []
+    rulebook = rulebook_for_case(case)
+    holding = guards_holding(case, rulebook)
+    return [
+        GuardState(code, guard_text(code), code in holding, code in CONFIRMED_GUARDS)
+        for code in step.guards
+        if code not in ("decision_recorded", "idea_answered")
+    ]
+
+
+def is_overdue(case: Case, on: dt.date | None = None) -> bool:
+    return bool(case.step and case.step_due_on and case.step_due_on < (on or today()))
+
+
+# --- who acts next ---------------------------------------------------------------------------
+
+
+def actors_for_step(case: Case, role: str) -> list[Any]:
+    """The people who act at a step with ``role``: applicants for the applicant's step,
+    secretaries of the case's boards, heads of its departments, else everyone with the role."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if role in (Role.APPLICANT, Role.PROJECT_LEADER):
+        ids = [case.created_by_id, *case.co_applicants.values_list("pk", flat=True)]
+        return list(User.objects.filter(pk__in=[i for i in ids if i]))
+    memberships = Membership.objects.active().filter(organisation=case.organisation, role=role)
+    if role == Role.BOARD_SECRETARY:
+        memberships = memberships.filter(board__in=case.boards.all())
+    elif role == Role.DEPARTMENT_HEAD:
+        memberships = memberships.filter(department__in=case.departments.all())
+    return list(User.objects.filter(pk__in=memberships.values("user_id")).distinct())
+
+
+def may_act_on_step(user: Any, case: Case, role: str) -> bool:
+    """Whether ``user`` may move the case on from a step whose rulebook role is ``role``.
+
+    Collective steps (the applicants', the boards', the department heads') are moved on by
+    the coordinator who runs the process; the others only by the role itself.
+    """
+    roles = roles_in(user, case.organisation)
+    if role in roles:
+        return True
+    collective = {Role.APPLICANT, Role.BOARD_SECRETARY, Role.DEPARTMENT_HEAD, Role.PROJECT_LEADER}
+    return role in collective and Role.COORDINATOR in roles
+
+
+@dataclass
+class Task:
+    case: Case
+    what: str
+    due: dt.date | None
+    overdue: bool
+
+
+def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
+    """What ``user`` has to do now, in the order of the due dates."""
+    from django.utils.translation import gettext as _
+
+    tasks: list[Task] = []
+    on = today()
+    roles = roles_in(user, organisation)
+    visible = cases_visible_to(user, organisation).prefetch_related("boards", "departments")
+    for case in visible:
+        if case.stage == Stage.IDEA and not case.idea_submitted_at and is_applicant(user, case):
+            tasks.append(Task(case, _("Skriv klart och lämna in idén"), None, False))
+            continue
+        step = current_step(case)
+        if step is None:
+            continue
+        overdue = is_overdue(case, on)
+        if step.id == "application" and is_applicant(user, case):
+            tasks.append(Task(case, _("Skriv och lämna in ansökan"), case.step_due_on, overdue))
+        elif Role.BOARD_SECRETARY in roles:
+            pending = case.board_notices.filter(
+                commented_at__isnull=True,
+                board__in=Membership.objects.active()
+                .filter(user=user, organisation=organisation, role=Role.BOARD_SECRETARY)
+                .values("board_id"),
+            ).first()
+            if pending is not None:
+                tasks.append(
+                    Task(
+                        case,
+                        _("Lämna nämndens synpunkter"),
+                        pending.deadline,
+                        pending.deadline < on,
+                    )
+                )
+        if Role.DEPARTMENT_HEAD in roles and latest_submitted(case) is not None:
+            mine = Membership.objects.active().filter(
+                user=user, organisation=organisation, role=Role.DEPARTMENT_HEAD
+            )
+            for need in required_signatures(case):
+                if (
+                    need.department is not None
+                    and need.signature is None
+                    and mine.filter(department=need.department).exists()
+                ):
+                    tasks.append(Task(case, _("Underteckna ansökan"), case.step_due_on, overdue))
+        collective = (Role.BOARD_SECRETARY, Role.DEPARTMENT_HEAD)
+        runs_step = step.role != Role.APPLICANT and step.role in roles
+        if (runs_step and step.role not in collective) or (
+            Role.COORDINATOR in roles and step.role in collective
+        ):
+            tasks.append(Task(case, step.name_sv, case.step_due_on, overdue))
+    tasks.sort(key=lambda t: (t.due or dt.date.max, t.case.pk))
+    return tasks
+
+
+def pipeline(
+    user: Any,
+    organisation: Organisation,
+    *,
+    board: int | None = None,
+    year: int | None = None,
+    status: str | None = None,
+) -> list[tuple[str, str, list[Case]]]:
+    """The visible cases grouped by phase, filtered by board, year and phase."""
+    cases = cases_visible_to(user, organisation)
+    if board:
+        cases = cases.filter(boards=board)
+    if year:
+        cases = cases.filter(
+            Q(decided_on__year=year) | Q(decided_on__isnull=True, created_at__year=year)
+        )
+    if status:
+        cases = cases.filter(stage=status)
+    by_stage: dict[str, list[Case]] = {}
+    for case in cases.order_by("step_due_on", "-created_at"):
+        by_stage.setdefault(case.stage, []).append(case)
+    return [(value, str(label), by_stage.get(value, [])) for value, label in Stage.choices]

@@ -1,0 +1,845 @@
+"""Screens of the case pipeline: the board, my tasks, and the case page with its tabs.
+
+Views fetch the case through :func:`selectors.case_for_user` (404 when not visible), call
+one service, and turn its ValidationError into messages or form errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from satsa.cases import selectors as sel
+from satsa.cases import services
+from satsa.cases.forms import (
+    AdvanceForm,
+    ApplicationForm,
+    AttachmentForm,
+    BoardCommentForm,
+    CoApplicantForm,
+    CriteriaForm,
+    DecisionForm,
+    ExemptionForm,
+    FilterForm,
+    IdeaForm,
+    NeedsForm,
+    PartnerSignatureForm,
+    PartsForm,
+    RejectForm,
+)
+from satsa.cases.models import Case, CriterionAssessment, NeedsAnalysis, Stage
+from satsa.events.selectors import events_for_object
+from satsa.orgs.models import Membership, Organisation
+from satsa.orgs.permissions import has_perm, org_view, roles_in
+from satsa.orgs.roles import Perm, Role
+from satsa.rules import RULES
+
+TABS = [
+    ("overview", gettext_lazy("Översikt")),
+    ("idea", gettext_lazy("Idé")),
+    ("application", gettext_lazy("Ansökan")),
+    ("calculation", gettext_lazy("Kalkyl")),
+    ("reviews", gettext_lazy("Beredning")),
+    ("comments", gettext_lazy("Synpunkter")),
+    ("signatures", gettext_lazy("Underskrifter")),
+    ("decision", gettext_lazy("Beslut")),
+    ("activity", gettext_lazy("Aktivitet")),
+]
+
+
+def _errors(request: HttpRequest, error: ValidationError, form: Any = None) -> None:
+    """Show a service's errors: on the form's fields where they name one, else as messages."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            for message in field_errors:
+                if form is not None and field in form.fields:
+                    form.add_error(field, message)
+                else:
+                    messages.error(request, message)
+    else:
+        for message in error.messages:
+            messages.error(request, message)
+
+
+def _base(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str, Any]:
+    return {
+        "org": org,
+        "can": {perm.value: has_perm(request.user, org, perm) for perm in Perm},
+        **extra,
+    }
+
+
+def _case_context(
+    request: HttpRequest, org: Organisation, case: Case, tab: str, **extra: Any
+) -> dict[str, Any]:
+    rulebook = sel.rulebook_for_case(case)
+    step = sel.current_step(case)
+    return _base(
+        request,
+        org,
+        case=case,
+        tab=tab,
+        tabs=TABS,
+        rulebook=rulebook,
+        step=step,
+        overdue=sel.is_overdue(case),
+        is_applicant=sel.is_applicant(request.user, case),
+        may_act=step is not None and sel.may_act_on_step(request.user, case, step.role),
+        **extra,
+    )
+
+
+def _to_tab(case: Case, tab: str) -> HttpResponse:
+    return redirect(f"cases:{tab}", org_slug=case.organisation.slug, pk=case.pk)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def pipeline(request: HttpRequest, org: Organisation) -> HttpResponse:
+    form = FilterForm(request.GET or None, organisation=org, stages=Stage.choices)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        board = form.cleaned_data.get("board")
+        filters = {
+            "board": board.pk if board else None,
+            "year": form.cleaned_data.get("year"),
+            "status": form.cleaned_data.get("status") or None,
+        }
+    columns = sel.pipeline(request.user, org, **filters)
+    return render(
+        request,
+        "cases/pipeline.html",
+        _base(request, org, form=form, columns=columns, today=sel.today()),
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def tasks(request: HttpRequest, org: Organisation) -> HttpResponse:
+    return render(
+        request, "cases/tasks.html", _base(request, org, tasks=sel.tasks_for(request.user, org))
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def needs(request: HttpRequest, org: Organisation) -> HttpResponse:
+    form = NeedsForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.needs_create(organisation=org, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error, form)
+        else:
+            messages.success(request, _("Behovsanalysen är sparad."))
+            return redirect("cases:needs", org_slug=org.slug)
+    analyses = NeedsAnalysis.objects.filter(organisation=org).prefetch_related("boards", "cases")
+    return render(request, "cases/needs.html", _base(request, org, form=form, analyses=analyses))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.SUBMIT_IDEA)
+def idea_create(request: HttpRequest, org: Organisation) -> HttpResponse:
+    from satsa.rulebooks.selectors import rulebook_in_force
+
+    rulebook = rulebook_in_force(org, sel.today())
+    if rulebook is None:
+        messages.error(request, _("Organisationen har ingen regelbok som gäller i dag."))
+        return redirect("cases:pipeline", org_slug=org.slug)
+    initial = {}
+    if request.GET.get("behov"):
+        initial["needs_analysis"] = request.GET["behov"]
+    form = IdeaForm(request.POST or None, organisation=org, rulebook=rulebook, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.idea_create(
+                organisation=org,
+                actor=request.user,
+                title=data["title"],
+                needs_analysis=data["needs_analysis"],
+                boards=data["boards"],
+                departments=data["departments"],
+                parties=data["parties"],
+                idea=form.idea(),
+                rulebook_key=rulebook.id,
+            )
+        except ValidationError as error:
+            _errors(request, error, form)
+        else:
+            messages.success(request, _("Idébeskrivningen är sparad som utkast."))
+            return _to_tab(case, "idea")
+    return render(
+        request, "cases/idea_create.html", _base(request, org, form=form, rulebook=rulebook)
+    )
+
+
+# --- the case page --------------------------------------------------------------------------
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def overview(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    rulebook = sel.rulebook_for_case(case)
+    chain = [
+        {"stage": s, "done": False, "current": s.id == case.step} for s in rulebook.decision_chain
+    ]
+    ids = [s.id for s in rulebook.decision_chain]
+    position = ids.index(case.step) if case.step in ids else (len(ids) if case.outcome else -1)
+    for i, entry in enumerate(chain):
+        entry["done"] = i < position
+    return render(
+        request,
+        "cases/overview.html",
+        _case_context(
+            request,
+            org,
+            case,
+            "overview",
+            chain=chain,
+            guards=sel.guard_states(case),
+            records=case.step_records.select_related("actor"),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    rulebook = sel.rulebook_for_case(case)
+    editable = sel.is_applicant(request.user, case) and case.idea_submitted_at is None
+    initial = {
+        "title": case.title,
+        "needs_analysis": case.needs_analysis_id,
+        "boards": list(case.boards.all()),
+        "departments": list(case.departments.all()),
+        "parties": list(case.parties.all()),
+        **{f"idea_{k}": v for k, v in case.idea.items()},
+    }
+    form = IdeaForm(
+        request.POST if request.method == "POST" else None,
+        organisation=org,
+        rulebook=rulebook,
+        initial=initial,
+    )
+    co_form = CoApplicantForm()
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("Idén kan inte ändras."))
+            return _to_tab(case, "idea")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.idea_update(
+                    case=case,
+                    actor=request.user,
+                    title=data["title"],
+                    idea=form.idea(),
+                    boards=data["boards"],
+                    departments=data["departments"],
+                    parties=data["parties"],
+                )
+                if "submit" in request.POST:
+                    services.idea_submit(case=case, actor=request.user)
+            except ValidationError as error:
+                _errors(request, error, form)
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, _("Idén är inlämnad."))
+                else:
+                    messages.success(request, _("Idébeskrivningen är sparad."))
+                return _to_tab(case, "idea")
+    answers = [(s, case.idea.get(s.id, "")) for s in rulebook.idea.sections]
+    return render(
+        request,
+        "cases/idea.html",
+        _case_context(
+            request,
+            org,
+            case,
+            "idea",
+            form=form,
+            editable=editable,
+            answers=answers,
+            co_form=co_form,
+            due=rulebook.idea.answer_within_days,
+        ),
+    )
+
+
+@org_view(Perm.SUBMIT_IDEA)
+@require_POST
+def co_applicant_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    form = CoApplicantForm(request.POST)
+    if form.is_valid():
+        user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+        if user is None:
+            messages.error(request, _("Det finns ingen person med det användarnamnet."))
+        else:
+            try:
+                services.co_applicant_add(case=case, user=user, actor=request.user)
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                messages.success(request, _("Medsökande har lagts till."))
+    return _to_tab(case, "idea")
+
+
+def _application_context(
+    request: HttpRequest, org: Organisation, case: Case, form: Any = None
+) -> dict[str, Any]:
+    rulebook = sel.rulebook_for_case(case)
+    draft = sel.draft_of(case)
+    submitted = sel.latest_submitted(case)
+    current = draft or submitted
+    editable = (
+        sel.is_applicant(request.user, case)
+        and case.idea_outcome == Case.IdeaOutcome.GO
+        and not case.outcome
+        and case.stage not in (Stage.REJECTED, Stage.DECIDED)
+    )
+    if form is None:
+        initial: dict[str, Any] = {}
+        if current is not None:
+            initial = {f"section_{k}": v for k, v in current.sections.items()}
+            initial.update(current.figures)
+        form = ApplicationForm(rulebook=rulebook, initial=initial)
+    result = sel.eligibility_for(case)
+    attachments = sel.application_attachments(rulebook)
+    return _case_context(
+        request,
+        org,
+        case,
+        "application",
+        form=form,
+        editable=editable,
+        draft=draft,
+        submitted=submitted,
+        current=current,
+        versions=sel.submitted_versions(case),
+        result=result,
+        failing=sel.unexempted_failures(case, result),
+        exemptions=case.exemptions.select_related("granted_by"),
+        parts_form=PartsForm(
+            organisation=org,
+            initial={
+                "boards": list(case.boards.all()),
+                "departments": list(case.departments.all()),
+                "parties": list(case.parties.all()),
+                "start_date": case.start_date,
+                "end_date": case.end_date,
+            },
+        ),
+        attachment_form=AttachmentForm(kinds=[(a.id, a.title) for a in attachments]),
+        required_attachments=attachments,
+        attachment_files=case.attachments.all(),
+        missing_sections=sel.missing_sections(rulebook, current),
+        missing_attachments=sel.missing_attachments(case, rulebook),
+        exemption_form=ExemptionForm(
+            rules=[(f.rule, f.message_sv[:80]) for f in result.with_status("fails")]
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def application(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, rulebook=sel.rulebook_for_case(case))
+        if form.is_valid():
+            try:
+                services.application_save(
+                    case=case,
+                    actor=request.user,
+                    sections=form.sections_data(),
+                    figures=form.figures_data(),
+                )
+                if "submit" in request.POST:
+                    services.application_submit(case=case, actor=request.user)
+            except ValidationError as error:
+                _errors(request, error, form)
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, _("Ansökan är inlämnad."))
+                else:
+                    messages.success(request, _("Ansökan är sparad."))
+                return _to_tab(case, "application")
+        return render(
+            request, "cases/application.html", _application_context(request, org, case, form)
+        )
+    return render(request, "cases/application.html", _application_context(request, org, case))
+
+
+@org_view(Perm.SUBMIT_IDEA)
+@require_POST
+def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    """htmx: save the draft as the applicant types and answer with the live findings."""
+    case = sel.case_for_user(request.user, org, pk)
+    form = ApplicationForm(request.POST, rulebook=sel.rulebook_for_case(case))
+    saved_at = None
+    error_messages: list[str] = []
+    figures = None
+    if form.is_valid():
+        try:
+            version = services.application_save(
+                case=case,
+                actor=request.user,
+                sections=form.sections_data(),
+                figures=form.figures_data(),
+            )
+            figures = version.figures
+            saved_at = timezone.localtime()
+        except ValidationError as error:
+            error_messages = error.messages
+    result = sel.eligibility_for(case, figures)
+    return render(
+        request,
+        "cases/_findings.html",
+        {
+            "case": case,
+            "result": result,
+            "failing": sel.unexempted_failures(case, result),
+            "saved_at": saved_at,
+            "error_messages": error_messages,
+            "live": True,
+        },
+    )
+
+
+@org_view(Perm.SUBMIT_IDEA)
+@require_POST
+def parts(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    form = PartsForm(request.POST, organisation=org)
+    if form.is_valid():
+        try:
+            services.parts_update(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Parterna är sparade."))
+    else:
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, e)
+    return _to_tab(case, "application")
+
+
+@org_view(Perm.SUBMIT_IDEA)
+@require_POST
+def attachment_upload(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    rulebook = sel.rulebook_for_case(case)
+    kinds = [(a.id, a.title) for a in sel.application_attachments(rulebook)]
+    form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                case=case,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Filen är bifogad."))
+    else:
+        messages.error(request, _("Välj bilaga och fil."))
+    return _to_tab(case, "application")
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def version(request: HttpRequest, org: Organisation, pk: int, version: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    shown = get_object_or_404(case.versions, number=version, submitted_at__isnull=False)
+    previous = (
+        case.versions.filter(number__lt=version, submitted_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
+    rulebook = sel.rulebook_for_case(case)
+    titles = {s.id: s.title_sv for s in rulebook.application.sections}
+    return render(
+        request,
+        "cases/version.html",
+        _case_context(
+            request,
+            org,
+            case,
+            "application",
+            shown=shown,
+            previous=previous,
+            diff=sel.version_diff(rulebook, previous, shown) if previous else None,
+            sections=[(titles.get(k, k), v) for k, v in shown.sections.items()],
+        ),
+    )
+
+
+@org_view(Perm.GRANT_EXEMPTION)
+@require_POST
+def exemption(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    form = ExemptionForm(request.POST, rules=[(r, r) for r in RULES])
+    if form.is_valid():
+        try:
+            services.exemption_grant(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Undantaget är registrerat."))
+    else:
+        messages.error(request, _("Välj regel och skriv en motivering."))
+    return _to_tab(case, "application")
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def calculation(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    snapshots: list[Any] = []
+    calc = None
+    if sel.calculation_app_ready():
+        from satsa.calculations import selectors as calc_sel
+
+        calc = calc_sel.calculation_of(case)
+        snapshots = list(calc_sel.snapshots_of(case))
+    return render(
+        request,
+        "cases/calculation.html",
+        _case_context(
+            request,
+            org,
+            case,
+            "calculation",
+            calc=calc,
+            snapshots=snapshots,
+            ready=sel.calculation_app_ready(),
+            files=case.attachments.filter(kind__icontains="calculation"),
+        ),
+    )
+
+
+def _criteria_forms(
+    request: HttpRequest, case: Case, data: Any = None, only: str | None = None
+) -> list[CriteriaForm]:
+    rulebook = sel.rulebook_for_case(case)
+    roles = roles_in(request.user, case.organisation)
+    forms = []
+    for name, criteria in rulebook.criteria.lists():
+        if name == "continuation":
+            continue
+        if only is not None and name != only:
+            continue
+        perm = Perm.STEERING_APPROVE if name == "selection" else Perm.REVIEW_IDEA
+        if not (
+            has_perm(request.user, case.organisation, perm)
+            or (name == "basic" and Role.COORDINATOR in roles)
+        ):
+            continue
+        previous = {
+            a.criterion: a
+            for a in CriterionAssessment.objects.filter(case=case, criteria_list=name)
+        }
+        forms.append(
+            CriteriaForm(
+                data,
+                criteria=criteria,
+                list_name=name,
+                initial_verdicts=previous,
+                prefix=name,
+            )
+        )
+    return forms
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    if request.method == "POST":
+        list_name = request.POST.get("criteria_list", "")
+        for form in _criteria_forms(request, case, request.POST, only=list_name):
+            if form.is_valid():
+                try:
+                    services.criteria_assess(
+                        case=case,
+                        actor=request.user,
+                        criteria_list=form.list_name,
+                        verdicts=form.verdicts(),
+                    )
+                except ValidationError as error:
+                    _errors(request, error)
+                else:
+                    messages.success(request, _("Bedömningen är sparad."))
+        return _to_tab(case, "reviews")
+    rulebook = sel.rulebook_for_case(case)
+    assessments = CriterionAssessment.objects.filter(case=case).select_related("assessed_by")
+    lists = []
+    for name, criteria in rulebook.criteria.lists():
+        done = {a.criterion: a for a in assessments if a.criteria_list == name}
+        lists.append((name, criteria, [(item, done.get(item.id)) for item in criteria.items]))
+    guards = sel.guard_states(case)
+    return render(
+        request,
+        "cases/reviews.html",
+        _case_context(
+            request,
+            org,
+            case,
+            "reviews",
+            lists=lists,
+            forms=_criteria_forms(request, case),
+            guards=guards,
+            advance_form=AdvanceForm(confirmable=[g.code for g in guards if g.confirmable]),
+            reject_form=RejectForm(),
+            records=case.step_records.select_related("actor"),
+        ),
+    )
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    confirmable = [g.code for g in sel.guard_states(case) if g.confirmable]
+    form = AdvanceForm(request.POST, confirmable=confirmable)
+    if form.is_valid():
+        try:
+            services.case_advance(
+                case=case,
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+                confirmations=form.confirmations(),
+            )
+        except ValidationError as error:
+            messages.error(request, _("Ärendet kan inte gå vidare än:"))
+            _errors(request, error)
+        else:
+            messages.success(request, _("Ärendet har gått vidare."))
+    return _to_tab(case, "reviews")
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_reject(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Ärendet är avslaget och de sökande har meddelats."))
+    else:
+        messages.error(request, _("Ange skälen för avslaget."))
+    return _to_tab(case, "reviews")
+
+
+def _my_boards(request: HttpRequest, org: Organisation, case: Case) -> Any:
+    ids = Membership.objects.active().filter(
+        user=request.user, organisation=org, role=Role.BOARD_SECRETARY
+    )
+    return case.boards.filter(pk__in=ids.values("board_id"))
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def comments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    boards = _my_boards(request, org, case)
+    form = BoardCommentForm(request.POST or None, boards=boards)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_comment_add(
+                case=case,
+                actor=request.user,
+                board=form.cleaned_data["board"],
+                comment=form.cleaned_data["comment"],
+                backs=form.cleaned_data["backs"],
+            )
+        except ValidationError as error:
+            _errors(request, error, form)
+        else:
+            messages.success(request, _("Nämndens yttrande är lämnat."))
+            return _to_tab(case, "comments")
+    notices = case.board_notices.select_related("board", "commented_by")
+    return render(
+        request,
+        "cases/comments.html",
+        _case_context(
+            request,
+            org,
+            case,
+            "comments",
+            notices=notices,
+            form=form,
+            may_comment=boards.exists() and has_perm(request.user, org, Perm.BOARD_COMMENT),
+            today=sel.today(),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def signatures(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    parties = case.parties.filter(kind__in=sel.SIGNING_PARTY_KINDS)
+    partner_form = PartnerSignatureForm(
+        request.POST if "party" in request.POST else None, parties=parties
+    )
+    if request.method == "POST":
+        try:
+            if "department" in request.POST:
+                department = get_object_or_404(
+                    case.departments.all(), pk=request.POST.get("department")
+                )
+                services.signature_add(case=case, actor=request.user, department=department)
+            elif partner_form.is_valid():
+                services.signature_add(
+                    case=case,
+                    actor=request.user,
+                    party=partner_form.cleaned_data["party"],
+                    signer_name=partner_form.cleaned_data["signer_name"],
+                )
+            else:
+                raise ValidationError(_("Välj part och ange namnet."))
+        except ValidationError as error:
+            _errors(request, error, partner_form)
+        else:
+            messages.success(request, _("Underskriften är registrerad."))
+            return _to_tab(case, "signatures")
+    my_departments = set(
+        Membership.objects.active()
+        .filter(user=request.user, organisation=org, role=Role.DEPARTMENT_HEAD)
+        .values_list("department_id", flat=True)
+    )
+    return render(
+        request,
+        "cases/signatures.html",
+        _case_context(
+            request,
+            org,
+            case,
+            "signatures",
+            needed=sel.required_signatures(case),
+            version=sel.latest_submitted(case),
+            all_signatures=case.signatures.select_related("department", "party", "version"),
+            my_departments=my_departments,
+            partner_form=partner_form,
+            may_record_partner=Role.COORDINATOR in roles_in(request.user, org) and parties,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def decision(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    form = DecisionForm(
+        request.POST or None,
+        initial={"decided_on": sel.today(), "amount": _requested_amount(case)},
+    )
+    if request.method == "POST":
+        if not has_perm(request.user, org, Perm.RECORD_DECISION):
+            messages.error(request, _("Du har inte behörighet att registrera beslut."))
+            return _to_tab(case, "decision")
+        if form.is_valid():
+            try:
+                services.decision_record(case=case, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                if isinstance(error, services.GuardError):
+                    messages.error(request, _("Beslutet kan inte registreras än:"))
+                _errors(request, error, form)
+            else:
+                messages.success(request, _("Beslutet är registrerat."))
+                return _to_tab(case, "decision")
+    free = sel.fund_free_capital(org)
+    rulebook = sel.rulebook_for_case(case)
+    return render(
+        request,
+        "cases/decision.html",
+        _case_context(
+            request,
+            org,
+            case,
+            "decision",
+            form=form,
+            free=free,
+            cap=rulebook.grants.max_new_per_year,
+            granted_this_year=sel.grants_in_year(org, sel.today().year, exclude=case),
+            may_decide=case.step == "decision"
+            and has_perm(request.user, org, Perm.RECORD_DECISION),
+        ),
+    )
+
+
+def _requested_amount(case: Case) -> Any:
+    version = sel.latest_submitted(case)
+    return (version.figures if version else {}).get("requested_amount")
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def activity(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = sel.case_for_user(request.user, org, pk)
+    return render(
+        request,
+        "cases/activity.html",
+        _case_context(request, org, case, "activity", events=events_for_object(case, limit=200)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ALL_CASES)
+def ranking(request: HttpRequest, org: Organisation) -> HttpResponse:
+    if request.method == "POST":
+        if not has_perm(request.user, org, Perm.STEERING_APPROVE):
+            messages.error(request, _("Bara styrgruppen prioriterar."))
+            return redirect("cases:ranking", org_slug=org.slug)
+        order = [int(v) for v in request.POST.getlist("order") if v.isdigit()]
+        try:
+            services.steering_rank(organisation=org, actor=request.user, order=order)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Ansökningarna är prioriterade."))
+        return redirect("cases:ranking", org_slug=org.slug)
+    pending = list(
+        Case.objects.filter(organisation=org, step="steering_group", outcome="").order_by(
+            "priority_rank", "created_at"
+        )
+    )
+    rows = [(case, _requested_amount(case)) for case in pending]
+    rulebook_caps = {sel.rulebook_for_case(c).grants.max_new_per_year for c in pending}
+    return render(
+        request,
+        "cases/ranking.html",
+        _base(
+            request,
+            org,
+            rows=rows,
+            free=sel.fund_free_capital(org),
+            caps=sorted(c for c in rulebook_caps if c is not None),
+            granted_this_year=sel.grants_in_year(org, sel.today().year),
+            year=sel.today().year,
+        ),
+    )
