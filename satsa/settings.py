@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "satsa.calculations",
     "satsa.funds",
     "satsa.followup",
+    "satsa.portfolio",
 ]
 
 MIDDLEWARE = [
@@ -192,4 +193,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
-    "satsa.portfolio",

@@ -12,6 +12,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Pages anyone may see without logging in.
 PUBLIC = {"core:home", "accounts:login", "set_language", "calculations_public:unit_costs"}
+PUBLIC |= {
+    "public_portfolio:index",
+    "public_portfolio:interventions_json",
+    "public_portfolio:interventions_csv",
+    "public_portfolio:calls_json",
+    "public_portfolio:final_report",
+}
 # Filled in for URL parameters; organisation-scoped objects use ids that exist nowhere.
 PARAMS = {"pk": "1", "id": "1", "version": "1", "token": "x"}
 
@@ -75,10 +82,3 @@ def test_it_enforces_csrf_on_every_post(client_as: Any, alice: Any, name: str, r
     client = client_as(alice, enforce_csrf_checks=True)
     response = client.post(url_for(name, route, "orebro"), {"anything": "1"})
     assert response.status_code in (403, 405), f"{name} accepted a POST without a CSRF token"
-PUBLIC |= {
-    "public_portfolio:index",
-    "public_portfolio:interventions_json",
-    "public_portfolio:interventions_csv",
-    "public_portfolio:calls_json",
-    "public_portfolio:final_report",
-}
