@@ -14,6 +14,7 @@ ORG_NAV = [
     ("cases:pipeline", _("Ärenden"), Perm.VIEW_ORGANISATION),
     ("portfolio:dashboard", _("Portfölj"), Perm.VIEW_ALL_CASES),
     ("funds:overview", _("Fonden"), Perm.VIEW_FUND),
+    ("followup:overview", _("Uppföljning"), Perm.VIEW_ALL_CASES),
     ("calculations:unit_costs", _("Enhetskostnader"), Perm.VIEW_ORGANISATION),
     ("rulebooks:current", _("Regelbok"), Perm.VIEW_ORGANISATION),
     ("orgs:structure", _("Nämnder och förvaltningar"), Perm.VIEW_ORGANISATION),

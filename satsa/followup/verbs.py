@@ -1,3 +1,26 @@
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-VERBS: dict[str, object] = {}
+VERBS: dict[str, object] = {
+    "followup.schema_saved": _("sparade utvärderingsschemat"),
+    "followup.subgoal_added": _("lade till ett delmål"),
+    "followup.activity_added": _("lade till en aktivitet"),
+    "followup.measure_added": _("lade till ett mått"),
+    "followup.measure_changed": _("ändrade ett mått"),
+    "followup.measurement_recorded": _("registrerade ett mätvärde"),
+    "followup.measurements_imported": _("importerade mätvärden"),
+    "followup.instruments_imported": _("importerade instrumentresultat"),
+    "followup.individual_data_viewed": _("visade sammanställning av individdata"),
+    "followup.reports_scheduled": _("planerade rapporter"),
+    "followup.report_submitted": _("lämnade in en rapport"),
+    "followup.report_returned": _("återsände en rapport för komplettering"),
+    "followup.report_approved": _("godkände en rapport"),
+    "followup.report_reminded": _("skickade påminnelse om rapport"),
+    "followup.claim_handed_to_ledger": _("lämnade periodens utbetalningsbegäran till fonden"),
+    "followup.effect_evaluation_recorded": _("registrerade en effektutvärdering"),
+    "followup.settlement_requested": _("lämnade realiserade besparingar till återföringen"),
+    "followup.termination_proposed": _("föreslog att satsningen avbryts"),
+    "followup.termination_decided": _("beslutade om avbrytande"),
+    "followup.implementation_decided": _("beslutade om implementering"),
+    "followup.case_stage_changed": _("ändrade ärendets skede"),
+    "followup.follow_up_scheduled": _("planerade uppföljande utvärdering"),
+}

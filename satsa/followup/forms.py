@@ -1,0 +1,224 @@
+"""Forms of follow-up and evaluation: they parse input; the services validate the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from satsa.followup.models import (
+    Frequency,
+    Group,
+    ImplementationOutcome,
+    Instrument,
+    MeasureKind,
+    SubGoal,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 3})
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class SchemaForm(forms.Form):
+    overall_goal = forms.CharField(label=_("Övergripande mål"), widget=TEXT)
+    target_group = forms.CharField(label=_("Målgrupp"), widget=TEXT)
+    comparison_group = forms.CharField(
+        label=_("Jämförelsegrupp"),
+        widget=TEXT,
+        required=False,
+        help_text=_("Kontroll- eller jämförelsegrupp, där det är möjligt."),
+    )
+    no_comparison_reason = forms.CharField(
+        label=_("Skäl till att jämförelsegrupp saknas"), widget=TEXT, required=False
+    )
+    project_leader = forms.ModelChoiceField(
+        label=_("Projektledare"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["project_leader"].queryset = people  # type: ignore[attr-defined]
+            self.fields["project_leader"].label_from_instance = (  # type: ignore[attr-defined]
+                lambda u: u.get_full_name() or u.username
+            )
+
+
+class SubGoalForm(forms.Form):
+    text = forms.CharField(label=_("Nytt delmål"), widget=TEXT)
+
+
+class ActivityForm(forms.Form):
+    subgoal = forms.ModelChoiceField(label=_("Delmål"), queryset=SubGoal.objects.none())
+    text = forms.CharField(label=_("Ny aktivitet"), widget=TEXT)
+
+    def __init__(self, *args: Any, schema: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if schema is not None:
+            self.fields["subgoal"].queryset = schema.subgoals.all()  # type: ignore[attr-defined]
+
+
+class MeasureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Typ av mått"), choices=MeasureKind.choices)
+    name = forms.CharField(label=_("Namn"), max_length=300)
+    unit = forms.CharField(label=_("Enhet"), max_length=100)
+    subgoal = forms.ModelChoiceField(
+        label=_("Delmål"), queryset=SubGoal.objects.none(), required=False
+    )
+    baseline_value = forms.DecimalField(
+        label=_("Basvärde"), required=False, max_digits=16, decimal_places=4
+    )
+    baseline_date = forms.DateField(label=_("Datum för basmätning"), required=False, widget=DATE)
+    comparison_baseline_value = forms.DecimalField(
+        label=_("Jämförelsegruppens basvärde"), required=False, max_digits=16, decimal_places=4
+    )
+    target_value = forms.DecimalField(
+        label=_("Målvärde"), required=False, max_digits=16, decimal_places=4
+    )
+    source = forms.CharField(label=_("Källa"), max_length=300, required=False)
+    frequency = forms.ChoiceField(
+        label=_("Frekvens"), choices=Frequency.choices, initial=Frequency.REPORTING
+    )
+    responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
+    effect_line_index = forms.TypedChoiceField(
+        label=_("Effektrad i kalkylen (för ekonomiska mått)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "—")],
+    )
+
+    def __init__(self, *args: Any, schema: Any = None, lines: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if schema is not None:
+            self.fields["subgoal"].queryset = schema.subgoals.all()  # type: ignore[attr-defined]
+        self.fields["effect_line_index"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (i, f"{line.get('name', '')} ({line.get('actor', '')})") for i, line in enumerate(lines)
+        ]
+
+
+class ValueForm(forms.Form):
+    group = forms.ChoiceField(label=_("Grupp"), choices=Group.choices)
+    period_label = forms.CharField(label=_("Period"), max_length=100)
+    measured_on = forms.DateField(label=_("Mätdatum"), widget=DATE)
+    value = forms.DecimalField(label=_("Värde"), max_digits=16, decimal_places=4)
+    n = forms.IntegerField(
+        label=_("Antal personer värdet bygger på"),
+        required=False,
+        min_value=0,
+        help_text=_("Värden som bygger på färre än 5 personer sparas men visas aldrig."),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil (CSV eller XLSX)"),
+        help_text=_(
+            "Kolumnerna person, group (treatment/control), period (baseline/follow_up) och value. "
+            "Personnummer pseudonymiseras vid importen och sparas aldrig."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Filen är större än 10 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("Ladda upp en CSV- eller XLSX-fil."))
+        return upload
+
+
+class InstrumentUploadForm(UploadForm):
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices)
+
+    field_order = ["instrument", "file"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Kolumnerna person, group, period och för KASAM q1–q13 (svaren 1–7 som de kryssats), "
+            "för SDQ skalpoängen (emotional_symptoms, conduct_problems, hyperactivity_inattention, "
+            "peer_problems, prosocial, total_difficulties). Personnummer pseudonymiseras vid importen."
+        )
+
+
+class ReportForm(forms.Form):
+    activities = forms.CharField(label=_("Genomförda aktiviteter"), widget=TEXT)
+    ways_of_working = forms.CharField(label=_("Arbetssätt"), widget=TEXT, required=False)
+    effects = forms.CharField(label=_("Uppnådda effekter"), widget=TEXT)
+    deviations = forms.CharField(label=_("Avvikelser från planen"), widget=TEXT, required=False)
+    spent_to_date = forms.DecimalField(
+        label=_("Förbrukat hittills (kr)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+    )
+    claim_amount = forms.DecimalField(
+        label=_("Begärd utbetalning för perioden (kr)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("Kostnader som faktiskt uppstått under perioden; utbetalas i efterskott."),
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Vad behöver kompletteras?"), widget=TEXT)
+
+
+class EvaluationForm(forms.Form):
+    conclusion = forms.CharField(label=_("Slutsats"), widget=TEXT, required=False)
+
+    def __init__(self, *args: Any, economic: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for measure, derived in economic:
+            self.fields[f"volume_{measure.pk}"] = forms.DecimalField(
+                label=_("Realiserad volym för ”%(name)s” (undvikna %(unit)s)")
+                % {"name": measure.name, "unit": measure.unit},
+                required=False,
+                max_digits=16,
+                decimal_places=4,
+                initial=derived,
+                help_text=_(
+                    "Förifylld: basvärde minus senaste värde, netto jämförelsegruppens förändring."
+                ),
+            )
+
+    def volumes(self) -> dict[int, Any]:
+        return {
+            int(name.removeprefix("volume_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("volume_") and value is not None
+        }
+
+
+class TerminationProposalForm(forms.Form):
+    reasons = forms.CharField(label=_("Skäl till att satsningen bör avbrytas"), widget=TEXT)
+
+
+class TerminationDecisionForm(forms.Form):
+    terminate = forms.TypedChoiceField(
+        label=_("Beslut"),
+        choices=[("1", _("Satsningen avbryts")), ("0", _("Satsningen fortsätter"))],
+        coerce=lambda v: v == "1",
+    )
+    reasons = forms.CharField(label=_("Motivering"), widget=TEXT)
+    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE)
+
+
+class ImplementationForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Beslut"), choices=ImplementationOutcome.choices)
+    parts = forms.CharField(
+        label=_("Delar som går in i ordinarie verksamhet"), widget=TEXT, required=False
+    )
+    replaces = forms.CharField(label=_("Ordinarie arbete som ersätts"), widget=TEXT, required=False)
+    scale_up_groups = forms.CharField(
+        label=_("Målgrupper eller områden som passar för uppskalning"), widget=TEXT, required=False
+    )
+    reasons = forms.CharField(label=_("Motivering"), widget=TEXT)
+    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE)

@@ -1,0 +1,625 @@
+"""Reads of follow-up and evaluation: who sees which case, schedules, aggregates, signals.
+
+Every aggregate of individual-level data leaves this module through
+:mod:`satsa.evaluation`'s suppression, so no screen, export or API answer can show a
+group of fewer than five people.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satsa.cases.models import Case, Stage
+from satsa.evaluation import (
+    MIN_GROUP_SIZE,
+    SUPPRESSED,
+    Measurement,
+    evaluate_measurements,
+    is_reportable,
+    suppress,
+)
+from satsa.followup.models import (
+    EffectEvaluation,
+    EvaluationSchema,
+    Group,
+    ImplementationDecision,
+    Instrument,
+    InstrumentResult,
+    Measure,
+    MeasureKind,
+    Occasion,
+    PersonValue,
+    ProposalStatus,
+    Report,
+    ReportKind,
+    ReportStatus,
+    TerminationProposal,
+)
+from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import has_perm, roles_in
+from satsa.orgs.roles import Perm
+
+# Stages in which a case is followed up.
+FOLLOWED_STAGES = (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED, Stage.TERMINATED, Stage.IMPLEMENTED)
+# A report is due this many days after the end of its period (the guidelines name the
+# reporting points, not a deadline: one month is the working assumption, see docs).
+REPORT_DUE_DAYS = 30
+# The final report is due this many days after the end of the project.
+FINAL_REPORT_DUE_DAYS = 90
+# Reminders go out this many days before a report is due.
+REMINDER_DAYS = 14
+# Off-plan: a measure whose progress towards its target is below this share of the
+# project's elapsed time (e.g. 30 % of the way with 80 % of the time gone) …
+BEHIND_TARGET_SHARE = 0.5
+# … judged only once this share of the project's time has passed.
+BEHIND_TARGET_FROM_ELAPSED = 0.25
+# Off-plan: spending that differs from the budget to date by more than this share.
+BUDGET_TOLERANCE = Decimal("0.20")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- access ------------------------------------------------------------------------------
+
+
+def _cases_visible_by_pipeline(user: Any, organisation: Organisation) -> QuerySet[Case]:
+    """The cases the case pipeline lets ``user`` see (satsa.cases.selectors)."""
+    try:
+        from satsa.cases.selectors import cases_visible_to
+    except ImportError:  # pragma: no cover - only while satsa.cases is being built
+        cases = Case.objects.filter(organisation=organisation)
+        if has_perm(user, organisation, Perm.VIEW_ALL_CASES):
+            return cases
+        return cases.filter(created_by=user)
+    return cases_visible_to(user, organisation)
+
+
+def cases_visible_to(user: Any, organisation: Organisation) -> QuerySet[Case]:
+    """Cases ``user`` may follow up: what the pipeline shows, plus the cases they lead."""
+    if not roles_in(user, organisation):
+        return Case.objects.none()
+    pipeline = _cases_visible_by_pipeline(user, organisation).values("pk")
+    return Case.objects.filter(organisation=organisation).filter(
+        Q(pk__in=pipeline) | Q(evaluation_schema__project_leader=user)
+    )
+
+
+def case_for_user(user: Any, organisation: Organisation, pk: int) -> Case:
+    """The case if ``user`` may see it; 404 otherwise (other organisations included)."""
+    case = cases_visible_to(user, organisation).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def is_case_member(user: Any, case: Case) -> bool:
+    """The case's applicants and its project leader: the people who report on it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case.created_by_id == user.pk:
+        return True
+    schema = schema_of(case)
+    if schema is not None and schema.project_leader_id == user.pk:
+        return True
+    co_applicants = getattr(case, "co_applicants", None)
+    return bool(co_applicants is not None and co_applicants.filter(pk=user.pk).exists())
+
+
+def can_report(user: Any, case: Case) -> bool:
+    """Whether ``user`` may write the case's reports and measurements."""
+    org = case.organisation
+    if has_perm(user, org, Perm.MANAGE_EVALUATION):
+        return True
+    return is_case_member(user, case) and (
+        has_perm(user, org, Perm.REPORT_PROGRESS) or has_perm(user, org, Perm.SUBMIT_IDEA)
+    )
+
+
+def can_edit_schema(user: Any, case: Case) -> bool:
+    """The evaluation team, or the case's own people together with it."""
+    return can_report(user, case)
+
+
+# --- the schema ---------------------------------------------------------------------------
+
+
+def schema_of(case: Case) -> EvaluationSchema | None:
+    try:
+        return case.evaluation_schema  # type: ignore[attr-defined, no-any-return]
+    except ObjectDoesNotExist:
+        return None
+
+
+def calculation_effect_lines(case: Case) -> list[dict[str, Any]]:
+    """The effect lines of the case's calculation (ECONOMICS.md §5 ``effects``)."""
+    try:
+        calculation = case.calculation  # type: ignore[attr-defined]
+    except (ObjectDoesNotExist, AttributeError):
+        return []
+    effects = (calculation.data or {}).get("effects") or []
+    return [e for e in effects if isinstance(e, dict)]
+
+
+def effect_line_of(measure: Measure) -> dict[str, Any] | None:
+    if measure.effect_line_index is None:
+        return None
+    lines = calculation_effect_lines(measure.schema.case)
+    if measure.effect_line_index < len(lines):
+        return lines[measure.effect_line_index]
+    return None
+
+
+def schema_is_complete(case: Case) -> list[str]:
+    """What the evaluation schema still lacks before the application may be submitted.
+
+    An empty list means complete. Used by the case pipeline's guard.
+    """
+    schema = schema_of(case)
+    if schema is None:
+        return [_("Utvärderingsschema saknas.")]
+    missing: list[str] = []
+    if not schema.overall_goal.strip():
+        missing.append(_("Övergripande mål saknas."))
+    if not schema.target_group.strip():
+        missing.append(_("Målgrupp saknas."))
+    if not schema.comparison_group.strip() and not schema.no_comparison_reason.strip():
+        missing.append(_("Jämförelsegrupp saknas (eller skälet till att den saknas)."))
+    if not schema.subgoals.exists():
+        missing.append(_("Minst ett delmål behövs."))
+    measures = list(schema.measures.all())
+    if not measures:
+        missing.append(_("Minst ett mått behövs."))
+    kinds = {m.kind for m in measures}
+    if measures and MeasureKind.ACTIVITY not in kinds:
+        missing.append(_("Minst ett aktivitetsmått behövs."))
+    if measures and not kinds & {
+        MeasureKind.SHORT_TERM,
+        MeasureKind.LONG_TERM,
+        MeasureKind.OUTCOME,
+    }:
+        missing.append(_("Minst ett effekt- eller utfallsmått behövs."))
+    lines = calculation_effect_lines(case)
+    for m in measures:
+        if m.baseline_value is None or m.baseline_date is None:
+            missing.append(
+                _("Basmätning (värde och datum) saknas för måttet ”%(name)s”.") % {"name": m.name}
+            )
+        if m.target_value is None:
+            missing.append(_("Målvärde saknas för måttet ”%(name)s”.") % {"name": m.name})
+        if not m.source.strip():
+            missing.append(_("Källa saknas för måttet ”%(name)s”.") % {"name": m.name})
+        if not m.responsible.strip():
+            missing.append(_("Ansvarig saknas för måttet ”%(name)s”.") % {"name": m.name})
+        if m.kind == MeasureKind.ECONOMIC and (
+            m.effect_line_index is None or m.effect_line_index >= len(lines)
+        ):
+            missing.append(
+                _(
+                    "Måttet ”%(name)s” är ekonomiskt men kopplas inte till någon effektrad i kalkylen."
+                )
+                % {"name": m.name}
+            )
+    return missing
+
+
+# --- measurements -------------------------------------------------------------------------
+
+
+def _fmt(value: Decimal | float | None) -> str:
+    if value is None:
+        return "—"
+    number = Decimal(str(value)).normalize()
+    text = f"{number:f}"
+    return text.replace(".", ",")
+
+
+@dataclass
+class ValueRow:
+    period_label: str
+    measured_on: dt.date
+    group: str
+    value: Decimal | None  # None: suppressed
+    n: int | str | None
+
+
+def measure_values(measure: Measure) -> list[ValueRow]:
+    """The measure's aggregate values, each resting on fewer than five people suppressed."""
+    rows = []
+    for v in measure.values.all():
+        shown = v.value if v.n is None or is_reportable(v.n) else None
+        rows.append(
+            ValueRow(
+                v.period_label,
+                v.measured_on,
+                v.group,
+                shown,
+                None if v.n is None else suppress(v.n),
+            )
+        )
+    return rows
+
+
+def latest_value(measure: Measure, group: str = Group.TREATMENT) -> Decimal | None:
+    shown = [r for r in measure_values(measure) if r.group == group and r.value is not None]
+    return shown[-1].value if shown else None
+
+
+def person_measurements(measure: Measure) -> list[Measurement]:
+    """The measure's individual-level values in the shape satsa.evaluation reads.
+
+    Only pseudonyms ever leave the database here; callers show aggregates only.
+    """
+    return [
+        Measurement(p.pseudonym, p.group, p.occasion, p.value)
+        for p in PersonValue.objects.filter(measure=measure).order_by("id")
+    ]
+
+
+def instrument_measurements(case: Case, instrument: str, score: str) -> list[Measurement]:
+    rows = []
+    for r in InstrumentResult.objects.filter(case=case, instrument=instrument).order_by("id"):
+        value = (r.scores or {}).get(score)
+        if value is not None:
+            rows.append(Measurement(r.pseudonym, r.group, r.occasion, float(value)))
+    return rows
+
+
+INSTRUMENT_SCORES: dict[str, list[tuple[str, str]]] = {
+    Instrument.SOC13: [
+        ("total", "KASAM totalpoäng (13–91)"),
+        ("comprehensibility", "Begriplighet (5–35)"),
+        ("manageability", "Hanterbarhet (4–28)"),
+        ("meaningfulness", "Meningsfullhet (4–28)"),
+    ],
+    Instrument.SDQ: [
+        ("total_difficulties", "SDQ total svårighetspoäng (0–40)"),
+        ("emotional_symptoms", "Emotionella symtom (0–10)"),
+        ("conduct_problems", "Uppförandeproblem (0–10)"),
+        ("hyperactivity_inattention", "Hyperaktivitet/uppmärksamhetsbrist (0–10)"),
+        ("peer_problems", "Kamratproblem (0–10)"),
+        ("prosocial", "Prosocialt beteende (0–10)"),
+    ],
+}
+
+
+def aggregate_table(measurements: list[Measurement]) -> list[dict[str, Any]]:
+    """Count and mean per group and occasion; fewer than five people suppressed.
+
+    Rows are not parts of a published total, so no secondary suppression is needed.
+    """
+    rows = []
+    for group in Group.values:
+        for occasion in Occasion.values:
+            values = [m.value for m in measurements if m.group == group and m.period == occasion]
+            n = len(values)
+            mean = sum(values) / n if n else None
+            if is_reportable(n):
+                rows.append({"group": group, "occasion": occasion, "n": n, "mean": mean})
+            else:
+                rows.append({"group": group, "occasion": occasion, "n": SUPPRESSED, "mean": None})
+    return rows
+
+
+def evaluation_of(measurements: list[Measurement]) -> dict[str, Any] | None:
+    """``EvaluationReport.as_dict()`` (suppressed) or None when there is nothing to evaluate."""
+    if not measurements:
+        return None
+    return evaluate_measurements(measurements).as_dict()
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduledReport:
+    kind: str
+    period_code: str
+    period_name: str
+    period_end: dt.date
+    due_date: dt.date
+
+
+def _on(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def rulebook_of(case: Case) -> Any:
+    from satsa.rulebooks.selectors import UnknownRulebookError, rulebook_by_key
+
+    try:
+        return rulebook_by_key(case.organisation, case.rulebook_key)
+    except UnknownRulebookError:
+        return None
+
+
+def report_schedule(case: Case) -> list[ScheduledReport]:
+    """The reports the case's rulebook asks for between its start and its end, and the final."""
+    if case.start_date is None or case.end_date is None:
+        return []
+    rulebook = rulebook_of(case)
+    periods = list(rulebook.reporting.periods) if rulebook is not None else []
+    schedule = []
+    for year in range(case.start_date.year, case.end_date.year + 1):
+        for p in periods:
+            end = _on(year, p.month, p.day)
+            if case.start_date < end < case.end_date:
+                schedule.append(
+                    ScheduledReport(
+                        ReportKind.PERIODIC,
+                        p.code,
+                        f"{p.name_sv} {year}",
+                        end,
+                        end + dt.timedelta(days=REPORT_DUE_DAYS),
+                    )
+                )
+    schedule.append(
+        ScheduledReport(
+            ReportKind.FINAL,
+            "final",
+            str(ReportKind.FINAL.label),
+            case.end_date,
+            case.end_date + dt.timedelta(days=FINAL_REPORT_DUE_DAYS),
+        )
+    )
+    return schedule
+
+
+def follow_up_years(case: Case) -> int:
+    """Years after the end at which the follow-up evaluation is scheduled (the earliest the
+    rulebook allows; 1 when the rulebook is silent)."""
+    rulebook = rulebook_of(case)
+    evaluation = getattr(rulebook, "evaluation", None) if rulebook is not None else None
+    years = getattr(evaluation, "follow_up_years_after_end", None)
+    return int(years[0]) if years else 1
+
+
+def reports_of(case: Case) -> list[Report]:
+    return list(Report.objects.filter(case=case).order_by("due_date", "id"))
+
+
+def next_claimable_report(case: Case) -> Report | None:
+    return (
+        Report.objects.filter(case=case, status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED])
+        .order_by("due_date", "id")
+        .first()
+    )
+
+
+def reports_due_for_reminder(on: dt.date) -> QuerySet[Report]:
+    return Report.objects.filter(
+        status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED],
+        reminded_at__isnull=True,
+        due_date__lte=on + dt.timedelta(days=REMINDER_DAYS),
+        due_date__gte=on,
+    ).select_related("case", "organisation")
+
+
+def claimed_to_date(case: Case, *, including: Report | None = None) -> Decimal:
+    total = Decimal(0)
+    for r in Report.objects.filter(
+        case=case, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
+    ):
+        if including is not None and r.pk == including.pk:
+            continue
+        total += r.claim_amount or 0
+    if including is not None:
+        total += including.claim_amount or 0
+    return total
+
+
+def budget_to(case: Case, on: dt.date) -> Decimal | None:
+    """The fund's budget for the case up to ``on``: the calculation's fund costs for the
+    years begun, or the grant spread evenly over the project's days."""
+    try:
+        data = case.calculation.data or {}  # type: ignore[attr-defined]
+    except (ObjectDoesNotExist, AttributeError):
+        data = {}
+    costs = [c for c in data.get("costs") or [] if isinstance(c, dict)]
+    fund = [c for c in costs if c.get("financier", "fund") == "fund"]
+    if fund:
+        return sum(
+            (Decimal(str(c.get("amount", 0))) for c in fund if int(c.get("year", 0)) <= on.year),
+            Decimal(0),
+        )
+    if case.granted_amount is None or case.start_date is None or case.end_date is None:
+        return None
+    total_days = (case.end_date - case.start_date).days or 1
+    elapsed = min(max((on - case.start_date).days, 0), total_days)
+    return (case.granted_amount * elapsed / total_days).quantize(Decimal("0.01"))
+
+
+def measures_snapshot(case: Case) -> list[dict[str, Any]]:
+    """Each measure's baseline, target and latest shown values, for a report to keep."""
+    schema = schema_of(case)
+    if schema is None:
+        return []
+    out = []
+    for m in schema.measures.all():
+        out.append(
+            {
+                "measure": m.pk,
+                "name": m.name,
+                "kind": m.kind,
+                "unit": m.unit,
+                "baseline": _str(m.baseline_value),
+                "target": _str(m.target_value),
+                "latest_treatment": _str(latest_value(m, Group.TREATMENT)),
+                "latest_control": _str(latest_value(m, Group.CONTROL)),
+            }
+        )
+    return out
+
+
+def _str(value: Decimal | None) -> str | None:
+    """A plain decimal without trailing zeros (12.5000 → "12.5", 10 → "10")."""
+    return None if value is None else f"{value.normalize():f}"
+
+
+# --- off-plan signals ---------------------------------------------------------------------
+
+
+@dataclass
+class Signal:
+    code: str
+    text: str
+
+
+def elapsed_share(case: Case, on: dt.date) -> float | None:
+    if case.start_date is None or case.end_date is None or case.end_date <= case.start_date:
+        return None
+    share = (on - case.start_date).days / (case.end_date - case.start_date).days
+    return min(max(share, 0.0), 1.0)
+
+
+def progress_share(measure: Measure) -> float | None:
+    """How far the target group has come from baseline towards target (0 = baseline, 1 = met)."""
+    latest = latest_value(measure, Group.TREATMENT)
+    if latest is None or measure.baseline_value is None or measure.target_value is None:
+        return None
+    distance = measure.target_value - measure.baseline_value
+    if distance == 0:
+        return 1.0
+    return float((latest - measure.baseline_value) / distance)
+
+
+def off_plan_signals(case: Case, on: dt.date | None = None) -> list[Signal]:
+    """Why the case may be off plan: measures well behind target, spending off budget,
+    reports late. An empty list means on plan."""
+    on = on or today()
+    signals: list[Signal] = []
+    if case.stage not in (Stage.DECIDED, Stage.RUNNING):
+        late = Report.objects.filter(
+            case=case, kind=ReportKind.FOLLOW_UP, status=ReportStatus.SCHEDULED, due_date__lt=on
+        )
+    else:
+        late = Report.objects.filter(
+            case=case,
+            status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED],
+            due_date__lt=on,
+        )
+    for r in late:
+        signals.append(
+            Signal(
+                "report_late",
+                _("%(report)s skulle ha lämnats %(date)s.")
+                % {
+                    "report": f"{r.get_kind_display()} {r.period_name}",
+                    "date": r.due_date.isoformat(),
+                },
+            )
+        )
+    if case.stage not in (Stage.DECIDED, Stage.RUNNING):
+        return signals
+    share = elapsed_share(case, on)
+    schema = schema_of(case)
+    if schema is not None and share is not None and share >= BEHIND_TARGET_FROM_ELAPSED:
+        for m in schema.measures.all():
+            progress = progress_share(m)
+            if progress is not None and progress < BEHIND_TARGET_SHARE * share:
+                signals.append(
+                    Signal(
+                        "behind_target",
+                        _(
+                            "Måttet ”%(name)s” har nått %(progress)d %% av vägen mot målet efter %(elapsed)d %% av tiden."
+                        )
+                        % {
+                            "name": m.name,
+                            "progress": round(progress * 100),
+                            "elapsed": round(share * 100),
+                        },
+                    )
+                )
+    last = (
+        Report.objects.filter(case=case, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED])
+        .order_by("-period_end")
+        .first()
+    )
+    if last is not None and last.spent_to_date is not None:
+        budget = budget_to(case, last.period_end)
+        if budget and abs(last.spent_to_date - budget) > budget * BUDGET_TOLERANCE:
+            signals.append(
+                Signal(
+                    "off_budget",
+                    _(
+                        "Förbrukningen %(spent)s kr avviker mer än %(tolerance)d %% från budgeten %(budget)s kr."
+                    )
+                    % {
+                        "spent": _fmt(last.spent_to_date),
+                        "budget": _fmt(budget),
+                        "tolerance": int(BUDGET_TOLERANCE * 100),
+                    },
+                )
+            )
+    return signals
+
+
+# --- the overview and the case page -------------------------------------------------------
+
+
+@dataclass
+class CaseFollowup:
+    case: Case
+    schema: EvaluationSchema | None
+    reports: list[Report]
+    signals: list[Signal]
+    evaluation: EffectEvaluation | None
+    termination: TerminationProposal | None
+    implementation: ImplementationDecision | None
+    next_report: Report | None = None
+    schema_missing: list[str] = field(default_factory=list)
+
+
+def latest_evaluation(case: Case) -> EffectEvaluation | None:
+    return EffectEvaluation.objects.filter(case=case).order_by("-created_at", "-id").first()
+
+
+def open_termination(case: Case) -> TerminationProposal | None:
+    return TerminationProposal.objects.filter(case=case, status=ProposalStatus.PROPOSED).first()
+
+
+def implementation_of(case: Case) -> ImplementationDecision | None:
+    return ImplementationDecision.objects.filter(case=case).first()
+
+
+def case_followup(case: Case, on: dt.date | None = None) -> CaseFollowup:
+    reports = reports_of(case)
+    return CaseFollowup(
+        case=case,
+        schema=schema_of(case),
+        reports=reports,
+        signals=off_plan_signals(case, on),
+        evaluation=latest_evaluation(case),
+        termination=TerminationProposal.objects.filter(case=case).first(),
+        implementation=implementation_of(case),
+        next_report=next_claimable_report(case),
+        schema_missing=schema_is_complete(case),
+    )
+
+
+def followed_cases(user: Any, organisation: Organisation) -> list[CaseFollowup]:
+    cases = cases_visible_to(user, organisation).filter(stage__in=FOLLOWED_STAGES).order_by("title")
+    return [case_followup(c) for c in cases]
+
+
+__all__ = [
+    "MIN_GROUP_SIZE",
+    "can_edit_schema",
+    "can_report",
+    "case_for_user",
+    "cases_visible_to",
+    "off_plan_signals",
+    "report_schedule",
+    "schema_is_complete",
+]

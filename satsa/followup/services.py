@@ -1,0 +1,998 @@
+"""Changes of follow-up and evaluation. Each service validates first (Swedish messages),
+changes atomically and writes an event; none takes a request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satsa.cases.models import Case, Stage
+from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
+from satsa.events.services import event_record
+from satsa.followup import ledger, selectors
+from satsa.followup.imports import (
+    ImportError_,
+    read_instrument_rows,
+    read_person_measurements,
+    upload_lines,
+)
+from satsa.followup.models import (
+    Activity,
+    EffectEvaluation,
+    EvaluationSchema,
+    Frequency,
+    Group,
+    ImplementationDecision,
+    ImplementationOutcome,
+    ImportBatch,
+    Instrument,
+    InstrumentResult,
+    Measure,
+    MeasureKind,
+    MeasureValue,
+    PersonValue,
+    ProposalStatus,
+    Report,
+    ReportKind,
+    ReportStatus,
+    SubGoal,
+    TerminationProposal,
+)
+from satsa.followup.pseudonyms import pseudonym_key
+
+__all__ = [
+    "ImportError_",
+    "case_stage_set",
+    "effect_evaluation_record",
+    "effect_evaluation_settle",
+    "implementation_decide",
+    "individual_data_viewed",
+    "instruments_import",
+    "measure_value_record",
+    "measurements_import",
+    "report_approve",
+    "report_return",
+    "report_submit",
+    "reports_remind",
+    "reports_schedule",
+    "schema_activity_add",
+    "schema_measure_add",
+    "schema_save",
+    "schema_subgoal_add",
+    "termination_decide",
+    "termination_propose",
+]
+
+REPORTING_STAGES = (Stage.DECIDED, Stage.RUNNING)
+
+
+def _require_org(case: Case, obj: Any) -> None:
+    if (
+        obj is not None
+        and getattr(obj, "organisation_id", case.organisation_id) != case.organisation_id
+    ):
+        raise ValidationError(_("Uppgiften hör till en annan organisation."))
+
+
+# --- stage ----------------------------------------------------------------------------------
+
+
+def case_stage_set(*, case: Case, actor: Any, stage: str, reason: str) -> Case:
+    """Move the case to ``stage`` for a follow-up decision (termination, closing,
+    implementation); the pipeline owns every earlier stage."""
+    allowed = {
+        Stage.TERMINATED: (Stage.DECIDED, Stage.RUNNING),
+        Stage.CLOSED: (Stage.DECIDED, Stage.RUNNING),
+        Stage.IMPLEMENTED: (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED),
+        Stage.RUNNING: (Stage.DECIDED,),
+    }
+    if stage not in allowed:
+        raise ValueError(f"follow-up does not move cases to {stage!r}")
+    if case.stage not in allowed[stage]:
+        raise ValidationError(
+            _("Ärendet kan inte gå från skedet %(from)s till %(to)s.")
+            % {"from": case.get_stage_display(), "to": Stage(stage).label}
+        )
+    before = case.stage
+    case.stage = stage
+    case.save(update_fields=["stage"])
+    event_record(
+        actor=actor,
+        verb="followup.case_stage_changed",
+        target=case,
+        data={"from": before, "to": stage, "reason": reason},
+    )
+    return case
+
+
+# --- the schema -----------------------------------------------------------------------------
+
+
+def schema_save(
+    *,
+    case: Case,
+    actor: Any,
+    overall_goal: str,
+    target_group: str,
+    comparison_group: str = "",
+    no_comparison_reason: str = "",
+    project_leader: Any = None,
+) -> EvaluationSchema:
+    if not overall_goal.strip():
+        raise ValidationError({"overall_goal": [_("Skriv det övergripande målet.")]})
+    if not target_group.strip():
+        raise ValidationError({"target_group": [_("Beskriv målgruppen.")]})
+    if project_leader is not None:
+        from satsa.orgs.permissions import roles_in
+
+        if not roles_in(project_leader, case.organisation):
+            raise ValidationError(
+                {"project_leader": [_("Projektledaren måste ha en roll i organisationen.")]}
+            )
+    with transaction.atomic():
+        schema, created = EvaluationSchema.objects.get_or_create(
+            case=case, defaults={"organisation": case.organisation}
+        )
+        schema.overall_goal = overall_goal.strip()
+        schema.target_group = target_group.strip()
+        schema.comparison_group = comparison_group.strip()
+        schema.no_comparison_reason = no_comparison_reason.strip()
+        schema.project_leader = project_leader
+        schema.save()
+        event_record(
+            actor=actor,
+            verb="followup.schema_saved",
+            target=case,
+            data={"created": created, "project_leader": getattr(project_leader, "pk", None)},
+        )
+    return schema
+
+
+def schema_subgoal_add(*, schema: EvaluationSchema, actor: Any, text: str) -> SubGoal:
+    if not text.strip():
+        raise ValidationError({"text": [_("Skriv delmålet.")]})
+    with transaction.atomic():
+        subgoal = SubGoal.objects.create(
+            schema=schema, text=text.strip(), position=schema.subgoals.count() + 1
+        )
+        event_record(
+            actor=actor,
+            verb="followup.subgoal_added",
+            target=schema.case,
+            data={"subgoal": subgoal.pk},
+        )
+    return subgoal
+
+
+def schema_activity_add(*, subgoal: SubGoal, actor: Any, text: str) -> Activity:
+    if not text.strip():
+        raise ValidationError({"text": [_("Beskriv aktiviteten.")]})
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            subgoal=subgoal, text=text.strip(), position=subgoal.activities.count() + 1
+        )
+        event_record(
+            actor=actor,
+            verb="followup.activity_added",
+            target=subgoal.schema.case,
+            data={"activity": activity.pk},
+        )
+    return activity
+
+
+def schema_measure_add(
+    *,
+    schema: EvaluationSchema,
+    actor: Any,
+    kind: str,
+    name: str,
+    unit: str,
+    baseline_value: Decimal | None = None,
+    baseline_date: dt.date | None = None,
+    target_value: Decimal | None = None,
+    source: str = "",
+    frequency: str = Frequency.REPORTING,
+    responsible: str = "",
+    subgoal: SubGoal | None = None,
+    activity: Activity | None = None,
+    comparison_baseline_value: Decimal | None = None,
+    effect_line_index: int | None = None,
+) -> Measure:
+    errors: dict[str, list[str]] = {}
+    if kind not in MeasureKind.values:
+        errors["kind"] = [_("Välj typ av mått.")]
+    if not name.strip():
+        errors["name"] = [_("Ge måttet ett namn.")]
+    if not unit.strip():
+        errors["unit"] = [_("Ange enheten (t.ex. antal, andel, poäng).")]
+    if frequency not in Frequency.values:
+        errors["frequency"] = [_("Välj hur ofta måttet mäts.")]
+    if (baseline_value is None) != (baseline_date is None):
+        errors["baseline_date"] = [_("Basmätningen behöver både ett värde och ett datum.")]
+    if subgoal is not None and subgoal.schema_id != schema.pk:
+        errors["subgoal"] = [_("Delmålet hör till ett annat schema.")]
+    if activity is not None and activity.subgoal.schema_id != schema.pk:
+        errors["activity"] = [_("Aktiviteten hör till ett annat schema.")]
+    line_name = ""
+    if kind == MeasureKind.ECONOMIC:
+        lines = selectors.calculation_effect_lines(schema.case)
+        if effect_line_index is None or not 0 <= effect_line_index < len(lines):
+            errors["effect_line_index"] = [
+                _("Ett ekonomiskt mått ska kopplas till en effektrad i ärendets kalkyl.")
+            ]
+        else:
+            line_name = str(lines[effect_line_index].get("name", ""))
+    elif effect_line_index is not None:
+        errors["effect_line_index"] = [
+            _("Bara ekonomiska mått kopplas till kalkylens effektrader.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        measure = Measure.objects.create(
+            schema=schema,
+            subgoal=subgoal,
+            activity=activity,
+            kind=kind,
+            name=name.strip(),
+            unit=unit.strip(),
+            baseline_value=baseline_value,
+            baseline_date=baseline_date,
+            comparison_baseline_value=comparison_baseline_value,
+            target_value=target_value,
+            source=source.strip(),
+            frequency=frequency,
+            responsible=responsible.strip(),
+            effect_line_index=effect_line_index if kind == MeasureKind.ECONOMIC else None,
+            effect_line_name=line_name,
+            position=schema.measures.count() + 1,
+        )
+        event_record(
+            actor=actor,
+            verb="followup.measure_added",
+            target=schema.case,
+            data={"measure": measure.pk, "kind": kind, "name": measure.name},
+        )
+    return measure
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+def measure_value_record(
+    *,
+    measure: Measure,
+    actor: Any,
+    group: str,
+    period_label: str,
+    measured_on: dt.date,
+    value: Decimal,
+    n: int | None = None,
+) -> MeasureValue:
+    errors: dict[str, list[str]] = {}
+    if group not in Group.values:
+        errors["group"] = [_("Välj målgrupp eller jämförelsegrupp.")]
+    if not period_label.strip():
+        errors["period_label"] = [_("Ange perioden (t.ex. ”Delår 2 2025”).")]
+    if n is not None and n < 0:
+        errors["n"] = [_("Antalet kan inte vara negativt.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row, created = MeasureValue.objects.update_or_create(
+            measure=measure,
+            group=group,
+            measured_on=measured_on,
+            defaults={
+                "period_label": period_label.strip(),
+                "value": value,
+                "n": n,
+                "created_by": actor,
+            },
+        )
+        event_record(
+            actor=actor,
+            verb="followup.measurement_recorded",
+            target=measure.schema.case,
+            data={
+                "measure": measure.pk,
+                "group": group,
+                "measured_on": measured_on,
+                "replaced": not created,
+            },
+        )
+    return row
+
+
+def measurements_import(
+    *, measure: Measure, actor: Any, content: bytes, filename: str
+) -> ImportBatch:
+    """Import individual-level values (``person,group,period,value``) of one measure.
+
+    Every identifier is pseudonymised before anything is stored; only the pseudonym, the
+    group, the occasion and the value are kept. A value already stored for the same
+    person and occasion is replaced. Raises :class:`ImportError_` naming the faulty rows.
+    """
+    rows = read_person_measurements(upload_lines(content, filename))
+    key = pseudonym_key()
+    pseudonymised = [(pseudonymise(m.person, key), m) for m in rows]
+    existing = dict(
+        PersonValue.objects.filter(
+            measure=measure, pseudonym__in=[p for p, _m in pseudonymised]
+        ).values_list("pseudonym", "group")
+    )
+    conflicts = [
+        f"rad {m.row}, kolumn 'group': personen finns redan i den andra gruppen i en tidigare import."
+        for p, m in pseudonymised
+        if p in existing and existing[p] != m.group
+    ]
+    if conflicts:
+        raise ImportError_(conflicts)
+    case = measure.schema.case
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            organisation=case.organisation,
+            case=case,
+            measure=measure,
+            rows=len(rows),
+            created_by=actor,
+        )
+        for pseudonym, m in pseudonymised:
+            PersonValue.objects.update_or_create(
+                measure=measure,
+                pseudonym=pseudonym,
+                occasion=m.period,
+                defaults={"group": m.group, "value": m.value, "batch": batch},
+            )
+        event_record(
+            actor=actor,
+            verb="followup.measurements_imported",
+            target=case,
+            data={"measure": measure.pk, "rows": len(rows), "batch": batch.pk},
+        )
+    return batch
+
+
+def instruments_import(
+    *, case: Case, actor: Any, instrument: str, content: bytes, filename: str
+) -> ImportBatch:
+    """Import SOC-13 item answers (scored here) or SDQ scale scores (validated here)."""
+    if instrument not in Instrument.values:
+        raise ValidationError({"instrument": [_("Välj instrument.")]})
+    rows = read_instrument_rows(upload_lines(content, filename), instrument)
+    key = pseudonym_key()
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            organisation=case.organisation,
+            case=case,
+            instrument=instrument,
+            rows=len(rows),
+            created_by=actor,
+        )
+        for r in rows:
+            InstrumentResult.objects.update_or_create(
+                case=case,
+                instrument=instrument,
+                pseudonym=pseudonymise(r.person, key),
+                occasion=r.occasion,
+                defaults={
+                    "organisation": case.organisation,
+                    "batch": batch,
+                    "group": r.group,
+                    "answers": r.answers,
+                    "scores": r.scores,
+                },
+            )
+        event_record(
+            actor=actor,
+            verb="followup.instruments_imported",
+            target=case,
+            data={"instrument": instrument, "rows": len(rows), "batch": batch.pk},
+        )
+    return batch
+
+
+def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
+    """Every view of (aggregates of) individual-level data leaves a row."""
+    event_record(
+        actor=actor, verb="followup.individual_data_viewed", target=case, data={"what": what}
+    )
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def reports_schedule(*, case: Case, actor: Any = None) -> list[Report]:
+    """Create the reports the rulebook asks for (idempotent); returns the new ones."""
+    if case.stage not in selectors.FOLLOWED_STAGES:
+        return []
+    existing = set(Report.objects.filter(case=case).values_list("kind", "period_end"))
+    new = [
+        s
+        for s in selectors.report_schedule(case)
+        if (s.kind, s.period_end) not in existing
+        and not (s.kind == ReportKind.PERIODIC and case.stage == Stage.TERMINATED)
+    ]
+    if not new:
+        return []
+    with transaction.atomic():
+        created = [
+            Report.objects.create(
+                organisation=case.organisation,
+                case=case,
+                kind=s.kind,
+                period_code=s.period_code,
+                period_name=s.period_name,
+                period_end=s.period_end,
+                due_date=s.due_date,
+            )
+            for s in new
+        ]
+        event_record(
+            actor=actor,
+            verb="followup.reports_scheduled",
+            target=case,
+            data={"reports": [(r.kind, r.period_end) for r in created]},
+        )
+    return created
+
+
+def report_submit(
+    *,
+    report: Report,
+    actor: Any,
+    activities: str,
+    ways_of_working: str,
+    effects: str,
+    deviations: str = "",
+    spent_to_date: Decimal | None = None,
+    claim_amount: Decimal | None = None,
+) -> Report:
+    """Submit a report; a periodic or final report carries its period's claim to the ledger."""
+    case = report.case
+    errors: dict[str, list[str]] = {}
+    if report.status not in (ReportStatus.SCHEDULED, ReportStatus.RETURNED):
+        raise ValidationError(_("Rapporten är redan inlämnad."))
+    if report.kind != ReportKind.FOLLOW_UP and case.stage not in REPORTING_STAGES:
+        raise ValidationError(_("Ärendet är inte i genomförande; rapporten kan inte lämnas."))
+    if not activities.strip():
+        errors["activities"] = [_("Beskriv de aktiviteter som genomförts.")]
+    if report.kind != ReportKind.FOLLOW_UP and not ways_of_working.strip():
+        errors["ways_of_working"] = [_("Beskriv arbetssätten.")]
+    if not effects.strip():
+        errors["effects"] = [_("Beskriv de effekter som uppnåtts.")]
+    if claim_amount is not None and claim_amount < 0:
+        errors["claim_amount"] = [_("Beloppet kan inte vara negativt.")]
+    if report.kind != ReportKind.FOLLOW_UP and spent_to_date is None:
+        errors["spent_to_date"] = [_("Ange hur mycket som förbrukats hittills.")]
+    if claim_amount and case.granted_amount is not None:
+        claimed = selectors.claimed_to_date(case) + claim_amount
+        if claimed > case.granted_amount:
+            errors["claim_amount"] = [
+                _(
+                    "Begärda utbetalningar (%(claimed)s kr) skulle överstiga det beviljade beloppet (%(granted)s kr)."
+                )
+                % {"claimed": claimed, "granted": case.granted_amount}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # Lock the report: two people pressing "submit" must not hand the claim over twice.
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status not in (ReportStatus.SCHEDULED, ReportStatus.RETURNED):
+            raise ValidationError(_("Rapporten är redan inlämnad."))
+        report.activities = activities.strip()
+        report.ways_of_working = ways_of_working.strip()
+        report.effects = effects.strip()
+        report.deviations = deviations.strip()
+        report.spent_to_date = spent_to_date
+        report.claim_amount = claim_amount
+        report.measures_snapshot = selectors.measures_snapshot(case)
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_by = actor
+        report.submitted_at = timezone.now()
+        report.return_reason = ""
+        report.save()
+        if case.stage == Stage.DECIDED:
+            # The first report shows the intervention has started.
+            case_stage_set(case=case, actor=actor, stage=Stage.RUNNING, reason="first_report")
+        event_record(
+            actor=actor,
+            verb="followup.report_submitted",
+            target=report,
+            organisation=case.organisation,
+            data={
+                "case": case.pk,
+                "kind": report.kind,
+                "period_end": report.period_end,
+                "claim": claim_amount,
+            },
+        )
+        if claim_amount and not report.claim_reference:
+            reference = ledger.claim_to_ledger(report=report, actor=actor)
+            if reference:
+                report.claim_reference = reference
+                report.save(update_fields=["claim_reference"])
+            event_record(
+                actor=actor,
+                verb="followup.claim_handed_to_ledger",
+                target=report,
+                organisation=case.organisation,
+                data={"case": case.pk, "amount": claim_amount, "ledger_reference": reference or ""},
+            )
+    return report
+
+
+def report_return(*, report: Report, actor: Any, reason: str) -> Report:
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Bara inlämnade rapporter kan återsändas."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Skriv vad som behöver kompletteras.")]})
+    with transaction.atomic():
+        report.status = ReportStatus.RETURNED
+        report.return_reason = reason.strip()
+        report.save(update_fields=["status", "return_reason"])
+        event_record(
+            actor=actor,
+            verb="followup.report_returned",
+            target=report,
+            organisation=report.organisation,
+            data={"case": report.case_id, "reason": report.return_reason},
+        )
+    return report
+
+
+def report_approve(*, report: Report, actor: Any) -> Report:
+    """Approve a report. Approving the final report closes the case and schedules the
+    follow-up evaluation."""
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Bara inlämnade rapporter kan godkännas."))
+    if report.submitted_by_id is not None and report.submitted_by_id == getattr(actor, "pk", None):
+        raise ValidationError(_("Den som lämnat in rapporten kan inte själv godkänna den."))
+    with transaction.atomic():
+        report.status = ReportStatus.APPROVED
+        report.approved_by = actor
+        report.approved_at = timezone.now()
+        report.save(update_fields=["status", "approved_by", "approved_at"])
+        event_record(
+            actor=actor,
+            verb="followup.report_approved",
+            target=report,
+            organisation=report.organisation,
+            data={"case": report.case_id, "kind": report.kind},
+        )
+        case = report.case
+        if report.kind == ReportKind.FINAL and case.stage in REPORTING_STAGES:
+            case_stage_set(
+                case=case, actor=actor, stage=Stage.CLOSED, reason="final_report_approved"
+            )
+            follow_up_schedule(case=case, actor=actor)
+    return report
+
+
+def follow_up_schedule(*, case: Case, actor: Any) -> Report | None:
+    """Schedule the follow-up evaluation 1–3 years after the end (when the case closes)."""
+    if case.end_date is None:
+        return None
+    years = selectors.follow_up_years(case)
+    try:
+        end = case.end_date.replace(year=case.end_date.year + years)
+    except ValueError:  # 29 February
+        end = case.end_date.replace(year=case.end_date.year + years, day=28)
+    report, created = Report.objects.get_or_create(
+        case=case,
+        kind=ReportKind.FOLLOW_UP,
+        period_end=end,
+        defaults={
+            "organisation": case.organisation,
+            "period_code": "follow_up",
+            "period_name": _("%(years)d år efter avslut") % {"years": years},
+            "due_date": end + dt.timedelta(days=selectors.REPORT_DUE_DAYS),
+        },
+    )
+    if created:
+        event_record(
+            actor=actor,
+            verb="followup.follow_up_scheduled",
+            target=case,
+            data={"period_end": end, "years_after_end": years},
+        )
+    return report
+
+
+def _recipients(report: Report) -> list[str]:
+    case = report.case
+    people = [case.created_by]
+    schema = selectors.schema_of(case)
+    if schema is not None:
+        people.append(schema.project_leader)
+    return sorted({p.email for p in people if p is not None and p.email})
+
+
+def reports_remind(*, on: dt.date) -> int:
+    """E-mail a reminder for every report due within ``REMINDER_DAYS`` that has not had one."""
+    sent = 0
+    for report in selectors.reports_due_for_reminder(on):
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=report.pk)
+            if locked.reminded_at is not None:
+                continue
+            recipients = _recipients(report)
+            if recipients:
+                send_mail(
+                    subject=_("Påminnelse: %(report)s för %(case)s")
+                    % {
+                        "report": f"{report.get_kind_display()} {report.period_name}",
+                        "case": report.case.title,
+                    },
+                    message=_(
+                        "%(report)s för %(case)s ska lämnas senast %(due)s.\n\n"
+                        "Rapporten innehåller genomförda aktiviteter och arbetssätt, måtten mot "
+                        "basvärde och mål, avvikelser och ekonomin, och bär periodens "
+                        "utbetalningsbegäran.\n\nSatsa"
+                    )
+                    % {
+                        "report": f"{report.get_kind_display()} {report.period_name}",
+                        "case": report.case.title,
+                        "due": report.due_date.isoformat(),
+                    },
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=recipients,
+                )
+                sent += 1
+            locked.reminded_at = timezone.now()
+            locked.save(update_fields=["reminded_at"])
+            event_record(
+                actor=None,
+                verb="followup.report_reminded",
+                target=locked,
+                organisation=locked.organisation,
+                data={
+                    "case": locked.case_id,
+                    "due_date": locked.due_date,
+                    "recipients": len(recipients),
+                },
+            )
+    return sent
+
+
+# --- effect evaluation ----------------------------------------------------------------------
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError({field: [_("Ange ett tal.")]}) from error
+    if not number.is_finite():
+        raise ValidationError({field: [_("Ange ett tal.")]})
+    return number
+
+
+def derived_volume(measure: Measure) -> Decimal | None:
+    """Units avoided by the target group: baseline − latest value, net of the comparison
+    group's own change when both its values are known (a difference-in-differences on the
+    aggregates)."""
+    latest = selectors.latest_value(measure, Group.TREATMENT)
+    if latest is None or measure.baseline_value is None:
+        return None
+    volume = measure.baseline_value - latest
+    comparison = selectors.latest_value(measure, Group.CONTROL)
+    if comparison is not None and measure.comparison_baseline_value is not None:
+        volume -= measure.comparison_baseline_value - comparison
+    return volume
+
+
+def expected_savings(case: Case) -> dict[str, Decimal]:
+    """The calculation's expected savings per actor over the years its volumes name
+    (volume × unit cost, nominal, before deadweight and discounting)."""
+    out: dict[str, Decimal] = {}
+    for line in selectors.calculation_effect_lines(case):
+        volume = line.get("volume") or {}
+        total = (
+            sum((Decimal(str(v)) for v in volume.values()), Decimal(0))
+            if isinstance(volume, dict)
+            else Decimal(0)
+        )
+        actor = str(line.get("actor", ""))
+        amount = (total * Decimal(str(line.get("unit_cost", 0)))).quantize(Decimal("0.01"))
+        out[actor] = out.get(actor, Decimal(0)) + amount
+    return out
+
+
+def effect_evaluation_record(
+    *,
+    case: Case,
+    actor: Any,
+    conclusion: str = "",
+    volumes: Mapping[int, Decimal] | None = None,
+) -> EffectEvaluation:
+    """Record the effect evaluation: for every measure and instrument score with
+    individual-level data, the change from baseline, the difference-in-differences with its
+    confidence interval and the effect sizes (satsa.evaluation, small groups refused); for
+    every economic measure, the realised volume valued at the calculation's unit cost,
+    giving realised savings per board beside the expected ones.
+
+    ``volumes`` overrides the derived realised volume per economic measure id.
+    """
+    schema = selectors.schema_of(case)
+    if schema is None:
+        raise ValidationError(_("Ärendet har inget utvärderingsschema."))
+    if case.stage not in (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED, Stage.TERMINATED):
+        raise ValidationError(_("Ärendet följs inte upp i sitt nuvarande skede."))
+    volumes = dict(volumes or {})
+    results: dict[str, list[dict[str, Any]]] = {"measures": [], "instruments": []}
+    for m in schema.measures.all():
+        rows = selectors.person_measurements(m)
+        if rows:
+            results["measures"].append(
+                {
+                    "measure": m.pk,
+                    "name": m.name,
+                    "unit": m.unit,
+                    "report": selectors.evaluation_of(rows),
+                }
+            )
+    for instrument, scores in selectors.INSTRUMENT_SCORES.items():
+        for score, label in scores:
+            rows = selectors.instrument_measurements(case, instrument, score)
+            if rows:
+                results["instruments"].append(
+                    {
+                        "instrument": instrument,
+                        "score": score,
+                        "name": label,
+                        "report": selectors.evaluation_of(rows),
+                    }
+                )
+    lines: list[dict[str, Any]] = []
+    effects: list[RealisedEffect] = []
+    errors: dict[str, list[str]] = {}
+    for m in schema.measures.filter(kind=MeasureKind.ECONOMIC):
+        line = selectors.effect_line_of(m)
+        if line is None:
+            errors[f"volume_{m.pk}"] = [
+                _("Måttet ”%(name)s” saknar effektrad i kalkylen.") % {"name": m.name}
+            ]
+            continue
+        volume = volumes.get(m.pk)
+        volume = _decimal(volume, f"volume_{m.pk}") if volume is not None else derived_volume(m)
+        if volume is None:
+            continue
+        unit_cost = _decimal(line.get("unit_cost", 0), f"volume_{m.pk}")
+        actor_name = str(line.get("actor", ""))
+        effects.append(RealisedEffect(actor_name, volume, unit_cost, m.name))
+        lines.append(
+            {
+                "measure": m.pk,
+                "name": m.name,
+                "effect_line": str(line.get("name", "")),
+                "actor": actor_name,
+                "unit": str(line.get("unit", m.unit)),
+                "unit_cost": str(unit_cost),
+                "volume": str(volume),
+                "saving": str((volume * unit_cost).quantize(Decimal("0.01"))),
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not results["measures"] and not results["instruments"] and not lines:
+        raise ValidationError(
+            _("Det finns inga individdata och inga ekonomiska mått med värden att utvärdera ännu.")
+        )
+    realised = realised_savings(effects) if effects else {}
+    with transaction.atomic():
+        evaluation = EffectEvaluation.objects.create(
+            organisation=case.organisation,
+            case=case,
+            results=results,
+            economic_lines=lines,
+            realised_savings={board: str(amount) for board, amount in realised.items()},
+            expected_savings={
+                board: str(amount) for board, amount in expected_savings(case).items()
+            },
+            conclusion=conclusion.strip(),
+            created_by=actor,
+        )
+        event_record(
+            actor=actor,
+            verb="followup.effect_evaluation_recorded",
+            target=case,
+            data={
+                "evaluation": evaluation.pk,
+                "realised_savings": evaluation.realised_savings,
+                "refused": sum(
+                    len(r["report"]["refused"]) for part in results.values() for r in part
+                ),
+            },
+        )
+    return evaluation
+
+
+def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> EffectEvaluation:
+    """Hand the realised savings per board to the ledger's repayment settlement."""
+    if evaluation.settled_at is not None:
+        raise ValidationError(
+            _("De realiserade besparingarna är redan överlämnade till återföringen.")
+        )
+    if not evaluation.realised_savings:
+        raise ValidationError(
+            _("Effektutvärderingen har inga realiserade besparingar att lämna över.")
+        )
+    savings = {board: Decimal(amount) for board, amount in evaluation.realised_savings.items()}
+    with transaction.atomic():
+        evaluation = EffectEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if evaluation.settled_at is not None:
+            raise ValidationError(
+                _("De realiserade besparingarna är redan överlämnade till återföringen.")
+            )
+        reference = ledger.settlement_to_ledger(
+            case=evaluation.case, actor=actor, realised_savings=savings
+        )
+        evaluation.settlement_reference = reference or ""
+        evaluation.settled_at = timezone.now()
+        evaluation.save(update_fields=["settlement_reference", "settled_at"])
+        event_record(
+            actor=actor,
+            verb="followup.settlement_requested",
+            target=evaluation.case,
+            data={
+                "evaluation": evaluation.pk,
+                "realised_savings": evaluation.realised_savings,
+                "ledger_reference": reference or "",
+            },
+        )
+    return evaluation
+
+
+# --- closing the life cycle -----------------------------------------------------------------
+
+
+def termination_propose(*, case: Case, actor: Any, reasons: str) -> TerminationProposal:
+    if case.stage not in REPORTING_STAGES:
+        raise ValidationError(_("Bara beviljade ärenden i genomförande kan föreslås avbrytas."))
+    if not reasons.strip():
+        raise ValidationError({"reasons": [_("Skriv skälen till att satsningen bör avbrytas.")]})
+    if TerminationProposal.objects.filter(case=case, status=ProposalStatus.PROPOSED).exists():
+        raise ValidationError(_("Det finns redan ett förslag om avbrytande som väntar på beslut."))
+    with transaction.atomic():
+        proposal = TerminationProposal.objects.create(
+            organisation=case.organisation, case=case, reasons=reasons.strip(), proposed_by=actor
+        )
+        event_record(
+            actor=actor,
+            verb="followup.termination_proposed",
+            target=case,
+            data={"proposal": proposal.pk, "reasons": proposal.reasons},
+        )
+    return proposal
+
+
+def termination_decide(
+    *,
+    proposal: TerminationProposal,
+    actor: Any,
+    terminate: bool,
+    reasons: str,
+    decided_on: dt.date,
+) -> TerminationProposal:
+    """The executive board's decision: terminate the case, or let it continue."""
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError(_("Förslaget är redan avgjort."))
+    if not reasons.strip():
+        raise ValidationError({"reasons": [_("Skriv beslutets motivering.")]})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": [_("Beslutsdatumet kan inte ligga i framtiden.")]})
+    with transaction.atomic():
+        proposal.status = ProposalStatus.TERMINATED if terminate else ProposalStatus.CONTINUED
+        proposal.decision_reasons = reasons.strip()
+        proposal.decided_on = decided_on
+        proposal.decided_by = actor
+        proposal.save()
+        event_record(
+            actor=actor,
+            verb="followup.termination_decided",
+            target=proposal.case,
+            data={
+                "proposal": proposal.pk,
+                "terminate": terminate,
+                "reasons": proposal.decision_reasons,
+                "decided_on": decided_on,
+            },
+        )
+        if terminate:
+            case = proposal.case
+            case_stage_set(
+                case=case, actor=actor, stage=Stage.TERMINATED, reason="termination_decided"
+            )
+            # Periodic reports after the decision are not written; the final report is.
+            Report.objects.filter(
+                case=case,
+                kind=ReportKind.PERIODIC,
+                status=ReportStatus.SCHEDULED,
+                period_end__gt=decided_on,
+            ).delete()
+    return proposal
+
+
+def implementation_decide(
+    *,
+    case: Case,
+    actor: Any,
+    outcome: str,
+    reasons: str,
+    decided_on: dt.date,
+    parts: str = "",
+    replaces: str = "",
+    scale_up_groups: str = "",
+) -> ImplementationDecision:
+    """The executive board's implementation and scale-up decision; implementing moves the
+    case to "implemented"."""
+    errors: dict[str, list[str]] = {}
+    if outcome not in ImplementationOutcome.values:
+        errors["outcome"] = [_("Välj beslut.")]
+    if not reasons.strip():
+        errors["reasons"] = [_("Skriv beslutets motivering.")]
+    if outcome == ImplementationOutcome.PARTS and not parts.strip():
+        errors["parts"] = [_("Ange vilka delar som går in i ordinarie verksamhet.")]
+    if (
+        outcome in (ImplementationOutcome.WHOLE, ImplementationOutcome.PARTS)
+        and not replaces.strip()
+    ):
+        errors["replaces"] = [
+            _("Ange vilket ordinarie arbete satsningen ersätter (eller ”inget”).")
+        ]
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = [_("Beslutsdatumet kan inte ligga i framtiden.")]
+    if errors:
+        raise ValidationError(errors)
+    if case.stage not in (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED):
+        raise ValidationError(_("Ärendet är inte i ett skede där implementering kan beslutas."))
+    if ImplementationDecision.objects.filter(case=case).exists():
+        raise ValidationError(_("Implementeringsbeslutet är redan fattat."))
+    if selectors.latest_evaluation(case) is None:
+        raise ValidationError(
+            _("Implementering beslutas på grundval av en effektutvärdering; registrera den först.")
+        )
+    with transaction.atomic():
+        decision = ImplementationDecision.objects.create(
+            organisation=case.organisation,
+            case=case,
+            outcome=outcome,
+            parts=parts.strip(),
+            replaces=replaces.strip(),
+            scale_up_groups=scale_up_groups.strip(),
+            reasons=reasons.strip(),
+            decided_on=decided_on,
+            decided_by=actor,
+        )
+        event_record(
+            actor=actor,
+            verb="followup.implementation_decided",
+            target=case,
+            data={
+                "decision": decision.pk,
+                "outcome": outcome,
+                "parts": decision.parts,
+                "replaces": decision.replaces,
+                "scale_up_groups": decision.scale_up_groups,
+                "reasons": decision.reasons,
+            },
+        )
+        if outcome != ImplementationOutcome.NONE:
+            case_stage_set(
+                case=case, actor=actor, stage=Stage.IMPLEMENTED, reason="implementation_decided"
+            )
+        elif case.stage in REPORTING_STAGES:
+            case_stage_set(case=case, actor=actor, stage=Stage.CLOSED, reason="not_implemented")
+            follow_up_schedule(case=case, actor=actor)
+    return decision

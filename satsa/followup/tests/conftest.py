@@ -1,0 +1,170 @@
+"""Fixtures of follow-up: a decided Örebro case with a calculation, its people and schema.
+
+lina leads the case's project, erik is the economist (sees individual-level data), karin
+records the executive board's decisions, dana applies for another case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from satsa.cases.models import Case, Stage
+from satsa.followup import services
+from satsa.followup.models import EvaluationSchema, MeasureKind
+from satsa.orgs.models import Organisation
+from satsa.orgs.roles import Role
+
+CALCULATION = {
+    "name": "Familjestöd",
+    "currency": "SEK",
+    "start_year": 2025,
+    "project_years": 2,
+    "costs": [
+        {"year": 2025, "amount": 1000000, "financier": "fund", "type": "personal"},
+        {"year": 2026, "amount": 1000000, "financier": "fund", "type": "personal"},
+    ],
+    "effects": [
+        {
+            "name": "Färre placeringar i familjehem",
+            "actor": "Socialnämnden",
+            "unit": "placeringsår",
+            "unit_cost": 420000,
+            "volume": {"2025": 1, "2026": 2},
+        },
+        {
+            "name": "Färre elever som går om",
+            "actor": "Grundskolenämnden",
+            "unit": "elever",
+            "unit_cost": 110000,
+            "volume": {"2026": 3},
+        },
+    ],
+}
+
+
+def make_case(
+    org: Organisation, creator: Any, title: str = "Familjestöd i Oxhagen", **extra: Any
+) -> Case:
+    fields: dict[str, Any] = {
+        "organisation": org,
+        "title": title,
+        "rulebook_key": "orebro-2020",
+        "stage": Stage.DECIDED,
+        "start_date": dt.date(2025, 1, 1),
+        "end_date": dt.date(2026, 12, 31),
+        "granted_amount": Decimal("2000000"),
+        "decided_on": dt.date(2024, 12, 1),
+        "created_by": creator,
+    }
+    fields.update(extra)
+    return Case.objects.create(**fields)
+
+
+@pytest.fixture
+def lina(orebro: Organisation, make_person: Callable[..., Any]) -> Any:
+    user = make_person("lina", (orebro, Role.PROJECT_LEADER))
+    user.email = "lina@example.org"
+    user.save()
+    return user
+
+
+@pytest.fixture
+def erik(orebro: Organisation, make_person: Callable[..., Any]) -> Any:
+    return make_person("erik", (orebro, Role.ECONOMIST))
+
+
+@pytest.fixture
+def karin(orebro: Organisation, make_person: Callable[..., Any]) -> Any:
+    return make_person("karin", (orebro, Role.DECISION_RECORDER))
+
+
+@pytest.fixture
+def dana(orebro: Organisation, make_person: Callable[..., Any]) -> Any:
+    return make_person("dana", (orebro, Role.APPLICANT))
+
+
+@pytest.fixture
+def case(orebro: Organisation, bob: Any) -> Case:
+    from satsa.calculations.models import Calculation
+
+    case = make_case(orebro, bob)
+    Calculation.objects.create(case=case, organisation=orebro, data=CALCULATION)
+    return case
+
+
+@pytest.fixture
+def schema(case: Case, alice: Any, lina: Any) -> EvaluationSchema:
+    """A complete schema: goal, groups, a sub-goal with an activity and four measures."""
+    schema = services.schema_save(
+        case=case,
+        actor=alice,
+        overall_goal="Fler barn bor kvar hemma",
+        target_group="Familjer med barn 6–12 år i Oxhagen",
+        comparison_group="Familjer i Vivalla",
+        project_leader=lina,
+    )
+    subgoal = services.schema_subgoal_add(
+        schema=schema, actor=alice, text="Tidigt stöd till föräldrar"
+    )
+    activity = services.schema_activity_add(subgoal=subgoal, actor=alice, text="Föräldragrupper")
+    common = {
+        "schema": schema,
+        "actor": alice,
+        "baseline_date": dt.date(2024, 10, 1),
+        "source": "Procapita",
+        "responsible": "Lina",
+    }
+    services.schema_measure_add(
+        **common,
+        kind=MeasureKind.ACTIVITY,
+        name="Föräldragrupper",
+        unit="grupper",
+        baseline_value=Decimal(0),
+        target_value=Decimal(8),
+        subgoal=subgoal,
+        activity=activity,
+    )
+    services.schema_measure_add(
+        **common,
+        kind=MeasureKind.SHORT_TERM,
+        name="KASAM hos föräldrar",
+        unit="poäng",
+        baseline_value=Decimal(55),
+        target_value=Decimal(62),
+        subgoal=subgoal,
+    )
+    services.schema_measure_add(
+        **common,
+        kind=MeasureKind.ECONOMIC,
+        name="Placerade barn",
+        unit="placeringsår",
+        baseline_value=Decimal(10),
+        comparison_baseline_value=Decimal(9),
+        target_value=Decimal(7),
+        effect_line_index=0,
+    )
+    services.schema_measure_add(
+        **common,
+        kind=MeasureKind.ECONOMIC,
+        name="Elever som går om",
+        unit="elever",
+        baseline_value=Decimal(6),
+        target_value=Decimal(3),
+        effect_line_index=1,
+    )
+    return schema
+
+
+def csv_bytes(rows: list[tuple[str, str, str, float]]) -> bytes:
+    lines = ["person,group,period,value"] + [f"{p},{g},{o},{v}" for p, g, o, v in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def personnummer(i: int) -> str:
+    """Made-up 12-digit identifiers (never real people)."""
+    return f"20{10 + i % 10:02d}0{1 + i % 9}1{i % 10}-{1000 + i:04d}"

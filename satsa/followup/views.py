@@ -1,0 +1,775 @@
+"""Screens of follow-up and evaluation: fetch, check access, call a service, respond."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from satsa.cases.models import Case, Stage
+from satsa.evaluation import MIN_GROUP_SIZE
+from satsa.followup import selectors, services
+from satsa.followup.charts import measure_chart
+from satsa.followup.forms import (
+    ActivityForm,
+    EvaluationForm,
+    ImplementationForm,
+    InstrumentUploadForm,
+    MeasureForm,
+    ReportForm,
+    ReturnForm,
+    SchemaForm,
+    SubGoalForm,
+    TerminationDecisionForm,
+    TerminationProposalForm,
+    UploadForm,
+    ValueForm,
+)
+from satsa.followup.imports import ImportError_
+from satsa.followup.models import (
+    EffectEvaluation,
+    Group,
+    Instrument,
+    Measure,
+    MeasureKind,
+    Occasion,
+    ProposalStatus,
+    Report,
+    ReportStatus,
+    TerminationProposal,
+)
+from satsa.followup.pseudonyms import PseudonymKeyMissing
+from satsa.orgs.models import Membership, Organisation
+from satsa.orgs.permissions import has_perm, org_view
+from satsa.orgs.roles import Perm
+
+
+def _context(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str, Any]:
+    return {
+        "org": org,
+        "can": {perm.value: has_perm(request.user, org, perm) for perm in Perm},
+        "min_group_size": MIN_GROUP_SIZE,
+        "group_labels": dict(Group.choices),
+        "occasion_labels": dict(Occasion.choices),
+        **extra,
+    }
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _error_message(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def _measure(request: HttpRequest, org: Organisation, pk: int) -> Measure:
+    measure = get_object_or_404(
+        Measure.objects.select_related("schema__case"), pk=pk, schema__organisation=org
+    )
+    selectors.case_for_user(request.user, org, measure.schema.case_id)
+    return measure
+
+
+def _report(request: HttpRequest, org: Organisation, pk: int) -> Report:
+    report = get_object_or_404(Report.objects.select_related("case"), pk=pk, organisation=org)
+    selectors.case_for_user(request.user, org, report.case_id)
+    return report
+
+
+# --- overview and case page ----------------------------------------------------------------
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
+    rows = selectors.followed_cases(request.user, org)
+    return render(
+        request,
+        "followup/overview.html",
+        _context(request, org, rows=rows, flagged=sum(1 for r in rows if r.signals)),
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    services.reports_schedule(case=case, actor=None)
+    info = selectors.case_followup(case)
+    measures = []
+    if info.schema is not None:
+        for m in info.schema.measures.select_related("subgoal"):
+            measures.append(
+                {
+                    "measure": m,
+                    "latest": selectors.latest_value(m, Group.TREATMENT),
+                    "latest_control": selectors.latest_value(m, Group.CONTROL),
+                    "progress": selectors.progress_share(m),
+                }
+            )
+    user = request.user
+    return render(
+        request,
+        "followup/case.html",
+        _context(
+            request,
+            org,
+            case=case,
+            info=info,
+            measures=measures,
+            may_report=selectors.can_report(user, case),
+            may_edit_schema=selectors.can_edit_schema(user, case),
+            may_propose_termination=case.stage in (Stage.DECIDED, Stage.RUNNING)
+            and (
+                has_perm(user, org, Perm.SIGN_APPLICATION)
+                or has_perm(user, org, Perm.MANAGE_EVALUATION)
+            )
+            and selectors.open_termination(case) is None,
+            open_termination=selectors.open_termination(case),
+            decision_form=TerminationDecisionForm(),
+            may_decide=has_perm(user, org, Perm.RECORD_DECISION),
+        ),
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def case_export(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    """The measures' aggregate values as CSV; values resting on fewer than 5 are withheld."""
+    case = selectors.case_for_user(request.user, org, pk)
+    schema = selectors.schema_of(case)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="uppfoljning-{case.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "matt",
+            "typ",
+            "enhet",
+            "basvarde",
+            "malvarde",
+            "grupp",
+            "period",
+            "matdatum",
+            "varde",
+            "antal",
+        ]
+    )
+    if schema is not None:
+        for m in schema.measures.all():
+            for row in selectors.measure_values(m):
+                writer.writerow(
+                    [
+                        m.name,
+                        m.kind,
+                        m.unit,
+                        m.baseline_value if m.baseline_value is not None else "",
+                        m.target_value if m.target_value is not None else "",
+                        row.group,
+                        row.period_label,
+                        row.measured_on.isoformat(),
+                        "" if row.value is None else str(row.value).replace(".", ","),
+                        "" if row.n is None else row.n,
+                    ]
+                )
+    return response
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def case_api(request: HttpRequest, org: Organisation, pk: int) -> JsonResponse:
+    """Follow-up of one case as JSON: measures with suppressed values, reports, the latest
+    effect evaluation (already suppressed when recorded) and the off-plan signals."""
+    case = selectors.case_for_user(request.user, org, pk)
+    schema = selectors.schema_of(case)
+    evaluation = selectors.latest_evaluation(case)
+    data: dict[str, Any] = {
+        "case": case.pk,
+        "stage": case.stage,
+        "min_group_size": MIN_GROUP_SIZE,
+        "measures": [
+            {
+                "id": m.pk,
+                "name": m.name,
+                "kind": m.kind,
+                "unit": m.unit,
+                "baseline": None if m.baseline_value is None else str(m.baseline_value),
+                "target": None if m.target_value is None else str(m.target_value),
+                "values": [
+                    {
+                        "group": r.group,
+                        "period": r.period_label,
+                        "measured_on": r.measured_on.isoformat(),
+                        "value": None if r.value is None else str(r.value),
+                        "n": r.n,
+                    }
+                    for r in selectors.measure_values(m)
+                ],
+            }
+            for m in (schema.measures.all() if schema else [])
+        ],
+        "reports": [
+            {
+                "kind": r.kind,
+                "period": r.period_name,
+                "due_date": r.due_date.isoformat(),
+                "status": r.status,
+                "claim_amount": None if r.claim_amount is None else str(r.claim_amount),
+            }
+            for r in selectors.reports_of(case)
+        ],
+        "effect_evaluation": None
+        if evaluation is None
+        else {
+            "results": evaluation.results,
+            "realised_savings": evaluation.realised_savings,
+            "expected_savings": evaluation.expected_savings,
+        },
+        "signals": [s.code for s in selectors.off_plan_signals(case)],
+    }
+    return JsonResponse(data)
+
+
+# --- the schema -----------------------------------------------------------------------------
+
+
+def _people(org: Organisation) -> Any:
+    ids = Membership.objects.active().filter(organisation=org).values("user_id")
+    return (
+        get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "username")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    _require(selectors.can_edit_schema(request.user, case))
+    schema = selectors.schema_of(case)
+    initial = {}
+    if schema is not None:
+        initial = {
+            "overall_goal": schema.overall_goal,
+            "target_group": schema.target_group,
+            "comparison_group": schema.comparison_group,
+            "no_comparison_reason": schema.no_comparison_reason,
+            "project_leader": schema.project_leader,
+        }
+    elif case.target_group:
+        initial = {"target_group": case.target_group}
+    form = SchemaForm(request.POST or None, initial=initial, people=_people(org))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schema_save(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Utvärderingsschemat har sparats."))
+            return redirect("followup:schema", org_slug=org.slug, pk=case.pk)
+    return render(
+        request,
+        "followup/schema.html",
+        _context(
+            request,
+            org,
+            case=case,
+            schema=schema,
+            form=form,
+            subgoal_form=SubGoalForm(),
+            activity_form=ActivityForm(schema=schema) if schema else None,
+            missing=selectors.schema_is_complete(case),
+        ),
+    )
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def subgoal_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    _require(selectors.can_edit_schema(request.user, case))
+    schema = selectors.schema_of(case)
+    if schema is None:
+        messages.error(request, _("Spara schemats mål och målgrupp först."))
+        return redirect("followup:schema", org_slug=org.slug, pk=case.pk)
+    form = SubGoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.schema_subgoal_add(schema=schema, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Delmålet har lagts till."))
+        except ValidationError as error:
+            _error_message(request, error)
+    else:
+        messages.error(request, _("Skriv delmålet."))
+    return redirect("followup:schema", org_slug=org.slug, pk=case.pk)
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def activity_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    _require(selectors.can_edit_schema(request.user, case))
+    schema = selectors.schema_of(case)
+    if schema is None:
+        raise Http404
+    form = ActivityForm(request.POST, schema=schema)
+    if form.is_valid():
+        try:
+            services.schema_activity_add(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Aktiviteten har lagts till."))
+        except ValidationError as error:
+            _error_message(request, error)
+    else:
+        messages.error(request, _("Välj delmål och beskriv aktiviteten."))
+    return redirect("followup:schema", org_slug=org.slug, pk=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def measure_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    _require(selectors.can_edit_schema(request.user, case))
+    schema = selectors.schema_of(case)
+    if schema is None:
+        messages.error(request, _("Spara schemats mål och målgrupp först."))
+        return redirect("followup:schema", org_slug=org.slug, pk=case.pk)
+    lines = selectors.calculation_effect_lines(case)
+    form = MeasureForm(request.POST or None, schema=schema, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schema_measure_add(schema=schema, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Måttet har lagts till."))
+            return redirect("followup:schema", org_slug=org.slug, pk=case.pk)
+    return render(
+        request,
+        "followup/measure_add.html",
+        _context(request, org, case=case, form=form, lines=lines),
+    )
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    measure = _measure(request, org, pk)
+    case = measure.schema.case
+    may_report = selectors.can_report(request.user, case)
+    form = ValueForm(request.POST or None)
+    if request.method == "POST":
+        _require(may_report)
+        if form.is_valid():
+            try:
+                services.measure_value_record(
+                    measure=measure, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Mätvärdet har sparats."))
+                return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
+    values = selectors.measure_values(measure)
+    shown = [v for v in values if v.value is not None]
+    chart = measure_chart(
+        chart_id=f"chart-{measure.pk}",
+        title=_("%(name)s över tid") % {"name": measure.name},
+        treatment=[(v.measured_on, v.value) for v in shown if v.group == Group.TREATMENT],
+        control=[(v.measured_on, v.value) for v in shown if v.group == Group.CONTROL],
+        baseline=measure.baseline_value,
+        target=measure.target_value,
+        start=measure.baseline_date,
+    )
+    individual = None
+    may_see_individual = has_perm(request.user, org, Perm.VIEW_INDIVIDUAL_DATA)
+    if may_see_individual and measure.person_values.exists():
+        rows = selectors.person_measurements(measure)
+        individual = {
+            "table": selectors.aggregate_table(rows),
+            "evaluation": selectors.evaluation_of(rows),
+        }
+        services.individual_data_viewed(case=case, actor=request.user, what=f"measure:{measure.pk}")
+    return render(
+        request,
+        "followup/measure.html",
+        _context(
+            request,
+            org,
+            case=case,
+            measure=measure,
+            values=values,
+            chart=chart,
+            form=form,
+            may_report=may_report,
+            individual=individual,
+            has_individual=measure.person_values.exists(),
+            may_see_individual=may_see_individual,
+            upload_form=UploadForm(),
+        ),
+    )
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def measure_import(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    measure = _measure(request, org, pk)
+    _require(selectors.can_report(request.user, measure.schema.case))
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        batch = services.measurements_import(
+            measure=measure, actor=request.user, content=upload.read(), filename=upload.name
+        )
+    except ImportError_ as error:
+        for message in error.messages[:20]:
+            messages.error(request, message)
+        if len(error.messages) > 20:
+            messages.error(request, _("… och %(n)d fel till.") % {"n": len(error.messages) - 20})
+    except PseudonymKeyMissing:
+        messages.error(
+            request,
+            _(
+                "Nyckeln för pseudonymisering saknas (SATSA_PSEUDONYM_KEY); individdata kan inte importeras."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("%(rows)d rader har importerats och pseudonymiserats.") % {"rows": batch.rows},
+        )
+    return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def instruments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    may_report = selectors.can_report(request.user, case)
+    form = InstrumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _require(may_report)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = services.instruments_import(
+                    case=case,
+                    actor=request.user,
+                    instrument=form.cleaned_data["instrument"],
+                    content=upload.read(),
+                    filename=upload.name,
+                )
+            except ImportError_ as error:
+                for message in error.messages[:20]:
+                    form.add_error("file", message)
+            except PseudonymKeyMissing:
+                form.add_error(
+                    None,
+                    _(
+                        "Nyckeln för pseudonymisering saknas (SATSA_PSEUDONYM_KEY); individdata kan inte importeras."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(rows)d rader har importerats och pseudonymiserats.")
+                    % {"rows": batch.rows},
+                )
+                return redirect("followup:instruments", org_slug=org.slug, pk=case.pk)
+    sections = []
+    may_see_individual = has_perm(request.user, org, Perm.VIEW_INDIVIDUAL_DATA)
+    if may_see_individual:
+        for instrument, scores in selectors.INSTRUMENT_SCORES.items():
+            for score, label in scores:
+                rows = selectors.instrument_measurements(case, instrument, score)
+                if rows:
+                    sections.append(
+                        {
+                            "id": f"{instrument}-{score}",
+                            "label": label,
+                            "table": selectors.aggregate_table(rows),
+                            "evaluation": selectors.evaluation_of(rows),
+                        }
+                    )
+        if sections:
+            services.individual_data_viewed(case=case, actor=request.user, what="instruments")
+    return render(
+        request,
+        "followup/instruments.html",
+        _context(
+            request,
+            org,
+            case=case,
+            form=form,
+            may_report=may_report,
+            may_see_individual=may_see_individual,
+            sections=sections,
+            instruments=Instrument.choices,
+        ),
+    )
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def report_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    report = _report(request, org, pk)
+    case = report.case
+    may_report = selectors.can_report(request.user, case) and report.status in (
+        ReportStatus.SCHEDULED,
+        ReportStatus.RETURNED,
+    )
+    initial = {
+        "activities": report.activities,
+        "ways_of_working": report.ways_of_working,
+        "effects": report.effects,
+        "deviations": report.deviations,
+        "spent_to_date": report.spent_to_date,
+        "claim_amount": report.claim_amount,
+    }
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        _require(may_report)
+        if form.is_valid():
+            try:
+                services.report_submit(report=report, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Rapporten har lämnats in."))
+                return redirect("followup:report", org_slug=org.slug, pk=report.pk)
+    budget = selectors.budget_to(case, report.period_end)
+    spent = report.spent_to_date
+    may_review = (
+        has_perm(request.user, org, Perm.MANAGE_EVALUATION)
+        and report.status == ReportStatus.SUBMITTED
+    )
+    return render(
+        request,
+        "followup/report.html",
+        _context(
+            request,
+            org,
+            case=case,
+            report=report,
+            form=form,
+            may_report=may_report,
+            may_review=may_review,
+            return_form=ReturnForm(),
+            budget=budget,
+            spent=spent,
+            claimed=selectors.claimed_to_date(case),
+            snapshot=report.measures_snapshot or selectors.measures_snapshot(case),
+        ),
+    )
+
+
+@org_view(Perm.MANAGE_EVALUATION)
+@require_POST
+def report_review(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    report = _report(request, org, pk)
+    try:
+        if request.POST.get("action") == "return":
+            form = ReturnForm(request.POST)
+            services.report_return(
+                report=report, actor=request.user, reason=form.data.get("reason", "")
+            )
+            messages.success(request, _("Rapporten har återsänts för komplettering."))
+        else:
+            services.report_approve(report=report, actor=request.user)
+            messages.success(request, _("Rapporten har godkänts."))
+    except ValidationError as error:
+        _error_message(request, error)
+    return redirect("followup:report", org_slug=org.slug, pk=report.pk)
+
+
+# --- effect evaluation ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def evaluation_new(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    _require(has_perm(request.user, org, Perm.MANAGE_EVALUATION))
+    schema = selectors.schema_of(case)
+    economic = []
+    if schema is not None:
+        for m in schema.measures.filter(kind=MeasureKind.ECONOMIC):
+            economic.append((m, services.derived_volume(m)))
+    form = EvaluationForm(request.POST or None, economic=economic)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = services.effect_evaluation_record(
+                case=case,
+                actor=request.user,
+                conclusion=form.cleaned_data["conclusion"],
+                volumes=form.volumes(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Effektutvärderingen har registrerats."))
+            return redirect("followup:evaluation", org_slug=org.slug, pk=evaluation.pk)
+    return render(
+        request,
+        "followup/evaluation_new.html",
+        _context(request, org, case=case, form=form, economic=economic),
+    )
+
+
+def _savings_rows(evaluation: EffectEvaluation) -> list[dict[str, Any]]:
+    boards = sorted(set(evaluation.realised_savings) | set(evaluation.expected_savings))
+    return [
+        {
+            "board": b,
+            "expected": Decimal(evaluation.expected_savings[b])
+            if b in evaluation.expected_savings
+            else None,
+            "realised": Decimal(evaluation.realised_savings[b])
+            if b in evaluation.realised_savings
+            else None,
+        }
+        for b in boards
+    ]
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def evaluation_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(EffectEvaluation, pk=pk, organisation=org)
+    case = selectors.case_for_user(request.user, org, evaluation.case_id)
+    return render(
+        request,
+        "followup/evaluation.html",
+        _context(
+            request,
+            org,
+            case=case,
+            evaluation=evaluation,
+            savings=_savings_rows(evaluation),
+            may_settle=has_perm(request.user, org, Perm.MANAGE_EVALUATION)
+            and evaluation.settled_at is None,
+        ),
+    )
+
+
+@org_view(Perm.MANAGE_EVALUATION)
+@require_POST
+def evaluation_settle(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(EffectEvaluation, pk=pk, organisation=org)
+    selectors.case_for_user(request.user, org, evaluation.case_id)
+    try:
+        services.effect_evaluation_settle(evaluation=evaluation, actor=request.user)
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, _("De realiserade besparingarna har lämnats till återföringen."))
+    return redirect("followup:evaluation", org_slug=org.slug, pk=evaluation.pk)
+
+
+# --- termination and implementation ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def termination_propose(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    _require(
+        has_perm(request.user, org, Perm.SIGN_APPLICATION)
+        or has_perm(request.user, org, Perm.MANAGE_EVALUATION)
+    )
+    form = TerminationProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.termination_propose(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Förslaget om avbrytande har registrerats."))
+            return redirect("followup:case", org_slug=org.slug, pk=case.pk)
+    return render(
+        request,
+        "followup/termination.html",
+        _context(request, org, case=case, form=form, signals=selectors.off_plan_signals(case)),
+    )
+
+
+@org_view(Perm.RECORD_DECISION)
+@require_POST
+def termination_decide(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(
+        TerminationProposal, pk=pk, organisation=org, status=ProposalStatus.PROPOSED
+    )
+    case = selectors.case_for_user(request.user, org, proposal.case_id)
+    form = TerminationDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.termination_decide(proposal=proposal, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            messages.success(request, _("Beslutet om avbrytande har registrerats."))
+    else:
+        messages.error(request, _("Fyll i beslut, motivering och beslutsdatum."))
+    return redirect("followup:case", org_slug=org.slug, pk=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.RECORD_DECISION)
+def implementation(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, org, pk)
+    form = ImplementationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.implementation_decide(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Implementeringsbeslutet har registrerats."))
+            return redirect("followup:case", org_slug=org.slug, pk=case.pk)
+    evaluation = selectors.latest_evaluation(case)
+    return render(
+        request,
+        "followup/implementation.html",
+        _context(
+            request,
+            org,
+            case=case,
+            form=form,
+            evaluation=evaluation,
+            savings=_savings_rows(evaluation) if evaluation else [],
+        ),
+    )
+
+
+__all__ = ["Case"]
