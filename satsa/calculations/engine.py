@@ -102,3 +102,19 @@ def starting_data(case: Any) -> dict[str, Any]:
         "effects": [],
         "approval": {"basis": "nominal"},
     }
+
+
+def npv_draws(data: dict[str, Any], *, seed: int | None, draws: int = DRAWS) -> list[float] | None:
+    """The Monte Carlo NPV draws behind ``monte_carlo`` (same seed, same draws), for the
+    distribution chart; None when the engine cannot give them."""
+    try:
+        from satsa.economics.model import parse_case
+        from satsa.economics.montecarlo import simulate
+    except ImportError:  # the engine's internals moved: the chart shows percentiles only
+        return None
+    try:
+        simulation = simulate(parse_case(copy.deepcopy(data)), draws, seed)
+    except Exception:  # noqa: BLE001 - a chart must never break the page
+        return None
+    values: list[float] = simulation.npv.tolist()
+    return values

@@ -19,6 +19,15 @@ from satsa.calculations.models import ActorType, PriceIndex, UnitCost, UnitCostA
 HUNDRED = Decimal(100)
 
 
+class DescribedErrors:
+    """Point every input at the box its errors appear in, also when htmx fills the box."""
+
+    def describe_errors(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            bound = self[name]  # type: ignore[index]
+            field.widget.attrs["aria-describedby"] = f"{bound.auto_id}_errors"
+
+
 class UnitCostForm(forms.Form):
     code = forms.CharField(label=_("Kod"), max_length=40)
     name = forms.CharField(label=_("Namn"), max_length=200)
@@ -77,7 +86,7 @@ def _pct(label: Any, required: bool = False) -> forms.DecimalField:
     )
 
 
-class CalculationForm(forms.Form):
+class CalculationForm(DescribedErrors, forms.Form):
     name = forms.CharField(label=_("Kalkylens namn"), max_length=300)
     start_year = forms.IntegerField(label=_("Startår"), min_value=1900, max_value=2100)
     project_years = forms.IntegerField(label=_("Projektår"), min_value=1, max_value=50)
@@ -132,9 +141,10 @@ class CalculationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if price_indices is not None:
             self.fields["price_index"].queryset = price_indices  # type: ignore[attr-defined]
+        self.describe_errors()
 
 
-class CostLineForm(forms.Form):
+class CostLineForm(DescribedErrors, forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2100)
     amount = forms.DecimalField(label=_("Belopp (kr)"), min_value=0, decimal_places=2)
     financier = forms.CharField(
@@ -144,12 +154,19 @@ class CostLineForm(forms.Form):
     )
     type = forms.CharField(label=_("Kostnadsslag"), max_length=100, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.describe_errors()
+
 
 VOLUME_RE = re.compile(r"^\s*(\d{4})\s*[:=]\s*(-?\d+(?:[.,]\d+)?)\s*$")
 
 
-class EffectLineForm(forms.Form):
+class EffectLineForm(DescribedErrors, forms.Form):
     source = forms.ChoiceField(label=_("Från enhetskostnadstabellen"), required=False, choices=())
+    # The entry whose values were last copied into the line; a different ``source`` means
+    # the person just picked one, and its values are copied in (see ``apply_picks``).
+    source_applied = forms.CharField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Effekt"), max_length=300)
     actor = forms.CharField(label=_("Aktör"), max_length=200)
     unit = forms.CharField(label=_("Enhet"), max_length=100, required=False)
@@ -191,6 +208,7 @@ class EffectLineForm(forms.Form):
             table = unit_cost.organisation.name if unit_cost.organisation else _("nationell")
             choices.append((str(unit_cost.pk), f"{unit_cost.code} {unit_cost.name} ({table})"))
         self.fields["source"].choices = choices  # type: ignore[attr-defined]
+        self.describe_errors()
 
     def clean_volume(self) -> dict[str, float]:
         text = self.cleaned_data.get("volume") or ""
@@ -263,7 +281,7 @@ def _share(value: Any) -> float:
 def _pct_of(share: Any) -> Decimal | None:
     if share is None:
         return None
-    return (Decimal(str(share)) * HUNDRED).normalize()
+    return Decimal(format((Decimal(str(share)) * HUNDRED).normalize(), "f"))
 
 
 def _is_blank(form: forms.Form) -> bool:
@@ -379,6 +397,7 @@ def initial_from_data(
     for i, e in enumerate(data.get("effects", [])):
         row: dict[str, Any] = {
             "source": str(sources[i]) if i < len(sources) and sources[i] else "",
+            "source_applied": str(sources[i]) if i < len(sources) and sources[i] else "",
             "name": e.get("name", ""),
             "actor": e.get("actor", ""),
             "unit": e.get("unit", ""),
@@ -402,3 +421,33 @@ def _fmt(value: Any) -> str:
     number = Decimal(str(value))
     text = str(int(number)) if number == number.to_integral_value() else str(number)
     return text.replace(".", ",")
+
+
+def apply_picks(post: Any, unit_costs: dict[str, UnitCost], prefix: str = "effects") -> list[int]:
+    """Copy a newly picked unit-cost entry into its effect line, in (a copy of) POST data.
+
+    Returns the indices of the lines that changed, so that they can be shown again.
+    """
+    changed = []
+    total = int(post.get(f"{prefix}-TOTAL_FORMS") or 0)
+    for i in range(min(total, 100)):
+        key = f"{prefix}-{i}-"
+        picked, applied = post.get(key + "source", ""), post.get(key + "source_applied", "")
+        if picked == applied:
+            continue
+        post[key + "source_applied"] = picked
+        entry = unit_costs.get(picked)
+        if entry is None:
+            continue
+        latest = entry.latest()
+        previous = unit_costs.get(applied)
+        name = post.get(key + "name", "").strip()
+        if not name or (previous is not None and name == previous.name):
+            post[key + "name"] = entry.name
+        post[key + "actor"] = entry.actor_label
+        post[key + "unit"] = entry.unit
+        if latest is not None:
+            post[key + "unit_cost"] = str(latest.value)
+            post[key + "unit_cost_price_year"] = str(latest.price_year)
+        changed.append(i)
+    return changed

@@ -244,7 +244,8 @@ class CalculationSnapshot(models.Model):
         "cases.Case", on_delete=models.PROTECT, related_name="calculation_snapshots"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(_("anledning"), max_length=200)
+    # Usually a SnapshotReason; any other text is kept as given (and shown as is).
+    reason = models.CharField(_("anledning"), max_length=200, choices=SnapshotReason.choices)
     data = models.JSONField(_("kalkyl (JSON)"))
     result = models.JSONField(_("resultat (JSON)"), null=True, blank=True)
     created_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)

@@ -15,7 +15,7 @@ from satsa.calculations.models import (
     UnitCostValue,
 )
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import has_perm, roles_in
+from satsa.orgs.permissions import has_perm
 from satsa.orgs.roles import Perm
 
 _VALUES = Prefetch("values", queryset=UnitCostValue.objects.order_by("-price_year"))
@@ -88,28 +88,30 @@ def restate(
 
 
 def is_own_case(user: Any, case: Any) -> bool:
-    """An applicant's or project leader's own case: the one they registered."""
-    return bool(getattr(user, "is_authenticated", False)) and case.created_by_id == user.pk
+    """An applicant's own case: one they started or are a co-applicant of (satsa.cases)."""
+    from satsa.cases.selectors import is_applicant
+
+    return is_applicant(user, case)
 
 
 def can_view_calculation(user: Any, case: Any) -> bool:
-    org = case.organisation
-    if not roles_in(user, org):
-        return False
-    return has_perm(user, org, Perm.VIEW_ALL_CASES) or is_own_case(user, case)
+    """Whoever may see the case may see its calculation (the case app decides who)."""
+    from satsa.cases.selectors import cases_visible_to
+
+    return cases_visible_to(user, case.organisation).filter(pk=case.pk).exists()
 
 
 def can_edit_calculation(user: Any, case: Any) -> bool:
-    """Staff with the permission edit any case's calculation; an applicant only their own.
-
-    Once the case is decided the calculation is what the decision rests on, so it is locked.
+    """Staff with the permission edit any visible case's calculation; an applicant only
+    their own. Once the case is decided the calculation is what the decision rests on,
+    so it is locked.
     """
     org = case.organisation
-    if not has_perm(user, org, Perm.EDIT_CALCULATION):
+    if not has_perm(user, org, Perm.EDIT_CALCULATION) or case.stage in LOCKED_STAGES:
         return False
-    if case.stage in LOCKED_STAGES:
-        return False
-    return has_perm(user, org, Perm.VIEW_ALL_CASES) or is_own_case(user, case)
+    if is_own_case(user, case):
+        return True
+    return has_perm(user, org, Perm.VIEW_ALL_CASES) and can_view_calculation(user, case)
 
 
 # Stages after the decision: the decided calculation stands (a snapshot records it).

@@ -13,6 +13,14 @@ urlpatterns = [
     path(
         "enhetskostnader/<int:pk>/publicering/", views.unit_cost_publish, name="unit_cost_publish"
     ),
+    path("arende/<int:case_id>/", views.editor, name="editor"),
+    path("arende/<int:case_id>/resultat/", views.results, name="results"),
+    path("arende/<int:case_id>/kalkyl.json", views.calculation_json, name="calculation_json"),
+    path(
+        "arende/<int:case_id>/ogonblicksbild/<int:pk>.json",
+        views.snapshot_json,
+        name="snapshot_json",
+    ),
     path("prisindex/", views.price_indices, name="price_indices"),
     path("prisindex/<int:pk>/", views.price_index_detail, name="price_index"),
 ]

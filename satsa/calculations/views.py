@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.calculations import selectors, services, tabular
+from satsa.calculations import charts, engine, selectors, services, tabular
 from satsa.calculations.forms import (
+    CalculationForm,
+    CostFormSet,
+    EffectFormSet,
     ImportForm,
     PriceIndexForm,
     PriceIndexPointForm,
     UnitCostForm,
     UnitCostValueForm,
+    apply_picks,
+    data_from_forms,
+    initial_from_data,
 )
-from satsa.calculations.models import PriceIndex, UnitCost
+from satsa.calculations.models import Calculation, PriceIndex, UnitCost
+from satsa.cases.models import Case
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -288,3 +298,279 @@ def public_unit_costs(request: HttpRequest, org_slug: str) -> HttpResponse:
             "national": selectors.published_unit_costs_of(None),
         },
     )
+
+
+# --- the calculation editor ----------------------------------------------------------
+
+
+def _case(request: HttpRequest, org: Organisation, case_id: int, *, edit: bool = False) -> Case:
+    case = get_object_or_404(Case, organisation=org, pk=case_id)
+    # A case the person may not see does not exist for them.
+    if not selectors.can_view_calculation(request.user, case):
+        raise Http404
+    if edit and not selectors.can_edit_calculation(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+@dataclass
+class Editor:
+    """The editor's forms, and what the engine made of them."""
+
+    general: CalculationForm
+    costs: Any
+    effects: Any
+    data: dict[str, Any] | None = None
+    sources: list[Any] = dataclasses.field(default_factory=list)
+    result: dict[str, Any] | None = None
+    problems: list[engine.Problem] = dataclasses.field(default_factory=list)
+    picked: list[int] = dataclasses.field(default_factory=list)
+
+    @property
+    def forms(self) -> list[Any]:
+        return [self.general, *self.costs.forms, *self.effects.forms]
+
+    def error_boxes(self) -> list[dict[str, Any]]:
+        """Every field's error box, filled or empty, for htmx to swap in place."""
+        boxes = []
+        for form in self.forms:
+            errors = form.errors if form.is_bound else {}
+            for bound in form:
+                if bound.is_hidden:
+                    continue
+                boxes.append(
+                    {"id": f"{bound.auto_id}_errors", "errors": errors.get(bound.name, [])}
+                )
+            if form is not self.general:
+                boxes.append(
+                    {"id": f"{form.prefix}-line_errors", "errors": form.non_field_errors()}
+                )
+        boxes.append({"id": "calc-line_errors", "errors": self.general.non_field_errors()})
+        return boxes
+
+
+def _picklist(org: Organisation) -> list[UnitCost]:
+    return list(selectors.unit_costs_available_to(org).select_related("organisation"))
+
+
+def _editor(
+    org: Organisation, calculation: Calculation, post: Any = None, *, evaluate: bool = True
+) -> Editor:
+    unit_costs = _picklist(org)
+    indices = selectors.price_indices_available_to(org)
+    kwargs = {"unit_costs": unit_costs}
+    if post is None:
+        general, costs, effects = initial_from_data(
+            calculation.data, calculation.effect_sources, calculation.price_index
+        )
+        editor = Editor(
+            CalculationForm(initial=general, price_indices=indices, prefix="calc"),
+            CostFormSet(initial=costs, prefix="costs"),
+            EffectFormSet(initial=effects, prefix="effects", form_kwargs=kwargs),
+        )
+        editor.data, editor.result = calculation.data, calculation.result
+        return editor
+    post = post.copy()
+    picked = apply_picks(post, {str(u.pk): u for u in unit_costs})
+    editor = Editor(
+        CalculationForm(post, price_indices=indices, prefix="calc"),
+        CostFormSet(post, prefix="costs"),
+        EffectFormSet(post, prefix="effects", form_kwargs=kwargs),
+        picked=picked,
+    )
+    valid = [editor.general.is_valid(), editor.costs.is_valid(), editor.effects.is_valid()]
+    if not all(valid):
+        return editor
+    editor.data, cost_rows, effect_rows, editor.sources = data_from_forms(
+        editor.general, editor.costs, editor.effects
+    )
+    if evaluate:
+        try:
+            editor.result = engine.run(editor.data, seed=calculation.pk)
+        except engine.CalculationInvalid as error:
+            editor.problems = _attach(error.problems, editor, cost_rows, effect_rows)
+    return editor
+
+
+_PATH = re.compile(r"^(costs|effects)\[(\d+)\](?:\.([a-z_]+))?(?:\.(.+))?$")
+_GENERAL = {
+    "optimism_bias.costs": "optimism_bias_costs",
+    "optimism_bias.effects": "optimism_bias_effects",
+    "approval.basis": "approval_basis",
+    "approval": "approval_basis",
+}
+
+
+def _attach(
+    problems: list[engine.Problem], editor: Editor, cost_rows: list[int], effect_rows: list[int]
+) -> list[engine.Problem]:
+    """Put each engine problem next to its field; return those that belong to no field."""
+    left = []
+    for problem in problems:
+        match = _PATH.match(problem.path)
+        if match:
+            kind, index, name, rest = match.groups()
+            rows, formset = (
+                (cost_rows, editor.costs) if kind == "costs" else (effect_rows, editor.effects)
+            )
+            form = formset.forms[rows[int(index)]] if int(index) < len(rows) else None
+            if form is None:
+                left.append(problem)
+                continue
+            if name == "uncertainty" and rest:
+                name = f"{rest.split('.')[0]}_low"
+            if name not in form.fields or name in ("source", "source_applied"):
+                name = None
+            form.add_error(name, problem.message)
+            continue
+        head = problem.path.split(".")[0].split("[")[0]
+        name = _GENERAL.get(problem.path, _GENERAL.get(head, head))
+        if name in editor.general.fields:
+            editor.general.add_error(name, problem.message)
+        else:
+            left.append(problem)
+    return left
+
+
+def _results_context(calculation: Calculation, editor: Editor) -> dict[str, Any]:
+    result = editor.result
+    context: dict[str, Any] = {"editor": editor, "result": result}
+    if not result:
+        return context
+    fund = _("Fonden")
+    context["cumulative"] = charts.cumulative_by_party(result, fund)
+    context["tornado"] = charts.tornado(result)
+    mc = result.get("monte_carlo")
+    if mc and editor.data:
+        draws = engine.npv_draws(editor.data, seed=calculation.pk, draws=mc["draws"])
+        context["distribution"] = charts.histogram(draws, mc)
+    context["financiers"] = [
+        (charts.party_label(k, fund), v) for k, v in result["totals"]["cost_by_financier"].items()
+    ]
+    return context
+
+
+def _page_context(
+    request: HttpRequest,
+    org: Organisation,
+    case: Case,
+    calculation: Calculation | None,
+    editor: Editor | None,
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "org": org,
+        "case": case,
+        "calculation": calculation,
+        "can_edit": selectors.can_edit_calculation(request.user, case),
+        "snapshots": selectors.snapshots_of(case),
+        "case_url": _case_url(org, case),
+    }
+    if calculation is not None and editor is not None:
+        context.update(_results_context(calculation, editor))
+    return context
+
+
+def _case_url(org: Organisation, case: Case) -> str | None:
+    """The case's own calculation tab, when the case app has one."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("cases:calculation", kwargs={"org_slug": org.slug, "pk": case.pk})
+    except NoReverseMatch:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def editor(request: HttpRequest, org: Organisation, case_id: int) -> HttpResponse:
+    case = _case(request, org, case_id, edit=request.method == "POST")
+    calculation = selectors.calculation_of(case)
+    if request.method == "POST" and calculation is None:
+        services.calculation_create(case=case, actor=request.user)
+        messages.success(request, _("Kalkylen är skapad. Lägg till kostnader och effekter."))
+        return redirect("calculations:editor", org_slug=org.slug, case_id=case.pk)
+    if calculation is None:
+        return render(
+            request, "calculations/editor.html", _page_context(request, org, case, None, None)
+        )
+    if request.method == "POST":
+        form_editor = _editor(org, calculation, request.POST, evaluate=False)
+        if form_editor.data is not None and not form_editor.picked:
+            try:
+                services.calculation_update(
+                    calculation=calculation,
+                    data=form_editor.data,
+                    effect_sources=form_editor.sources,
+                    price_index=form_editor.general.cleaned_data.get("price_index"),
+                    actor=request.user,
+                )
+            except engine.CalculationInvalid as error:
+                _d, cost_rows, effect_rows, _s = data_from_forms(
+                    form_editor.general, form_editor.costs, form_editor.effects
+                )
+                form_editor.problems = _attach(error.problems, form_editor, cost_rows, effect_rows)
+            else:
+                messages.success(request, _("Kalkylen är sparad."))
+                return redirect("calculations:editor", org_slug=org.slug, case_id=case.pk)
+        elif form_editor.picked:
+            messages.info(
+                request,
+                _("Uppgifterna hämtades från enhetskostnadstabellen. Kontrollera dem och spara."),
+            )
+        context = _page_context(request, org, case, calculation, form_editor)
+        return render(request, "calculations/editor.html", context, status=200)
+    return render(
+        request,
+        "calculations/editor.html",
+        _page_context(request, org, case, calculation, _editor(org, calculation)),
+    )
+
+
+# org_view first: a GET from another organisation gets 404, not 405.
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def results(request: HttpRequest, org: Organisation, case_id: int) -> HttpResponse:
+    """The results region, recomputed from the editor's unsaved form (htmx); nothing is stored."""
+    case = _case(request, org, case_id, edit=True)
+    calculation = selectors.calculation_of(case)
+    if calculation is None:
+        raise Http404
+    form_editor = _editor(org, calculation, request.POST)
+    context = _results_context(calculation, form_editor)
+    context.update({"org": org, "case": case, "calculation": calculation, "partial": True})
+    return render(request, "calculations/_results.html", context)
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def calculation_json(request: HttpRequest, org: Organisation, case_id: int) -> HttpResponse:
+    """The calculation in the exchange format, ready for ``satsa calc``."""
+    case = _case(request, org, case_id)
+    calculation = selectors.calculation_of(case)
+    if calculation is None:
+        raise Http404
+    response = JsonResponse(
+        calculation.data, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="kalkyl-{org.slug}-{case.pk}.json"'
+    return response
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def snapshot_json(request: HttpRequest, org: Organisation, case_id: int, pk: int) -> HttpResponse:
+    case = _case(request, org, case_id)
+    snapshot = get_object_or_404(selectors.snapshots_of(case), pk=pk)
+    response = JsonResponse(
+        {
+            "reason": snapshot.reason,
+            "created_at": snapshot.created_at.isoformat(),
+            "input": snapshot.data,
+            "result": snapshot.result,
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="kalkyl-{org.slug}-{case.pk}-{snapshot.pk}.json"'
+    )
+    return response

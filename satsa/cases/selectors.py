@@ -249,8 +249,15 @@ def eligibility_for(case: Case, figures: dict[str, Any] | None = None) -> Eligib
     return check_eligibility(rulebook_for_case(case), eligibility_input(case, figures))
 
 
+# The yearly cap is checked where grants are made (the steering group and the decision,
+# which take a reasoned override), not when an application is handed in.
+NOT_BLOCKING_SUBMISSION = {"grants_per_year"}
+
+
 def unexempted_failures(case: Case, result: EligibilityResult) -> list[str]:
+    """Rules that fail and block the case, unless the coordinator exempted them."""
     exempt = set(Exemption.objects.filter(case=case).values_list("rule", flat=True))
+    exempt |= NOT_BLOCKING_SUBMISSION
     return sorted({f.rule for f in result.with_status("fails")} - exempt)
 
 

@@ -1063,4 +1063,5 @@ def _commitment_create(*, case: Case, amount: Decimal, booked_on: dt.date, actor
         booked_on=booked_on,
         reference=case.diarienummer or "",
         actor=actor,
+        override_reason=case.override_reason or None,
     )

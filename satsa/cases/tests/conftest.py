@@ -3,6 +3,7 @@ along the decision chain so that each test starts at the step it is about."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from types import SimpleNamespace
@@ -68,6 +69,7 @@ def people(orebro: Organisation, alice: Any, bob: Any, make_person: Callable[...
     for user in (alice, bob):
         user.email = f"{user.username}@example.org"
         user.save(update_fields=["email"])
+    fund_deposit(orebro, alice, Decimal("50000000"))
     return SimpleNamespace(
         org=orebro,
         coordinator=alice,
@@ -85,6 +87,21 @@ def people(orebro: Organisation, alice: Any, bob: Any, make_person: Callable[...
         other_applicant=person("ali", Role.APPLICANT),
         boards=[social, school],
         departments=[social_dept, school_dept],
+    )
+
+
+def fund_deposit(organisation: Organisation, actor: Any, amount: Decimal) -> None:
+    """Put money in the fund, when the fund ledger (satsa.funds) is installed."""
+    try:
+        from satsa.funds.services import deposit_create
+    except ImportError:
+        return
+    deposit_create(
+        organisation=organisation,
+        amount=amount,
+        booked_on=timezone.localdate() - dt.timedelta(days=30),
+        reference="KF § 12",
+        actor=actor,
     )
 
 

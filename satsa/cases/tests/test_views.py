@@ -8,7 +8,17 @@ def test_walk(people, walk, client_as):
     case = walk.to_decision(people, case)
     assert case.step == "decision"
     client = client_as(people.recorder)
-    for tab in ["overview", "idea", "application", "calculation", "reviews", "comments", "signatures", "decision", "activity"]:
+    for tab in [
+        "overview",
+        "idea",
+        "application",
+        "calculation",
+        "reviews",
+        "comments",
+        "signatures",
+        "decision",
+        "activity",
+    ]:
         r = client.get(reverse(f"cases:{tab}", args=["orebro", case.pk]))
         assert r.status_code == 200, tab
     walk.grant(people, case)

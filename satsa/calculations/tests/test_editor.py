@@ -1,0 +1,304 @@
+"""The calculation editor: forms to exchange format, recomputation, errors, access, snapshots."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from satsa.calculations import engine, selectors, services
+from satsa.calculations.models import (
+    Calculation,
+    CalculationSnapshot,
+    ImmutableError,
+    UnitCost,
+)
+from satsa.cases.models import Case
+from satsa.economics import calculate
+from satsa.events.models import Event
+from satsa.orgs.roles import Role
+
+DATA = {
+    "name": "Familjestöd i Oxhagen",
+    "currency": "SEK",
+    "start_year": 2026,
+    "project_years": 3,
+    "horizon_years_after_end": 10,
+    "discount_rate": 0.035,
+    "discount_base_year": 2026,
+    "price_year": 2026,
+    "optimism_bias": {"costs": 0.0, "effects": 0.0},
+    "costs": [
+        {"year": 2026, "amount": 1200000, "financier": "fund", "type": "personal"},
+        {"year": 2027, "amount": 1200000, "financier": "fund", "type": "personal"},
+    ],
+    "effects": [
+        {
+            "name": "Färre placeringar i familjehem",
+            "actor": "Socialnämnden",
+            "unit": "placeringsår",
+            "unit_cost": 420000,
+            "unit_cost_price_year": 2026,
+            "volume": {"2027": 1, "2028": 2},
+            "volume_after_end": 2,
+            "deadweight": 0.2,
+            "attribution": 0.1,
+            "displacement": 0.0,
+            "drop_off": 0.1,
+            "uncertainty": {"volume_after_end": [1, 2, 3], "deadweight": [0.1, 0.2, 0.4]},
+        }
+    ],
+    "approval": {"basis": "nominal"},
+}
+
+
+@pytest.fixture
+def case(orebro: Any, bob: Any) -> Case:
+    return Case.objects.create(
+        organisation=orebro,
+        title="Familjestöd i Oxhagen",
+        rulebook_key="orebro-2020",
+        stage="application",
+        created_by=bob,
+    )
+
+
+@pytest.fixture
+def calculation(case: Case) -> Calculation:
+    calculation = services.calculation_create(case=case, actor=None)
+    return services.calculation_update(calculation=calculation, data=DATA, actor=None)
+
+
+def editor_post(client: Any, url: str) -> dict[str, str]:
+    """The editor's form as the browser would send it, read from the page."""
+    import re
+
+    html = client.get(url).content.decode()
+    start = html.index('id="calc-form"')
+    form = html[start : html.index("</form>", start)]
+    data: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or 'type="checkbox"' in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        selected = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = selected.group(1) if selected else ""
+    return data
+
+
+def test_a_new_case_gets_a_calculation_with_its_years(client_as: Any, bob: Any, case: Case) -> None:
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    assert "Skapa kalkyl" in client_as(bob).get(url).content.decode()
+    assert client_as(bob).post(url).status_code == 302
+    calculation = Calculation.objects.get(case=case)
+    assert calculation.data["name"] == case.title and calculation.data["costs"] == []
+    assert Event.objects.filter(verb="calculation.created").count() == 1
+
+
+def test_the_editor_round_trips_the_exchange_format(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    assert post["effects-0-deadweight"] == "20"
+    response = client.post(url, post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calculation.refresh_from_db()
+    assert calculation.data == DATA
+    assert calculation.result["totals"]["npv"] == calculate(DATA)["totals"]["npv"]
+
+
+def test_the_results_partial_recomputes_without_saving(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    post = editor_post(client, reverse("calculations:editor", args=["orebro", case.pk]))
+    post["effects-0-volume_after_end"] = "3"
+    response = client.post(reverse("calculations:results", args=["orebro", case.pk]), post)
+    html = response.content.decode()
+    uncertainty = {"volume_after_end": [1, 3, 3], "deadweight": [0.1, 0.2, 0.4]}
+    changed = dict(
+        DATA, effects=[dict(DATA["effects"][0], volume_after_end=3, uncertainty=uncertainty)]
+    )
+    expected = calculate(changed)["totals"]["npv"]
+    from satsa.calculations.templatetags.calc_format import kr
+
+    assert f'id="npv">{kr(expected)}<' in html
+    assert "<svg" in html and "<details>" in html and "<figcaption" in html
+    calculation.refresh_from_db()
+    assert calculation.data["effects"][0]["volume_after_end"] == 2
+
+
+def test_engine_errors_appear_next_to_their_field(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    post = editor_post(client, reverse("calculations:editor", args=["orebro", case.pk]))
+    post["effects-0-volume"] = "2027: 1; 2050: 1"  # 2050 is past the horizon
+    html = client.post(
+        reverse("calculations:results", args=["orebro", case.pk]), post
+    ).content.decode()
+    assert (
+        '<div id="id_effects-0-volume_errors" class="field-errors" hx-swap-oob="true">'
+        '<p class="error">året 2050 ligger utanför kalkylens år 2026–2038</p></div>'
+    ) in html
+    assert 'id="npv"' not in html
+
+
+def test_form_errors_are_swedish_and_placed(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    post = editor_post(client, reverse("calculations:editor", args=["orebro", case.pk]))
+    post["effects-0-deadweight"] = "120"
+    post["costs-1-amount"] = "mycket"
+    html = client.post(
+        reverse("calculations:results", args=["orebro", case.pk]), post
+    ).content.decode()
+    assert (
+        'id="id_effects-0-deadweight_errors" class="field-errors" hx-swap-oob="true"><p class="error">'
+        in html
+    )
+    assert "Kontrollera att detta värde är mindre än eller lika med 100." in html
+    assert (
+        'id="id_costs-1-amount_errors" class="field-errors" hx-swap-oob="true"><p class="error">Fyll i ett tal.'
+        in html
+    )
+
+
+def test_picking_a_unit_cost_prefills_the_line(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case, foster_care: UnitCost
+) -> None:
+    client = client_as(alice)
+    post = editor_post(client, reverse("calculations:editor", args=["orebro", case.pk]))
+    post["effects-1-source"] = str(foster_care.pk)
+    html = client.post(
+        reverse("calculations:results", args=["orebro", case.pk]), post
+    ).content.decode()
+    assert '<fieldset class="line effect" id="effects-1" hx-swap-oob="true">' in html
+    assert 'name="effects-1-unit_cost" value="420000.00"' in html
+    assert 'name="effects-1-unit_cost_price_year" value="2024"' in html
+    assert 'name="effects-1-actor" value="Socialnämnden"' in html
+
+
+def test_applicant_edits_own_case_only(
+    client_as: Any, bob: Any, make_person: Any, orebro: Any, calculation: Calculation, case: Case
+) -> None:
+    other = Case.objects.create(organisation=orebro, title="Annan", rulebook_key="orebro-2020")
+    assert selectors.can_edit_calculation(bob, case)
+    assert not selectors.can_edit_calculation(bob, other)
+    url = reverse("calculations:editor", args=["orebro", other.pk])
+    assert client_as(bob).get(url).status_code == 404
+    assert client_as(bob).post(url).status_code == 404
+    assert not Calculation.objects.filter(case=other).exists()
+
+
+def test_a_viewer_sees_but_cannot_edit(
+    client_as: Any, make_person: Any, orebro: Any, calculation: Calculation, case: Case
+) -> None:
+    vera = make_person("vera", (orebro, Role.VIEWER))
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    page = client_as(vera).get(url)
+    assert page.status_code == 200 and 'id="calc-form"' not in page.content.decode()
+    assert 'id="npv"' in page.content.decode()
+    assert client_as(vera).post(url, {}).status_code == 403
+    results = reverse("calculations:results", args=["orebro", case.pk])
+    assert client_as(vera).post(results, {}).status_code == 403
+
+
+def test_another_organisation_gets_404(
+    client_as: Any, charlie: Any, calculation: Calculation, case: Case
+) -> None:
+    for name in ("editor", "calculation_json"):
+        assert (
+            client_as(charlie)
+            .get(reverse(f"calculations:{name}", args=["uppsala", case.pk]))
+            .status_code
+            == 404
+        )
+    assert (
+        client_as(charlie).get(reverse("calculations:editor", args=["orebro", case.pk])).status_code
+        == 404
+    )
+
+
+def test_a_decided_case_is_locked(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    case.stage = "decided"
+    case.save(update_fields=["stage"])
+    assert not selectors.can_edit_calculation(alice, case)
+    assert (
+        client_as(alice)
+        .post(reverse("calculations:editor", args=["orebro", case.pk]), {})
+        .status_code
+        == 403
+    )
+
+
+def test_the_json_download_is_what_satsa_calc_reads(
+    client_as: Any, bob: Any, calculation: Calculation, case: Case
+) -> None:
+    response = client_as(bob).get(
+        reverse("calculations:calculation_json", args=["orebro", case.pk])
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert json.loads(response.content) == DATA
+
+
+def test_restatement_through_the_price_index_matches_the_engine(case: Case) -> None:
+    index = services.price_index_create(organisation=None, name="KPI", source="SCB", actor=None)
+    for year, value in ((2024, "100"), (2026, "104.3")):
+        services.price_index_set(index=index, year=year, value=value, actor=None)
+    data = dict(DATA, price_index=index.as_mapping())
+    data["effects"] = [dict(DATA["effects"][0], unit_cost_price_year=2024)]
+    result = engine.run(data, draws=0)
+    ours = selectors.restate(
+        Decimal(420000), from_year=2024, to_year=2026, index=index.as_mapping()
+    )
+    assert result["effects"][0]["unit_cost_restated"] == float(ours) == 438060.0
+
+
+def test_a_snapshot_is_an_immutable_copy(alice: Any, calculation: Calculation, case: Case) -> None:
+    snapshot = services.calculation_snapshot(case=case, reason="submitted", actor=alice)
+    assert (
+        snapshot.data == DATA
+        and snapshot.result["totals"]["npv"] == calculation.result["totals"]["npv"]
+    )
+    assert snapshot.reason_label == snapshot.get_reason_display() == "Ansökan lämnades in"
+    services.calculation_update(
+        calculation=calculation, data=dict(DATA, discount_rate=0.0), actor=alice
+    )
+    snapshot.refresh_from_db()
+    assert snapshot.data["discount_rate"] == 0.035
+    with pytest.raises(ImmutableError):
+        snapshot.save()
+    with pytest.raises(ImmutableError):
+        snapshot.delete()
+    with pytest.raises(ImmutableError):
+        CalculationSnapshot.objects.filter(pk=snapshot.pk).update(reason="x")
+    with pytest.raises(ImmutableError):
+        CalculationSnapshot.objects.all().delete()
+    event = Event.objects.get(verb="calculation.snapshot")
+    assert event.actor == alice and event.data["reason"] == "submitted"
+
+
+def test_a_case_without_calculation_is_snapshotted_empty(case: Case) -> None:
+    snapshot = services.calculation_snapshot(case=case, reason="decided", actor=None)
+    assert snapshot.data == {} and snapshot.result is None
+
+
+def test_an_invalid_update_stores_nothing(calculation: Calculation) -> None:
+    bad = dict(DATA, effects=[dict(DATA["effects"][0], deadweight=1.5)])
+    with pytest.raises(engine.CalculationInvalid) as error:
+        services.calculation_update(calculation=calculation, data=bad, actor=None)
+    assert [p.path for p in error.value.problems] == ["effects[0].deadweight"]
+    calculation.refresh_from_db()
+    assert calculation.data == DATA
