@@ -1,0 +1,469 @@
+"""Reading the fund's money: positions at a date, per-case figures, repayments, forecasts.
+
+Every figure is a named sum over the journal (``Coalesce(Sum(...), 0)``), so the
+position at any past date is the same query with ``booked_on <= date``. A reversal counts
+in the figure of what it reverses (a reversed deposit lowers ``deposited``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from satsa.funds.models import Account, Claim, Entry, Kind, RepaymentPlan, Transaction
+from satsa.orgs.models import Organisation
+
+ZERO = Decimal("0.00")
+ORE = Decimal("0.01")
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def money(value: Any) -> Decimal:
+    """An amount in öre precision (half up), from a Decimal, int or numeric string."""
+    return Decimal(str(value)).quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def counts_as(kind: str) -> Q:
+    """Entries of transactions of ``kind`` and of the reversals of such transactions."""
+    return Q(transaction__kind=kind) | Q(
+        transaction__kind=Kind.REVERSAL, transaction__reverses__kind=kind
+    )
+
+
+def total(filter_q: Q) -> Sum | Coalesce:
+    return Coalesce(Sum("amount", filter=filter_q), Value(ZERO), output_field=_MONEY)
+
+
+def sums_of(queryset: QuerySet[Any], **named: Any) -> dict[str, Decimal]:
+    """Named sums, each in öre. SQLite adds decimals as binary floats, so the sums are
+    rounded back to öre here; PostgreSQL's numeric sums are exact already."""
+    return {name: money(value) for name, value in queryset.aggregate(**named).items()}
+
+
+def entries_of(organisation: Organisation, on: dt.date | None = None) -> QuerySet[Entry]:
+    entries = Entry.objects.filter(transaction__organisation=organisation)
+    if on is not None:
+        entries = entries.filter(transaction__booked_on__lte=on)
+    return entries
+
+
+@dataclass(frozen=True)
+class FundPosition:
+    """The fund at the end of ``on``. All amounts are Decimal kronor in öre.
+
+    ``free = deposited − withdrawn − committed + released + repaid`` (what may still be
+    granted); ``capital = free + outstanding + payable + fee_reserve`` equals
+    ``deposited − withdrawn − paid + repaid + fees`` (the reservation's book value).
+    """
+
+    on: dt.date
+    deposited: Decimal
+    withdrawn: Decimal
+    committed: Decimal
+    released: Decimal
+    # Claims submitted but not yet approved (not booked; shown for information).
+    claimed: Decimal
+    approved: Decimal
+    paid: Decimal
+    repaid: Decimal
+    fees: Decimal
+    free: Decimal
+    # Committed to cases and not yet approved for payment.
+    outstanding: Decimal
+    # Approved claims not yet paid.
+    payable: Decimal
+    fee_reserve: Decimal
+    capital: Decimal
+
+    def as_strings(self) -> dict[str, str]:
+        return {
+            name: value.isoformat() if isinstance(value, dt.date) else f"{value:.2f}"
+            for name, value in self.__dict__.items()
+        }
+
+
+def fund_position(*, organisation: Organisation, on: dt.date | None = None) -> FundPosition:
+    """The fund's position at the end of ``on`` (today when None)."""
+    on = on or timezone.localdate()
+    sums = sums_of(
+        entries_of(organisation, on),
+        deposited=total(Q(account=Account.FREE) & counts_as(Kind.DEPOSIT)),
+        withdrawn=total(Q(account=Account.FREE) & counts_as(Kind.WITHDRAWAL)),
+        committed=total(Q(account=Account.FREE) & counts_as(Kind.COMMITMENT)),
+        released=total(Q(account=Account.FREE) & counts_as(Kind.RELEASE)),
+        approved=total(Q(account=Account.COMMITTED) & counts_as(Kind.APPROVAL)),
+        paid=total(Q(account=Account.TREASURY) & counts_as(Kind.PAYMENT)),
+        repaid=total(Q(account=Account.FREE) & counts_as(Kind.REPAYMENT)),
+        free=total(Q(account=Account.FREE)),
+        outstanding=total(Q(account=Account.COMMITTED)),
+        payable=total(Q(account=Account.PAYABLE)),
+        fee_reserve=total(Q(account=Account.FEE_RESERVE)),
+    )
+    pending = Claim.objects.filter(
+        organisation=organisation,
+        status=Claim.Status.SUBMITTED,
+        submitted_at__date__lte=on,
+    )
+    claimed = money(
+        pending.aggregate(s=Coalesce(Sum("amount"), Value(ZERO), output_field=_MONEY))["s"]
+    )
+    # Credits are negative in the journal; the position shows each figure as positive.
+    free, outstanding = -sums["free"], -sums["outstanding"]
+    payable, fee_reserve = -sums["payable"], -sums["fee_reserve"]
+    return FundPosition(
+        on=on,
+        deposited=-sums["deposited"],
+        withdrawn=sums["withdrawn"],
+        committed=sums["committed"],
+        released=-sums["released"],
+        claimed=claimed,
+        approved=sums["approved"],
+        paid=-sums["paid"],
+        repaid=-sums["repaid"],
+        fees=fee_reserve,
+        free=free,
+        outstanding=outstanding,
+        payable=payable,
+        fee_reserve=fee_reserve,
+        capital=free + outstanding + payable + fee_reserve,
+    )
+
+
+# --- one case ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseMoney:
+    """A case's money: what was granted, claimed, paid, what remains, what comes back."""
+
+    granted: Decimal | None
+    committed: Decimal
+    released: Decimal
+    claimed: Decimal  # submitted, awaiting approval
+    approved: Decimal
+    paid: Decimal
+    outstanding: Decimal  # committed, not yet approved
+    payable: Decimal  # approved, not yet paid
+    claimable: Decimal  # outstanding less what is already claimed
+    repayment_due: Decimal
+    fee_due: Decimal
+    repaid: Decimal
+    fees_received: Decimal
+    repayment_left: Decimal
+
+
+def case_journal(case: Any, on: dt.date | None = None) -> QuerySet[Entry]:
+    entries = Entry.objects.filter(case=case)
+    if on is not None:
+        entries = entries.filter(transaction__booked_on__lte=on)
+    return entries
+
+
+def case_outstanding(case: Any) -> Decimal:
+    """Committed to ``case`` and not yet approved for payment (the claimable ceiling)."""
+    return -sums_of(case_journal(case), s=total(Q(account=Account.COMMITTED)))["s"]
+
+
+def case_claims_pending(case: Any) -> Decimal:
+    return sums_of(
+        Claim.objects.filter(case=case, status=Claim.Status.SUBMITTED),
+        s=Coalesce(Sum("amount"), Value(ZERO), output_field=_MONEY),
+    )["s"]
+
+
+def case_money(case: Any, on: dt.date | None = None) -> CaseMoney:
+    sums = sums_of(
+        case_journal(case, on),
+        committed=total(Q(account=Account.COMMITTED) & counts_as(Kind.COMMITMENT)),
+        released=total(Q(account=Account.COMMITTED) & counts_as(Kind.RELEASE)),
+        approved=total(Q(account=Account.COMMITTED) & counts_as(Kind.APPROVAL)),
+        paid=total(Q(account=Account.TREASURY) & counts_as(Kind.PAYMENT)),
+        outstanding=total(Q(account=Account.COMMITTED)),
+        payable=total(Q(account=Account.PAYABLE)),
+        repaid=total(Q(account=Account.FREE) & counts_as(Kind.REPAYMENT)),
+        fees=total(Q(account=Account.FEE_RESERVE) & counts_as(Kind.REPAYMENT)),
+    )
+    claimed = case_claims_pending(case)
+    plan = plan_in_force(case)
+    due = sum((line.principal for line in plan.lines.all()), ZERO) if plan else ZERO
+    fee_due = sum((line.fee for line in plan.lines.all()), ZERO) if plan else ZERO
+    repaid, fees = -sums["repaid"], -sums["fees"]
+    return CaseMoney(
+        granted=case.granted_amount,
+        committed=-sums["committed"],
+        released=sums["released"],
+        claimed=claimed,
+        approved=sums["approved"],
+        paid=-sums["paid"],
+        outstanding=-sums["outstanding"],
+        payable=-sums["payable"],
+        claimable=-sums["outstanding"] - claimed,
+        repayment_due=due,
+        fee_due=fee_due,
+        repaid=repaid,
+        fees_received=fees,
+        repayment_left=due + fee_due - repaid - fees,
+    )
+
+
+def case_paid(case: Any) -> Decimal:
+    """What the fund has paid out to ``case`` (C in the settlement)."""
+    return -sums_of(
+        case_journal(case), s=total(Q(account=Account.TREASURY) & counts_as(Kind.PAYMENT))
+    )["s"]
+
+
+def case_transactions(case: Any) -> QuerySet[Transaction]:
+    return (
+        Transaction.objects.filter(Q(case=case) | Q(entries__case=case))
+        .distinct()
+        .select_related("claim", "reverses", "created_by")
+        .prefetch_related("entries")
+    )
+
+
+def claims_of(case: Any) -> QuerySet[Claim]:
+    return Claim.objects.filter(case=case).prefetch_related("approvals", "transactions")
+
+
+def open_claims(organisation: Organisation) -> QuerySet[Claim]:
+    return (
+        Claim.objects.filter(
+            organisation=organisation, status__in=[Claim.Status.SUBMITTED, Claim.Status.APPROVED]
+        )
+        .select_related("case", "submitted_by")
+        .prefetch_related("approvals")
+    )
+
+
+def funded_cases(organisation: Organisation) -> list[Any]:
+    """Cases with any money in the journal, oldest decision first."""
+    from satsa.cases.models import Case
+
+    return list(
+        Case.objects.filter(organisation=organisation, fund_transactions__isnull=False)
+        .distinct()
+        .order_by("decided_on", "title")
+    )
+
+
+# --- repayments -------------------------------------------------------------------------
+
+
+def plan_in_force(case: Any) -> RepaymentPlan | None:
+    """The newest plan of the case: the settlement when there is one, else the plan."""
+    return (
+        RepaymentPlan.objects.filter(case=case)
+        .order_by("-created_at", "-id")
+        .prefetch_related("lines__board")
+        .first()
+    )
+
+
+def repayments_received(case: Any, on: dt.date | None = None) -> dict[int, Decimal]:
+    """Principal plus fee received so far, per board id."""
+    rows = (
+        case_journal(case, on)
+        .filter(counts_as(Kind.REPAYMENT), account__in=[Account.FREE, Account.FEE_RESERVE])
+        .values("board_id")
+        .annotate(s=total(Q()))
+    )
+    return {row["board_id"]: -money(row["s"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class RepaymentRow:
+    board: Any
+    year: int
+    principal: Decimal
+    fee: Decimal
+    received: Decimal  # of principal + fee, allocated to the earliest years first
+    left: Decimal
+
+
+def repayment_schedule(case: Any, on: dt.date | None = None) -> list[RepaymentRow]:
+    """The plan in force per board and year, with what has been received against it."""
+    plan = plan_in_force(case)
+    if plan is None:
+        return []
+    received = dict(repayments_received(case, on))
+    rows = []
+    for line in sorted(plan.lines.all(), key=lambda line: (line.board.name, line.year)):
+        due = line.principal + line.fee
+        got = min(due, received.get(line.board_id, ZERO))
+        received[line.board_id] = received.get(line.board_id, ZERO) - got
+        rows.append(RepaymentRow(line.board, line.year, line.principal, line.fee, got, due - got))
+    return rows
+
+
+def board_repayment_left(case: Any, board_id: int) -> tuple[Decimal, Decimal]:
+    """(principal left, fee left) for one board under the plan in force."""
+    plan = plan_in_force(case)
+    if plan is None:
+        return ZERO, ZERO
+    lines = [line for line in plan.lines.all() if line.board_id == board_id]
+    due_principal = sum((line.principal for line in lines), ZERO)
+    due_fee = sum((line.fee for line in lines), ZERO)
+    sums = sums_of(
+        case_journal(case).filter(board_id=board_id),
+        p=total(Q(account=Account.FREE) & counts_as(Kind.REPAYMENT)),
+        f=total(Q(account=Account.FEE_RESERVE) & counts_as(Kind.REPAYMENT)),
+    )
+    return due_principal + sums["p"], due_fee + sums["f"]
+
+
+# --- forecast ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastYear:
+    """One year of the forecast: what is expected to be paid and repaid, and the result."""
+
+    year: int
+    payments: Decimal
+    repayments: Decimal
+    fees: Decimal
+    # At the end of the year, if everything goes as expected and nothing new is granted.
+    free: Decimal
+    capital: Decimal
+    basis: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def _fund_costs_by_year(case: Any) -> dict[int, Decimal]:
+    """The fund's share of the case's budget per year, from its calculation when present."""
+    calculation = getattr(case, "calculation", None)
+    costs = (getattr(calculation, "data", None) or {}).get("costs") or []
+    by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for cost in costs:
+        try:
+            if str(cost.get("financier", "fund")).lower() == "fund":
+                by_year[int(cost["year"])] += money(cost["amount"])
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            continue
+    return dict(by_year)
+
+
+def _spread_by_days(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decimal]:
+    """Split ``amount`` over the calendar years from ``start`` to ``end`` by days."""
+    if end < start:
+        return {start.year: amount}
+    days = (end - start).days + 1
+    shares: dict[int, Decimal] = {}
+    left = amount
+    for year in range(start.year, end.year + 1):
+        lo, hi = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+        share = money(amount * ((hi - lo).days + 1) / days) if year < end.year else left
+        shares[year] = share
+        left -= share
+    return shares
+
+
+def expected_claims(case: Any, on: dt.date) -> dict[int, Decimal]:
+    """What ``case`` is expected to claim per year from ``on``: its remaining commitment
+    laid over its budget's fund costs (or, without a budget, evenly over its days left)."""
+    remaining = case_outstanding(case)
+    if remaining <= 0:
+        return {}
+    budget = {y: a for y, a in _fund_costs_by_year(case).items() if y >= on.year}
+    result: dict[int, Decimal] = {}
+    if budget:
+        for year in sorted(budget):
+            take = min(remaining, budget[year])
+            if take > 0:
+                result[year] = take
+                remaining -= take
+    if remaining > 0:
+        end = case.end_date or dt.date(on.year, 12, 31)
+        for year, amount in _spread_by_days(remaining, max(on, case.start_date or on), end).items():
+            result[year] = result.get(year, ZERO) + amount
+    return result
+
+
+def expected_repayments(case: Any, on: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
+    """(principal, fee) still expected per year; arrears fall in ``on``'s year."""
+    plan = plan_in_force(case)
+    if plan is None:
+        return {}
+    received_p: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    received_f: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for row in (
+        case_journal(case, on)
+        .filter(counts_as(Kind.REPAYMENT))
+        .values("board_id", "account")
+        .annotate(s=total(Q()))
+    ):
+        if row["account"] == Account.FREE:
+            received_p[row["board_id"]] -= money(row["s"])
+        elif row["account"] == Account.FEE_RESERVE:
+            received_f[row["board_id"]] -= money(row["s"])
+    result: dict[int, tuple[Decimal, Decimal]] = {}
+    for line in sorted(plan.lines.all(), key=lambda line: line.year):
+        p = max(ZERO, line.principal - received_p[line.board_id])
+        received_p[line.board_id] = max(ZERO, received_p[line.board_id] - line.principal)
+        f = max(ZERO, line.fee - received_f[line.board_id])
+        received_f[line.board_id] = max(ZERO, received_f[line.board_id] - line.fee)
+        year = max(line.year, on.year)
+        if p or f:
+            old = result.get(year, (ZERO, ZERO))
+            result[year] = (old[0] + p, old[1] + f)
+    return result
+
+
+def fund_forecast(
+    *, organisation: Organisation, on: dt.date | None = None, years: int | None = None
+) -> list[ForecastYear]:
+    """The fund by year from ``on``'s year: expected claims from the cases' budgets and
+    expected repayments from their plans, with the free capital and the capital they leave.
+    """
+    on = on or timezone.localdate()
+    position = fund_position(organisation=organisation, on=on)
+    payments: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    repayments: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    fees: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for case in funded_cases(organisation):
+        for year, amount in expected_claims(case, on).items():
+            payments[year] += amount
+        for year, (principal, fee) in expected_repayments(case, on).items():
+            repayments[year] += principal
+            fees[year] += fee
+    # Approved claims not yet paid are paid in the current year.
+    payments[on.year] += position.payable
+    last = max([on.year, *payments, *repayments])
+    if years is not None:
+        last = max(last, on.year + years - 1)
+    free, capital = position.free, position.capital
+    rows = []
+    for year in range(on.year, last + 1):
+        free += repayments[year]
+        capital += repayments[year] + fees[year] - payments[year]
+        rows.append(
+            ForecastYear(
+                year=year,
+                payments=payments[year],
+                repayments=repayments[year],
+                fees=fees[year],
+                free=free,
+                capital=capital,
+            )
+        )
+    return rows
+
+
+def journal(
+    organisation: Organisation, *, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Transaction]:
+    txs = Transaction.objects.filter(organisation=organisation)
+    if start is not None:
+        txs = txs.filter(booked_on__gte=start)
+    if end is not None:
+        txs = txs.filter(booked_on__lte=end)
+    return txs.select_related("case", "claim", "reverses", "created_by").prefetch_related(
+        "entries__board", "entries__case"
+    )

@@ -1,0 +1,974 @@
+"""Changes to the fund's money. Each validates (Swedish ValidationError), then books one
+balanced transaction atomically and records an event.
+
+Locking (CONVENTIONS #8): what a posting reads to decide, it locks first, always in the
+order organisation row → case row, so two postings never wait on each other crosswise.
+The organisation row guards the free capital (deposits, withdrawals, commitments,
+releases, repayments, reversals); the case row guards the case's remaining commitment
+(claims, approvals, payments). ``actor=None`` is the system itself (demo data, the CLI);
+people are checked against the permission table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satsa.events.services import event_record
+from satsa.funds import selectors as sel
+from satsa.funds.formatting import sek
+from satsa.funds.models import (
+    Account,
+    Claim,
+    ClaimApproval,
+    Entry,
+    Kind,
+    RepaymentLine,
+    RepaymentPlan,
+    Transaction,
+)
+from satsa.funds.repayment import allocate, settlement_amounts
+from satsa.orgs.models import Board, Organisation
+from satsa.orgs.permissions import has_perm
+from satsa.orgs.roles import Perm
+
+ZERO = sel.ZERO
+
+# (account, signed amount, case, board); debit > 0 > credit.
+Leg = tuple[str, Decimal, Any, Board | None]
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _require(ok: bool, message: str, field: str | None = None) -> None:
+    if not ok:
+        raise ValidationError({field: [message]} if field else message)
+
+
+def _amount(value: Any, field: str = "amount") -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError({field: [_("Ange ett belopp i kronor.")]}) from None
+    _require(amount.is_finite(), _("Ange ett belopp i kronor."), field)
+    _require(amount == sel.money(amount), _("Beloppet kan ha högst två decimaler (öre)."), field)
+    _require(amount > 0, _("Beloppet ska vara större än noll."), field)
+    _require(amount < Decimal("1e12"), _("Beloppet är orimligt stort."), field)
+    return sel.money(amount)
+
+
+def _permit(actor: Any, organisation: Organisation, perm: str, message: str) -> None:
+    if actor is not None and not has_perm(actor, organisation, perm):
+        raise ValidationError(message)
+
+
+def _lock_organisation(organisation: Organisation) -> None:
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+
+
+def _lock_case(case: Any) -> Any:
+    from satsa.cases.models import Case
+
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _replayed(organisation: Organisation, key: str | None, kind: str) -> Transaction | None:
+    """The transaction a request with this key already booked (a retry), if any."""
+    if not key:
+        return None
+    done = Transaction.objects.filter(organisation=organisation, idempotency_key=key).first()
+    if done is not None and done.kind != kind:
+        raise ValidationError(_("Begäran har redan använts för en annan bokföring."))
+    return done
+
+
+def _post(
+    *,
+    organisation: Organisation,
+    kind: str,
+    booked_on: dt.date,
+    legs: Iterable[Leg],
+    actor: Any,
+    case: Any = None,
+    claim: Claim | None = None,
+    reverses: Transaction | None = None,
+    reference: str = "",
+    description: str = "",
+    idempotency_key: str | None = None,
+    override_reason: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> Transaction:
+    """Book one balanced transaction. Callers validate and lock first."""
+    legs = [(account, sel.money(amount), c, b) for account, amount, c, b in legs if amount]
+    if sum((amount for _a, amount, _c, _b in legs), ZERO) != 0 or len(legs) < 2:
+        raise ValueError(f"unbalanced transaction {kind}: {legs}")
+    tx = Transaction.objects.create(
+        organisation=organisation,
+        kind=kind,
+        booked_on=booked_on,
+        case=case,
+        claim=claim,
+        reverses=reverses,
+        reference=reference[:200],
+        description=description[:300],
+        idempotency_key=idempotency_key or None,
+        override_reason=override_reason,
+        data=dict(data or {}),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    Entry.objects.bulk_create(
+        Entry(transaction=tx, account=account, amount=amount, case=c, board=b)
+        for account, amount, c, b in legs
+    )
+    return tx
+
+
+def _event(verb: str, tx: Transaction, actor: Any, **data: Any) -> None:
+    event_record(
+        actor=actor,
+        verb=verb,
+        target=tx,
+        organisation=tx.organisation,
+        data={
+            "transaction": tx.pk,
+            "kind": tx.kind,
+            "booked_on": tx.booked_on,
+            "reference": tx.reference,
+            "case": tx.case_id,
+            **data,
+        },
+    )
+
+
+# --- deposits and withdrawals -------------------------------------------------------------
+
+
+def deposit_create(
+    *,
+    organisation: Organisation,
+    amount: Decimal,
+    booked_on: dt.date,
+    reference: str,
+    actor: Any,
+    description: str = "",
+    idempotency_key: str | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Transaction:
+    """Set money aside in the fund by a council decision (KF), e.g. from the year's result."""
+    amount = _amount(amount)
+    _require(bool(reference.strip()), _("Ange beslutets referens (t.ex. KF §)."), "reference")
+    _permit(actor, organisation, Perm.MANAGE_FUND, _("Du får inte bokföra insättningar."))
+    with transaction.atomic():
+        _lock_organisation(organisation)
+        done = _replayed(organisation, idempotency_key, Kind.DEPOSIT)
+        if done is not None:
+            return done
+        tx = _post(
+            organisation=organisation,
+            kind=Kind.DEPOSIT,
+            booked_on=booked_on,
+            legs=[(Account.EQUITY, amount, None, None), (Account.FREE, -amount, None, None)],
+            actor=actor,
+            reference=reference.strip(),
+            description=description or _("Insättning i fonden"),
+            idempotency_key=idempotency_key,
+            data=data,
+        )
+        _event("fund.deposited", tx, actor, amount=amount, **dict(data or {}))
+    return tx
+
+
+def withdrawal_create(
+    *,
+    organisation: Organisation,
+    amount: Decimal,
+    booked_on: dt.date,
+    reference: str,
+    actor: Any,
+    description: str = "",
+    idempotency_key: str | None = None,
+) -> Transaction:
+    """Return free capital to the municipality's equity by a council decision."""
+    amount = _amount(amount)
+    _require(bool(reference.strip()), _("Ange beslutets referens (t.ex. KF §)."), "reference")
+    _permit(actor, organisation, Perm.MANAGE_FUND, _("Du får inte bokföra uttag."))
+    with transaction.atomic():
+        # Race: two withdrawals (or a withdrawal and a grant) reading the same free capital.
+        _lock_organisation(organisation)
+        done = _replayed(organisation, idempotency_key, Kind.WITHDRAWAL)
+        if done is not None:
+            return done
+        free = sel.fund_position(organisation=organisation, on=None).free
+        free_then = sel.fund_position(organisation=organisation, on=booked_on).free
+        _require(
+            amount <= min(free, free_then),
+            _("Uttaget %(amount)s är större än fondens fria kapital %(free)s.")
+            % {"amount": sek(amount), "free": sek(min(free, free_then))},
+            "amount",
+        )
+        tx = _post(
+            organisation=organisation,
+            kind=Kind.WITHDRAWAL,
+            booked_on=booked_on,
+            legs=[(Account.FREE, amount, None, None), (Account.EQUITY, -amount, None, None)],
+            actor=actor,
+            reference=reference.strip(),
+            description=description or _("Uttag ur fonden till eget kapital"),
+            idempotency_key=idempotency_key,
+        )
+        _event("fund.withdrew", tx, actor, amount=amount)
+    return tx
+
+
+# --- commitments ----------------------------------------------------------------------------
+
+
+def commitment_create(
+    *,
+    case: Any,
+    amount: Decimal,
+    booked_on: dt.date,
+    reference: str,
+    actor: Any,
+    override_reason: str | None = None,
+) -> Transaction:
+    """Commit ``amount`` of the free capital to ``case`` (its grant decision).
+
+    Refuses when the amount exceeds the free capital unless ``override_reason`` says why
+    the decision was made anyway; the reason is recorded on the transaction. The cases
+    app calls this inside its grant-decision transaction.
+    """
+    amount = _amount(amount)
+    organisation = case.organisation
+    # The cases app records the decision's override on the case itself.
+    reason = (override_reason or getattr(case, "override_reason", "") or "").strip()
+    with transaction.atomic():
+        # Race: two grant decisions both reading the same free capital and both committing it.
+        _lock_organisation(organisation)
+        _lock_case(case)
+        free = min(
+            sel.fund_position(organisation=organisation, on=None).free,
+            sel.fund_position(organisation=organisation, on=booked_on).free,
+        )
+        if amount > free and not reason:
+            raise ValidationError(
+                {
+                    "amount": [
+                        _(
+                            "Beloppet %(amount)s är större än fondens fria kapital %(free)s. "
+                            "Ange en motivering för att bevilja ändå."
+                        )
+                        % {"amount": sek(amount), "free": sek(free)}
+                    ]
+                }
+            )
+        tx = _post(
+            organisation=organisation,
+            kind=Kind.COMMITMENT,
+            booked_on=booked_on,
+            legs=[(Account.FREE, amount, None, None), (Account.COMMITTED, -amount, case, None)],
+            actor=actor,
+            case=case,
+            reference=reference,
+            description=_("Beviljat: %(title)s") % {"title": case.title},
+            override_reason=reason if amount > free else "",
+        )
+        _event(
+            "fund.committed",
+            tx,
+            actor,
+            amount=amount,
+            free_before=free,
+            override_reason=tx.override_reason,
+        )
+    return tx
+
+
+def commitment_release(
+    *,
+    case: Any,
+    booked_on: dt.date,
+    reason: str,
+    actor: Any,
+    amount: Decimal | None = None,
+) -> Transaction | None:
+    """Return what ``case`` will not claim to the free capital (it closed or was stopped).
+
+    Without ``amount`` everything not yet approved or claimed is released; returns None
+    when there is nothing to release. Claims still awaiting approval keep their cover.
+    """
+    _require(bool(reason.strip()), _("Ange varför åtagandet frigörs."), "reason")
+    organisation = case.organisation
+    _permit(actor, organisation, Perm.MANAGE_FUND, _("Du får inte frigöra åtaganden."))
+    with transaction.atomic():
+        _lock_organisation(organisation)
+        # Race: a claim approved while the remainder is being released would be paid from
+        # money already returned to the free capital.
+        _lock_case(case)
+        left = sel.case_outstanding(case) - sel.case_claims_pending(case)
+        if amount is None:
+            if left <= 0:
+                return None
+            amount = left
+        amount = _amount(amount)
+        _require(
+            amount <= left,
+            _("Bara %(left)s av åtagandet är outnyttjat.") % {"left": sek(max(left, ZERO))},
+            "amount",
+        )
+        tx = _post(
+            organisation=organisation,
+            kind=Kind.RELEASE,
+            booked_on=booked_on,
+            legs=[(Account.COMMITTED, amount, case, None), (Account.FREE, -amount, None, None)],
+            actor=actor,
+            case=case,
+            reference=case.diarienummer or "",
+            description=reason.strip(),
+        )
+        _event("fund.released", tx, actor, amount=amount, reason=reason.strip())
+    return tx
+
+
+# --- claims in arrears ----------------------------------------------------------------------
+
+
+def _rulebook(case: Any) -> Any:
+    from satsa.rulebooks.selectors import rulebook_by_key
+
+    try:
+        return rulebook_by_key(case.organisation, case.rulebook_key)
+    except LookupError:
+        return None
+
+
+def reporting_periods(case: Any) -> list[Any]:
+    rulebook = _rulebook(case)
+    return list(rulebook.reporting.periods) if rulebook is not None else []
+
+
+def finance_approval_required(case: Any) -> bool:
+    """Whether the case's rulebook asks finance to attest claims after the coordinator.
+
+    The rulebook schema has no such field yet; a ``payment.finance_approval`` flag is read
+    when a rulebook carries one.
+    """
+    rulebook = _rulebook(case)
+    payment = getattr(rulebook, "payment", None)
+    return bool(getattr(payment, "finance_approval", False))
+
+
+def _may_claim_for(actor: Any, case: Any) -> bool:
+    if actor is None or has_perm(actor, case.organisation, Perm.MANAGE_FUND):
+        return True
+    if not has_perm(actor, case.organisation, Perm.CLAIM_PAYMENT):
+        return False
+    return case.created_by_id == actor.pk or case.co_applicants.filter(pk=actor.pk).exists()
+
+
+def claim_submit(
+    *,
+    case: Any,
+    period_code: str,
+    period_end: dt.date,
+    amount: Decimal,
+    actor: Any,
+    idempotency_key: str,
+    description: str = "",
+    report_reference: str = "",
+    submitted_on: dt.date | None = None,
+) -> Claim:
+    """The project leader claims the costs incurred up to a reporting point (in arrears)."""
+    amount = _amount(amount)
+    _require(bool(idempotency_key), "idempotency_key is required")
+    _require(
+        case.granted_amount is not None, _("Ärendet är inte beviljat och kan inte få utbetalning.")
+    )
+    _require(_may_claim_for(actor, case), _("Du får inte begära utbetalning för det här ärendet."))
+    periods = {p.code: p for p in reporting_periods(case)}
+    if periods:
+        period = periods.get(period_code)
+        _require(
+            period is not None,
+            _("Perioden ska vara en av regelbokens rapporteringstillfällen: %(codes)s.")
+            % {"codes": ", ".join(periods)},
+            "period_code",
+        )
+        _require(
+            period.in_year(period_end.year) == period_end,
+            _("%(name)s slutar den %(date)s.")
+            % {"name": period.name_sv, "date": period.in_year(period_end.year).isoformat()},
+            "period_end",
+        )
+    else:
+        _require(bool(period_code.strip()), _("Ange perioden."), "period_code")
+    submitted_on = submitted_on or timezone.localdate()
+    _require(
+        period_end <= submitted_on,
+        _("Utbetalning sker i efterskott: perioden har inte slutat ännu."),
+        "period_end",
+    )
+    start = case.start_date or case.decided_on
+    _require(
+        start is None or period_end >= start,
+        _("Perioden slutar innan satsningen började."),
+        "period_end",
+    )
+    organisation = case.organisation
+    try:
+        with transaction.atomic():
+            # Race: two claims for the same case each reading the same remaining commitment
+            # and together claiming more than was granted.
+            _lock_case(case)
+            done = Claim.objects.filter(
+                organisation=organisation, idempotency_key=idempotency_key
+            ).first()
+            if done is not None:
+                _require(done.case_id == case.pk, _("Begäran har redan använts."))
+                return done
+            left = sel.case_outstanding(case) - sel.case_claims_pending(case)
+            _require(
+                amount <= left,
+                _("Begäran tar ärendet över det beviljade beloppet: %(left)s återstår att begära.")
+                % {"left": sek(max(left, ZERO))},
+                "amount",
+            )
+            claim = Claim.objects.create(
+                organisation=organisation,
+                case=case,
+                period_code=period_code,
+                period_end=period_end,
+                amount=amount,
+                description=description,
+                report_reference=report_reference,
+                idempotency_key=idempotency_key,
+                submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            event_record(
+                actor=actor,
+                verb="fund.claim_submitted",
+                target=claim,
+                organisation=organisation,
+                data={"case": case.pk, "period": period_code, "amount": amount},
+            )
+    except IntegrityError:
+        # The same key raced past the lock on a database without row locks.
+        return Claim.objects.get(organisation=organisation, idempotency_key=idempotency_key)
+    return claim
+
+
+def _lock_claim(claim: Claim) -> Claim:
+    _lock_case(claim.case)
+    return Claim.objects.select_related("case", "organisation").get(pk=claim.pk)
+
+
+def claim_approve(
+    *,
+    claim: Claim,
+    actor: Any,
+    idempotency_key: str,
+    approved_on: dt.date | None = None,
+) -> Claim:
+    """Approve a claim at the next level; the last level books it (committed → payable).
+
+    The coordinator approves; finance attests after when the rulebook says so. Nobody
+    approves their own claim, and the two levels are two different people.
+    """
+    _require(bool(idempotency_key), "idempotency_key is required")
+    approved_on = approved_on or timezone.localdate()
+    with transaction.atomic():
+        claim = _lock_claim(claim)
+        organisation, case = claim.organisation, claim.case
+        if ClaimApproval.objects.filter(idempotency_key=idempotency_key).exists():
+            return claim  # a replayed request: it was approved once
+        _require(
+            claim.status == Claim.Status.SUBMITTED,
+            _("Begäran är %(status)s och kan inte godkännas.")
+            % {"status": claim.get_status_display().lower()},
+        )
+        levels = [ClaimApproval.Level.COORDINATOR]
+        if finance_approval_required(case):
+            levels.append(ClaimApproval.Level.FINANCE)
+        done = {a.level: a for a in claim.approvals.all()}
+        level = next(lv for lv in levels if lv not in done)
+        if actor is not None:
+            perm = (
+                Perm.APPROVE_CLAIM
+                if level == ClaimApproval.Level.COORDINATOR
+                else Perm.APPROVE_CLAIM_FINANCE
+            )
+            _require(
+                has_perm(actor, organisation, perm),
+                _("Du får inte godkänna utbetalningar.")
+                if level == ClaimApproval.Level.COORDINATOR
+                else _("Begäran väntar på attest av ekonomi."),
+            )
+            _require(
+                claim.submitted_by_id != actor.pk,
+                _("Du kan inte godkänna en begäran du själv har lämnat."),
+            )
+            _require(
+                all(a.approved_by_id != actor.pk for a in done.values()),
+                _("Samma person kan inte godkänna i två led."),
+            )
+        ClaimApproval.objects.create(
+            claim=claim,
+            level=level,
+            approved_by=actor if getattr(actor, "is_authenticated", False) else None,
+            idempotency_key=idempotency_key,
+        )
+        booked = None
+        if level == levels[-1]:
+            outstanding = sel.case_outstanding(case)
+            _require(
+                claim.amount <= outstanding,
+                _("Begäran tar ärendet över det beviljade beloppet: %(left)s återstår.")
+                % {"left": sek(max(outstanding, ZERO))},
+            )
+            booked = _post(
+                organisation=organisation,
+                kind=Kind.APPROVAL,
+                booked_on=approved_on,
+                legs=[
+                    (Account.COMMITTED, claim.amount, case, None),
+                    (Account.PAYABLE, -claim.amount, case, None),
+                ],
+                actor=actor,
+                case=case,
+                claim=claim,
+                reference=f"{case.diarienummer or case.pk} {claim.period_code} {claim.period_end}",
+                description=_("Godkänd utbetalningsbegäran %(period)s %(year)s")
+                % {"period": claim.period_code, "year": claim.period_end.year},
+            )
+            claim.status = Claim.Status.APPROVED
+            claim.save(update_fields=["status"])
+        event_record(
+            actor=actor,
+            verb="fund.claim_approved",
+            target=claim,
+            organisation=organisation,
+            data={
+                "case": case.pk,
+                "level": level,
+                "amount": claim.amount,
+                "transaction": booked.pk if booked else None,
+            },
+        )
+    return claim
+
+
+def claim_reject(*, claim: Claim, actor: Any, reason: str) -> Claim:
+    """Turn down a claim not yet booked. A booked claim is reversed instead (entry_reverse)."""
+    _require(bool(reason.strip()), _("Ange skälet till avslaget."), "reason")
+    with transaction.atomic():
+        claim = _lock_claim(claim)
+        if claim.status == Claim.Status.REJECTED:
+            return claim
+        _require(
+            claim.status == Claim.Status.SUBMITTED,
+            _("En bokförd begäran rättas med en motbokning, inte ett avslag."),
+        )
+        _permit(
+            actor,
+            claim.organisation,
+            Perm.APPROVE_CLAIM,
+            _("Du får inte avslå utbetalningsbegäranden."),
+        )
+        claim.status, claim.status_reason = Claim.Status.REJECTED, reason.strip()
+        claim.save(update_fields=["status", "status_reason"])
+        event_record(
+            actor=actor,
+            verb="fund.claim_rejected",
+            target=claim,
+            organisation=claim.organisation,
+            data={"case": claim.case_id, "amount": claim.amount, "reason": reason.strip()},
+        )
+    return claim
+
+
+def payment_book(
+    *, claim: Claim, booked_on: dt.date, actor: Any, idempotency_key: str, reference: str = ""
+) -> Transaction:
+    """Book the payment of an approved claim (payable → treasury), once."""
+    _require(bool(idempotency_key), "idempotency_key is required")
+    with transaction.atomic():
+        # Race: two payment requests for the same approved claim both seeing it unpaid.
+        claim = _lock_claim(claim)
+        organisation, case = claim.organisation, claim.case
+        done = _replayed(organisation, idempotency_key, Kind.PAYMENT)
+        if done is not None:
+            return done
+        _permit(
+            actor,
+            organisation,
+            Perm.MANAGE_FUND,
+            _("Du får inte bokföra utbetalningar."),
+        )
+        _require(
+            claim.status == Claim.Status.APPROVED,
+            _("Bara en godkänd begäran som inte är utbetald kan betalas ut."),
+        )
+        approval = claim.transactions.filter(kind=Kind.APPROVAL).order_by("-id").first()
+        _require(
+            approval is None or booked_on >= approval.booked_on,
+            _("Utbetalningen kan inte bokföras före godkännandet."),
+            "booked_on",
+        )
+        tx = _post(
+            organisation=organisation,
+            kind=Kind.PAYMENT,
+            booked_on=booked_on,
+            legs=[
+                (Account.PAYABLE, claim.amount, case, None),
+                (Account.TREASURY, -claim.amount, case, None),
+            ],
+            actor=actor,
+            case=case,
+            claim=claim,
+            reference=reference or f"{case.diarienummer or case.pk} {claim.period_code}",
+            description=_("Utbetalning %(period)s %(year)s: %(title)s")
+            % {"period": claim.period_code, "year": claim.period_end.year, "title": case.title},
+            idempotency_key=idempotency_key,
+        )
+        claim.status = Claim.Status.PAID
+        claim.save(update_fields=["status"])
+        _event("fund.paid", tx, actor, amount=claim.amount, claim=claim.pk)
+    return tx
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+
+def entry_reverse(
+    *,
+    tx: Transaction,
+    booked_on: dt.date,
+    reason: str,
+    actor: Any,
+    idempotency_key: str | None = None,
+) -> Transaction:
+    """Cancel a transaction with its counter-entry (never an edit).
+
+    A payment is reversed before its approval; reversing an approval sends the claim back
+    to be claimed again (corrected). Nothing may leave a case or the fund below zero.
+    """
+    _require(bool(reason.strip()), _("Ange varför verifikationen motbokas."), "reason")
+    organisation = tx.organisation
+    _permit(actor, organisation, Perm.MANAGE_FUND, _("Du får inte motboka."))
+    with transaction.atomic():
+        # Race: a reversal and a claim/grant both deciding on the same balances.
+        _lock_organisation(organisation)
+        if tx.case_id:
+            _lock_case(tx.case)
+        done = _replayed(organisation, idempotency_key, Kind.REVERSAL)
+        if done is not None:
+            return done
+        tx = Transaction.objects.get(pk=tx.pk)
+        _require(tx.kind != Kind.REVERSAL, _("En motbokning motbokas inte; bokför på nytt."))
+        _require(
+            not Transaction.objects.filter(reverses=tx).exists(),
+            _("Verifikationen är redan motbokad."),
+        )
+        _require(booked_on >= tx.booked_on, _("Motbokningen kan inte ligga före originalet."))
+        legs: list[Leg] = [(e.account, -e.amount, e.case, e.board) for e in tx.entries.all()]
+        claim = tx.claim
+        if tx.kind == Kind.APPROVAL and claim is not None:
+            _require(
+                claim.status != Claim.Status.PAID,
+                _("Motboka utbetalningen först."),
+            )
+        for account, amount, case, _b in legs:
+            # Reversing must not take any balance the wrong side of zero.
+            if account == Account.FREE and amount > 0:
+                free = sel.fund_position(organisation=organisation, on=None).free
+                _require(
+                    amount <= free,
+                    _("Motbokningen skulle ge fonden negativt fritt kapital (%(free)s).")
+                    % {"free": sek(free)},
+                )
+            if account == Account.COMMITTED and amount > 0 and case is not None:
+                left = sel.case_outstanding(case) - sel.case_claims_pending(case)
+                _require(
+                    amount <= left,
+                    _("Åtagandet är redan utnyttjat; bara %(left)s kan motbokas.")
+                    % {"left": sek(max(left, ZERO))},
+                )
+        rev = _post(
+            organisation=organisation,
+            kind=Kind.REVERSAL,
+            booked_on=booked_on,
+            legs=legs,
+            actor=actor,
+            case=tx.case,
+            claim=claim,
+            reverses=tx,
+            reference=tx.reference,
+            description=_("Motbokning: %(reason)s") % {"reason": reason.strip()},
+            idempotency_key=idempotency_key,
+        )
+        if claim is not None and tx.kind == Kind.PAYMENT:
+            claim.status = Claim.Status.APPROVED
+            claim.save(update_fields=["status"])
+        elif claim is not None and tx.kind == Kind.APPROVAL:
+            claim.status, claim.status_reason = Claim.Status.REVERSED, reason.strip()
+            claim.save(update_fields=["status", "status_reason"])
+        _event("fund.reversed", rev, actor, reverses=tx.pk, reason=reason.strip())
+    return rev
+
+
+# --- repayments ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    board: Board
+    year: int
+    principal: Decimal
+    fee: Decimal = ZERO
+
+
+def _repayment_rule(case: Any) -> Any:
+    rulebook = _rulebook(case)
+    rule = getattr(rulebook, "repayment", None)
+    _require(
+        rule is not None and rule.model != "off",
+        _("Ärendet beslutades enligt en regelbok utan återföring."),
+    )
+    return rule
+
+
+def repayment_plan_create(
+    *,
+    case: Any,
+    lines: Iterable[PlanLine],
+    decided_on: dt.date,
+    actor: Any,
+    reference: str = "",
+) -> RepaymentPlan:
+    """Record the repayment plan decided with the grant: per board and year, the principal
+    (together the granted cost C) and the fee (g·C)."""
+    rule = _repayment_rule(case)
+    lines = list(lines)
+    _require(bool(lines), _("Planen behöver minst en rad."))
+    _require(case.granted_amount is not None, _("Ärendet är inte beviljat."))
+    for line in lines:
+        _require(line.board.organisation_id == case.organisation_id, _("Okänd nämnd."))
+        _require(line.principal >= 0 and line.fee >= 0, _("Beloppen kan inte vara negativa."))
+    keys = [(line.board.pk, line.year) for line in lines]
+    _require(len(set(keys)) == len(keys), _("Varje nämnd och år får bara finnas en gång."))
+    cost = sel.money(case.granted_amount)
+    principal = sum((sel.money(line.principal) for line in lines), ZERO)
+    fee = sum((sel.money(line.fee) for line in lines), ZERO)
+    _require(
+        principal == cost,
+        _("Planen ska fördela hela kostnaden %(cost)s, inte %(sum)s.")
+        % {"cost": sek(cost), "sum": sek(principal)},
+    )
+    expected_fee = sel.money(cost * Decimal(str(rule.fee_share)))
+    _require(
+        fee == expected_fee,
+        _("Avgiften ska vara %(fee)s (%(share)s %% av kostnaden).")
+        % {
+            "fee": sek(expected_fee),
+            "share": str((Decimal(str(rule.fee_share)) * 100).normalize()).replace(".", ","),
+        },
+    )
+    with transaction.atomic():
+        plan = RepaymentPlan.objects.create(
+            case=case,
+            kind=RepaymentPlan.Kind.PLAN,
+            method=rule.model,
+            total_cost=cost,
+            floor_share=Decimal(str(rule.floor_share)),
+            fee_share=Decimal(str(rule.fee_share)),
+            decided_on=decided_on,
+            reference=reference,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        RepaymentLine.objects.bulk_create(
+            RepaymentLine(
+                plan=plan,
+                board=line.board,
+                year=line.year,
+                principal=sel.money(line.principal),
+                fee=sel.money(line.fee),
+            )
+            for line in lines
+        )
+        event_record(
+            actor=actor,
+            verb="fund.repayment_planned",
+            target=case,
+            data={"plan": plan.pk, "cost": cost, "fee": fee, "method": rule.model},
+        )
+    return plan
+
+
+def repayment_settle(
+    *,
+    case: Any,
+    realised_savings: Mapping[Board, Decimal],
+    settled_on: dt.date,
+    actor: Any,
+    reference: str = "",
+) -> RepaymentPlan:
+    """Settle the repayment after the effect evaluation (risk sharing, ECONOMICS.md §3).
+
+    C is what the fund paid the case; the principal ``max(f·C, min(C, S))`` and the fee
+    ``g·C`` replace the plan, shared among the boards by realised savings (by the plan's
+    shares when nothing was saved). Each board's part keeps the plan's years.
+    """
+    rule = _repayment_rule(case)
+    cost = sel.case_paid(case)
+    _require(cost > 0, _("Inget är utbetalt till ärendet; det finns inget att avräkna."))
+    savings = {b: sel.money(v) for b, v in realised_savings.items()}
+    for board, value in savings.items():
+        _require(board.organisation_id == case.organisation_id, _("Okänd nämnd."))
+        _require(value >= 0, _("Realiserade besparingar kan inte vara negativa."))
+    previous = sel.plan_in_force(case)
+    planned: dict[Board, dict[int, Decimal]] = {}
+    for line in previous.lines.all() if previous else []:
+        planned.setdefault(line.board, {})[line.year] = line.principal + line.fee
+    principal, fee = settlement_amounts(
+        cost=cost,
+        savings=sum(savings.values(), ZERO),
+        floor=Decimal(str(rule.floor_share)),
+        fee_share=Decimal(str(rule.fee_share)),
+    )
+    if sum(savings.values(), ZERO) > 0:
+        weights = {b: v for b, v in savings.items() if v > 0}
+    elif planned:
+        weights = {b: sum(years.values(), ZERO) for b, years in planned.items()}
+    else:
+        boards = list(case.boards.all())
+        _require(bool(boards), _("Ange nämndernas realiserade besparingar."))
+        weights = {b: Decimal(1) for b in boards}
+    principal_by_board = allocate(principal, weights)
+    fee_by_board = allocate(fee, weights)
+    lines: list[RepaymentLine] = []
+    for board in principal_by_board:
+        years = {y: w for y, w in planned.get(board, {}).items() if w > 0} or {
+            settled_on.year: Decimal(1)
+        }
+        p_years = allocate(principal_by_board[board], years)
+        f_years = allocate(fee_by_board[board], years)
+        for year in sorted(years):
+            if p_years[year] or f_years[year]:
+                lines.append(
+                    RepaymentLine(
+                        board=board, year=year, principal=p_years[year], fee=f_years[year]
+                    )
+                )
+    with transaction.atomic():
+        _lock_case(case)
+        plan = RepaymentPlan.objects.create(
+            case=case,
+            kind=RepaymentPlan.Kind.SETTLEMENT,
+            method=rule.model,
+            total_cost=cost,
+            floor_share=Decimal(str(rule.floor_share)),
+            fee_share=Decimal(str(rule.fee_share)),
+            realised_savings={str(b.pk): str(v) for b, v in savings.items()},
+            decided_on=settled_on,
+            reference=reference,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        for line in lines:
+            line.plan = plan
+        RepaymentLine.objects.bulk_create(lines)
+        event_record(
+            actor=actor,
+            verb="fund.repayment_settled",
+            target=case,
+            data={
+                "plan": plan.pk,
+                "cost": cost,
+                "savings": sum(savings.values(), ZERO),
+                "principal": principal,
+                "fee": fee,
+            },
+        )
+    return plan
+
+
+def repayment_receive(
+    *,
+    case: Any,
+    board: Board,
+    principal: Decimal,
+    received_on: dt.date,
+    actor: Any,
+    fee: Decimal = ZERO,
+    reference: str = "",
+    idempotency_key: str | None = None,
+) -> Transaction:
+    """Book a board's repayment under the plan in force: principal back to the free capital,
+    fee to the reserve for follow-up. Under Uppsala's model the money comes as a reduced
+    budget frame (kommunbidrag) of the board in that budget year."""
+    principal = sel.money(principal) if principal else ZERO
+    fee = sel.money(fee) if fee else ZERO
+    _require(principal >= 0 and fee >= 0, _("Beloppen kan inte vara negativa."), "principal")
+    _require(principal + fee > 0, _("Ange återfört belopp."), "principal")
+    _require(board.organisation_id == case.organisation_id, _("Okänd nämnd."), "board")
+    organisation = case.organisation
+    _permit(actor, organisation, Perm.MANAGE_FUND, _("Du får inte bokföra återföringar."))
+    with transaction.atomic():
+        _lock_organisation(organisation)
+        # Race: two receipts for the same board both reading the same amount left to repay.
+        _lock_case(case)
+        done = _replayed(organisation, idempotency_key, Kind.REPAYMENT)
+        if done is not None:
+            return done
+        plan = sel.plan_in_force(case)
+        _require(plan is not None, _("Ärendet har ingen återföringsplan."))
+        assert plan is not None
+        principal_left, fee_left = sel.board_repayment_left(case, board.pk)
+        _require(
+            principal <= principal_left,
+            _("%(board)s har bara %(left)s kvar att återföra.")
+            % {"board": board.name, "left": sek(principal_left)},
+            "principal",
+        )
+        _require(
+            fee <= fee_left,
+            _("%(board)s har bara %(left)s i avgift kvar.")
+            % {"board": board.name, "left": sek(fee_left)},
+            "fee",
+        )
+        source = (
+            Account.FRAME_REDUCTION
+            if plan.method == RepaymentPlan.Method.BUDGET_FRAME
+            else Account.TREASURY
+        )
+        tx = _post(
+            organisation=organisation,
+            kind=Kind.REPAYMENT,
+            booked_on=received_on,
+            legs=[
+                (source, principal + fee, case, board),
+                (Account.FREE, -principal, case, board),
+                (Account.FEE_RESERVE, -fee, case, board),
+            ],
+            actor=actor,
+            case=case,
+            reference=reference or (case.diarienummer or ""),
+            description=_("Återföring från %(board)s") % {"board": board.name},
+            idempotency_key=idempotency_key,
+            data={"board": board.pk, "method": plan.method},
+        )
+        _event("fund.repaid", tx, actor, principal=principal, fee=fee, board=board.name)
+    return tx
