@@ -256,18 +256,19 @@ def _calculation(doc: _Doc, case: Case) -> None:
             ("Nyttokostnadskvot", bcr),
         ]
     )
-    if figures.savings_by_actor:
+    if figures.pv_savings_by_actor:
         doc.h3("Förväntade besparingar per aktör")
         doc.bar_chart(
-            "Besparingar per aktör",
-            [a for a, _ in figures.savings_by_actor],
-            [[v for _, v in figures.savings_by_actor]],
+            "Besparingar per aktör, nuvärde",
+            [a for a, _ in figures.pv_savings_by_actor],
+            [[v for _, v in figures.pv_savings_by_actor]],
         )
+        nominal = dict(figures.savings_by_actor)
         doc.table(
-            ["Aktör", "Besparing (nuvärde)"],
-            [[a, kr(v)] for a, v in figures.savings_by_actor],
-            widths=[110, 60],
-            numeric=[1],
+            ["Aktör", "Besparing", "Besparing (nuvärde)"],
+            [[a, kr(nominal.get(a)), kr(v)] for a, v in figures.pv_savings_by_actor],
+            widths=[90, 40, 40],
+            numeric=[1, 2],
         )
     if figures.flows:
         doc.h3("Kostnader och besparingar per år")
@@ -286,12 +287,8 @@ def _calculation(doc: _Doc, case: Case) -> None:
         )
 
 
-STATUS_SV = {
-    "passes": "Uppfyllt",
-    "fails": "Uppfylls inte",
-    "review": "Bedöms",
-    "n/a": "Gäller inte",
-}
+# satsa.rules' finding statuses.
+STATUS_SV = {"holds": "Uppfyllt", "fails": "Uppfylls inte", "review": "Bedöms manuellt"}
 
 
 def decision_basis_pdf(case: Case) -> bytes:

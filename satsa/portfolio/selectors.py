@@ -222,6 +222,15 @@ class ForecastYear:
     values: dict[str, Decimal]
 
 
+FORECAST_LABELS = {
+    "payments": "Utbetalningar",
+    "repayments": "Återföringar",
+    "fees": "Avgifter",
+    "free": "Fritt att bevilja",
+    "capital": "Kapital",
+}
+
+
 def fund_forecast_of(organisation: Organisation) -> list[ForecastYear]:
     """The fund's forecast by year as (year, named amounts), whatever the ledger names them."""
     try:
@@ -236,7 +245,7 @@ def fund_forecast_of(organisation: Organisation) -> list[ForecastYear]:
         data = row if isinstance(row, dict) else getattr(row, "__dict__", {})
         year = int(data.get("year", 0))
         values = {
-            k: Decimal(str(v))
+            FORECAST_LABELS.get(k, k): Decimal(str(v))
             for k, v in data.items()
             if k != "year" and isinstance(v, Decimal | int | float)
         }
@@ -270,7 +279,8 @@ class CalcFigures:
     pv_savings: Decimal | None
     npv: Decimal | None
     bcr: Decimal | None
-    savings_by_actor: list[tuple[str, Decimal]]
+    savings_by_actor: list[tuple[str, Decimal]]  # nominal, comparable with realised savings
+    pv_savings_by_actor: list[tuple[str, Decimal]]
     flows: list[tuple[int, Decimal, Decimal]]  # year, cost, savings
 
 
@@ -280,18 +290,20 @@ def calculation_figures_from(result: dict[str, Any] | None) -> CalcFigures | Non
     totals = result.get("totals") or {}
     if isinstance(totals.get("discounted"), dict):
         totals = totals["discounted"]
-    by_actor_raw = result.get("savings_by_actor") or totals.get("savings_by_actor") or {}
-    if isinstance(by_actor_raw, list):
-        by_actor_raw = {
-            str(r.get("actor")): r.get("pv_savings", r.get("savings"))
-            for r in by_actor_raw
-            if isinstance(r, dict)
-        }
-    by_actor = [
-        (str(actor), amount)
-        for actor, raw in by_actor_raw.items()
-        if (amount := _number(raw)) is not None
-    ]
+
+    def actors(raw: Any) -> list[tuple[str, Decimal]]:
+        if isinstance(raw, list):
+            raw = {str(r.get("actor")): r.get("savings") for r in raw if isinstance(r, dict)}
+        pairs = [
+            (str(actor), amount)
+            for actor, value in (raw or {}).items()
+            if (amount := _number(value)) is not None
+        ]
+        return sorted(pairs, key=lambda pair: -pair[1])
+
+    # The engine (satsa.economics) reports savings per actor nominal and discounted.
+    by_actor = actors(totals.get("savings_by_actor") or result.get("savings_by_actor"))
+    pv_by_actor = actors(totals.get("pv_savings_by_actor")) or by_actor
     flows: list[tuple[int, Decimal, Decimal]] = []
     raw_flows = result.get("flows") or []
     if isinstance(raw_flows, dict):
@@ -318,7 +330,8 @@ def calculation_figures_from(result: dict[str, Any] | None) -> CalcFigures | Non
         pv_savings=_number(totals.get("pv_savings")),
         npv=_number(totals.get("npv")),
         bcr=_number(totals.get("bcr")),
-        savings_by_actor=sorted(by_actor, key=lambda pair: -pair[1]),
+        savings_by_actor=by_actor,
+        pv_savings_by_actor=pv_by_actor,
         flows=sorted(flows),
     )
 
@@ -546,24 +559,25 @@ def reports_of(case: Case, kind: str | None = None) -> list[ReportContent]:
     reports = Report.objects.filter(case=case).order_by("period_end", "id")
     if kind:
         reports = reports.filter(kind=kind)
-    return [
-        ReportContent(
-            kind=r.kind,
-            kind_label=str(r.get_kind_display()),
-            period_name=r.period_name,
-            period_end=r.period_end,
-            status_label=str(r.get_status_display()),
-            activities=r.activities,
-            ways_of_working=r.ways_of_working,
-            effects=r.effects,
-            deviations=r.deviations,
-            spent_to_date=r.spent_to_date,
-            claim_amount=r.claim_amount,
-            measures=list(r.measures_snapshot or []),
-            submitted_on=timezone.localdate(r.submitted_at) if r.submitted_at else None,
-        )
-        for r in reports
-    ]
+    return [_report_content(r) for r in reports]
+
+
+def _report_content(r: Any) -> ReportContent:
+    return ReportContent(
+        kind=r.kind,
+        kind_label=str(r.get_kind_display()),
+        period_name=r.period_name,
+        period_end=r.period_end,
+        status_label=str(r.get_status_display()),
+        activities=r.activities,
+        ways_of_working=r.ways_of_working,
+        effects=r.effects,
+        deviations=r.deviations,
+        spent_to_date=r.spent_to_date,
+        claim_amount=r.claim_amount,
+        measures=list(r.measures_snapshot or []),
+        submitted_on=timezone.localdate(r.submitted_at) if r.submitted_at else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -909,3 +923,17 @@ def suggested_depth(organisation: Organisation, year: int) -> str:
         .first()
     )
     return "deep" if first is not None and year - first.year == 2 else "yearly"
+
+
+def report_by_id(organisation: Organisation, pk: int) -> tuple[Case, ReportContent] | None:
+    """A follow-up report of one of the organisation's cases, with its case."""
+    try:
+        from satsa.followup.models import Report
+    except ImportError:
+        return None
+    report = (
+        Report.objects.filter(pk=pk, case__organisation=organisation).select_related("case").first()
+    )
+    if report is None:
+        return None
+    return report.case, _report_content(report)
