@@ -1,42 +1,92 @@
 """Where follow-up hands money matters to the fund's ledger (satsa.funds).
 
-Two hand-overs: a report carries its period's payment claim, and the effect evaluation
-carries the realised savings per board to the repayment settlement. Each is one small
-function here, so that the follow-up code does not depend on the ledger's internals.
-While satsa.funds does not provide a service yet, the function returns ``None`` and the
-claim or settlement stays recorded on the follow-up side (the report's claim amount,
-the evaluation's realised savings) for the ledger to pick up.
+Two hand-overs: a report carries its period's payment claim (``claim_submit``), and the
+effect evaluation carries the realised savings per board to the repayment settlement
+(``repayment_settle``). The ledger applies its own rules (who may claim, in arrears, not
+over the grant, a rulebook with repayment, something paid); its refusals are
+``ValidationError``s in Swedish and stop the follow-up change that carried them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-def claim_to_ledger(*, report: Any, actor: Any) -> str | None:
-    """Submit the report's claim for its period to the ledger; the claim's id, or None."""
-    try:
-        from satsa.funds.services import claim_submit
-    except ImportError:
-        return None
+from satsa.orgs.models import Board
+
+
+def claim_period(report: Any) -> tuple[str, dt.date] | None:
+    """The rulebook reporting point a report's claim belongs to.
+
+    A periodic report claims for its own period; the final report for the first reporting
+    point on or after the project's end (payment is made at reporting points only).
+    """
+    from satsa.followup.selectors import rulebook_of
+
+    if report.kind == "periodic":
+        return report.period_code, report.period_end
+    rulebook = rulebook_of(report.case)
+    periods = list(rulebook.reporting.periods) if rulebook is not None else []
+    if not periods:
+        return report.period_code or "final", report.period_end
+    end = report.period_end
+    for year in (end.year, end.year + 1):
+        for p in periods:
+            if p.in_year(year) >= end:
+                return p.code, p.in_year(year)
+    return None
+
+
+def claim_to_ledger(*, report: Any, actor: Any) -> str:
+    """Submit the report's claim for its period to the ledger; the claim's id."""
+    from satsa.funds.services import claim_submit
+
+    period = claim_period(report)
+    if period is None:
+        raise ValidationError(
+            _("Rapporten hör inte till någon av regelbokens rapporteringstidpunkter.")
+        )
+    code, end = period
     claim = claim_submit(
         case=report.case,
-        actor=actor,
+        period_code=code,
+        period_end=end,
         amount=report.claim_amount,
-        period_end=report.period_end,
+        actor=actor,
+        # One claim per report, however often the submission is retried.
+        idempotency_key=f"followup-report-{report.pk}",
         description=f"{report.get_kind_display()} {report.period_name}",
+        report_reference=f"followup-report-{report.pk}",
     )
-    return str(getattr(claim, "pk", claim))
+    return str(claim.pk)
 
 
 def settlement_to_ledger(
-    *, case: Any, actor: Any, realised_savings: dict[str, Decimal]
-) -> str | None:
-    """Hand the realised savings per board to the repayment settlement; its id, or None."""
-    try:
-        from satsa.funds.services import repayment_settle
-    except ImportError:
-        return None
-    settlement = repayment_settle(case=case, actor=actor, realised_savings=realised_savings)
-    return str(getattr(settlement, "pk", settlement))
+    *, case: Any, actor: Any, realised_savings: dict[str, Decimal], reference: str = ""
+) -> str:
+    """Hand the realised savings per board to the repayment settlement; the plan's id.
+
+    Savings arising outside the organisation's boards (region, state, the individual)
+    are part of the evaluation but repay nothing, so only boards are handed over.
+    """
+    from satsa.funds.services import repayment_settle
+
+    boards = {b.name: b for b in Board.objects.filter(organisation=case.organisation)}
+    by_board = {boards[name]: amount for name, amount in realised_savings.items() if name in boards}
+    if not by_board:
+        raise ValidationError(
+            _("Ingen av de realiserade besparingarna hör till organisationens nämnder.")
+        )
+    plan = repayment_settle(
+        case=case,
+        realised_savings=by_board,
+        settled_on=timezone.localdate(),
+        actor=actor,
+        reference=reference,
+    )
+    return str(plan.pk)

@@ -487,8 +487,10 @@ def report_submit(
         raise ValidationError(errors)
     with transaction.atomic():
         # Lock the report: two people pressing "submit" must not hand the claim over twice.
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status not in (ReportStatus.SCHEDULED, ReportStatus.RETURNED):
+        status = (
+            Report.objects.select_for_update().values_list("status", flat=True).get(pk=report.pk)
+        )
+        if status not in (ReportStatus.SCHEDULED, ReportStatus.RETURNED):
             raise ValidationError(_("Rapporten är redan inlämnad."))
         report.activities = activities.strip()
         report.ways_of_working = ways_of_working.strip()
@@ -519,15 +521,14 @@ def report_submit(
         )
         if claim_amount and not report.claim_reference:
             reference = ledger.claim_to_ledger(report=report, actor=actor)
-            if reference:
-                report.claim_reference = reference
-                report.save(update_fields=["claim_reference"])
+            report.claim_reference = reference
+            report.save(update_fields=["claim_reference"])
             event_record(
                 actor=actor,
                 verb="followup.claim_handed_to_ledger",
                 target=report,
                 organisation=case.organisation,
-                data={"case": case.pk, "amount": claim_amount, "ledger_reference": reference or ""},
+                data={"case": case.pk, "amount": claim_amount, "ledger_reference": reference},
             )
     return report
 
@@ -559,6 +560,12 @@ def report_approve(*, report: Report, actor: Any) -> Report:
     if report.submitted_by_id is not None and report.submitted_by_id == getattr(actor, "pk", None):
         raise ValidationError(_("Den som lämnat in rapporten kan inte själv godkänna den."))
     with transaction.atomic():
+        # Lock: two reviewers approving at once must not close the case twice.
+        status = (
+            Report.objects.select_for_update().values_list("status", flat=True).get(pk=report.pk)
+        )
+        if status != ReportStatus.SUBMITTED:
+            raise ValidationError(_("Bara inlämnade rapporter kan godkännas."))
         report.status = ReportStatus.APPROVED
         report.approved_by = actor
         report.approved_at = timezone.now()
@@ -621,6 +628,8 @@ def _recipients(report: Report) -> list[str]:
 def reports_remind(*, on: dt.date) -> int:
     """E-mail a reminder for every report due within ``REMINDER_DAYS`` that has not had one."""
     sent = 0
+    for case in Case.objects.filter(stage__in=selectors.FOLLOWED_STAGES):
+        reports_schedule(case=case, actor=None)
     for report in selectors.reports_due_for_reminder(on):
         with transaction.atomic():
             locked = Report.objects.select_for_update().get(pk=report.pk)
@@ -836,9 +845,13 @@ def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> Eff
                 _("De realiserade besparingarna är redan överlämnade till återföringen.")
             )
         reference = ledger.settlement_to_ledger(
-            case=evaluation.case, actor=actor, realised_savings=savings
+            case=evaluation.case,
+            actor=actor,
+            realised_savings=savings,
+            reference=_("Effektutvärdering %(date)s")
+            % {"date": evaluation.created_at.date().isoformat()},
         )
-        evaluation.settlement_reference = reference or ""
+        evaluation.settlement_reference = reference
         evaluation.settled_at = timezone.now()
         evaluation.save(update_fields=["settlement_reference", "settled_at"])
         event_record(
@@ -848,7 +861,7 @@ def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> Eff
             data={
                 "evaluation": evaluation.pk,
                 "realised_savings": evaluation.realised_savings,
-                "ledger_reference": reference or "",
+                "ledger_reference": reference,
             },
         )
     return evaluation

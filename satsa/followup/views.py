@@ -103,6 +103,11 @@ def _report(request: HttpRequest, org: Organisation, pk: int) -> Report:
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
+    # Idempotent: a case decided since the last visit gets its report schedule now.
+    for case in selectors.cases_visible_to(request.user, org).filter(
+        stage__in=selectors.FOLLOWED_STAGES
+    ):
+        services.reports_schedule(case=case, actor=None)
     rows = selectors.followed_cases(request.user, org)
     return render(
         request,

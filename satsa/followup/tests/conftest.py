@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
 from satsa.followup import services
@@ -53,10 +54,11 @@ def make_case(
     fields: dict[str, Any] = {
         "organisation": org,
         "title": title,
-        "rulebook_key": "orebro-2020",
+        # The 2016 rulebook has the repayment model, so the settlement can be tested.
+        "rulebook_key": "orebro-2016",
         "stage": Stage.DECIDED,
         "start_date": dt.date(2025, 1, 1),
-        "end_date": dt.date(2026, 12, 31),
+        "end_date": dt.date(2026, 6, 30),
         "granted_amount": Decimal("2000000"),
         "decided_on": dt.date(2024, 12, 1),
         "created_by": creator,
@@ -88,12 +90,31 @@ def dana(orebro: Organisation, make_person: Callable[..., Any]) -> Any:
     return make_person("dana", (orebro, Role.APPLICANT))
 
 
+def fund(case: Case) -> None:
+    """Money in the fund and the case's grant committed, as the decision leaves them."""
+    from satsa.funds.services import commitment_create, deposit_create
+
+    deposit_create(
+        organisation=case.organisation,
+        amount=Decimal(10_000_000),
+        booked_on=dt.date(2024, 1, 2),
+        reference="KF 2013",
+        actor=None,
+    )
+    commitment_create(
+        case=case, amount=case.granted_amount, booked_on=case.decided_on, reference="KS", actor=None
+    )
+
+
 @pytest.fixture
-def case(orebro: Organisation, bob: Any) -> Case:
+def case(orebro: Organisation, bob: Any, lina: Any) -> Case:
     from satsa.calculations.models import Calculation
 
     case = make_case(orebro, bob)
+    # The project leader claims for the case in the ledger as one of its applicants.
+    case.co_applicants.add(lina)
     Calculation.objects.create(case=case, organisation=orebro, data=CALCULATION)
+    fund(case)
     return case
 
 
@@ -168,3 +189,18 @@ def csv_bytes(rows: list[tuple[str, str, str, float]]) -> bytes:
 def personnummer(i: int) -> str:
     """Made-up 12-digit identifiers (never real people)."""
     return f"20{10 + i % 10:02d}0{1 + i % 9}1{i % 10}-{1000 + i:04d}"
+
+
+def pay_claims(case: Case, approver: Any) -> None:
+    """The fund approves and pays every claim of the case (the ledger's own steps)."""
+    from satsa.funds.models import Claim
+    from satsa.funds.services import claim_approve, new_idempotency_key, payment_book
+
+    for claim in Claim.objects.filter(case=case, status=Claim.Status.SUBMITTED):
+        claim_approve(claim=claim, actor=approver, idempotency_key=new_idempotency_key())
+        payment_book(
+            claim=claim,
+            booked_on=timezone.localdate(),
+            actor=approver,
+            idempotency_key=new_idempotency_key(),
+        )

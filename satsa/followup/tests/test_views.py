@@ -1,0 +1,177 @@
+"""Who sees what, and that small groups never reach a screen, an export or the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+
+from satsa.events.models import Event
+from satsa.followup import services
+from satsa.followup.models import Group, Report, ReportStatus
+from satsa.followup.tests.conftest import csv_bytes, make_case, personnummer
+
+
+def url(name: str, pk: int | None = None) -> str:
+    kwargs: dict[str, Any] = {"org_slug": "orebro"}
+    if pk is not None:
+        kwargs["pk"] = pk
+    return reverse(f"followup:{name}", kwargs=kwargs)
+
+
+def import_small_control(schema: Any, actor: Any) -> Any:
+    measure = schema.measures.get(name="KASAM hos föräldrar")
+    rows = []
+    for i in range(6):
+        rows += [
+            (personnummer(i), "treatment", "baseline", 50 + i),
+            (personnummer(i), "treatment", "follow_up", 57 + i),
+        ]
+    for i in range(100, 103):  # three people: must never be shown
+        rows += [
+            (personnummer(i), "control", "baseline", 91),
+            (personnummer(i), "control", "follow_up", 13),
+        ]
+    services.measurements_import(
+        measure=measure, actor=actor, content=csv_bytes(rows), filename="k.csv"
+    )
+    return measure
+
+
+def test_the_project_leader_reports_on_their_case_only(
+    client_as: Any, schema: Any, lina: Any, bob: Any, orebro: Any
+) -> None:
+    other = make_case(orebro, bob, title="Annan satsning")
+    client = client_as(lina)
+    assert client.get(url("case", schema.case.pk)).status_code == 200
+    assert client.get(url("case", other.pk)).status_code == 404
+    services.reports_schedule(case=other)
+    other_report = Report.objects.filter(case=other).first()
+    assert client.get(url("report", other_report.pk)).status_code == 404
+    report = Report.objects.filter(case=schema.case).order_by("due_date").first()
+    response = client.post(
+        url("report", report.pk),
+        {
+            "activities": "Grupper",
+            "ways_of_working": "Hembesök",
+            "effects": "Bättre",
+            "spent_to_date": "400000",
+            "claim_amount": "400000",
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_an_applicant_of_another_case_cannot_see_it(client_as: Any, schema: Any, dana: Any) -> None:
+    client = client_as(dana)
+    assert client.get(url("case", schema.case.pk)).status_code == 404
+    assert client.get(url("case_api", schema.case.pk)).status_code == 404
+    assert client.get(url("case_export", schema.case.pk)).status_code == 404
+    measure = schema.measures.first()
+    assert client.get(url("measure", measure.pk)).status_code == 404
+    assert "Familjestöd" not in client.get(url("overview")).content.decode()
+
+
+def test_another_organisation_gets_404(client_as: Any, schema: Any, charlie: Any) -> None:
+    client = client_as(charlie)
+    assert client.get(url("case", schema.case.pk)).status_code == 404
+    assert client.get(url("overview")).status_code == 404
+
+
+def test_individual_data_is_only_for_those_allowed_and_every_view_is_logged(
+    client_as: Any, schema: Any, alice: Any, erik: Any
+) -> None:
+    measure = import_small_control(schema, erik)
+    page = client_as(alice).get(url("measure", measure.pk)).content.decode()
+    assert "Antal och medelvärde per grupp och tillfälle" not in page
+    assert "behörighet att se pseudonymiserade individdata" in page
+    assert not Event.objects.filter(verb="followup.individual_data_viewed").exists()
+    page = client_as(erik).get(url("measure", measure.pk)).content.decode()
+    assert "Antal och medelvärde per grupp och tillfälle" in page
+    viewed = Event.objects.get(verb="followup.individual_data_viewed")
+    assert viewed.actor == erik and viewed.data == {"what": f"measure:{measure.pk}"}
+
+
+def test_small_groups_are_suppressed_on_screen(client_as: Any, schema: Any, erik: Any) -> None:
+    measure = import_small_control(schema, erik)
+    page = client_as(erik).get(url("measure", measure.pk)).content.decode()
+    assert "&lt;5" in page
+    assert "Visas inte: gruppen är mindre än 5." in page
+    # the control group's mean (91 at baseline, 13 at follow-up) appears nowhere
+    assert "91" not in page.replace("191", "")
+    assert ">13" not in page
+
+
+def test_values_resting_on_few_people_are_withheld_from_export_and_api(
+    client_as: Any, schema: Any, alice: Any
+) -> None:
+    measure = schema.measures.get(name="Föräldragrupper")
+    services.measure_value_record(
+        measure=measure,
+        actor=alice,
+        group=Group.TREATMENT,
+        period_label="Delår 2 2025",
+        measured_on=dt.date(2025, 8, 31),
+        value=Decimal("3.25"),
+        n=12,
+    )
+    services.measure_value_record(
+        measure=measure,
+        actor=alice,
+        group=Group.CONTROL,
+        period_label="Delår 2 2025",
+        measured_on=dt.date(2025, 8, 31),
+        value=Decimal("7.75"),
+        n=4,
+    )
+    client = client_as(alice)
+    export = client.get(url("case_export", schema.case.pk)).content.decode("utf-8-sig")
+    assert "3,25" in export
+    assert "7,75" not in export and "<5" in export
+    data = client.get(url("case_api", schema.case.pk)).json()
+    values = next(m for m in data["measures"] if m["id"] == measure.pk)["values"]
+    assert {
+        "group": "control",
+        "period": "Delår 2 2025",
+        "measured_on": "2025-08-31",
+        "value": None,
+        "n": "<5",
+    } in values
+    page = client.get(url("measure", measure.pk)).content.decode()
+    assert "7,75" not in page and "visas inte" in page
+
+
+def test_the_effect_evaluation_on_screen_and_in_the_api_is_suppressed(
+    client_as: Any, schema: Any, erik: Any
+) -> None:
+    import_small_control(schema, erik)
+    evaluation = services.effect_evaluation_record(case=schema.case, actor=erik)
+    page = client_as(erik).get(url("evaluation", evaluation.pk)).content.decode()
+    assert "Visas inte: en grupp är mindre än 5." in page
+    data = client_as(erik).get(url("case_api", schema.case.pk)).json()
+    counts = data["effect_evaluation"]["results"]["measures"][0]["report"]["counts"]
+    assert counts["control"] == {"baseline": "<5", "follow_up": "<5"}
+
+
+def test_only_the_evaluation_team_records_effect_evaluations(
+    client_as: Any, schema: Any, lina: Any
+) -> None:
+    assert client_as(lina).get(url("evaluation_new", schema.case.pk)).status_code == 403
+
+
+def test_the_schema_page_lists_what_is_missing(client_as: Any, case: Any, alice: Any) -> None:
+    response = client_as(alice).post(
+        url("schema", case.pk), {"overall_goal": "Mål", "target_group": "Barn"}
+    )
+    assert response.status_code == 302
+    page = client_as(alice).get(url("schema", case.pk)).content.decode()
+    assert "Minst ett delmål behövs." in page
+
+
+def test_the_overview_flags_late_reports(client_as: Any, schema: Any, alice: Any) -> None:
+    page = client_as(alice).get(url("overview")).content.decode()
+    assert "Avviker" in page and "skulle ha lämnats" in page
