@@ -9,6 +9,7 @@ LOADERS = [
     "satsa.orgs.demo.load",
     "satsa.calculations.demo.load",
     "satsa.rulebooks.demo.load",
+    "satsa.cases.demo.load",
 ]
 
 

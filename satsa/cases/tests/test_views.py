@@ -1,33 +1,136 @@
+"""The case screens: tabs, live eligibility findings, autosave, due dates, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from satsa.cases.models import Stage
+from satsa.cases import services
+from satsa.cases.models import Case, Stage
+from satsa.orgs.roles import Role
+
+TABS = [
+    "overview",
+    "idea",
+    "application",
+    "calculation",
+    "reviews",
+    "comments",
+    "signatures",
+    "decision",
+    "activity",
+]
 
 
-def test_walk(people, walk, client_as):
-    case = walk.new_idea(people)
-    case = walk.to_decision(people, case)
-    assert case.step == "decision"
+def test_every_tab_marks_itself_current(people: Any, walk: Any, client_as: Any) -> None:
+    case = walk.to_decision(people, walk.new_idea(people))
     client = client_as(people.recorder)
-    for tab in [
-        "overview",
-        "idea",
-        "application",
-        "calculation",
-        "reviews",
-        "comments",
-        "signatures",
-        "decision",
-        "activity",
-    ]:
-        r = client.get(reverse(f"cases:{tab}", args=["orebro", case.pk]))
-        assert r.status_code == 200, tab
-    walk.grant(people, case)
+    for tab in TABS:
+        url = reverse(f"cases:{tab}", args=["orebro", case.pk])
+        html = client.get(url).content.decode()
+        assert f'href="{url}" aria-current="page"' in html, tab
+        assert html.count("<h1") == 1, tab
+
+
+def test_the_decision_form_records_a_grant(people: Any, walk: Any, client_as: Any) -> None:
+    case = walk.to_decision(people, walk.new_idea(people))
+    response = client_as(people.recorder).post(
+        reverse("cases:decision", args=["orebro", case.pk]),
+        {
+            "outcome": "granted",
+            "amount": "3000000",
+            "decided_on": timezone.localdate().isoformat(),
+            "diarienummer": "KS 2026/77",
+            "minutes_reference": "KS § 12",
+        },
+    )
+    assert response.status_code == 302
     case.refresh_from_db()
-    assert case.stage == Stage.DECIDED
-    for name in ["pipeline", "tasks", "needs", "ranking"]:
-        r = client.get(reverse(f"cases:{name}", args=["orebro"]))
-        assert r.status_code == 200, name
-    r = client_as(people.applicant).get(reverse("cases:idea_create", args=["orebro"]))
-    assert r.status_code == 200
-    r = client_as(people.applicant).get(reverse("cases:version", args=["orebro", case.pk, 1]))
-    assert r.status_code == 200
+    assert (case.stage, case.diarienummer) == (Stage.DECIDED, "KS 2026/77")
+
+
+def test_the_application_page_shows_the_eligibility_findings(
+    people: Any, walk: Any, client_as: Any
+) -> None:
+    case = walk.new_idea(people)
+    walk.through_idea(people, case)
+    walk.write_application(people, case, duration_years="6")
+    html = (
+        client_as(people.applicant)
+        .get(reverse("cases:application", args=["orebro", case.pk]))
+        .content.decode()
+    )
+    assert "Satsningen pågår 6 år men regelboken tillåter högst 4 år." in html
+    assert "blockerar inlämning" in html
+    assert 'hx-post="/o/orebro/arenden/' in html
+
+
+def test_autosave_saves_the_draft_and_answers_with_live_findings(
+    people: Any, walk: Any, client_as: Any
+) -> None:
+    case = walk.new_idea(people)
+    walk.through_idea(people, case)
+    response = client_as(people.applicant).post(
+        reverse("cases:autosave", args=["orebro", case.pk]),
+        {"section_problem": "Hög frånvaro.", "duration_years": "5"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'id="findings"' in html and "<html" not in html
+    assert "Satsningen pågår 5 år" in html
+    assert case.versions.get().sections["problem"] == "Hög frånvaro."
+
+
+def test_a_failing_submission_shows_why(people: Any, walk: Any, client_as: Any) -> None:
+    case = walk.new_idea(people)
+    walk.through_idea(people, case)
+    walk.write_application(people, case)
+    data = {"section_problem": "x", "duration_years": "7", "submit": "1"}
+    html = (
+        client_as(people.applicant)
+        .post(reverse("cases:application", args=["orebro", case.pk]), data)
+        .content.decode()
+    )
+    assert "kan inte lämnas in" in html
+    assert not case.versions.filter(submitted_at__isnull=False).exists()
+
+
+@pytest.fixture
+def uppsala_people(uppsala: Any, charlie: Any, make_person: Any) -> Any:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        org=uppsala,
+        coordinator=charlie,
+        applicant=make_person("ulf", (uppsala, Role.APPLICANT)),
+    )
+
+
+def test_uppsala_answers_an_idea_within_one_month(uppsala_people: Any, client_as: Any) -> None:
+    p = uppsala_people
+    case = services.idea_create(
+        organisation=p.org,
+        title="Unga vuxna",
+        actor=p.applicant,
+        idea={"problem": "x", "target_group": "y", "affected_services": "z"},
+        boards=p.org.boards.all(),
+        rulebook_key="uppsala-2016",
+    )
+    services.idea_submit(case=case, actor=p.applicant)
+    case.refresh_from_db()
+    assert case.step == "idea_description"
+    assert case.step_due_on == timezone.localdate() + dt.timedelta(days=30)
+    url = reverse("cases:overview", args=["uppsala", case.pk])
+    assert "Försenat" not in client_as(p.coordinator).get(url).content.decode()
+    Case.objects.filter(pk=case.pk).update(step_due_on=timezone.localdate() - dt.timedelta(1))
+    html = client_as(p.coordinator).get(url).content.decode()
+    assert "Försenat" in html and 'role="alert"' in html
+    tasks = client_as(p.coordinator).get(reverse("cases:tasks", args=["uppsala"]))
+    assert "Unga vuxna" in tasks.content.decode() and "Försenat" in tasks.content.decode()
+    services.case_advance(case=case, actor=p.coordinator, comment="Välkommen att ansöka.")
+    case.refresh_from_db()
+    assert (case.idea_outcome, case.step) == (Case.IdeaOutcome.GO, "application")
