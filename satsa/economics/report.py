@@ -1,0 +1,635 @@
+"""``calculate``: a case in, the full result out, as plain JSON-ready data.
+
+This is the one place where numbers are rounded: money to 2 decimals (öre), factors,
+ratios, shares and probabilities to 6 decimals, volumes to 4. Whether a figure is
+"≥ 0" (approval, payback, P(NPV ≥ 0)) is judged on the amount rounded to öre, so a
+result never contradicts the figures printed beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, NotRequired, TypedDict
+
+import numpy as np
+import numpy.typing as npt
+
+from satsa.economics.engine import Flows, evaluate, modes
+from satsa.economics.errors import CalculationError, Issue
+from satsa.economics.model import FUND, Case, LineSet, parse_case
+from satsa.economics.montecarlo import Simulation, sensitivity, simulate
+from satsa.economics.repayment import repayment_plan, settle
+
+__all__ = ["MAX_DRAWS", "calculate"]
+
+Array = npt.NDArray[np.float64]
+MAX_DRAWS = 10_000_000
+
+
+class FlowRow(TypedDict):
+    year: int
+    phase: Literal["project", "after_end"]
+    cost: float
+    cost_by_financier: dict[str, float]
+    savings: float
+    savings_by_actor: dict[str, float]
+    net: float
+    cumulative_net: float
+    discount_factor: float
+    discounted_cost: float
+    discounted_savings: float
+    discounted_savings_by_actor: dict[str, float]
+    discounted_net: float
+    cumulative_discounted_net: float
+
+
+class Totals(TypedDict):
+    cost: float
+    cost_by_financier: dict[str, float]
+    savings: float
+    savings_by_actor: dict[str, float]
+    net: float
+    bcr_nominal: float | None
+    roi_nominal: float | None
+    payback_year_nominal: int | None
+    break_even_nominal: float | None
+    pv_cost: float
+    pv_savings: float
+    pv_savings_by_actor: dict[str, float]
+    npv: float
+    bcr: float | None
+    roi: float | None
+    payback_year: int | None
+    break_even: float | None
+
+
+class EffectSummary(TypedDict):
+    path: str
+    name: str
+    actor: str
+    unit: str
+    direction: str
+    unit_cost: float
+    unit_cost_restated: float
+    volume: float
+    kept_share: float
+    savings: float
+    pv_savings: float
+
+
+class Approval(TypedDict):
+    rule: Literal["savings_cover_cost"]
+    basis: Literal["nominal", "discounted"]
+    horizon_end: int
+    savings: float
+    cost: float
+    margin: float
+    holds: bool
+
+
+class SensitivityEntry(TypedDict):
+    input: str
+    label: str
+    low: float
+    mode: float
+    high: float
+    npv_low: float
+    npv_high: float
+    swing: float
+
+
+class Distribution(TypedDict):
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+
+
+class AlternativeDistribution(Distribution):
+    p_relative_npv_nonnegative: float
+
+
+class MonteCarlo(Distribution):
+    draws: int
+    seed: int
+    p_npv_nonnegative: float
+    p_approval_holds: float
+    alternatives: dict[str, AlternativeDistribution]
+
+
+class Relative(TypedDict):
+    cost: float
+    savings: float
+    net: float
+    pv_cost: float
+    pv_savings: float
+    npv: float
+
+
+class Alternative(TypedDict):
+    key: str
+    name: str
+    totals: Totals
+    relative: Relative
+
+
+class Payment(TypedDict):
+    year: int
+    amount: float
+
+
+class PlanBoard(TypedDict):
+    board: str
+    share: float
+    principal: float
+    fee: float
+    total: float
+    schedule: list[Payment]
+
+
+class PlanOut(TypedDict):
+    cost: float
+    fee: float
+    total: float
+    boards: list[PlanBoard]
+    by_year: list[Payment]
+
+
+class SettlementBoard(TypedDict):
+    board: str
+    realised_savings: float
+    share: float
+    principal: float
+    fee: float
+    due: float
+
+
+class SettlementOut(TypedDict):
+    realised_savings: float
+    floor_amount: float
+    principal: float
+    fee: float
+    due: float
+    shared_by: Literal["realised_savings", "plan"]
+    boards: list[SettlementBoard]
+
+
+class RepaymentOut(TypedDict):
+    cost_charged_to_fund: float
+    floor: float
+    fee_rate: float
+    plan: PlanOut
+    settlement: NotRequired[SettlementOut]
+
+
+class Parameters(TypedDict):
+    start_year: int
+    project_years: int
+    end_year: int
+    horizon_years_after_end: int
+    horizon_end: int
+    discount_rate: float
+    discount_base_year: int
+    price_year: int
+    optimism_bias: dict[str, float]
+
+
+class Result(TypedDict):
+    name: str
+    currency: str
+    parameters: Parameters
+    actors: list[str]
+    flows: list[FlowRow]
+    totals: Totals
+    effects: list[EffectSummary]
+    approval: Approval
+    sensitivity: list[SensitivityEntry]
+    monte_carlo: NotRequired[MonteCarlo]
+    alternatives: NotRequired[list[Alternative]]
+    repayment: NotRequired[RepaymentOut]
+    warnings: list[dict[str, str]]
+
+
+# --- rounding ---------------------------------------------------------------------------
+
+
+def _money(value: float | np.floating[Any]) -> float:
+    # + 0.0 turns -0.0 into 0.0
+    return round(float(value), 2) + 0.0
+
+
+def _ratio(value: float | np.floating[Any]) -> float:
+    return round(float(value), 6) + 0.0
+
+
+def _quotient(numerator: float, denominator: float) -> float | None:
+    return None if denominator == 0 else _ratio(numerator / denominator)
+
+
+def _nonnegative(values: Array) -> npt.NDArray[np.bool_]:
+    """≥ 0 once rounded to öre (so −0.004 counts as 0, like the printed figure)."""
+    result: npt.NDArray[np.bool_] = np.round(values, 2) >= 0
+    return result
+
+
+def _by(names: list[str], keys: list[str], rows: Array) -> dict[str, Array]:
+    """Sum ``rows`` (one per line, of the single deterministic draw) by the line's key, in
+    the order of ``names``: name → yearly amounts."""
+    grouped = {name: np.zeros(rows.shape[1]) for name in names}
+    for key, row in zip(keys, rows[:, :, 0], strict=True):
+        grouped[key] = grouped[key] + row
+    return grouped
+
+
+# --- building blocks --------------------------------------------------------------------
+
+
+def _payback(years: Array, net: Array) -> int | None:
+    """The first year in which the cumulative net is ≥ 0 (ECONOMICS.md §2), else None."""
+    hits = np.flatnonzero(_nonnegative(np.cumsum(net)))
+    return int(years[hits[0]]) if hits.size else None
+
+
+def _financiers(lines: LineSet) -> list[str]:
+    return list(dict.fromkeys(line.financier for line in lines.costs))
+
+
+def _totals(flows: Flows, lines: LineSet, actors: list[str]) -> Totals:
+    years, df = flows.years, flows.discount[:, 0]
+    cost, saving = flows.cost[:, 0], flows.saving[:, 0]
+    by_actor = _by(actors, [e.actor for e in lines.effects], flows.savings)
+    by_financier = _by(_financiers(lines), [c.financier for c in lines.costs], flows.costs)
+    total_cost, total_savings = float(cost.sum()), float(saving.sum())
+    pv_cost, pv_savings = float(cost @ df), float(saving @ df)
+    return Totals(
+        cost=_money(total_cost),
+        cost_by_financier={k: _money(v.sum()) for k, v in by_financier.items()},
+        savings=_money(total_savings),
+        savings_by_actor={k: _money(v.sum()) for k, v in by_actor.items()},
+        net=_money(total_savings - total_cost),
+        bcr_nominal=_quotient(total_savings, total_cost),
+        roi_nominal=_quotient(total_savings - total_cost, total_cost),
+        payback_year_nominal=_payback(years, saving - cost),
+        break_even_nominal=_quotient(total_cost, total_savings),
+        pv_cost=_money(pv_cost),
+        pv_savings=_money(pv_savings),
+        pv_savings_by_actor={k: _money(float(v @ df)) for k, v in by_actor.items()},
+        npv=_money(pv_savings - pv_cost),
+        bcr=_quotient(pv_savings, pv_cost),
+        roi=_quotient(pv_savings - pv_cost, pv_cost),
+        payback_year=_payback(years, (saving - cost) * df),
+        break_even=_quotient(pv_cost, pv_savings),
+    )
+
+
+def _flows(case: Case, flows: Flows, actors: list[str]) -> list[FlowRow]:
+    lines = case.intervention
+    df = flows.discount[:, 0]
+    cost, saving = flows.cost[:, 0], flows.saving[:, 0]
+    by_actor = _by(actors, [e.actor for e in lines.effects], flows.savings)
+    by_financier = _by(_financiers(lines), [c.financier for c in lines.costs], flows.costs)
+    net = saving - cost
+    cumulative, cumulative_pv = np.cumsum(net), np.cumsum(net * df)
+    rows: list[FlowRow] = []
+    for i, year in enumerate(flows.years):
+        rows.append(
+            FlowRow(
+                year=int(year),
+                phase="project" if year <= case.end_year else "after_end",
+                cost=_money(cost[i]),
+                cost_by_financier={k: _money(v[i]) for k, v in by_financier.items()},
+                savings=_money(saving[i]),
+                savings_by_actor={k: _money(v[i]) for k, v in by_actor.items()},
+                net=_money(net[i]),
+                cumulative_net=_money(cumulative[i]),
+                discount_factor=_ratio(df[i]),
+                discounted_cost=_money(cost[i] * df[i]),
+                discounted_savings=_money(saving[i] * df[i]),
+                discounted_savings_by_actor={k: _money(v[i] * df[i]) for k, v in by_actor.items()},
+                discounted_net=_money(net[i] * df[i]),
+                cumulative_discounted_net=_money(cumulative_pv[i]),
+            )
+        )
+    return rows
+
+
+def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
+    df = flows.discount[:, 0]
+    out: list[EffectSummary] = []
+    for effect, savings in zip(case.intervention.effects, flows.savings[:, :, 0], strict=True):
+        volume = sum(p.value.value * sum(p.weights) for p in effect.volume)
+        kept = (
+            (1 - effect.deadweight.value)
+            * (1 - effect.attribution.value)
+            * (1 - effect.displacement.value)
+        )
+        out.append(
+            EffectSummary(
+                path=effect.path,
+                name=effect.name,
+                actor=effect.actor,
+                unit=effect.unit,
+                direction=effect.direction,
+                unit_cost=_money(effect.unit_cost.value),
+                unit_cost_restated=_money(effect.unit_cost.value * effect.price_factor),
+                volume=round(volume, 4) + 0.0,
+                kept_share=_ratio(kept),
+                savings=_money(savings.sum()),
+                pv_savings=_money(savings @ df),
+            )
+        )
+    return out
+
+
+def _approval(case: Case, flows: Flows) -> Approval:
+    weights = flows.discount[:, 0] if case.approval_basis == "discounted" else 1.0
+    savings = float((flows.saving[:, 0] * weights).sum())
+    cost = float((flows.cost[:, 0] * weights).sum())
+    return Approval(
+        rule="savings_cover_cost",
+        basis=case.approval_basis,
+        horizon_end=case.horizon_end,
+        savings=_money(savings),
+        cost=_money(cost),
+        margin=_money(savings - cost),
+        holds=bool(_nonnegative(np.array(savings - cost))),
+    )
+
+
+def _labels(case: Case) -> dict[str, str]:
+    """Readable names of the lines an input path may start with."""
+    labels = {effect.path: effect.name for effect in case.intervention.effects}
+    for line in case.intervention.costs:
+        labels[line.path] = f"{line.type or line.financier} {line.year}"
+    return labels
+
+
+def _sensitivity(case: Case) -> list[SensitivityEntry]:
+    labels = _labels(case)
+    entries: list[SensitivityEntry] = []
+    for swing in sensitivity(case):
+        item = swing.input
+        assert item.triangle is not None
+        line, _, field = item.path.rpartition(".")
+        if line.endswith(".volume") or line.endswith(".volume_profile"):
+            line, _, group = line.rpartition(".")
+            field = f"{group}.{field}"
+        label = f"{labels[line]}: {field}" if line in labels else item.path
+        low, mode, high = item.triangle
+        entries.append(
+            SensitivityEntry(
+                input=item.path,
+                label=label,
+                low=low,
+                mode=mode,
+                high=high,
+                npv_low=_money(swing.npv_low),
+                npv_high=_money(swing.npv_high),
+                swing=_money(swing.swing),
+            )
+        )
+    return entries
+
+
+def _distribution(values: Array) -> Distribution:
+    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+    return Distribution(mean=_money(values.mean()), p5=_money(p5), p50=_money(p50), p95=_money(p95))
+
+
+def _monte_carlo(case: Case, sim: Simulation) -> MonteCarlo:
+    alternatives: dict[str, AlternativeDistribution] = {}
+    for key, values in sim.relative_npv.items():
+        alternatives[key] = AlternativeDistribution(
+            p_relative_npv_nonnegative=_ratio(_nonnegative(values).mean()),
+            **_distribution(values),
+        )
+    return MonteCarlo(
+        draws=sim.draws,
+        seed=sim.seed,
+        p_npv_nonnegative=_ratio(_nonnegative(sim.npv).mean()),
+        p_approval_holds=_ratio(_nonnegative(sim.approval_margin).mean()),
+        alternatives=alternatives,
+        **_distribution(sim.npv),
+    )
+
+
+def _alternatives(case: Case, flows: Flows, totals: Totals, actors: list[str]) -> list[Alternative]:
+    out: list[Alternative] = []
+    base = modes(case)
+    for alt in case.alternatives:
+        alt_flows = evaluate(alt, case, base)
+        alt_totals = _totals(alt_flows, alt, actors)
+        diff = {
+            key: float(getattr(flows, key)()[0]) - float(getattr(alt_flows, key)()[0])
+            for key in ("pv_cost", "pv_savings", "npv", "net")
+        }
+        out.append(
+            Alternative(
+                key=alt.key,
+                name=alt.name,
+                totals=alt_totals,
+                relative=Relative(
+                    cost=_money(float(flows.cost[:, 0].sum()) - float(alt_flows.cost[:, 0].sum())),
+                    savings=_money(
+                        float(flows.saving[:, 0].sum()) - float(alt_flows.saving[:, 0].sum())
+                    ),
+                    net=_money(diff["net"]),
+                    pv_cost=_money(diff["pv_cost"]),
+                    pv_savings=_money(diff["pv_savings"]),
+                    npv=_money(diff["npv"]),
+                ),
+            )
+        )
+    return out
+
+
+def _repayment(case: Case, flows: Flows, actors: list[str]) -> tuple[RepaymentOut, list[Issue]]:
+    rules = case.repayment
+    assert rules is not None
+    warnings: list[Issue] = []
+    fund_cost = sum(line.amount.value for line in case.intervention.costs if line.financier == FUND)
+    by_actor = _by(actors, [e.actor for e in case.intervention.effects], flows.savings)
+    boards = list(rules.boards) if rules.boards is not None else actors
+    years = [int(y) for y in flows.years]
+    plan = repayment_plan(
+        cost=fund_cost,
+        fee_rate=rules.fee,
+        years=years,
+        expected={b: by_actor.get(b, np.zeros(len(years))) for b in boards},
+    )
+    if not plan.boards and fund_cost > 0:
+        warnings.append(
+            Issue(
+                "repayment",
+                "inga förväntade besparingar hos de återbetalande nämnderna: ingen plan kan göras",
+                "no expected savings at the repaying boards: no plan can be made",
+            )
+        )
+    by_year = np.zeros(len(years))
+    for board in plan.boards:
+        for year, amount in board.schedule:
+            by_year[years.index(year)] += amount
+    out = RepaymentOut(
+        cost_charged_to_fund=_money(fund_cost),
+        floor=_ratio(rules.floor),
+        fee_rate=_ratio(rules.fee),
+        plan=PlanOut(
+            cost=_money(plan.cost),
+            fee=_money(plan.fee),
+            total=_money(plan.total),
+            boards=[
+                PlanBoard(
+                    board=b.board,
+                    share=_ratio(b.share),
+                    principal=_money(b.principal),
+                    fee=_money(b.fee),
+                    total=_money(b.total),
+                    schedule=[Payment(year=y, amount=_money(a)) for y, a in b.schedule],
+                )
+                for b in plan.boards
+            ],
+            by_year=[
+                Payment(year=y, amount=_money(a))
+                for y, a in zip(years, by_year, strict=True)
+                if a > 0
+            ],
+        ),
+    )
+    if rules.realised_savings is not None:
+        settlement = settle(
+            cost=fund_cost,
+            realised=dict(rules.realised_savings),
+            floor=rules.floor,
+            fee_rate=rules.fee,
+            planned_shares=plan.shares(),
+            shared_by=rules.shared_by,
+        )
+        if settlement.due > 0 and not any(b.share > 0 for b in settlement.boards):
+            warnings.append(
+                Issue(
+                    "repayment.realised_savings",
+                    "inga besparingar och ingen plan att fördela beloppet efter",
+                    "no savings and no plan to share the amount by",
+                )
+            )
+        out["settlement"] = SettlementOut(
+            realised_savings=_money(settlement.realised_savings),
+            floor_amount=_money(settlement.floor_amount),
+            principal=_money(settlement.principal),
+            fee=_money(settlement.fee),
+            due=_money(settlement.due),
+            shared_by=settlement.shared_by,
+            boards=[
+                SettlementBoard(
+                    board=b.board,
+                    realised_savings=_money(b.realised_savings),
+                    share=_ratio(b.share),
+                    principal=_money(b.principal),
+                    fee=_money(b.fee),
+                    due=_money(b.due),
+                )
+                for b in settlement.boards
+            ],
+        )
+    return out, warnings
+
+
+def _check_run(draws: Any, seed: Any) -> None:
+    issues = []
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 0 <= draws <= MAX_DRAWS:
+        issues.append(
+            Issue(
+                "draws",
+                f"måste vara ett heltal från 0 till {MAX_DRAWS}, fick {draws!r}",
+                f"must be a whole number from 0 to {MAX_DRAWS}, got {draws!r}",
+            )
+        )
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        issues.append(
+            Issue(
+                "seed",
+                f"måste vara ett heltal ≥ 0, fick {seed!r}",
+                f"must be a whole number ≥ 0, got {seed!r}",
+            )
+        )
+    if issues:
+        raise CalculationError(issues)
+
+
+def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) -> dict[str, Any]:
+    """Calculate a case: flows, totals, approval rule, uncertainty, alternatives, repayment.
+
+    Parameters
+    ----------
+    case : mapping
+        The case in the exchange format (ECONOMICS.md §5, extended in docs/economics.md).
+    draws : int
+        Monte Carlo draws; 0 (default) leaves ``monte_carlo`` out.
+    seed : int or None
+        Seed of the random generator; None picks one (reported in ``monte_carlo.seed``).
+
+    Returns
+    -------
+    dict
+        Exactly what ``satsa calc --format json`` prints (see :class:`Result`).
+
+    Raises
+    ------
+    CalculationError
+        When the case, ``draws`` or ``seed`` is invalid; ``issues`` lists every problem.
+
+    Examples
+    --------
+    Green Book: 100 now, 30 a year for five years, 3.5 %:
+
+    >>> result = calculate({
+    ...     "start_year": 0, "project_years": 1, "horizon_years_after_end": 5,
+    ...     "discount_rate": 0.035,
+    ...     "costs": [{"year": 0, "amount": 100}],
+    ...     "effects": [{"actor": "Socialnämnden", "unit_cost": 30, "volume_after_end": 1}]})
+    >>> result["totals"]["npv"], result["totals"]["payback_year"], result["approval"]["holds"]
+    (35.45, 4, True)
+    >>> [row["discount_factor"] for row in result["flows"][:2]]
+    [1.0, 0.966184]
+    """
+    _check_run(draws, seed)
+    parsed = parse_case(case)
+    actors = list(parsed.actors)
+    flows = evaluate(parsed.intervention, parsed, modes(parsed))
+    totals = _totals(flows, parsed.intervention, actors)
+    warnings = list(parsed.warnings)
+    result = Result(
+        name=parsed.name,
+        currency=parsed.currency,
+        parameters=Parameters(
+            start_year=parsed.start_year,
+            project_years=parsed.project_years,
+            end_year=parsed.end_year,
+            horizon_years_after_end=parsed.horizon_years_after_end,
+            horizon_end=parsed.horizon_end,
+            discount_rate=_ratio(parsed.discount_rate.value),
+            discount_base_year=parsed.discount_base_year,
+            price_year=parsed.price_year,
+            optimism_bias={
+                "costs": _ratio(parsed.optimism_costs.value),
+                "effects": _ratio(parsed.optimism_effects.value),
+            },
+        ),
+        actors=actors,
+        flows=_flows(parsed, flows, actors),
+        totals=totals,
+        effects=_effects(parsed, flows),
+        approval=_approval(parsed, flows),
+        sensitivity=_sensitivity(parsed),
+        warnings=[],
+    )
+    if draws > 0:
+        result["monte_carlo"] = _monte_carlo(parsed, simulate(parsed, draws, seed))
+    if parsed.alternatives:
+        result["alternatives"] = _alternatives(parsed, flows, totals, actors)
+    if parsed.repayment is not None:
+        result["repayment"], more = _repayment(parsed, flows, actors)
+        warnings.extend(more)
+    result["warnings"] = [w.as_dict() for w in warnings]
+    # the order a reader expects, whatever order the blocks were computed in
+    return {key: result[key] for key in Result.__annotations__ if key in result}  # type: ignore[literal-required]
