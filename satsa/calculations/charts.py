@@ -8,8 +8,11 @@ people who cannot see it.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from satsa.calculations.templatetags.calc_format import group
 
@@ -39,12 +42,11 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
         if (high - low) / (step * factor) <= count:
             step *= factor
             break
-    first = math.floor(low / step) * step
-    ticks, tick = [], first
-    while tick <= high + step * 1e-9:
-        ticks.append(round(tick, 6))
-        tick += step
-    return ticks
+    ticks = [math.floor(low / step) * step]
+    # Up to the first tick at or past ``high``, so that nothing is drawn beyond the axis.
+    while ticks[-1] < high - step * 1e-9:
+        ticks.append(ticks[-1] + step)
+    return [round(t, 6) for t in ticks]
 
 
 class Scale:
@@ -112,11 +114,39 @@ def cumulative_by_party(result: dict[str, Any], fund_label: str) -> dict[str, An
     }
 
 
-def tornado(result: dict[str, Any]) -> dict[str, Any] | None:
+# What the tornado calls each uncertain input of an effect line (values as the engine has them).
+INPUT_LABELS = {
+    "volume_after_end": _("volym per år efter projektet"),
+    "deadweight": _("dödvikt (andel)"),
+    "attribution": _("andel som beror på andra"),
+    "displacement": _("undanträngning (andel)"),
+    "drop_off": _("avtagande per år (andel)"),
+    "unit_cost": _("enhetskostnad (kr)"),
+}
+INPUT_PATH = re.compile(r"^(effects|costs)\[(\d+)\]\.(.+)$")
+
+
+def input_label(path: str, result: dict[str, Any], fields: dict[str, Any], fallback: str) -> str:
+    """ "effects[0].deadweight" → "Färre placeringar: Dödvikt (%)", from the editor's labels."""
+    match = INPUT_PATH.match(path)
+    if not match or match.group(1) != "effects":
+        return fallback
+    index, field = int(match.group(2)), match.group(3)
+    effects = result.get("effects") or []
+    name = effects[index]["name"] if index < len(effects) else path
+    if field.startswith("volume."):
+        return f"{name}: {_('volym')} {field.removeprefix('volume.')}"
+    return f"{name}: {fields.get(field, field)}"
+
+
+def tornado(result: dict[str, Any], fields: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """One bar per uncertain input: NPV at its low and its high value, widest first."""
     entries = sorted(result.get("sensitivity") or [], key=lambda e: -e["swing"])
     if not entries:
         return None
+    entries = [
+        dict(e, label=input_label(e["input"], result, fields or {}, e["label"])) for e in entries
+    ]
     base = result["totals"]["npv"]
     values = [base] + [v for e in entries for v in (e["npv_low"], e["npv_high"])]
     ticks = nice_ticks(min(values), max(values))

@@ -439,7 +439,7 @@ def _results_context(calculation: Calculation, editor: Editor) -> dict[str, Any]
         return context
     fund = _("Fonden")
     context["cumulative"] = charts.cumulative_by_party(result, fund)
-    context["tornado"] = charts.tornado(result)
+    context["tornado"] = charts.tornado(result, charts.INPUT_LABELS)
     mc = result.get("monte_carlo")
     if mc and editor.data:
         draws = engine.npv_draws(editor.data, seed=calculation.pk, draws=mc["draws"])
