@@ -10,6 +10,7 @@ LOADERS = [
     "satsa.calculations.demo.load",
     "satsa.rulebooks.demo.load",
     "satsa.cases.demo.load",
+    "satsa.followup.demo.load",
 ]
 
 
