@@ -384,6 +384,11 @@ def _editor(
     editor.data, cost_rows, effect_rows, editor.sources = data_from_forms(
         editor.general, editor.costs, editor.effects
     )
+    # Parts the editor has no forms for yet (comparison alternatives, repayment …) are
+    # kept as they were, so that saving in the editor does not drop them.
+    for key in KEPT_KEYS:
+        if key in calculation.data:
+            editor.data[key] = calculation.data[key]
     if evaluate:
         try:
             editor.result = engine.run(editor.data, seed=calculation.pk)
@@ -392,6 +397,7 @@ def _editor(
     return editor
 
 
+KEPT_KEYS = ("alternatives", "repayment", "actors", "uncertainty")
 _PATH = re.compile(r"^(costs|effects)\[(\d+)\](?:\.([a-z_]+))?(?:\.(.+))?$")
 _GENERAL = {
     "optimism_bias.costs": "optimism_bias_costs",

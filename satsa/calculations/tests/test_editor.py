@@ -134,7 +134,7 @@ def test_the_results_partial_recomputes_without_saving(
     assert f'id="npv">{kr(expected)}<' in html
     assert html.count("<figure") == 3 and html.count("<figcaption") == 3
     assert html.count("<details>") == 3 and html.count("<rect") > 10
-    assert "<th scope=\"row\">Färre placeringar i familjehem: dödvikt (andel)</th>" in html
+    assert '<th scope="row">Färre placeringar i familjehem: dödvikt (andel)</th>' in html
     # SVG coordinates are never localised: "80,5" would place each letter separately.
     assert not re.search(r'\b(?:x|y|width|height|x1|x2|y1|y2)="-?\d+,\d', html)
     calculation.refresh_from_db()
@@ -307,3 +307,18 @@ def test_an_invalid_update_stores_nothing(calculation: Calculation) -> None:
     assert [p.path for p in error.value.problems] == ["effects[0].deadweight"]
     calculation.refresh_from_db()
     assert calculation.data == DATA
+
+
+def test_saving_in_the_editor_keeps_what_it_has_no_forms_for(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    repayment = {"floor": 0.3, "fee": 0.05}
+    services.calculation_update(
+        calculation=calculation, data=dict(DATA, repayment=repayment), actor=None
+    )
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    assert client.post(url, editor_post(client, url)).status_code == 302
+    calculation.refresh_from_db()
+    assert calculation.data["repayment"] == repayment
+    assert "repayment" in calculation.result
