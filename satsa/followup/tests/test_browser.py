@@ -161,3 +161,34 @@ def test_a_decided_case_from_reports_to_implementation(
         ImplementationDecision.objects.get(case=case).scale_up_groups == "Vivalla och Baronbackarna"
     )
     assert placements.values.count() == 1
+
+
+def test_the_schema_and_termination_pages_are_accessible(
+    page: Any, login_in_browser: Any, axe: Any, schema: Any, alice: Any, karin: Any
+) -> None:
+    case = schema.case
+    login_in_browser("alice")
+    page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/schema/")
+    check(page, axe)
+    page.get_by_role("link", name="Lägg till mått").click()
+    check(page, axe)
+    page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/")
+    page.get_by_role("link", name="Föreslå att satsningen avbryts").click()
+    check(page, axe)
+    page.get_by_label("Skäl till att satsningen bör avbrytas").fill("Målgruppen nås inte")
+    page.get_by_role("button", name="Lämna förslaget").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Förslaget om avbrytande har registrerats.").is_visible()
+    logout(page)
+    login_in_browser("karin")
+    page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/")
+    check(page, axe)
+    page.locator("#id_terminate").select_option("1")
+    page.locator("#id_reasons").fill("KS beslutar att avbryta")
+    page.locator("#id_decided_on").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Registrera beslut").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Beslutet om avbrytande har registrerats.").is_visible()
+    check(page, axe)
+    case.refresh_from_db()
+    assert case.stage == Stage.TERMINATED
