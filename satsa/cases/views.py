@@ -597,6 +597,13 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
         done = {a.criterion: a for a in assessments if a.criteria_list == name}
         lists.append((name, criteria, [(item, done.get(item.id)) for item in criteria.items]))
     guards = sel.guard_states(case)
+    # The criteria the current step works with are shown opened.
+    step = sel.current_step(case)
+    open_list = {
+        Role.PREPARATION_GROUP: "idea" if case.stage == Stage.IDEA else "assessment",
+        Role.COORDINATOR: "basic",
+        Role.STEERING_GROUP: "selection",
+    }.get(step.role if step else "", "")
     return render(
         request,
         "cases/reviews.html",
@@ -610,6 +617,7 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
             guards=guards,
             advance_form=AdvanceForm(confirmable=[g.code for g in guards if g.confirmable]),
             reject_form=RejectForm(),
+            open_list=open_list,
             records=case.step_records.select_related("actor"),
         ),
     )
