@@ -7,9 +7,11 @@ import importlib
 # Each app adds its loader here, after the loaders whose data it builds on.
 LOADERS = [
     "satsa.orgs.demo.load",
+    "satsa.funds.demo.load_deposits",
     "satsa.calculations.demo.load",
     "satsa.rulebooks.demo.load",
     "satsa.cases.demo.load",
+    "satsa.funds.demo.load_payments",
     "satsa.followup.demo.load",
 ]
 

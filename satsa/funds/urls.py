@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from satsa.funds import views
 
 app_name = "funds"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("insattning/", views.deposit, name="deposit"),
+    path("uttag/", views.withdrawal, name="withdrawal"),
+    path("verifikationer/", views.journal, name="journal"),
+    path("verifikationer.csv", views.journal_csv, name="journal_csv"),
+    path("verifikationer.xlsx", views.journal_xlsx, name="journal_xlsx"),
+    path("verifikationer.se", views.journal_sie, name="journal_sie"),
+    path("verifikationer/<int:pk>/motboka/", views.transaction_reverse, name="reverse"),
+    path("arenden/<int:pk>/", views.case_money, name="case"),
+    path("arenden/<int:pk>/frigor/", views.case_release, name="release"),
+    path("arenden/<int:pk>/aterforing/", views.case_repayment, name="repayment"),
+    path("begaran/<int:pk>/godkann/", views.claim_approve, name="claim_approve"),
+    path("begaran/<int:pk>/avsla/", views.claim_reject, name="claim_reject"),
+    path("begaran/<int:pk>/betala/", views.claim_pay, name="claim_pay"),
+]

@@ -462,3 +462,17 @@ def test_the_journal_sums_to_zero_per_account_kind(
     pay_all(granted_case, leader, alice)
     assert Entry.objects.aggregate(s=Sum("amount"))["s"] == 0
     assert_balanced()
+
+
+def test_the_exact_settlement_agrees_with_the_calculation_engine() -> None:
+    from satsa.economics.repayment import settle
+    from satsa.funds.repayment import settlement_amounts
+
+    for cost, saved in [(2_000_000, 1_200_000), (1_000_000, 0), (750_000, 5_000_000)]:
+        engine = settle(
+            cost=cost, realised={"a": saved}, floor=0.30, fee_rate=0.05, planned_shares={"a": 1}
+        )
+        principal, fee = settlement_amounts(
+            cost=D(cost), savings=D(saved), floor=D("0.30"), fee_share=D("0.05")
+        )
+        assert (float(principal), float(fee)) == (engine.principal, engine.fee)

@@ -1,0 +1,174 @@
+"""Demo money: Örebro's fund as the sources tell it, and its 2014–2019 portfolio paid in
+arrears. Both loaders are idempotent (every posting carries a fixed idempotency key).
+
+Figures the sources do not give are ASSUMPTIONS, marked as such here and in the events'
+data: the dates of the council decisions, how the 22 MSEK of 2015–2016 was split, when
+the fund reached 100 MSEK, and that each intervention spent its grant evenly over its
+period (claimed at delår 2 and helår, approved and paid within a month).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from satsa.funds import selectors as sel
+from satsa.funds import services
+from satsa.funds.models import Kind, Transaction
+from satsa.orgs.models import Organisation
+
+# date, amount, reference, assumption (None when the source states it)
+DEPOSITS = [
+    (
+        dt.date(2013, 5, 31),
+        Decimal("65000000"),
+        "KF maj 2013: reservation i eget kapital ur 2012 års resultat",
+        "Beslutsdagen i maj 2013 är antagen (källan anger månaden).",
+    ),
+    (
+        dt.date(2015, 4, 30),
+        Decimal("10000000"),
+        "KF 2015: höjning efter 2014 års resultat",
+        "Antagande: källan anger två höjningar till totalt 87 MSEK; fördelningen "
+        "10 + 12 MSEK och beslutsdagarna är antagna.",
+    ),
+    (
+        dt.date(2016, 4, 30),
+        Decimal("12000000"),
+        "KF 2016: höjning efter 2015 års resultat",
+        "Antagande: andra höjningen (12 MSEK) till totalt 87 MSEK; beslutsdagen är antagen.",
+    ),
+    (
+        dt.date(2019, 4, 30),
+        Decimal("13000000"),
+        "KF 2019: höjning till 100 MSEK",
+        "Antagande: källan anger 100 MSEK år 2019; beslutsdagen är antagen.",
+    ),
+]
+
+CLAIM_ASSUMPTION = (
+    "Demo – antagande: källorna anger inga utbetalda belopp; kostnaderna antas ha upparbetats "
+    "jämnt över projekttiden och begärts vid delår 2 och helår."
+)
+SUBMIT_AFTER, APPROVE_AFTER, PAY_AFTER = (
+    dt.timedelta(days=10),
+    dt.timedelta(days=20),
+    dt.timedelta(days=30),
+)
+
+
+def load_deposits() -> None:
+    org = Organisation.objects.filter(slug="orebro").first()
+    if org is None:
+        return
+    for n, (day, amount, reference, assumption) in enumerate(DEPOSITS, 1):
+        services.deposit_create(
+            organisation=org,
+            amount=amount,
+            booked_on=day,
+            reference=reference,
+            actor=None,
+            idempotency_key=f"demo-deposit-{n}",
+            data={"demo": True, "assumption": assumption},
+        )
+
+
+def _reporting_points(case: object, periods: list[object]) -> list[tuple[str, dt.date]]:
+    """Every reporting point from the case's start up to the first one on or after its end."""
+    points = []
+    for year in range(case.start_date.year, case.end_date.year + 2):
+        for period in periods:
+            day = period.in_year(year)
+            if day < case.start_date:
+                continue
+            points.append((period.code, day))
+            if day >= case.end_date:
+                return points
+    return points
+
+
+def _even_share(case: object, start: dt.date, end: dt.date) -> Decimal:
+    total_days = (case.end_date - case.start_date).days + 1
+    days = (min(end, case.end_date) - max(start, case.start_date)).days + 1
+    return sel.money(case.granted_amount * Decimal(max(days, 0)) / Decimal(total_days))
+
+
+def _pay_case(case: object, today: dt.date) -> None:
+    from satsa.cases.models import Case  # noqa: F401 - the cases app must be installed
+
+    periods = services.reporting_periods(case)
+    if not periods or case.start_date is None or case.end_date is None:
+        return
+    points = _reporting_points(case, periods)
+    previous = case.start_date - dt.timedelta(days=1)
+    claimed = Decimal(0)
+    for i, (code, day) in enumerate(points):
+        last = i == len(points) - 1
+        amount = (
+            case.granted_amount - claimed
+            if last
+            else _even_share(case, previous + dt.timedelta(days=1), day)
+        )
+        previous = day
+        if amount <= 0:
+            continue
+        claimed += amount
+        if day + PAY_AFTER > today:
+            break
+        key = f"demo-{case.pk}-{code}-{day.isoformat()}"
+        claim = services.claim_submit(
+            case=case,
+            period_code=code,
+            period_end=day,
+            amount=amount,
+            actor=None,
+            idempotency_key=key,
+            description=CLAIM_ASSUMPTION,
+            submitted_on=day + SUBMIT_AFTER,
+        )
+        if claim.status == claim.Status.SUBMITTED:
+            services.claim_approve(
+                claim=claim,
+                actor=None,
+                idempotency_key=f"{key}-approve",
+                approved_on=day + APPROVE_AFTER,
+            )
+            claim.refresh_from_db()
+        if claim.status == claim.Status.APPROVED:
+            services.payment_book(
+                claim=claim, booked_on=day + PAY_AFTER, actor=None, idempotency_key=f"{key}-pay"
+            )
+
+
+def load_payments() -> None:
+    """Pay Örebro's decided portfolio in arrears. Cases the cases app has not created (or
+    created before the fund had money) are skipped or committed here first."""
+    try:
+        from satsa.cases.models import Case
+    except ImportError:
+        return
+    org = Organisation.objects.filter(slug="orebro").first()
+    if org is None:
+        return
+    today = timezone.localdate()
+    cases = Case.objects.filter(
+        organisation=org, rulebook_key="orebro-2016", granted_amount__isnull=False
+    ).order_by("decided_on", "pk")
+    for case in cases:
+        with transaction.atomic():
+            committed = Transaction.objects.filter(case=case, kind=Kind.COMMITMENT).exists()
+            if not committed and case.decided_on is not None:
+                free = sel.fund_position(organisation=org, on=case.decided_on).free
+                if free < case.granted_amount:
+                    continue
+                services.commitment_create(
+                    case=case,
+                    amount=case.granted_amount,
+                    booked_on=case.decided_on,
+                    reference=case.diarienummer or "",
+                    actor=None,
+                )
+            _pay_case(case, today)

@@ -1,0 +1,133 @@
+"""The fund's pages: who sees what, replayed POSTs, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from satsa.funds import selectors as sel
+from satsa.funds import services
+from satsa.funds.models import Claim, Kind, Transaction
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(f"funds:{name}", args=["orebro", *args])
+
+
+def key_in(html: str) -> str:
+    found = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', html)
+    assert found, "the form carries no idempotency key"
+    return found.group(1)
+
+
+def test_the_overview_shows_the_position_in_swedish_money(
+    client_as: Any, alice: Any, granted_case: Any
+) -> None:
+    response = client_as(alice).get(url("overview"), {"date": "2016-12-31"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "9\u00a0000\u00a0000,00" in html  # free
+    assert html.count("<h1") == 1
+    assert 'role="img"' in html and 'id="forecast-table"' in html
+
+
+def test_an_applicant_cannot_see_the_fund(client_as: Any, bob: Any, funded: Any) -> None:
+    assert client_as(bob).get(url("overview")).status_code == 403
+    assert client_as(bob).get(url("journal")).status_code == 403
+
+
+def test_another_organisation_gets_404(client_as: Any, charlie: Any, granted_case: Any) -> None:
+    client = client_as(charlie)
+    assert client.get(url("overview")).status_code == 404
+    assert client.get(url("case", granted_case.pk)).status_code == 404
+
+
+def test_a_project_leader_claims_but_cannot_approve(
+    client_as: Any, leader: Any, alice: Any, granted_case: Any
+) -> None:
+    client = client_as(leader)
+    page = client.get(url("case", granted_case.pk))
+    assert page.status_code == 200
+    form = {
+        "idempotency_key": key_in(page.content.decode()),
+        "period": "delar2:2016-08-31",
+        "amount": "250000,00",
+    }
+    assert client.post(url("case", granted_case.pk), form).status_code == 302
+    assert client.post(url("case", granted_case.pk), form).status_code == 302  # replayed
+    claim = Claim.objects.get()
+    assert claim.amount == Decimal("250000")
+    approve = {"idempotency_key": "a" * 32}
+    assert client.post(url("claim_approve", claim.pk), approve).status_code == 403
+    assert client.post(url("claim_pay", claim.pk), approve).status_code == 403
+
+
+def test_a_replayed_approval_and_payment_book_once(
+    client_as: Any, leader: Any, alice: Any, granted_case: Any
+) -> None:
+    claim = services.claim_submit(
+        case=granted_case,
+        period_code="helar",
+        period_end=dt.date(2016, 12, 31),
+        amount=Decimal("100000"),
+        actor=leader,
+        idempotency_key="c",
+    )
+    client = client_as(alice)
+    page = client.get(url("case", granted_case.pk)).content.decode()
+    approve = {"idempotency_key": key_in(page)}
+    for _ in range(2):
+        assert client.post(url("claim_approve", claim.pk), approve).status_code == 302
+    pay = {"idempotency_key": "b" * 32, "booked_on": timezone.localdate().isoformat()}
+    for _ in range(3):
+        assert client.post(url("claim_pay", claim.pk), pay).status_code == 302
+    assert Transaction.objects.filter(kind=Kind.APPROVAL).count() == 1
+    assert Transaction.objects.filter(kind=Kind.PAYMENT).count() == 1
+    assert sel.case_money(granted_case).paid == Decimal("100000")
+
+
+def test_a_coordinator_deposits_through_the_page(client_as: Any, alice: Any, orebro: Any) -> None:
+    client = client_as(alice)
+    page = client.get(url("overview")).content.decode()
+    key = re.search(r'name="deposit-idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    form = {
+        "deposit-idempotency_key": key,
+        "deposit-amount": "65 000 000,00",
+        "deposit-booked_on": "2013-05-28",
+        "deposit-reference": "KF 2013-05-28",
+    }
+    for _ in range(2):
+        client.post(url("deposit"), form)
+    assert sel.fund_position(organisation=orebro).deposited == Decimal("65000000")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("journal_csv", "text/csv"), ("journal_xlsx", "spreadsheet")]
+)
+def test_the_journal_exports(
+    client_as: Any, alice: Any, granted_case: Any, name: str, kind: str
+) -> None:
+    response = client_as(alice).get(url(name), {"ar": "2016"})
+    assert response.status_code == 200 and kind in response["Content-Type"]
+    if name == "journal_csv":
+        text = response.content.decode("utf-8-sig")
+        assert "1000000,00" in text and text.startswith("Verifikation;Datum")
+    else:
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(BytesIO(response.content)).active
+        assert sheet.max_row == 3  # header + the commitment's two legs
+
+
+def test_the_journal_page_lists_every_leg(client_as: Any, alice: Any, granted_case: Any) -> None:
+    response = client_as(alice).get(url("journal"))
+    assert response.status_code == 200
+    assert "1\u00a0000\u00a0000,00" in response.content.decode()

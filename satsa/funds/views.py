@@ -1,0 +1,405 @@
+"""The fund's pages: position and forecast, the journal and its exports, a case's money,
+and the postings (deposits, claims, approvals, payments, reversals, repayments).
+
+POST-only views check the organisation before the method, so that any request to another
+organisation's URL is a 404 (core/tests/test_urls.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from satsa.funds import exports, services
+from satsa.funds import selectors as sel
+from satsa.funds.chart import forecast_svg
+from satsa.funds.forms import (
+    ApproveForm,
+    ClaimForm,
+    MovementForm,
+    PayForm,
+    PositionDateForm,
+    ReasonForm,
+    RepaymentForm,
+)
+from satsa.funds.models import Account, Claim, Transaction
+from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import has_perm, org_view
+from satsa.orgs.roles import Perm
+
+
+def _can(request: HttpRequest, org: Organisation) -> dict[str, bool]:
+    return {perm.value: has_perm(request.user, org, perm) for perm in Perm}
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _visible_case(request: HttpRequest, org: Organisation, pk: int) -> Any:
+    from satsa.cases.models import Case
+    from satsa.cases.selectors import cases_visible_to
+
+    case = cases_visible_to(request.user, org).filter(pk=pk).first()
+    if case is None:
+        # Fund staff see every case with money, also before the pipeline shows it.
+        if has_perm(request.user, org, Perm.VIEW_FUND):
+            case = Case.objects.filter(organisation=org, pk=pk).first()
+        if case is None:
+            raise Http404
+    return case
+
+
+@require_GET
+@org_view(Perm.VIEW_FUND)
+def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
+    date_form = PositionDateForm(request.GET or None)
+    on = timezone.localdate()
+    if date_form.is_valid() and date_form.cleaned_data["date"]:
+        on = date_form.cleaned_data["date"]
+    position = sel.fund_position(organisation=org, on=on)
+    forecast = sel.fund_forecast(organisation=org, on=on)
+    cases = [(case, sel.case_money(case, on)) for case in sel.funded_cases(org)]
+    can = _can(request, org)
+    return render(
+        request,
+        "funds/overview.html",
+        {
+            "org": org,
+            "can": can,
+            "on": on,
+            "date_form": date_form,
+            "position": position,
+            "forecast": forecast,
+            "chart": forecast_svg(forecast, described_by="forecast-table"),
+            "cases": cases,
+            "claims": sel.open_claims(org),
+            "deposit_form": MovementForm(prefix="deposit") if can["manage_fund"] else None,
+            "withdrawal_form": MovementForm(prefix="withdrawal") if can["manage_fund"] else None,
+            "approve_form": ApproveForm(),
+            "pay_form": PayForm(),
+        },
+    )
+
+
+def _movement(request: HttpRequest, org: Organisation, *, withdrawal: bool) -> HttpResponse:
+    form = MovementForm(request.POST, prefix="withdrawal" if withdrawal else "deposit")
+    if form.is_valid():
+        create = services.withdrawal_create if withdrawal else services.deposit_create
+        try:
+            create(
+                organisation=org,
+                amount=form.cleaned_data["amount"],
+                booked_on=form.cleaned_data["booked_on"],
+                reference=form.cleaned_data["reference"],
+                actor=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(
+                request, _("Uttaget är bokfört.") if withdrawal else _("Insättningen är bokförd.")
+            )
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect("funds:overview", org_slug=org.slug)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def deposit(request: HttpRequest, org: Organisation) -> HttpResponse:
+    return _movement(request, org, withdrawal=False)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def withdrawal(request: HttpRequest, org: Organisation) -> HttpResponse:
+    return _movement(request, org, withdrawal=True)
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("ar", "")
+    if not value:
+        return None
+    if not value.isdigit() or not 1900 <= int(value) <= 2200:
+        raise Http404
+    return int(value)
+
+
+@require_GET
+@org_view(Perm.VIEW_FUND)
+def journal(request: HttpRequest, org: Organisation) -> HttpResponse:
+    year = _year(request)
+    start, end = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else (None, None)
+    txs = sel.journal(org, start=start, end=end)
+    years = sorted(
+        {d.year for d in Transaction.objects.filter(organisation=org).dates("booked_on", "year")}
+    )
+    return render(
+        request,
+        "funds/journal.html",
+        {
+            "org": org,
+            "can": _can(request, org),
+            "transactions": txs,
+            "year": year,
+            "years": years,
+            "sie_year": year or (years[-1] if years else timezone.localdate().year),
+            "accounts": Account.choices,
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@org_view(Perm.VIEW_FUND)
+def journal_csv(request: HttpRequest, org: Organisation) -> HttpResponse:
+    year = _year(request)
+    return _download(
+        exports.journal_csv(org, year),
+        f"fonden-{org.slug}-{year or 'alla'}.csv",
+        "text/csv; charset=utf-8",
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_FUND)
+def journal_xlsx(request: HttpRequest, org: Organisation) -> HttpResponse:
+    year = _year(request)
+    return _download(
+        exports.journal_xlsx(org, year),
+        f"fonden-{org.slug}-{year or 'alla'}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_FUND)
+def journal_sie(request: HttpRequest, org: Organisation) -> HttpResponse:
+    year = _year(request) or timezone.localdate().year
+    return _download(
+        exports.journal_sie(org, year), f"fonden-{org.slug}-{year}.se", "text/plain; charset=cp437"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = _visible_case(request, org, pk)
+    can = _can(request, org)
+    may_claim = services._may_claim_for(request.user, case) and case.granted_amount is not None
+    periods = services.reporting_periods(case)
+    first = (case.start_date or case.decided_on or timezone.localdate()).year
+    last = max(first, (case.end_date or timezone.localdate()).year + 1)
+    claim_form = ClaimForm(request.POST or None, periods=periods, years=range(first, last + 1))
+    if request.method == "POST":
+        if not may_claim:
+            raise PermissionDenied
+        if claim_form.is_valid():
+            code, end = claim_form.period_value()
+            try:
+                services.claim_submit(
+                    case=case,
+                    period_code=code,
+                    period_end=end,
+                    amount=claim_form.cleaned_data["amount"],
+                    description=claim_form.cleaned_data["description"],
+                    report_reference=claim_form.cleaned_data["report_reference"],
+                    actor=request.user,
+                    idempotency_key=claim_form.cleaned_data["idempotency_key"],
+                )
+            except ValidationError as error:
+                for field, field_errors in error.message_dict.items():
+                    for message in field_errors:
+                        target = {"period_code": "period", "period_end": "period"}.get(field, field)
+                        claim_form.add_error(
+                            target if target in claim_form.fields else None, message
+                        )
+            else:
+                messages.success(request, _("Utbetalningsbegäran är inlämnad."))
+                return redirect("funds:case", org_slug=org.slug, pk=case.pk)
+    boards = org.boards.all()
+    return render(
+        request,
+        "funds/case.html",
+        {
+            "org": org,
+            "can": can,
+            "case": case,
+            "money": sel.case_money(case),
+            "claims": sel.claims_of(case),
+            "transactions": sel.case_transactions(case) if can["view_fund"] else [],
+            "schedule": sel.repayment_schedule(case),
+            "plan": sel.plan_in_force(case),
+            "claim_form": claim_form if may_claim and periods else None,
+            "approve_form": ApproveForm(),
+            "pay_form": PayForm(),
+            "reason_form": ReasonForm(),
+            "repayment_form": RepaymentForm(boards=boards) if can["manage_fund"] else None,
+        },
+    )
+
+
+def _claim(org: Organisation, pk: int) -> Claim:
+    return get_object_or_404(Claim, organisation=org, pk=pk)
+
+
+def _back(request: HttpRequest, org: Organisation, claim: Claim) -> HttpResponse:
+    if request.POST.get("next") == "overview":
+        return redirect("funds:overview", org_slug=org.slug)
+    return redirect("funds:case", org_slug=org.slug, pk=claim.case_id)
+
+
+@org_view(Perm.VIEW_FUND)
+@require_POST
+def claim_approve(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    claim = _claim(org, pk)
+    if not (
+        has_perm(request.user, org, Perm.APPROVE_CLAIM)
+        or has_perm(request.user, org, Perm.APPROVE_CLAIM_FINANCE)
+    ):
+        raise PermissionDenied
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Formuläret saknar sin nyckel; ladda om sidan."))
+        return _back(request, org, claim)
+    try:
+        claim = services.claim_approve(
+            claim=claim, actor=request.user, idempotency_key=form.cleaned_data["idempotency_key"]
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Begäran är godkänd och bokförd.")
+            if claim.status == Claim.Status.APPROVED
+            else _("Godkänd; begäran väntar på attest av ekonomi."),
+        )
+    return _back(request, org, claim)
+
+
+@org_view(Perm.APPROVE_CLAIM)
+@require_POST
+def claim_reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    claim = _claim(org, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Ange skälet till avslaget."))
+        services.claim_reject(claim=claim, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Begäran är avslagen."))
+    return _back(request, org, claim)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def claim_pay(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    claim = _claim(org, pk)
+    form = PayForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Ange utbetalningsdag."))
+        services.payment_book(
+            claim=claim,
+            booked_on=form.cleaned_data["booked_on"],
+            actor=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Utbetalningen är bokförd."))
+    return _back(request, org, claim)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def transaction_reverse(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    tx = get_object_or_404(Transaction, organisation=org, pk=pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Ange varför verifikationen motbokas."))
+        services.entry_reverse(
+            tx=tx,
+            booked_on=form.cleaned_data["booked_on"] or timezone.localdate(),
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Verifikationen är motbokad."))
+    if tx.case_id and request.POST.get("next") != "journal":
+        return redirect("funds:case", org_slug=org.slug, pk=tx.case_id)
+    return redirect("funds:journal", org_slug=org.slug)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def case_release(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = _visible_case(request, org, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Ange varför åtagandet frigörs."))
+        tx = services.commitment_release(
+            case=case,
+            booked_on=form.cleaned_data["booked_on"] or timezone.localdate(),
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request, _("Återstoden är frigjord.") if tx else _("Det fanns inget att frigöra.")
+        )
+    return redirect("funds:case", org_slug=org.slug, pk=case.pk)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def case_repayment(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = _visible_case(request, org, pk)
+    form = RepaymentForm(request.POST, boards=org.boards.all())
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for errs in form.errors.values() for m in errs])
+        services.repayment_receive(
+            case=case,
+            board=form.cleaned_data["board"],
+            principal=form.cleaned_data["principal"],
+            fee=form.cleaned_data["fee"] or 0,
+            received_on=form.cleaned_data["received_on"],
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Återföringen är bokförd."))
+    return redirect("funds:case", org_slug=org.slug, pk=case.pk)
