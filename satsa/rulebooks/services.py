@@ -78,7 +78,7 @@ def rulebook_version_upload(
 
 def rulebook_presets_install(*, organisation: Organisation, actor: Any) -> list[RulebookVersion]:
     """Store every bundled preset written for this organisation that is not stored yet."""
-    from satsa.rules.loading import presets
+    from satsa.rules.loading import presets  # satsa.rules.presets is also a subpackage
 
     installed = []
     for rulebook in presets():

@@ -37,7 +37,9 @@ __all__ = [
     "rulebook_from_dict",
 ]
 
-PRESETS_PACKAGE = "satsa.rules.presets"
+# Anchored at the parent package: importing the ``presets`` subpackage would replace the
+# ``satsa.rules.presets`` function with the module of the same name.
+PRESETS_PACKAGE = "satsa.rules"
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -154,7 +156,7 @@ def load_rulebook(source: str | os.PathLike[str] | Traversable) -> Rulebook:
 
 
 def _preset_files() -> dict[str, Traversable]:
-    root = resources.files(PRESETS_PACKAGE)
+    root = resources.files(PRESETS_PACKAGE) / "presets"
     return {
         entry.name.removesuffix(".toml"): entry
         for entry in root.iterdir()
