@@ -424,7 +424,7 @@ def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None)
         holding.add("basic_criteria_met")
     if criteria_done(case, rulebook, "assessment", all_met=False):
         holding.add("assessment_points_scored")
-    if case.attachments.filter(kind="evaluation_schema").exists():
+    if evaluation_schema_ready(case):
         holding.add("evaluation_schema_attached")
     signatures = required_signatures(case) if version else []
     if version and all(
@@ -589,3 +589,12 @@ def pipeline(
     for case in cases.order_by("step_due_on", "-created_at"):
         by_stage.setdefault(case.stage, []).append(case)
     return [(value, str(label), by_stage.get(value, [])) for value, label in Stage.choices]
+
+
+def evaluation_schema_ready(case: Case) -> bool:
+    """An evaluation schema is attached as a file, or built in Satsa with every baseline."""
+    if case.attachments.filter(kind="evaluation_schema").exists():
+        return True
+    from satsa.followup.selectors import schema_is_complete
+
+    return not schema_is_complete(case)

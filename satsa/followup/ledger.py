@@ -90,3 +90,15 @@ def settlement_to_ledger(
         reference=reference,
     )
     return str(plan.pk)
+
+
+def release_remaining(*, case: Any, reason: str) -> None:
+    """The project is over: what it will never claim goes back to the fund's free capital.
+
+    Booked by the system as a consequence of the decision that ended the project (that
+    decision's event names who took it), so no fund-management permission is asked of
+    the person who recorded it.
+    """
+    from satsa.funds.services import commitment_release
+
+    commitment_release(case=case, booked_on=timezone.localdate(), reason=reason, actor=None)

@@ -111,6 +111,8 @@ def case_stage_set(*, case: Case, actor: Any, stage: str, reason: str) -> Case:
         target=case,
         data={"from": before, "to": stage, "reason": reason},
     )
+    if stage != Stage.RUNNING and before in (Stage.DECIDED, Stage.RUNNING):
+        ledger.release_remaining(case=case, reason=reason)
     return case
 
 

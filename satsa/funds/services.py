@@ -377,7 +377,11 @@ def _may_claim_for(actor: Any, case: Any) -> bool:
         return True
     if not has_perm(actor, case.organisation, Perm.CLAIM_PAYMENT):
         return False
-    return case.created_by_id == actor.pk or case.co_applicants.filter(pk=actor.pk).exists()
+    if case.created_by_id == actor.pk or case.co_applicants.filter(pk=actor.pk).exists():
+        return True
+    # The project leader named in the case's evaluation schema (satsa.followup) claims too.
+    schema = getattr(case, "evaluation_schema", None)
+    return schema is not None and schema.project_leader_id == actor.pk
 
 
 def claim_submit(

@@ -111,8 +111,6 @@ def case(orebro: Organisation, bob: Any, lina: Any) -> Case:
     from satsa.calculations.models import Calculation
 
     case = make_case(orebro, bob)
-    # The project leader claims for the case in the ledger as one of its applicants.
-    case.co_applicants.add(lina)
     Calculation.objects.create(case=case, organisation=orebro, data=CALCULATION)
     fund(case)
     return case

@@ -77,3 +77,15 @@ def test_spending_off_budget_and_late_reports_flag_the_case(schema: Any, lina: A
     )
     codes = [s.code for s in selectors.off_plan_signals(case, dt.date(2025, 10, 1))]
     assert "off_budget" in codes and "report_late" not in codes
+
+
+def test_a_complete_schema_satisfies_the_pipelines_schema_guard(schema: Any, alice: Any) -> None:
+    from satsa.cases import selectors as case_selectors
+    from satsa.cases.models import Case as CaseModel
+
+    case = schema.case
+    assert case_selectors.evaluation_schema_ready(case)
+    other = CaseModel.objects.create(
+        organisation=case.organisation, title="Utan schema", rulebook_key="orebro-2020"
+    )
+    assert not case_selectors.evaluation_schema_ready(other)

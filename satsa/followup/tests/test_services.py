@@ -345,3 +345,33 @@ def test_implementing_parts_requires_naming_them(schema: Any, karin: Any) -> Non
             decided_on=dt.date(2026, 1, 1),
         )
     assert {"parts", "replaces"} <= set(caught.value.message_dict)
+
+
+def test_ending_the_project_returns_the_unclaimed_grant_to_the_free_capital(
+    schema: Any, alice: Any, karin: Any
+) -> None:
+    from satsa.funds.selectors import fund_position
+
+    case = schema.case
+    free_before = fund_position(organisation=case.organisation).free
+    proposal = services.termination_propose(case=case, actor=alice, reasons="Målgruppen nås inte")
+    services.termination_decide(
+        proposal=proposal,
+        actor=karin,  # the decision recorder has no fund permissions; the release is the system's
+        terminate=True,
+        reasons="KS § 12",
+        decided_on=dt.date(2026, 1, 15),
+    )
+    assert fund_position(organisation=case.organisation).free == free_before + case.granted_amount
+
+
+def test_the_schemas_project_leader_may_claim_for_the_case(schema: Any, lina: Any) -> None:
+    from satsa.funds.services import _may_claim_for
+
+    case = schema.case
+    assert not case.co_applicants.filter(pk=lina.pk).exists()
+    assert _may_claim_for(lina, case)
+    schema.project_leader = None
+    schema.save(update_fields=["project_leader"])
+    case.refresh_from_db()
+    assert not _may_claim_for(lina, case)
