@@ -15,6 +15,7 @@ urlpatterns = [
     path("arenden/<int:pk>/", views.case_money, name="case"),
     path("arenden/<int:pk>/frigor/", views.case_release, name="release"),
     path("arenden/<int:pk>/aterforing/", views.case_repayment, name="repayment"),
+    path("arenden/<int:pk>/aterforingsplan/", views.case_repayment_plan, name="repayment_plan"),
     path("begaran/<int:pk>/godkann/", views.claim_approve, name="claim_approve"),
     path("begaran/<int:pk>/avsla/", views.claim_reject, name="claim_reject"),
     path("begaran/<int:pk>/betala/", views.claim_pay, name="claim_pay"),

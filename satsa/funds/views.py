@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.funds import exports, services
+from satsa.cases.selectors import rulebook_for_case
+from satsa.funds import exports, planning, services
 from satsa.funds import selectors as sel
 from satsa.funds.chart import forecast_svg
 from satsa.funds.forms import (
@@ -249,6 +250,8 @@ def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
             "transactions": sel.case_transactions(case) if can["view_fund"] else [],
             "schedule": sel.repayment_schedule(case),
             "plan": sel.plan_in_force(case),
+            "offers_plan": case.granted_amount is not None
+            and rulebook_for_case(case).repayment.model != "off",
             "claim_form": claim_form if may_claim and periods else None,
             "approve_form": ApproveForm(),
             "pay_form": PayForm(),
@@ -402,4 +405,23 @@ def case_repayment(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
         _errors(request, error)
     else:
         messages.success(request, _("Återföringen är bokförd."))
+    return redirect("funds:case", org_slug=org.slug, pk=case.pk)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def case_repayment_plan(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    """Record the repayment plan that the case's calculation implies."""
+    case = _visible_case(request, org, pk)
+    try:
+        planning.repayment_plan_from_calculation(
+            case=case,
+            decided_on=case.decided_on or timezone.localdate(),
+            actor=request.user,
+            reference=case.diarienummer or "",
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Återföringsplanen är upprättad från kalkylen."))
     return redirect("funds:case", org_slug=org.slug, pk=case.pk)

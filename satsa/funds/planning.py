@@ -1,0 +1,78 @@
+"""The repayment plan decided with a grant, drawn from the case's calculation.
+
+ECONOMICS.md §3: the plan spreads the granted cost C (and the fee g·C) over the
+beneficiary boards in proportion to their expected savings, and over the years in which
+those savings are expected. The expected savings come from the calculation (the effect
+lines' actors that are boards of the organisation); the split is done in exact öre.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from satsa.calculations.selectors import calculation_of
+from satsa.cases.selectors import rulebook_for_case
+from satsa.economics import CalculationError, calculate
+from satsa.funds.models import RepaymentPlan
+from satsa.funds.repayment import allocate
+from satsa.funds.services import PlanLine, repayment_plan_create
+
+
+def expected_savings_by_board(case: Any) -> dict[tuple[Any, int], Decimal]:
+    """(board, year) → expected nominal savings (> 0) at the organisation's own boards."""
+    calculation = calculation_of(case)
+    if calculation is None or not calculation.data:
+        raise ValidationError(_("Ärendet har ingen kalkyl att ta återföringsplanen från."))
+    try:
+        result = calculate(calculation.data)
+    except CalculationError as error:
+        raise ValidationError(
+            _("Kalkylen går inte att räkna: %(problem)s") % {"problem": error.issues[0].sv}
+        ) from None
+    boards = {board.name: board for board in case.organisation.boards.all()}
+    savings: dict[tuple[Any, int], Decimal] = {}
+    for row in result["flows"]:
+        for actor, amount in row["savings_by_actor"].items():
+            if actor in boards and amount > 0:
+                savings[(boards[actor], int(row["year"]))] = Decimal(str(amount))
+    if not savings:
+        raise ValidationError(
+            _("Kalkylen visar inga förväntade besparingar hos organisationens nämnder.")
+        )
+    return savings
+
+
+def plan_lines_from_calculation(case: Any) -> list[PlanLine]:
+    """The plan's lines: C and g·C split by expected savings per board and year, in öre."""
+    weights = expected_savings_by_board(case)
+    cost = Decimal(case.granted_amount)
+    fee = cost * Decimal(str(rulebook_for_case(case).repayment.fee_share))
+    principal_parts = allocate(cost, weights)
+    fee_parts = allocate(fee, weights)
+    return [
+        PlanLine(
+            board=board,
+            year=year,
+            principal=principal_parts[(board, year)],
+            fee=fee_parts[(board, year)],
+        )
+        for board, year in sorted(weights, key=lambda key: (key[1], key[0].name))
+    ]
+
+
+def repayment_plan_from_calculation(
+    *, case: Any, decided_on: dt.date, actor: Any, reference: str = ""
+) -> RepaymentPlan:
+    """Record the repayment plan the case's calculation implies (see the module docstring)."""
+    return repayment_plan_create(
+        case=case,
+        lines=plan_lines_from_calculation(case),
+        decided_on=decided_on,
+        actor=actor,
+        reference=reference,
+    )
