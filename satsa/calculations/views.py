@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -476,14 +477,9 @@ def _page_context(
     return context
 
 
-def _case_url(org: Organisation, case: Case) -> str | None:
-    """The case's own calculation tab, when the case app has one."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("cases:calculation", kwargs={"org_slug": org.slug, "pk": case.pk})
-    except NoReverseMatch:
-        return None
+def _case_url(org: Organisation, case: Case) -> str:
+    """The case's own calculation tab."""
+    return reverse("cases:calculation", kwargs={"org_slug": org.slug, "pk": case.pk})
 
 
 @require_http_methods(["GET", "POST"])

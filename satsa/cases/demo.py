@@ -18,6 +18,7 @@ from satsa.cases import selectors as sel
 from satsa.cases import services
 from satsa.cases.models import Case, Stage
 from satsa.events.services import event_record
+from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
 
 D = dt.date
@@ -165,13 +166,9 @@ def _load_portfolio(org: Organisation) -> None:
 
 
 def _commit(case: Case, amount: Decimal, booked_on: dt.date) -> None:
-    try:
-        from satsa.funds.services import commitment_create
-    except ImportError:
-        return
     free = sel.fund_free_capital(case.organisation, booked_on)
     # Without the fund's demo deposits there is no capital to commit the grant against.
-    if free is None or free < amount:
+    if free < amount:
         return
     commitment_create(
         case=case, amount=amount, booked_on=booked_on, reference=case.diarienummer, actor=None

@@ -24,6 +24,7 @@ from satsa.cases.models import (
     Signature,
     Stage,
 )
+from satsa.funds.selectors import fund_position
 from satsa.orgs.models import Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import has_perm, roles_in
 from satsa.orgs.roles import Perm, Role
@@ -132,15 +133,6 @@ def idea_sections(rulebook: Rulebook) -> list[Section]:
     return list(rulebook.idea.sections)
 
 
-def calculation_app_ready() -> bool:
-    """Whether satsa.calculations provides calculation snapshots yet."""
-    try:
-        from satsa.calculations.services import calculation_snapshot  # noqa: F401
-    except (ImportError, AttributeError):
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class RequiredAttachment:
     id: str
@@ -150,21 +142,10 @@ class RequiredAttachment:
 
 
 def application_attachments(rulebook: Rulebook) -> list[RequiredAttachment]:
-    items = [
+    return [
         RequiredAttachment(a.id, a.title_sv, a.guidance_sv, a.required)
         for a in rulebook.application.attachments
     ]
-    # Until the calculation app can snapshot a calculation, the calculation is a file.
-    if not calculation_app_ready() and not any("calculation" in a.id for a in items):
-        items.append(
-            RequiredAttachment(
-                "calculation",
-                "Ekonomisk kalkyl",
-                "Den socioekonomiska kalkylen som bilaga.",
-                True,
-            )
-        )
-    return items
 
 
 # --- the application ---------------------------------------------------------------------
@@ -352,13 +333,8 @@ def grants_in_year(organisation: Organisation, year: int, *, exclude: Case | Non
     return cases.count()
 
 
-def fund_free_capital(organisation: Organisation, on: dt.date | None = None) -> Decimal | None:
-    """The fund's free capital, or None while satsa.funds does not provide a position."""
-    try:
-        from satsa.funds.selectors import fund_position
-    except (ImportError, AttributeError):
-        # The ledger is built in parallel; without it there is no capital guard to apply.
-        return None
+def fund_free_capital(organisation: Organisation, on: dt.date | None = None) -> Decimal:
+    """The fund's free capital on ``on`` (today when None)."""
     return Decimal(fund_position(organisation=organisation, on=on).free)
 
 
@@ -595,6 +571,7 @@ def evaluation_schema_ready(case: Case) -> bool:
     """An evaluation schema is attached as a file, or built in Satsa with every baseline."""
     if case.attachments.filter(kind="evaluation_schema").exists():
         return True
+    # Imported here: satsa.followup.selectors imports this module.
     from satsa.followup.selectors import schema_is_complete
 
     return not schema_is_complete(case)

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.calculations.services import calculation_snapshot
 from satsa.cases import selectors as sel
 from satsa.cases.models import (
     ApplicationVersion,
@@ -33,6 +34,7 @@ from satsa.cases.models import (
 )
 from satsa.cases.notifications import notify
 from satsa.events.services import event_record
+from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import has_perm, roles_in
 from satsa.orgs.roles import Perm, Role
@@ -660,7 +662,7 @@ def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
             target=case,
             data={"version": draft.number, "content_hash": digest},
         )
-        _calculation_snapshot(case=case, reason="submitted", actor=actor)
+        calculation_snapshot(case=case, reason="submitted", actor=actor)
         if case.step == "application" and not missing_guards(
             rulebook, "application", sel.guards_holding(case, rulebook)
         ):
@@ -678,16 +680,6 @@ def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
                 robust=True,
             )
     return draft
-
-
-def _calculation_snapshot(*, case: Case, reason: str, actor: Any) -> None:
-    try:
-        from satsa.calculations.services import calculation_snapshot
-    except (ImportError, AttributeError):
-        # satsa.calculations is built in parallel; until it can snapshot, the
-        # calculation is a required attachment (see selectors.application_attachments).
-        return
-    calculation_snapshot(case=case, reason=reason, actor=actor)
 
 
 def attachment_add(
@@ -885,11 +877,10 @@ def steering_rank(
         for rank, (case, rulebook, score) in enumerate(scored, start=1):
             amount = _requested(case)
             limit = rulebook.grants.max_new_per_year
-            fits = (free is None or amount <= free) and (limit is None or granted < limit)
+            fits = amount <= free and (limit is None or granted < limit)
             if fits:
                 granted += 1
-                if free is not None:
-                    free -= amount
+                free -= amount
             case.priority_rank, case.priority_score = rank, score
             case.priority_fits, case.prioritised_at = fits, now
             case.save(
@@ -973,7 +964,7 @@ def decision_record(
         _require(amount is not None and amount > 0, _("Ange beviljat belopp."), "amount")
         assert amount is not None
         free = sel.fund_free_capital(case.organisation, decided_on)
-        if free is not None and amount > free:
+        if amount > free:
             overrides.append(
                 _("Beloppet %(amount)s kr är större än fondens fria kapital %(free)s kr.")
                 % {"amount": amount, "free": free}
@@ -1024,8 +1015,15 @@ def decision_record(
             )
             if outcome == Case.Outcome.GRANTED:
                 assert amount is not None
-                _commitment_create(case=case, amount=amount, booked_on=decided_on, actor=actor)
-                _calculation_snapshot(case=case, reason="decided", actor=actor)
+                commitment_create(
+                    case=case,
+                    amount=amount,
+                    booked_on=decided_on,
+                    reference=case.diarienummer or "",
+                    actor=actor,
+                    override_reason=case.override_reason or None,
+                )
+                calculation_snapshot(case=case, reason="decided", actor=actor)
                 if following is not None:
                     _enter_step(case, rulebook, following.id, actor)
     except IntegrityError:
@@ -1049,19 +1047,3 @@ def decision_record(
         ),
     )
     return case
-
-
-def _commitment_create(*, case: Case, amount: Decimal, booked_on: dt.date, actor: Any) -> None:
-    try:
-        from satsa.funds.services import commitment_create
-    except (ImportError, AttributeError):
-        # satsa.funds is built in parallel; without a ledger there is nothing to book.
-        return
-    commitment_create(
-        case=case,
-        amount=amount,
-        booked_on=booked_on,
-        reference=case.diarienummer or "",
-        actor=actor,
-        override_reason=case.override_reason or None,
-    )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from satsa.calculations import selectors as calc_sel
 from satsa.cases import selectors as sel
 from satsa.cases import services
 from satsa.cases.forms import (
@@ -514,13 +515,7 @@ def exemption(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 @org_view(Perm.VIEW_ORGANISATION)
 def calculation(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     case = sel.case_for_user(request.user, org, pk)
-    snapshots: list[Any] = []
-    calc = None
-    if sel.calculation_app_ready():
-        from satsa.calculations import selectors as calc_sel
-
-        calc = calc_sel.calculation_of(case)
-        snapshots = list(calc_sel.snapshots_of(case))
+    calc = calc_sel.calculation_of(case)
     return render(
         request,
         "cases/calculation.html",
@@ -530,9 +525,7 @@ def calculation(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             case,
             "calculation",
             calc=calc,
-            snapshots=snapshots,
-            ready=sel.calculation_app_ready(),
-            files=case.attachments.filter(kind__icontains="calculation"),
+            snapshots=list(calc_sel.snapshots_of(case)),
         ),
     )
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.funds.services import claim_submit, commitment_release, repayment_settle
 from satsa.orgs.models import Board
 
 
@@ -44,8 +45,6 @@ def claim_period(report: Any) -> tuple[str, dt.date] | None:
 
 def claim_to_ledger(*, report: Any, actor: Any) -> str:
     """Submit the report's claim for its period to the ledger; the claim's id."""
-    from satsa.funds.services import claim_submit
-
     period = claim_period(report)
     if period is None:
         raise ValidationError(
@@ -74,8 +73,6 @@ def settlement_to_ledger(
     Savings arising outside the organisation's boards (region, state, the individual)
     are part of the evaluation but repay nothing, so only boards are handed over.
     """
-    from satsa.funds.services import repayment_settle
-
     boards = {b.name: b for b in Board.objects.filter(organisation=case.organisation)}
     by_board = {boards[name]: amount for name, amount in realised_savings.items() if name in boards}
     if not by_board:
@@ -99,6 +96,4 @@ def release_remaining(*, case: Any, reason: str) -> None:
     decision's event names who took it), so no fund-management permission is asked of
     the person who recorded it.
     """
-    from satsa.funds.services import commitment_release
-
     commitment_release(case=case, booked_on=timezone.localdate(), reason=reason, actor=None)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satsa.cases.models import Case, Stage
+from satsa.cases.selectors import cases_visible_to as pipeline_cases_visible_to
 from satsa.evaluation import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
@@ -74,23 +75,11 @@ def today() -> dt.date:
 # --- access ------------------------------------------------------------------------------
 
 
-def _cases_visible_by_pipeline(user: Any, organisation: Organisation) -> QuerySet[Case]:
-    """The cases the case pipeline lets ``user`` see (satsa.cases.selectors)."""
-    try:
-        from satsa.cases.selectors import cases_visible_to
-    except ImportError:  # pragma: no cover - only while satsa.cases is being built
-        cases = Case.objects.filter(organisation=organisation)
-        if has_perm(user, organisation, Perm.VIEW_ALL_CASES):
-            return cases
-        return cases.filter(created_by=user)
-    return cases_visible_to(user, organisation)
-
-
 def cases_visible_to(user: Any, organisation: Organisation) -> QuerySet[Case]:
     """Cases ``user`` may follow up: what the pipeline shows, plus the cases they lead."""
     if not roles_in(user, organisation):
         return Case.objects.none()
-    pipeline = _cases_visible_by_pipeline(user, organisation).values("pk")
+    pipeline = pipeline_cases_visible_to(user, organisation).values("pk")
     return Case.objects.filter(organisation=organisation).filter(
         Q(pk__in=pipeline) | Q(evaluation_schema__project_leader=user)
     )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from satsa.cases.models import Case
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Kind, Transaction
@@ -97,8 +98,6 @@ def _even_share(case: object, start: dt.date, end: dt.date) -> Decimal:
 
 
 def _pay_case(case: object, today: dt.date) -> None:
-    from satsa.cases.models import Case  # noqa: F401 - the cases app must be installed
-
     periods = services.reporting_periods(case)
     if not periods or case.start_date is None or case.end_date is None:
         return
@@ -144,12 +143,8 @@ def _pay_case(case: object, today: dt.date) -> None:
 
 
 def load_payments() -> None:
-    """Pay Örebro's decided portfolio in arrears. Cases the cases app has not created (or
-    created before the fund had money) are skipped or committed here first."""
-    try:
-        from satsa.cases.models import Case
-    except ImportError:
-        return
+    """Pay Örebro's decided portfolio in arrears. Cases the cases demo could not commit
+    (decided before the fund had money) are committed here first, or skipped."""
     org = Organisation.objects.filter(slug="orebro").first()
     if org is None:
         return

@@ -17,6 +17,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from satsa.cases.models import Case
 from satsa.funds.models import Account, Claim, Entry, Kind, RepaymentPlan, Transaction
 from satsa.orgs.models import Organisation
 
@@ -245,8 +246,6 @@ def open_claims(organisation: Organisation) -> QuerySet[Claim]:
 
 def funded_cases(organisation: Organisation) -> list[Any]:
     """Cases with any money in the journal, oldest decision first."""
-    from satsa.cases.models import Case
-
     return list(
         Case.objects.filter(organisation=organisation, fund_transactions__isnull=False)
         .distinct()

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.cases.models import Case
 from satsa.events.services import event_record
 from satsa.funds import selectors as sel
 from satsa.funds.formatting import sek
@@ -81,8 +82,6 @@ def _lock_organisation(organisation: Organisation) -> None:
 
 
 def _lock_case(case: Any) -> Any:
-    from satsa.cases.models import Case
-
     return Case.objects.select_for_update().get(pk=case.pk)
 
 

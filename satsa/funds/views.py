@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.cases.selectors import rulebook_for_case
+from satsa.cases.models import Case
+from satsa.cases.selectors import cases_visible_to, rulebook_for_case
 from satsa.funds import exports, planning, services
 from satsa.funds import selectors as sel
 from satsa.funds.chart import forecast_svg
@@ -47,9 +48,6 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 def _visible_case(request: HttpRequest, org: Organisation, pk: int) -> Any:
-    from satsa.cases.models import Case
-    from satsa.cases.selectors import cases_visible_to
-
     case = cases_visible_to(request.user, org).filter(pk=pk).first()
     if case is None:
         # Fund staff see every case with money, also before the pipeline shows it.

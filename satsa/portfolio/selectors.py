@@ -2,8 +2,7 @@
 dashboard, and the figures of the yearly consolidated evaluation.
 
 The other life-cycle apps (fund, calculations, follow-up) are read through one small
-function each, in the section "other apps" below, so that the portfolio shows what exists
-and leaves a part out, never fails, where an app has nothing to say yet.
+function each, in the section "other apps" below.
 """
 
 from __future__ import annotations
@@ -14,10 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from satsa.cases.models import Case, Stage
+from satsa.calculations.models import Calculation
+from satsa.cases import selectors as case_sel
+from satsa.cases.models import BoardNotice, Case, Signature, Stage
+from satsa.followup import selectors as followup_sel
+from satsa.followup.models import EffectEvaluation, Report, ReportStatus
+from satsa.funds import selectors as funds_sel
 from satsa.orgs.models import Organisation
 from satsa.portfolio.models import PublishedReport
 
@@ -165,28 +169,9 @@ def open_intake(organisation: Organisation, today: dt.date | None = None) -> Int
     )
 
 
-def first_url(candidates: list[str], **kwargs: Any) -> str | None:
-    """The first of ``candidates`` (URL names) that exists, reversed; None if none does."""
-    for name in candidates:
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def public_unit_costs_url(organisation: Organisation) -> str | None:
-    # The published unit-cost database is another app's page (satsa/calculations); link to
-    # it when it is installed.
-    return first_url(
-        [
-            "public_unit_costs:index",
-            "calculations_public:unit_costs",
-            "open_unit_costs:index",
-            "calculations:public_unit_costs",
-        ],
-        org_slug=organisation.slug,
-    )
+def public_unit_costs_url(organisation: Organisation) -> str:
+    """The published unit-cost database (satsa.calculations' public page)."""
+    return reverse("calculations_public:unit_costs", kwargs={"org_slug": organisation.slug})
 
 
 # --- other apps --------------------------------------------------------------------------
@@ -205,12 +190,7 @@ class FundFigures:
 
 
 def fund_position_of(organisation: Organisation, on: dt.date | None = None) -> FundFigures | None:
-    try:
-        from satsa.funds.selectors import fund_position
-    except ImportError:
-        # satsa.funds is built in parallel; until it has a ledger there is no position.
-        return None
-    p = fund_position(organisation=organisation, on=on)
+    p = funds_sel.fund_position(organisation=organisation, on=on)
     return FundFigures(
         **{k: Decimal(getattr(p, k)) for k in FundFigures.__dataclass_fields__}  # type: ignore[arg-type]
     )
@@ -232,25 +212,14 @@ FORECAST_LABELS = {
 
 
 def fund_forecast_of(organisation: Organisation) -> list[ForecastYear]:
-    """The fund's forecast by year as (year, named amounts), whatever the ledger names them."""
-    try:
-        from satsa.funds import selectors as funds
-    except ImportError:
-        return []
-    forecast = getattr(funds, "fund_forecast", None) or getattr(funds, "forecast_by_year", None)
-    if forecast is None:
-        return []
-    rows = []
-    for row in forecast(organisation=organisation):
-        data = row if isinstance(row, dict) else getattr(row, "__dict__", {})
-        year = int(data.get("year", 0))
-        values = {
-            FORECAST_LABELS.get(k, k): Decimal(str(v))
-            for k, v in data.items()
-            if k != "year" and isinstance(v, Decimal | int | float)
-        }
-        rows.append(ForecastYear(year=year, values=values))
-    return rows
+    """The fund's forecast by year as (year, amounts named for the reader)."""
+    return [
+        ForecastYear(
+            year=row.year,
+            values={label: getattr(row, name) for name, label in FORECAST_LABELS.items()},
+        )
+        for row in funds_sel.fund_forecast(organisation=organisation)
+    ]
 
 
 def _number(value: Any) -> Decimal | None:
@@ -337,18 +306,11 @@ def calculation_figures_from(result: dict[str, Any] | None) -> CalcFigures | Non
 
 
 def calculation_figures(case: Case) -> CalcFigures | None:
-    calculation = getattr(case, "calculation", None) if _has_calculation(case) else None
-    return calculation_figures_from(calculation.result) if calculation is not None else None
-
-
-def _has_calculation(case: Case) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
-
     try:
-        case.calculation  # type: ignore[attr-defined]  # noqa: B018
-    except (ObjectDoesNotExist, AttributeError):
-        return False
-    return True
+        calculation = case.calculation  # type: ignore[attr-defined]
+    except Calculation.DoesNotExist:
+        return None
+    return calculation_figures_from(calculation.result)
 
 
 @dataclass(frozen=True)
@@ -361,12 +323,7 @@ def eligibility_findings(case: Case) -> list[Finding]:
     from satsa.rules import UnknownRulebookError
 
     try:
-        from satsa.cases.selectors import eligibility_for
-    except ImportError:
-        # The pipeline's eligibility check lands with satsa.cases' pipeline.
-        return []
-    try:
-        result = eligibility_for(case)
+        result = case_sel.eligibility_for(case)
     except UnknownRulebookError:
         return []
     return [Finding(status=str(f.status), text=f.message_sv) for f in result.findings]
@@ -382,10 +339,6 @@ class BoardComment:
 
 
 def board_comments(case: Case) -> list[BoardComment]:
-    try:
-        from satsa.cases.models import BoardNotice
-    except ImportError:
-        return []
     notices = BoardNotice.objects.filter(case=case).select_related("board")
     return [
         BoardComment(
@@ -408,10 +361,6 @@ class SignatureLine:
 
 
 def signatures(case: Case) -> list[SignatureLine]:
-    try:
-        from satsa.cases.models import Signature
-    except ImportError:
-        return []
     rows = Signature.objects.filter(case=case, voided_at__isnull=True).select_related(
         "department", "party"
     )
@@ -430,16 +379,11 @@ def application_summary(case: Case) -> list[tuple[str, str]]:
     """The submitted application's sections as (title, text), in the rulebook's order."""
     from satsa.rules import UnknownRulebookError
 
-    try:
-        from satsa.cases.selectors import latest_submitted, rulebook_for_case
-    except ImportError:
-        return []
-
-    version = latest_submitted(case)
+    version = case_sel.latest_submitted(case)
     if version is None:
         return []
     try:
-        titles = {s.id: s.title_sv for s in rulebook_for_case(case).application.sections}
+        titles = {s.id: s.title_sv for s in case_sel.rulebook_for_case(case).application.sections}
     except UnknownRulebookError:
         titles = {}
     out = []
@@ -478,11 +422,7 @@ class CaseStatus:
 def followup_status(case: Case, on: dt.date | None = None) -> CaseStatus:
     """On plan, off plan or a late report, from the follow-up's off-plan signals (a late
     report is named first: it is what the coordinator acts on)."""
-    try:
-        from satsa.followup.selectors import off_plan_signals
-    except ImportError:
-        return CaseStatus(Status.UNKNOWN, [])
-    signals = off_plan_signals(case, on)
+    signals = followup_sel.off_plan_signals(case, on)
     reasons = [str(s.text) for s in signals]
     if any(s.code == "report_late" for s in signals):
         return CaseStatus(Status.LATE_REPORT, reasons)
@@ -497,16 +437,11 @@ def savings_by_board(cases: list[Case]) -> list[tuple[str, Decimal, Decimal]]:
     Realised savings come from each case's latest effect evaluation (satsa.followup);
     expected ones from that evaluation too, else from the case's calculation.
     """
-    try:
-        from satsa.followup.models import EffectEvaluation
-    except ImportError:
-        EffectEvaluation = None  # noqa: N806
     latest: dict[int, Any] = {}
-    if EffectEvaluation is not None:
-        for ev in EffectEvaluation.objects.filter(case__in=[c.pk for c in cases]).order_by(
-            "created_at", "id"
-        ):
-            latest[ev.case_id] = ev
+    for ev in EffectEvaluation.objects.filter(case__in=[c.pk for c in cases]).order_by(
+        "created_at", "id"
+    ):
+        latest[ev.case_id] = ev
     expected: dict[str, Decimal] = defaultdict_decimal()
     realised: dict[str, Decimal] = defaultdict_decimal()
     for case in cases:
@@ -552,10 +487,6 @@ class ReportContent:
 
 
 def reports_of(case: Case, kind: str | None = None) -> list[ReportContent]:
-    try:
-        from satsa.followup.models import Report
-    except ImportError:
-        return []
     reports = Report.objects.filter(case=case).order_by("period_end", "id")
     if kind:
         reports = reports.filter(kind=kind)
@@ -589,10 +520,6 @@ class EffectSummary:
 
 
 def effect_summary(case: Case) -> EffectSummary | None:
-    try:
-        from satsa.followup.models import EffectEvaluation
-    except ImportError:
-        return None
     ev = EffectEvaluation.objects.filter(case=case).order_by("-created_at", "-id").first()
     if ev is None:
         return None
@@ -724,32 +651,22 @@ def upcoming_deadlines(
 
     until = today + dt.timedelta(days=days)
     out: list[Deadline] = []
-    try:
-        from satsa.followup.models import Report, ReportStatus
-    except ImportError:
-        Report = None  # noqa: N806
-    if Report is not None:
-        for r in (
-            Report.objects.filter(
-                case__in=cases,
-                status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED],
-                due_date__gte=today,
-                due_date__lte=until,
-            )
-            .select_related("case")
-            .order_by("due_date")
-        ):
-            out.append(Deadline(r.due_date, f"{r.get_kind_display()} {r.period_name}", r.case))
-    # The pipeline's step deadlines (satsa.cases, Case.step_due_on).
-    has_steps = any(f.name == "step_due_on" for f in Case._meta.get_fields())
-    steps = (
-        cases.filter(
-            step_due_on__gte=today,
-            step_due_on__lte=until,
-            stage__in=[Stage.IDEA, Stage.APPLICATION, Stage.PREPARATION],
+    for r in (
+        Report.objects.filter(
+            case__in=cases,
+            status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED],
+            due_date__gte=today,
+            due_date__lte=until,
         )
-        if has_steps
-        else []
+        .select_related("case")
+        .order_by("due_date")
+    ):
+        out.append(Deadline(r.due_date, f"{r.get_kind_display()} {r.period_name}", r.case))
+    # The pipeline's step deadlines.
+    steps = cases.filter(
+        step_due_on__gte=today,
+        step_due_on__lte=until,
+        stage__in=[Stage.IDEA, Stage.APPLICATION, Stage.PREPARATION],
     )
     for case in steps:
         out.append(Deadline(case.step_due_on, gettext("Nästa steg i beredningen"), case))
@@ -768,19 +685,11 @@ def dashboard(
 ) -> Dashboard:
     today = today or timezone.localdate()
     cases = filtered_cases(organisation, filters)
-    granted = (
-        list(
-            cases.filter(stage__in=PUBLIC_STAGES)
-            .select_related("calculation")
-            .prefetch_related("departments", "boards")
-            .order_by("start_date", "title")
-        )
-        if _calculations_installed()
-        else list(
-            cases.filter(stage__in=PUBLIC_STAGES)
-            .prefetch_related("departments", "boards")
-            .order_by("start_date", "title")
-        )
+    granted = list(
+        cases.filter(stage__in=PUBLIC_STAGES)
+        .select_related("calculation")
+        .prefetch_related("departments", "boards")
+        .order_by("start_date", "title")
     )
     active = [
         ActiveRow(case, followup_status(case, today))
@@ -798,12 +707,6 @@ def dashboard(
         cap=yearly_cap(organisation, filters.year or today.year),
         granted_total=sum((c.granted_amount or Decimal(0) for c in granted), Decimal(0)),
     )
-
-
-def _calculations_installed() -> bool:
-    from django.apps import apps
-
-    return apps.is_installed("satsa.calculations") and hasattr(Case, "calculation")
 
 
 def filter_choices(organisation: Organisation) -> dict[str, Any]:
@@ -927,10 +830,6 @@ def suggested_depth(organisation: Organisation, year: int) -> str:
 
 def report_by_id(organisation: Organisation, pk: int) -> tuple[Case, ReportContent] | None:
     """A follow-up report of one of the organisation's cases, with its case."""
-    try:
-        from satsa.followup.models import Report
-    except ImportError:
-        return None
     report = (
         Report.objects.filter(pk=pk, case__organisation=organisation).select_related("case").first()
     )

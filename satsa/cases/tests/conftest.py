@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from satsa.cases import services
 from satsa.cases.models import Case
+from satsa.funds.services import deposit_create
 from satsa.orgs.models import Board, Department, Membership, Organisation
 from satsa.orgs.roles import Role
 
@@ -91,11 +92,7 @@ def people(orebro: Organisation, alice: Any, bob: Any, make_person: Callable[...
 
 
 def fund_deposit(organisation: Organisation, actor: Any, amount: Decimal) -> None:
-    """Put money in the fund, when the fund ledger (satsa.funds) is installed."""
-    try:
-        from satsa.funds.services import deposit_create
-    except ImportError:
-        return
+    """Put money in the fund."""
     deposit_create(
         organisation=organisation,
         amount=amount,

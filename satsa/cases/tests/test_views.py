@@ -134,3 +134,13 @@ def test_uppsala_answers_an_idea_within_one_month(uppsala_people: Any, client_as
     services.case_advance(case=case, actor=p.coordinator, comment="Välkommen att ansöka.")
     case.refresh_from_db()
     assert (case.idea_outcome, case.step) == (Case.IdeaOutcome.GO, "application")
+
+
+def test_the_calculation_tab_links_to_the_editor(people: Any, walk: Any, client_as: Any) -> None:
+    case = walk.new_idea(people)
+    html = (
+        client_as(people.recorder)
+        .get(reverse("cases:calculation", args=["orebro", case.pk]))
+        .content.decode()
+    )
+    assert reverse("calculations:editor", args=["orebro", case.pk]) in html
