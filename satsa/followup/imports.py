@@ -35,7 +35,7 @@ OCCASIONS = {
 }
 
 
-class ImportError_(ValueError):  # noqa: N801 - "ImportError" is a builtin
+class MeasurementImportError(ValueError):
     """The file cannot be imported; ``messages`` are Swedish, one per faulty row."""
 
     def __init__(self, messages: list[str]) -> None:
@@ -60,7 +60,9 @@ def upload_lines(content: bytes, filename: str) -> list[str]:
         try:
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ImportError_(["Filen kunde inte läsas som en Excel-fil (.xlsx)."]) from error
+            raise MeasurementImportError(
+                ["Filen kunde inte läsas som en Excel-fil (.xlsx)."]
+            ) from error
         sheet = book.worksheets[0]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -75,17 +77,17 @@ def upload_lines(content: bytes, filename: str) -> list[str]:
         except UnicodeDecodeError:
             continue
         return text.splitlines()
-    raise ImportError_(["Filen är inte en textfil i UTF-8 eller Windows-1252."])
+    raise MeasurementImportError(["Filen är inte en textfil i UTF-8 eller Windows-1252."])
 
 
 def read_person_measurements(lines: list[str]) -> list[Measurement]:
     """``person,group,period,value`` rows (see docs/evaluation.md), checked row by row."""
     if len(lines) > MAX_ROWS + 1:
-        raise ImportError_([f"Filen har fler än {MAX_ROWS} rader."])
+        raise MeasurementImportError([f"Filen har fler än {MAX_ROWS} rader."])
     try:
         return read_measurements_csv(lines)
     except EvaluationError as error:
-        raise ImportError_([error.sv]) from error
+        raise MeasurementImportError([error.sv]) from error
 
 
 @dataclass
@@ -112,7 +114,7 @@ def _number(text: str) -> float | str | None:
 
 def _dict_rows(lines: list[str]) -> Iterator[tuple[int, dict[str, str], list[str]]]:
     if not lines or not lines[0].strip():
-        raise ImportError_(["rad 1: filen saknar rubrikrad."])
+        raise MeasurementImportError(["rad 1: filen saknar rubrikrad."])
     first = lines[0].removeprefix("\ufeff")
     delimiter = ";" if ";" in first and "," not in first else ","
     reader = csv.reader([first, *lines[1:]], delimiter=delimiter)
@@ -127,7 +129,7 @@ def read_instrument_rows(lines: list[str], instrument: str) -> list[InstrumentRo
     """Rows of ``person,group,period`` and then ``q1``…``q13`` (SOC-13 answers as ticked)
     or the SDQ scale keys; every faulty row is reported."""
     if len(lines) > MAX_ROWS + 1:
-        raise ImportError_([f"Filen har fler än {MAX_ROWS} rader."])
+        raise MeasurementImportError([f"Filen har fler än {MAX_ROWS} rader."])
     needed = ["person", "group", "period"]
     item_columns = [f"q{i}" for i in ITEMS] if instrument == "soc13" else list(SCALES)
     errors: list[str] = []
@@ -143,7 +145,9 @@ def read_instrument_rows(lines: list[str], instrument: str) -> list[InstrumentRo
             elif not any(c in header for c in item_columns):
                 missing.append(" eller ".join(item_columns))
             if missing:
-                raise ImportError_([f"rad 1: kolumn saknas i rubrikraden: {', '.join(missing)}."])
+                raise MeasurementImportError(
+                    [f"rad 1: kolumn saknas i rubrikraden: {', '.join(missing)}."]
+                )
         person = cells.get("person", "").strip()
         if not person:
             errors.append(f"rad {row}, kolumn 'person': person saknas.")
@@ -183,15 +187,15 @@ def read_instrument_rows(lines: list[str], instrument: str) -> list[InstrumentRo
             continue
         rows.append(InstrumentRow(person, group, occasion, answers, scores, row))
     if not header_checked:
-        raise ImportError_(["rad 1: filen har inga rader."])
+        raise MeasurementImportError(["rad 1: filen har inga rader."])
     if errors:
-        raise ImportError_(errors)
+        raise MeasurementImportError(errors)
     return rows
 
 
 __all__ = [
     "CsvError",
-    "ImportError_",
+    "MeasurementImportError",
     "read_instrument_rows",
     "read_person_measurements",
     "upload_lines",

@@ -20,7 +20,7 @@ from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
 from satsa.events.services import event_record
 from satsa.followup import ledger, selectors
 from satsa.followup.imports import (
-    ImportError_,
+    MeasurementImportError,
     read_instrument_rows,
     read_person_measurements,
     upload_lines,
@@ -50,7 +50,7 @@ from satsa.followup.models import (
 from satsa.followup.pseudonyms import pseudonym_key
 
 __all__ = [
-    "ImportError_",
+    "MeasurementImportError",
     "case_stage_set",
     "effect_evaluation_record",
     "effect_evaluation_settle",
@@ -322,7 +322,7 @@ def measurements_import(
 
     Every identifier is pseudonymised before anything is stored; only the pseudonym, the
     group, the occasion and the value are kept. A value already stored for the same
-    person and occasion is replaced. Raises :class:`ImportError_` naming the faulty rows.
+    person and occasion is replaced. Raises :class:`MeasurementImportError` naming the faulty rows.
     """
     rows = read_person_measurements(upload_lines(content, filename))
     key = pseudonym_key()
@@ -338,7 +338,7 @@ def measurements_import(
         if p in existing and existing[p] != m.group
     ]
     if conflicts:
-        raise ImportError_(conflicts)
+        raise MeasurementImportError(conflicts)
     case = measure.schema.case
     with transaction.atomic():
         batch = ImportBatch.objects.create(

@@ -33,7 +33,7 @@ from satsa.followup.forms import (
     UploadForm,
     ValueForm,
 )
-from satsa.followup.imports import ImportError_
+from satsa.followup.imports import MeasurementImportError
 from satsa.followup.models import (
     EffectEvaluation,
     Group,
@@ -454,7 +454,7 @@ def measure_import(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
         batch = services.measurements_import(
             measure=measure, actor=request.user, content=upload.read(), filename=upload.name
         )
-    except ImportError_ as error:
+    except MeasurementImportError as error:
         for message in error.messages[:20]:
             messages.error(request, message)
         if len(error.messages) > 20:
@@ -492,7 +492,7 @@ def instruments(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
                     content=upload.read(),
                     filename=upload.name,
                 )
-            except ImportError_ as error:
+            except MeasurementImportError as error:
                 for message in error.messages[:20]:
                     form.add_error("file", message)
             except PseudonymKeyMissing:

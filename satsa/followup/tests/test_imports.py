@@ -12,7 +12,7 @@ from django.db import connection
 
 from satsa.evaluation import pseudonymise
 from satsa.followup import services
-from satsa.followup.imports import ImportError_
+from satsa.followup.imports import MeasurementImportError
 from satsa.followup.models import ImportBatch, InstrumentResult, Measure, PersonValue
 from satsa.followup.pseudonyms import pseudonym_key
 from satsa.followup.tests.conftest import csv_bytes, personnummer
@@ -121,7 +121,7 @@ def test_it_reads_xlsx_with_numeric_identifiers(schema: Any, lina: Any) -> None:
 
 def test_it_names_the_faulty_row_and_column(schema: Any, lina: Any) -> None:
     content = b"person,group,period,value\n191212121212,treatment,baseline,3\n191212121213,kontroll,baseline,4\n"
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(MeasurementImportError) as caught:
         services.measurements_import(
             measure=kasam_measure(schema), actor=lina, content=content, filename="x.csv"
         )
@@ -138,7 +138,7 @@ def test_it_refuses_a_person_moving_between_groups_across_imports(schema: Any, l
         content=csv_bytes([("191212121212", "treatment", "baseline", 50)]),
         filename="a.csv",
     )
-    with pytest.raises(ImportError_, match="rad 2, kolumn 'group'"):
+    with pytest.raises(MeasurementImportError, match="rad 2, kolumn 'group'"):
         services.measurements_import(
             measure=measure,
             actor=lina,
@@ -152,7 +152,7 @@ def test_it_scores_soc13_answers_and_reports_every_faulty_row(schema: Any, lina:
     good = "191212121212;treatment;baseline;" + ";".join(["1"] * 13)
     bad_answer = "191212121213;treatment;baseline;" + ";".join(["1"] * 4 + ["9"] + ["1"] * 8)
     bad_group = "191212121214;x;baseline;" + ";".join(["1"] * 13)
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(MeasurementImportError) as caught:
         services.instruments_import(
             case=schema.case,
             actor=lina,
@@ -178,7 +178,8 @@ def test_it_validates_sdq_scale_scores(schema: Any, lina: Any) -> None:
     header = "person,group,period,emotional_symptoms,conduct_problems,hyperactivity_inattention,peer_problems,prosocial,total_difficulties"
     wrong_total = "191212121212,treatment,baseline,3,2,6,1,8,20"
     with pytest.raises(
-        ImportError_, match="rad 2, kolumn 'total_difficulties': SDQ total svårighetspoäng"
+        MeasurementImportError,
+        match="rad 2, kolumn 'total_difficulties': SDQ total svårighetspoäng",
     ):
         services.instruments_import(
             case=schema.case,
