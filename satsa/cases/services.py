@@ -1015,13 +1015,15 @@ def decision_record(
             )
             if outcome == Case.Outcome.GRANTED:
                 assert amount is not None
+                # The ledger refuses a grant over the free capital unless it is given the
+                # board's reason, which it then records on the commitment.
                 commitment_create(
                     case=case,
                     amount=amount,
                     booked_on=decided_on,
                     reference=case.diarienummer or "",
                     actor=actor,
-                    override_reason=case.override_reason or None,
+                    override_reason=case.override_reason,
                 )
                 calculation_snapshot(case=case, reason="decided", actor=actor)
                 if following is not None:

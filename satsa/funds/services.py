@@ -253,8 +253,7 @@ def commitment_create(
     """
     amount = _amount(amount)
     organisation = case.organisation
-    # The cases app records the decision's override on the case itself.
-    reason = (override_reason or getattr(case, "override_reason", "") or "").strip()
+    reason = (override_reason or "").strip()
     with transaction.atomic():
         # Race: two grant decisions both reading the same free capital and both committing it.
         _lock_organisation(organisation)

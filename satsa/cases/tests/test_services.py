@@ -16,6 +16,7 @@ from satsa.cases import selectors as sel
 from satsa.cases import services
 from satsa.cases.models import BoardNotice, Case, Signature, Stage
 from satsa.events.models import Event
+from satsa.funds.models import Kind, Transaction
 from satsa.orgs.models import ExternalParty
 from satsa.orgs.roles import Role
 
@@ -165,6 +166,8 @@ def test_it_refuses_a_grant_over_the_free_capital_without_override(people: Any, 
         override_reason="Fonden fylls på vid bokslutet enligt KF.",
     )
     assert Case.objects.get(pk=case.pk).outcome == Case.Outcome.GRANTED
+    commitment = Transaction.objects.get(case=case, kind=Kind.COMMITMENT)
+    assert commitment.override_reason == "Fonden fylls på vid bokslutet enligt KF."
 
 
 def test_a_grant_books_its_commitment_in_the_fund(people: Any, walk: Any) -> None:
