@@ -32,8 +32,9 @@ DEPARTMENTS = {
     "kommunstyrelseförvaltningen": "Kommunstyrelseförvaltningen",
 }
 
-# title, start, end, granted (None = not stated), departments, parties, stage
-PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str], str]] = [
+# title, start, end, granted (None = not stated), departments, parties. Each is loaded as
+# decided; satsa.followup.demo.close_finished moves those that have ended to their outcome.
+PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str]]] = [
     (
         "Samverkan för teckenspråkiga",
         D(2014, 4, 1),
@@ -44,7 +45,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         None,
         ["social"],
         ["Föreningen Kultivera", "Stiftelsen Activa"],
-        Stage.IMPLEMENTED,
     ),
     (
         "El Sistema",
@@ -53,7 +53,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         Decimal("3000000"),
         ["förskola och skola", "kultur och fritid"],
         [],
-        Stage.DECIDED,
     ),
     (
         "Team Oxhagen",
@@ -62,7 +61,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         Decimal("5400000"),
         ["social", "förskola och skola", "funktionshindrade", "utbildning, försörjning och arbete"],
         [],
-        Stage.DECIDED,
     ),
     (
         "Specialpedagogisk kompetensutveckling",
@@ -71,7 +69,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         Decimal("2000000"),
         ["förskola och skola", "kommunstyrelseförvaltningen", "funktionshindrade"],
         [],
-        Stage.DECIDED,
     ),
     (
         "Neuropsykiatrisk resurs och samverkan",
@@ -80,7 +77,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         Decimal("6200000"),
         ["funktionshindrade", "utbildning, försörjning och arbete"],
         [],
-        Stage.DECIDED,
     ),
     (
         "Skolfam",
@@ -89,7 +85,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         Decimal("5200000"),
         ["social", "förskola och skola"],
         [],
-        Stage.DECIDED,
     ),
     (
         "Utomhuspedagogikens inverkan på lärande",
@@ -98,7 +93,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         Decimal("3250000"),
         ["kommunstyrelseförvaltningen", "förskola och skola"],
         [],
-        Stage.DECIDED,
     ),
     (
         "Brobyggare i Vivalla och Baronbackarna",
@@ -107,7 +101,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         Decimal("8200000"),
         ["förskola och skola", "social", "utbildning, försörjning och arbete"],
         [],
-        Stage.DECIDED,
     ),
     (
         "Bryggan – från destruktiv frånvaro till måluppfyllelse",
@@ -116,7 +109,6 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         Decimal("12200000"),
         ["kommunstyrelseförvaltningen", "förskola och skola", "social"],
         [],
-        Stage.DECIDED,
     ),
 ]
 # The sources give no decision dates or registry numbers: the demo assumes the executive
@@ -129,7 +121,7 @@ def _user(username: str) -> Any:
 
 
 def _load_portfolio(org: Organisation) -> None:
-    for n, (title, start, end, amount, departments, parties, stage) in enumerate(PORTFOLIO, 1):
+    for n, (title, start, end, amount, departments, parties) in enumerate(PORTFOLIO, 1):
         if Case.objects.filter(organisation=org, title=title).exists():
             continue
         decided_on = start - DECISION_LEAD
@@ -142,7 +134,7 @@ def _load_portfolio(org: Organisation) -> None:
             organisation=org,
             title=title,
             rulebook_key="orebro-2016",
-            stage=stage,
+            stage=Stage.DECIDED,
             start_date=start,
             end_date=end,
             granted_amount=amount,

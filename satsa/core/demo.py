@@ -13,6 +13,8 @@ LOADERS = [
     "satsa.cases.demo.load",
     "satsa.funds.demo.load_payments",
     "satsa.followup.demo.load",
+    # Ends the portfolio's finished projects, releasing what they never claimed.
+    "satsa.followup.demo.close_finished",
 ]
 
 

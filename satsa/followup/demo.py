@@ -1,9 +1,10 @@
-"""Demo follow-up for two of Örebro's decided portfolio cases.
+"""Demo follow-up for two of Örebro's decided portfolio cases, and the end of the
+portfolio: every case that has ended moves to its real outcome (DOMAIN.md §9).
 
 Every figure here is an ILLUSTRATIVE DEMO VALUE, made up to show the screens: the goals
 paraphrase the interventions' published descriptions, but no baseline, measurement,
 questionnaire answer or report text comes from the real projects. Safe to re-run: a case
-that already has an evaluation schema is left alone.
+that already has an evaluation schema is left alone, and an ended case is moved once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from satsa.cases import demo as cases_demo
 from satsa.cases.models import Case, Stage
 from satsa.followup import selectors, services
 from satsa.followup.models import Group, MeasureKind, Report, ReportKind, ReportStatus
@@ -156,4 +159,45 @@ def load() -> None:
         _load_case(case, spec, coordinator, leader)
 
 
-__all__ = ["ReportStatus", "load"]
+# The portfolio's cases that went into ordinary operations, with what the source says.
+IMPLEMENTED = {
+    "Samverkan för teckenspråkiga": "infördes i ordinarie verksamhet 2017",
+}
+
+
+def close_finished() -> None:
+    """Move Örebro's portfolio cases whose end date has passed to their real outcome:
+    implemented where the source says so, closed otherwise. Ending a project releases the
+    part of its grant it never claimed, so this runs after the demo's payments."""
+    org = Organisation.objects.filter(slug="orebro").first()
+    if org is None:
+        return
+    titles = [title for title, *_ in cases_demo.PORTFOLIO]
+    ended = Case.objects.filter(
+        organisation=org,
+        title__in=titles,
+        stage__in=(Stage.DECIDED, Stage.RUNNING),
+        end_date__lt=timezone.localdate(),
+    ).order_by("end_date", "pk")
+    for case in ended:
+        source = IMPLEMENTED.get(case.title)
+        if source is not None:
+            # The implementation decision service asks for an effect evaluation, which the
+            # source does not give and the demo does not invent; the note says so.
+            services.case_stage_set(
+                case=case,
+                actor=None,
+                stage=Stage.IMPLEMENTED,
+                reason=f"Demo: {source} enligt källan (DOMAIN.md §9); "
+                "inget implementeringsbeslut eller någon effektutvärdering är registrerad.",
+            )
+        else:
+            services.case_stage_set(
+                case=case,
+                actor=None,
+                stage=Stage.CLOSED,
+                reason=f"Demo: projektet avslutades när projekttiden gick ut {case.end_date}.",
+            )
+
+
+__all__ = ["ReportStatus", "close_finished", "load"]

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from satsa.cases.models import Case, Stage
 from satsa.core.demo import load_all
+from satsa.events.models import Event
 from satsa.followup import demo
 from satsa.followup.models import EvaluationSchema, MeasureValue, PersonValue, Report, ReportStatus
+from satsa.funds.selectors import fund_position
 
 
 def test_the_demo_gives_two_cases_a_followup_and_is_idempotent(db: Any) -> None:
@@ -25,3 +28,20 @@ def test_the_demo_gives_two_cases_a_followup_and_is_idempotent(db: Any) -> None:
         Report.objects.count(),
     ) == counts
     assert all("demovärden" in v.period_label for v in MeasureValue.objects.all())
+
+
+def test_the_demo_ends_the_portfolio_projects_that_have_ended_once(db: Any) -> None:
+    load_all()
+    portfolio = Case.objects.filter(organisation__slug="orebro", rulebook_key="orebro-2016")
+    stages = dict(portfolio.values_list("title", "stage"))
+    assert stages.pop("Samverkan för teckenspråkiga") == Stage.IMPLEMENTED
+    assert set(stages.values()) == {Stage.CLOSED}
+    moves = Event.objects.filter(verb="followup.case_stage_changed", data__to=Stage.CLOSED)
+    assert moves.count() == 8
+    assert all(e.data["reason"].startswith("Demo:") for e in moves)
+    demo.close_finished()
+    load_all()
+    assert moves.count() == 8
+    # Each project claimed its whole grant before it ended, so nothing is left to release.
+    position = fund_position(organisation=portfolio.first().organisation)
+    assert position.committed == position.paid
