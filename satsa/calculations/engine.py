@@ -104,17 +104,14 @@ def starting_data(case: Any) -> dict[str, Any]:
     }
 
 
-def npv_draws(data: dict[str, Any], *, seed: int | None, draws: int = DRAWS) -> list[float] | None:
-    """The Monte Carlo NPV draws behind ``monte_carlo`` (same seed, same draws), for the
-    distribution chart; None when the engine cannot give them."""
+def npv_draws(data: dict[str, Any], *, seed: int, draws: int) -> list[float] | None:
+    """The Monte Carlo NPV draws behind a result's ``monte_carlo`` (give its seed and
+    draws), for the distribution chart; None when the engine refuses the data."""
+    from satsa.economics import CalculationError
+    from satsa.economics import npv_draws as engine_npv_draws
+
     try:
-        from satsa.economics.model import parse_case
-        from satsa.economics.montecarlo import simulate
-    except ImportError:  # the engine's internals moved: the chart shows percentiles only
+        values: list[float] = engine_npv_draws(copy.deepcopy(data), draws, seed).tolist()
+    except CalculationError:
         return None
-    try:
-        simulation = simulate(parse_case(copy.deepcopy(data)), draws, seed)
-    except Exception:  # noqa: BLE001 - a chart must never break the page
-        return None
-    values: list[float] = simulation.npv.tolist()
     return values

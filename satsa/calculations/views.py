@@ -449,7 +449,8 @@ def _results_context(calculation: Calculation, editor: Editor) -> dict[str, Any]
     context["tornado"] = charts.tornado(result, charts.INPUT_LABELS)
     mc = result.get("monte_carlo")
     if mc and editor.data:
-        draws = engine.npv_draws(editor.data, seed=calculation.pk, draws=mc["draws"])
+        # The reported seed and draws, so that the chart shows the draws the figures sum up.
+        draws = engine.npv_draws(editor.data, seed=mc["seed"], draws=mc["draws"])
         context["distribution"] = charts.histogram(draws, mc)
     context["financiers"] = [
         (charts.party_label(k, fund), v) for k, v in result["totals"]["cost_by_financier"].items()

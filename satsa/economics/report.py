@@ -20,7 +20,7 @@ from satsa.economics.model import FUND, Case, LineSet, parse_case
 from satsa.economics.montecarlo import Simulation, sensitivity, simulate
 from satsa.economics.repayment import repayment_plan, settle
 
-__all__ = ["MAX_DRAWS", "calculate"]
+__all__ = ["MAX_DRAWS", "calculate", "npv_draws"]
 
 Array = npt.NDArray[np.float64]
 MAX_DRAWS = 10_000_000
@@ -633,3 +633,47 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
     result["warnings"] = [w.as_dict() for w in warnings]
     # the order a reader expects, whatever order the blocks were computed in
     return {key: result[key] for key in Result.__annotations__ if key in result}  # type: ignore[literal-required]
+
+
+def npv_draws(case: Mapping[str, Any], draws: int, seed: int) -> Array:
+    """The Monte Carlo draws of the net present value that :func:`calculate` summarises.
+
+    With the ``draws`` and the ``seed`` that ``calculate`` reports in ``monte_carlo``,
+    these are the very draws behind its mean, percentiles and probabilities, unrounded:
+    what a histogram of the result should show.
+
+    Parameters
+    ----------
+    case : Mapping
+        A case in the exchange format (ECONOMICS.md §5).
+    draws : int
+        Monte Carlo draws, as given to ``calculate``.
+    seed : int
+        Seed of the random generator: ``calculate``'s ``monte_carlo.seed``.
+
+    Returns
+    -------
+    ndarray of float, shape (draws,)
+        The net present value of each draw, in the order drawn.
+
+    Raises
+    ------
+    CalculationError
+        When the case, ``draws`` or ``seed`` is invalid; ``issues`` lists every problem.
+
+    Examples
+    --------
+    >>> case = {
+    ...     "start_year": 2026, "project_years": 1, "horizon_years_after_end": 0,
+    ...     "costs": [{"year": 2026, "amount": 100}],
+    ...     "effects": [{"actor": "Socialnämnden", "unit_cost": 150, "volume": {"2026": 1},
+    ...                  "uncertainty": {"unit_cost": [0, 150, 200]}}]}
+    >>> mc = calculate(case, draws=1000, seed=3)["monte_carlo"]
+    >>> npv = npv_draws(case, mc["draws"], mc["seed"])
+    >>> npv.shape
+    (1000,)
+    >>> bool(np.isclose(np.percentile(npv, 50), mc["p50"], atol=0.005))
+    True
+    """
+    _check_run(draws, seed)
+    return simulate(parse_case(case), draws, seed).npv

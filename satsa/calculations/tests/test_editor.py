@@ -322,3 +322,11 @@ def test_saving_in_the_editor_keeps_what_it_has_no_forms_for(
     calculation.refresh_from_db()
     assert calculation.data["repayment"] == repayment
     assert "repayment" in calculation.result
+
+
+def test_the_distribution_chart_draws_what_the_figures_sum_up() -> None:
+    mc = calculate(DATA, draws=500, seed=11)["monte_carlo"]
+    draws = engine.npv_draws(DATA, seed=mc["seed"], draws=mc["draws"])
+    assert draws is not None and len(draws) == 500
+    assert sum(draws) / len(draws) == pytest.approx(mc["mean"], abs=0.01)
+    assert engine.npv_draws({"costs": "none"}, seed=1, draws=10) is None

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from numpy.testing import assert_allclose
 
-from satsa.economics import calculate
+from satsa.economics import calculate, npv_draws
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "calc" / "familjestod-oxhagen.json"
@@ -202,3 +203,15 @@ def test_a_unit_cost_in_another_price_year_without_index_warns() -> None:
     warnings = calculate(case)["warnings"]
     assert [w["path"] for w in warnings] == ["effects[0].unit_cost_price_year"]
     assert "no price_index" in warnings[0]["en"]
+
+
+def test_npv_draws_are_the_draws_behind_monte_carlo() -> None:
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    mc = calculate(case, draws=2000, seed=5)["monte_carlo"]
+    draws = npv_draws(case, mc["draws"], mc["seed"])
+    assert draws.shape == (2000,)
+    assert_allclose(
+        [draws.mean(), *np.percentile(draws, [5, 50, 95])],
+        [mc["mean"], mc["p5"], mc["p50"], mc["p95"]],
+        atol=0.005,
+    )
