@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -486,18 +487,47 @@ def progress_share(measure: Measure) -> float | None:
 def off_plan_signals(case: Case, on: dt.date | None = None) -> list[Signal]:
     """Why the case may be off plan: measures well behind target, spending off budget,
     reports late. An empty list means on plan."""
+    return off_plan_signals_of([case], on)[case.pk]
+
+
+def off_plan_signals_of(
+    cases: Sequence[Case], on: dt.date | None = None
+) -> dict[int, list[Signal]]:
+    """:func:`off_plan_signals` for many cases by case id, in a fixed number of queries
+    (for lists such as the portfolio dashboard)."""
     on = on or today()
+    ids = [c.pk for c in cases]
+    reports: dict[int, list[Report]] = {pk: [] for pk in ids}
+    for r in Report.objects.filter(case__in=ids):
+        reports[r.case_id].append(r)
+    schemas = {
+        s.case_id: s
+        for s in EvaluationSchema.objects.filter(case__in=ids).prefetch_related("measures__values")
+    }
+    # budget_to reads each case's calculation.
+    prefetch_related_objects(list(cases), "calculation")
+    return {case.pk: _signals(case, on, reports[case.pk], schemas.get(case.pk)) for case in cases}
+
+
+def _signals(
+    case: Case, on: dt.date, reports: list[Report], schema: EvaluationSchema | None
+) -> list[Signal]:
     signals: list[Signal] = []
-    if case.stage not in (Stage.DECIDED, Stage.RUNNING):
-        late = Report.objects.filter(
-            case=case, kind=ReportKind.FOLLOW_UP, status=ReportStatus.SCHEDULED, due_date__lt=on
-        )
+    active = case.stage in (Stage.DECIDED, Stage.RUNNING)
+    if not active:
+        late = [
+            r
+            for r in reports
+            if r.kind == ReportKind.FOLLOW_UP
+            and r.status == ReportStatus.SCHEDULED
+            and r.due_date < on
+        ]
     else:
-        late = Report.objects.filter(
-            case=case,
-            status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED],
-            due_date__lt=on,
-        )
+        late = [
+            r
+            for r in reports
+            if r.status in (ReportStatus.SCHEDULED, ReportStatus.RETURNED) and r.due_date < on
+        ]
     for r in late:
         signals.append(
             Signal(
@@ -509,10 +539,9 @@ def off_plan_signals(case: Case, on: dt.date | None = None) -> list[Signal]:
                 },
             )
         )
-    if case.stage not in (Stage.DECIDED, Stage.RUNNING):
+    if not active:
         return signals
     share = elapsed_share(case, on)
-    schema = schema_of(case)
     if schema is not None and share is not None and share >= BEHIND_TARGET_FROM_ELAPSED:
         for m in schema.measures.all():
             progress = progress_share(m)
@@ -530,11 +559,8 @@ def off_plan_signals(case: Case, on: dt.date | None = None) -> list[Signal]:
                         },
                     )
                 )
-    last = (
-        Report.objects.filter(case=case, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED])
-        .order_by("-period_end")
-        .first()
-    )
+    handed_in = [r for r in reports if r.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)]
+    last = max(handed_in, key=lambda r: r.period_end, default=None)
     if last is not None and last.spent_to_date is not None:
         budget = budget_to(case, last.period_end)
         if budget and abs(last.spent_to_date - budget) > budget * BUDGET_TOLERANCE:
@@ -609,6 +635,7 @@ __all__ = [
     "case_for_user",
     "cases_visible_to",
     "off_plan_signals",
+    "off_plan_signals_of",
     "report_schedule",
     "schema_is_complete",
 ]

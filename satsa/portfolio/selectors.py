@@ -422,7 +422,16 @@ class CaseStatus:
 def followup_status(case: Case, on: dt.date | None = None) -> CaseStatus:
     """On plan, off plan or a late report, from the follow-up's off-plan signals (a late
     report is named first: it is what the coordinator acts on)."""
-    signals = followup_sel.off_plan_signals(case, on)
+    return status_from(followup_sel.off_plan_signals(case, on))
+
+
+def followup_statuses(cases: list[Case], on: dt.date | None = None) -> dict[int, CaseStatus]:
+    """:func:`followup_status` of many cases by case id, in a fixed number of queries."""
+    signals = followup_sel.off_plan_signals_of(cases, on)
+    return {pk: status_from(case_signals) for pk, case_signals in signals.items()}
+
+
+def status_from(signals: list[Any]) -> CaseStatus:
     reasons = [str(s.text) for s in signals]
     if any(s.code == "report_late" for s in signals):
         return CaseStatus(Status.LATE_REPORT, reasons)
@@ -691,11 +700,9 @@ def dashboard(
         .prefetch_related("departments", "boards")
         .order_by("start_date", "title")
     )
-    active = [
-        ActiveRow(case, followup_status(case, today))
-        for case in granted
-        if case.stage in ACTIVE_STAGES
-    ]
+    running = [case for case in granted if case.stage in ACTIVE_STAGES]
+    statuses = followup_statuses(running, today)
+    active = [ActiveRow(case, statuses[case.pk]) for case in running]
     return Dashboard(
         fund=fund_position_of(organisation, today),
         forecast=fund_forecast_of(organisation),
@@ -755,9 +762,10 @@ def evaluation_figures(organisation: Organisation, year: int, depth: str) -> dic
     )
     on = min(end, timezone.localdate())
     effects = {c.pk: effect_summary(c) for c in cases}
+    statuses = followup_statuses([c for c in cases if c.stage in ACTIVE_STAGES], on)
     rows = []
     for case in cases:
-        status = followup_status(case, on) if case.stage in ACTIVE_STAGES else None
+        status = statuses.get(case.pk)
         calc = calculation_figures(case)
         effect = effects[case.pk]
         expected = (

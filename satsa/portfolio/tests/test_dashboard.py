@@ -74,9 +74,19 @@ def test_the_dashboard_reads_in_a_bounded_number_of_queries(
         make_case(
             orebro, f"Avslutad {i}", "closed", granted_amount=1000, start_date=dt.date(2015, 1, 1)
         )
+        make_case(
+            orebro,
+            f"Pågående {i}",
+            "running",
+            granted_amount=1000,
+            start_date=dt.date(2015, 1, 1),
+            end_date=dt.date(2030, 12, 31),
+        )
     with CaptureQueriesContext(connection) as many:
-        client.get("/o/orebro/portfolj/")
-    # More closed cases do not mean more queries (no N+1 over the granted list).
+        response = client.get("/o/orebro/portfolj/")
+    assert "Pågående 5" in response.content.decode()
+    # More closed or running cases do not mean more queries (no N+1 over the granted list,
+    # nor over the running cases' follow-up).
     assert len(many) == len(few)
 
 
