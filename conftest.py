@@ -34,3 +34,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     # Real hashers cost ~100 ms per password; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _swedish_by_default():  # type: ignore[no-untyped-def]
+    # A request in English leaves English active in the thread; services called directly
+    # by the next test must speak Swedish, the default.
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()

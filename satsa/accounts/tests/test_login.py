@@ -106,3 +106,13 @@ def test_demo_users_are_listed_only_in_demo_mode(client: Client, alice: Any) -> 
 def test_demo_mode_lists_users_and_roles(client: Client, alice: Any) -> None:
     content = client.get(reverse("accounts:login")).content.decode()
     assert "alice" in content and "Processledare" in content
+
+
+def test_an_english_browser_still_gets_swedish_until_english_is_chosen(
+    client: Client, db: Any
+) -> None:
+    page = client.get(reverse("accounts:login"), headers={"accept-language": "en-GB,en"})
+    assert "<h1>Logga in</h1>" in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("accounts:login"), headers={"accept-language": "sv"})
+    assert "<h1>Log in</h1>" in page.content.decode()
