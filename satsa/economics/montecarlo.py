@@ -1,8 +1,9 @@
 """Uncertainty: Monte Carlo over triangular inputs and a one-way sensitivity (tornado).
 
 Both build a matrix of draws (one row per uncertain input, one column per draw) and hand
-it to the engine in one go, so every draw is computed by the same array operations as
-the deterministic result.
+it to the engine. The tornado computes its columns by the same array operations as the
+deterministic result. The Monte Carlo analysis needs only each draw's NPV and net, so it
+uses the engine's :class:`~satsa.economics.engine.Shortcut`, a chunk of draws at a time.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from satsa.economics.engine import Flows, evaluate, modes
+from satsa.economics.engine import Shortcut, evaluate, modes
 from satsa.economics.model import Case, Input
 
 __all__ = ["Sampler", "Simulation", "Swing", "sensitivity", "simulate", "triangular"]
 
 Array = npt.NDArray[np.float64]
 
-# Draws are computed in blocks of this many so that memory stays bounded (effect lines ×
-# years × draws floats). Runs up to this size — every ordinary run — go in a single
-# block; each input draws from its own stream in sequence, so the block size never
-# changes a result.
+# Draws are computed in blocks of at most this many, so that memory stays bounded; every
+# ordinary run is one block. Each input's stream is read in sequence and every draw is
+# computed on its own, so the block size never changes a result.
 BLOCK = 50_000
 
 
@@ -44,44 +44,94 @@ def triangular(
     >>> triangular([0.3], 2.0, 2.0, 2.0)
     array([2.])
     """
-    u_, a, c, b = (np.asarray(x, dtype=np.float64) for x in (u, low, mode, high))
-    width = b - a
-    # the CDF at the mode; any value will do for a zero-width range
-    at_mode = np.divide(c - a, width, out=np.zeros(np.broadcast(c, width).shape), where=width > 0)
-    below = u_ < at_mode
-    # distance from the nearer end: √(u(b − a)(c − a)) below the mode, √((1 − u)(b − a)(b − c))
-    # above it; one square root serves both
-    spread = np.where(below, u_ * (width * (c - a)), (1.0 - u_) * (width * (b - c)))
-    np.sqrt(spread, out=spread)
-    values: Array = np.where(below, a + spread, b - spread)
-    return values
+    a, c, b = (np.asarray(x, dtype=np.float64) for x in (low, mode, high))
+    shape = np.broadcast_shapes(np.shape(u), a.shape, c.shape, b.shape)
+    a, c, b = (np.broadcast_to(x, shape) for x in (a, c, b))
+    constants = _Shape(a, c, b, dtype=np.float64)
+    standard = np.array(np.broadcast_to(np.asarray(u, dtype=np.float64), shape))
+    constants.standard(standard, np.empty(shape))
+    return constants.scale(standard, np.empty(shape))
+
+
+class _Shape:
+    """The constants of the triangular transform for some ranges (one per row).
+
+    The standard triangular value ``T`` in [0, 1] with its mode at ``F = (c − a)/(b − a)``
+    is ``√(uF)`` below the mode and ``1 − √((1 − u)(1 − F))`` above it; the value is then
+    ``a + (b − a)T``. Choosing between the two branches for each value (``np.where`` on a
+    random mask) is slow, so ``T`` is written as one sum without a choice:
+
+        T = √(F min(u, F)) + [√((1 − F)(1 − F)) − √((1 − F)(1 − max(u, F)))]
+
+    Below the mode the bracket is exactly 0 (the same square root twice); above it the
+    first term is ``F``. ``T`` may be computed in single precision (the Monte Carlo
+    analysis does, which halves the work): a value is then placed within its range to
+    about 1 part in 10 million of the range's width, far below the sampling error, and
+    the scaling ``a + (b − a)T`` is always double precision, so a zero-width range
+    still gives its value exactly and no value leaves its range.
+    """
+
+    def __init__(self, low: Array, mode: Array, high: Array, dtype: type[np.floating]) -> None:
+        self.low, self.high, self.width = low, high, high - low
+        # the CDF at the mode; any value will do for a zero-width range
+        at_mode: Array = np.divide(
+            mode - low, self.width, out=np.zeros(self.width.shape), where=self.width > 0
+        )
+        self.at_mode = at_mode.astype(dtype)
+        self.rest = 1 - self.at_mode
+        self.top = np.sqrt(self.rest * self.rest)
+
+    def standard(self, u: npt.NDArray[np.floating], scratch: npt.NDArray[np.floating]) -> None:
+        """Turn uniform ``u`` into standard triangular values in place."""
+        np.maximum(u, self.at_mode, out=scratch)
+        np.subtract(1, scratch, out=scratch)
+        scratch *= self.rest
+        np.sqrt(scratch, out=scratch)
+        np.subtract(self.top, scratch, out=scratch)
+        np.minimum(u, self.at_mode, out=u)
+        u *= self.at_mode
+        np.sqrt(u, out=u)
+        u += scratch
+
+    def scale(self, standard: npt.NDArray[np.floating], out: Array) -> Array:
+        """``a + (b − a)T`` into ``out`` (double precision)."""
+        np.copyto(out, standard)  # (faster than multiplying across precisions)
+        out *= self.width
+        out += self.low
+        # rounding may put a value an ulp above the top of its range
+        np.minimum(out, self.high, out=out)
+        return out
 
 
 @dataclass(frozen=True)
 class Simulation:
-    """The outcome of every draw: the intervention's NPV, its nominal net and the
-    approval margin, and the NPV relative to each comparison alternative."""
+    """The outcome of every draw: the intervention's NPV, the margin of the approval rule
+    (the NPV, or the nominal net when the rule is on that basis), and the NPV relative to
+    each comparison alternative."""
 
     draws: int
     seed: int
     npv: Array
-    net: Array
     approval_margin: Array
     relative_npv: dict[str, Array]
 
 
 def _key(path: str) -> int:
-    """A 128-bit number naming an input's stream (no two paths share one in practice)."""
-    return int.from_bytes(hashlib.sha256(path.encode("utf-8")).digest()[:16], "big")
+    """A 64-bit number naming an input's stream (no two paths share one in practice)."""
+    return int.from_bytes(hashlib.sha256(path.encode("utf-8")).digest()[:8], "big")
 
 
 class Sampler:
     """Draws of every uncertain input of a case, reproducible from a seed.
 
-    Each input has its own random stream, keyed by the seed and the input's path, so an
-    input's draws depend on nothing else: adding, removing or changing another uncertain
-    input (or a comparison alternative) leaves them as they were, and drawing in blocks
-    gives the same numbers as drawing all at once.
+    One PCG64 sequence, seeded by ``seed``, is cut into streams 2^64 steps apart: an
+    input's stream starts at ``key × 2^64``, where the key is a hash of the input's path.
+    An input's draws therefore depend on nothing but the seed and its path: adding,
+    removing or changing another uncertain input (or a comparison alternative) leaves
+    them as they were, and drawing in blocks gives the same numbers as drawing all at
+    once. Jumping to a stream (``PCG64.advance``) costs far less than seeding a generator
+    for each input. The uniform numbers are single precision (24 bits, two from each
+    step of the sequence); see :class:`_Shape` for the precision of the values.
 
     Examples
     --------
@@ -99,24 +149,30 @@ class Sampler:
     """
 
     def __init__(self, case: Case, seed: int) -> None:
-        # the same streams as default_rng([seed, key]), built several times faster
-        self._streams = [
-            np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, _key(item.path)])))
-            for item in case.inputs
-        ]
-        self._low, self._mode, self._high = (
+        self._bits = np.random.PCG64(seed)
+        self._start = self._bits.state
+        self._random = np.random.Generator(self._bits).random
+        self._offsets = [_key(item.path) << 64 for item in case.inputs]
+        self._drawn = 0
+        low, mode, high = (
             np.array([i.triangle[j] if i.triangle else i.value for i in case.inputs]).reshape(-1, 1)
             for j in range(3)
         )
+        self._shape = _Shape(low, mode, high, dtype=np.float32)
 
     def draw(self, n: int) -> Array:
         """The next ``n`` draws: one row per input, one column per draw."""
-        uniform = np.array([stream.random(n) for stream in self._streams]).reshape(-1, n)
-        return triangular(uniform, self._low, self._mode, self._high)
-
-
-def _npv(flows: Flows, n: int) -> Array:
-    return np.broadcast_to(flows.npv(), (n,))
+        uniforms = np.empty((len(self._offsets), n), dtype=np.float32)
+        steps, odd = divmod(self._drawn, 2)
+        for row, offset in zip(uniforms, self._offsets, strict=True):
+            self._bits.state = self._start
+            self._bits.advance(offset + steps)
+            if odd:  # the first half of this step was drawn last time
+                self._random(1, dtype=np.float32)
+            self._random(out=row, dtype=np.float32)
+        self._drawn += n
+        self._shape.standard(uniforms, np.empty_like(uniforms))
+        return self._shape.scale(uniforms, np.empty(uniforms.shape))
 
 
 def simulate(case: Case, draws: int, seed: int | None = None) -> Simulation:
@@ -139,30 +195,22 @@ def simulate(case: Case, draws: int, seed: int | None = None) -> Simulation:
     if seed is None:
         seed = secrets.randbits(32)
     sampler = Sampler(case, seed)
-    npv_parts: list[Array] = []
-    net_parts: list[Array] = []
-    relative_parts: dict[str, list[Array]] = {alt.key: [] for alt in case.alternatives}
+    nominal = case.approval_basis == "nominal"
+    intervention = Shortcut(case.intervention, case)
+    alternatives = {alt.key: Shortcut(alt, case) for alt in case.alternatives}
+    npv = np.empty(draws)
+    margin = np.empty(draws) if nominal else npv
+    relative = {key: np.empty(draws) for key in alternatives}
     for start in range(0, draws, BLOCK):
-        n = min(BLOCK, draws - start)
-        matrix = sampler.draw(n)
-        flows = evaluate(case.intervention, case, matrix)
-        npv = _npv(flows, n)
-        npv_parts.append(npv)
-        net_parts.append(np.broadcast_to(flows.net(), (n,)))
-        for alt in case.alternatives:
-            relative_parts[alt.key].append(npv - _npv(evaluate(alt, case, matrix), n))
-    npv_all = np.concatenate(npv_parts) if npv_parts else np.zeros(0)
-    net_all = np.concatenate(net_parts) if net_parts else np.zeros(0)
+        matrix = sampler.draw(min(BLOCK, draws - start))
+        part = slice(start, start + matrix.shape[1])
+        npv[part], net = intervention(matrix)
+        if nominal:
+            margin[part] = net
+        for key, shortcut in alternatives.items():
+            relative[key][part] = npv[part] - shortcut(matrix)[0]
     return Simulation(
-        draws=draws,
-        seed=seed,
-        npv=npv_all,
-        net=net_all,
-        approval_margin=npv_all if case.approval_basis == "discounted" else net_all,
-        relative_npv={
-            key: np.concatenate(parts) if parts else np.zeros(0)
-            for key, parts in relative_parts.items()
-        },
+        draws=draws, seed=seed, npv=npv, approval_margin=margin, relative_npv=relative
     )
 
 
@@ -207,7 +255,7 @@ def sensitivity(case: Case) -> list[Swing]:
         assert item.triangle is not None and item.column is not None
         matrix[item.column, 2 * i] = item.triangle[0]
         matrix[item.column, 2 * i + 1] = item.triangle[2]
-    npv = _npv(evaluate(case.intervention, case, matrix), 2 * len(own))
+    npv = evaluate(case.intervention, case, matrix).npv()
     swings = [Swing(item, float(npv[2 * i]), float(npv[2 * i + 1])) for i, item in enumerate(own)]
     # stable: equal swings keep the order of the inputs in the case
     return sorted(swings, key=lambda s: -s.swing)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from satsa.economics import calculate
-from satsa.economics.engine import Flows, evaluate, modes
+from satsa.economics.engine import Flows, evaluate, modes, npv_and_net
 from satsa.economics.model import parse_case
-from satsa.economics.tests.strategies import cases, scales
+from satsa.economics.tests.strategies import cases, scales, seeds, with_zero_width_ranges
 
 
 def flows_of(case: dict[str, Any]) -> Flows:
@@ -175,3 +175,61 @@ def test_flows_per_actor_add_up_to_the_totals(case: dict[str, Any]) -> None:
     assert_allclose(sum(totals["cost_by_financier"].values()), totals["cost"], atol=0.01 * 5)
     assert_allclose(sum(row["net"] for row in result["flows"]), totals["net"], atol=0.01 * 12)
     assert len(result["flows"]) == case["project_years"] + case["horizon_years_after_end"]
+
+
+# --- the Monte Carlo's shortcut: NPV and net without the yearly flows --------------------
+
+
+def assert_npv_and_net_match_the_flows(case: dict[str, Any], seed: int) -> None:
+    """Every ranged input drawn between half and all of its value (shares stay in 0–1):
+    the shortcut gives the NPV and net of the yearly flows, line set by line set."""
+    parsed = parse_case(case)
+    factors = np.random.default_rng(seed).uniform(0.5, 1.0, size=(len(parsed.inputs), 9))
+    draws = modes(parsed) * factors
+    for lines in (parsed.intervention, *parsed.alternatives):
+        flows = evaluate(lines, parsed, draws)
+        npv, net = npv_and_net(lines, parsed, draws)
+        # rounding is relative to the size of the flows, not of their difference
+        scale = np.abs(flows.costs).sum(axis=(0, 1)) + np.abs(flows.savings).sum(axis=(0, 1))
+        assert np.all(np.abs(npv - flows.npv()) <= 1e-9 * scale + 1e-9)
+        assert np.all(np.abs(net - flows.net()) <= 1e-9 * scale + 1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(cases(), seeds)
+def test_npv_and_net_agree_with_the_yearly_flows(case: dict[str, Any], seed: int) -> None:
+    assert_npv_and_net_match_the_flows(with_zero_width_ranges(case), seed)
+
+
+def test_npv_and_net_agree_for_profiles_increases_and_alternatives() -> None:
+    effects = [
+        {
+            "actor": "Socialnämnden",
+            "unit_cost": 1000,
+            # a profile that starts in the project and runs past its end
+            "volume_profile": {"first_year": 2027, "per_year": 4, "ramp_up": [0.25, 0.5]},
+            "drop_off": 0.3,
+            "uncertainty": {"volume_profile.per_year": [4, 4, 4], "drop_off": [0.3, 0.3, 0.3]},
+        },
+        {
+            "actor": "Försäkringskassan",
+            "unit_cost": 400,
+            "direction": "increase",
+            "volume": {"2026": 2, "2029": 1},
+            "volume_after_end": 3,
+            "drop_off": 0.1,
+            "uncertainty": {"volume.2029": [1, 1, 1], "unit_cost": [400, 400, 400]},
+        },
+        {"actor": "Region", "unit_cost": 50, "volume": {"2027": 1}},
+    ]
+    case = base_case(
+        discount_rate=0.04,
+        discount_base_year=2025,
+        optimism_bias={"costs": 0.2, "effects": 0.1},
+        uncertainty={"discount_rate": [0.04] * 3, "optimism_bias.effects": [0.1] * 3},
+        costs=[{"year": 2026, "amount": 900}, {"year": 2030, "amount": 300}],
+        effects=effects,
+        alternatives={"ordinary": {"costs": [{"year": 2027, "amount": 100}], "effects": []}},
+    )
+    for seed in range(5):
+        assert_npv_and_net_match_the_flows(case, seed)
