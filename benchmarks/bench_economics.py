@@ -1,8 +1,10 @@
 """Benchmark of the calculation engine's Monte Carlo analysis (run by ``make bench``).
 
 A reference case built here — 20 effect lines, 5 actors, 4 project years and 10 horizon
-years, with triangular ranges on most inputs — is simulated with 10 000 draws several
-times; the script prints the median wall time (target ≤ 20 ms). It then times a
+years, with triangular ranges on most inputs — is simulated with 10 000 draws many
+times; the script prints the median wall time (target ≤ 20 ms), how it splits between
+drawing and evaluating, and a fixed numpy workload timed alongside, so that a slow run
+can be told from a slow machine (these machines are shared). It then times a
 straightforward pure-Python loop over the same draws (on fewer draws, extrapolated to
 10 000) and prints the ratio. It prints figures only and never fails on timing.
 """
@@ -16,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from satsa.economics.engine import evaluate
+from satsa.economics.engine import Shortcut, evaluate
 from satsa.economics.model import Case, EffectLine, Input, parse_case
 from satsa.economics.montecarlo import Sampler, simulate
 
 DRAWS = 10_000
-REPEATS = 15
+REPEATS = 41
 LOOP_DRAWS = 500
 SEED = 20260101
 ACTORS = ["Socialnämnden", "Grundskolenämnden", "Arbetsmarknadsnämnden", "Region", "Individen"]
@@ -135,6 +137,19 @@ def npv_loop(case: Case, rows: list[list[float]]) -> list[float]:
     return results
 
 
+REFERENCE_SIZE = 1_300_000
+_REFERENCE = np.random.default_rng(0).random(REFERENCE_SIZE)
+
+
+def _reference_workload() -> None:
+    """A fixed amount of numpy arithmetic, about the size of one Monte Carlo run's."""
+    x = _REFERENCE.copy()
+    for _ in range(4):
+        x *= 1.0000001
+        x += 0.5
+        np.sqrt(x, out=x)
+
+
 def _load() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -150,12 +165,23 @@ def main() -> None:
         f"{len(case.inputs)} uncertain inputs"
     )
     simulate(case, DRAWS, SEED)  # warm-up
-    times, cpu_times = [], []
+    times, cpu_times, drawing, evaluating, reference = [], [], [], [], []
     for _ in range(REPEATS):
         t0, c0 = time.perf_counter(), time.process_time()
         sim = simulate(case, DRAWS, SEED)
         times.append(time.perf_counter() - t0)
         cpu_times.append(time.process_time() - c0)
+        # the same run in its two parts, and the reference workload, interleaved with it
+        t0 = time.perf_counter()
+        matrix = Sampler(case, SEED).draw(DRAWS)
+        t1 = time.perf_counter()
+        Shortcut(case.intervention, case)(matrix)
+        t2 = time.perf_counter()
+        _reference_workload()
+        t3 = time.perf_counter()
+        drawing.append(t1 - t0)
+        evaluating.append(t2 - t1)
+        reference.append(t3 - t2)
     vectorised = statistics.median(times)
     print(
         f"vectorised Monte Carlo, {DRAWS} draws: median {vectorised * 1000:.1f} ms wall time "
@@ -163,6 +189,16 @@ def main() -> None:
     )
     # CPU time is less disturbed than wall time when other jobs share the machine
     print(f"  median CPU time {statistics.median(cpu_times) * 1000:.1f} ms; load average {_load()}")
+    print(
+        f"  of which drawing the {len(case.inputs)} x {DRAWS} triangular values "
+        f"{statistics.median(drawing) * 1000:.1f} ms, "
+        f"evaluating NPV and net {statistics.median(evaluating) * 1000:.1f} ms (medians)"
+    )
+    print(
+        f"  reference workload (a copy and 12 passes over {REFERENCE_SIZE:,} doubles): median "
+        f"{statistics.median(reference) * 1000:.1f} ms, min {min(reference) * 1000:.1f} ms "
+        "(when it is slow, the machine is busy)"
+    )
 
     # The same draws as the vectorised run (its first LOOP_DRAWS), one list per draw.
     matrix = Sampler(case, SEED).draw(LOOP_DRAWS)

@@ -47,14 +47,13 @@ def triangular(
     a, c, b = (np.asarray(x, dtype=np.float64) for x in (low, mode, high))
     shape = np.broadcast_shapes(np.shape(u), a.shape, c.shape, b.shape)
     a, c, b = (np.broadcast_to(x, shape) for x in (a, c, b))
-    constants = _Shape(a, c, b, dtype=np.float64)
-    standard = np.array(np.broadcast_to(np.asarray(u, dtype=np.float64), shape))
-    constants.standard(standard, np.empty(shape))
-    return constants.scale(standard, np.empty(shape))
+    uniform = np.array(np.broadcast_to(np.asarray(u, dtype=np.float64), shape))
+    return _Shape(a, c, b, np.float64).values(uniform, np.empty(shape), np.empty(shape))
 
 
 class _Shape:
-    """The constants of the triangular transform for some ranges (one per row).
+    """The triangular transform for some ranges (one per row), its constants worked out
+    once.
 
     The standard triangular value ``T`` in [0, 1] with its mode at ``F = (c − a)/(b − a)``
     is ``√(uF)`` below the mode and ``1 − √((1 − u)(1 − F))`` above it; the value is then
@@ -64,42 +63,56 @@ class _Shape:
         T = √(F min(u, F)) + [√((1 − F)(1 − F)) − √((1 − F)(1 − max(u, F)))]
 
     Below the mode the bracket is exactly 0 (the same square root twice); above it the
-    first term is ``F``. ``T`` may be computed in single precision (the Monte Carlo
-    analysis does, which halves the work): a value is then placed within its range to
-    about 1 part in 10 million of the range's width, far below the sampling error, and
-    the scaling ``a + (b − a)T`` is always double precision, so a zero-width range
-    still gives its value exactly and no value leaves its range.
+    first term is ``F``.
+
+    ``T`` may be computed in single precision (the Monte Carlo analysis does, which
+    halves the work): a value is then placed within its range to about 1 part in 10
+    million of the range's width, far below the sampling error. The scaling is always
+    double precision, so a zero-width range gives its value exactly. No value leaves its
+    range, without a check: ``T`` never exceeds 1 (``√(F·F) = F`` and ``√((1 − F)(1 − F))
+    = 1 − F`` hold exactly in binary floating point, and ``F + (1 − F)`` rounds to at most
+    1), and the width is lowered by an ulp where ``a + (b − a)`` would round above ``b``.
+
+    ``steps`` saves a pass over the data: the uniform numbers may be given as
+    ``u × steps`` (the sampler's are 32-bit integers, ``steps = 2^32``); the powers of two
+    it brings in cancel exactly.
     """
 
-    def __init__(self, low: Array, mode: Array, high: Array, dtype: type[np.floating]) -> None:
-        self.low, self.high, self.width = low, high, high - low
+    def __init__(
+        self, low: Array, mode: Array, high: Array, dtype: type[np.floating], steps: int = 1
+    ) -> None:
+        width = high - low
         # the CDF at the mode; any value will do for a zero-width range
-        at_mode: Array = np.divide(
-            mode - low, self.width, out=np.zeros(self.width.shape), where=self.width > 0
-        )
+        at_mode: Array = np.divide(mode - low, width, out=np.zeros(width.shape), where=width > 0)
         self.at_mode = at_mode.astype(dtype)
         self.rest = 1 - self.at_mode
-        self.top = np.sqrt(self.rest * self.rest)
+        # F and 1 in units of the uniform numbers
+        self.mode_steps = (at_mode * steps).astype(dtype)
+        self.steps = dtype(steps)
+        # the bracket's first root, computed as the loop computes its second at u = F
+        self.top = np.sqrt(self.rest * (self.steps - self.mode_steps))
+        # T comes out multiplied by √steps; so that a + (b − a)T never exceeds b, the
+        # width is lowered by an ulp wherever a + (b − a) rounds above b
+        while np.any(over := low + width > high):
+            width = np.where(over, np.nextafter(width, 0), width)
+        self.low, self.width = low, width / np.sqrt(steps)
 
-    def standard(self, u: npt.NDArray[np.floating], scratch: npt.NDArray[np.floating]) -> None:
-        """Turn uniform ``u`` into standard triangular values in place."""
-        np.maximum(u, self.at_mode, out=scratch)
-        np.subtract(1, scratch, out=scratch)
+    def values(
+        self, u: npt.NDArray[np.floating], scratch: npt.NDArray[np.floating], out: Array
+    ) -> Array:
+        """The values for uniform ``u`` (given as ``u × steps``), in ``out``; ``u`` and
+        ``scratch`` are overwritten."""
+        np.maximum(u, self.mode_steps, out=scratch)
+        np.subtract(self.steps, scratch, out=scratch)
         scratch *= self.rest
         np.sqrt(scratch, out=scratch)
         np.subtract(self.top, scratch, out=scratch)
-        np.minimum(u, self.at_mode, out=u)
+        np.minimum(u, self.mode_steps, out=u)
         u *= self.at_mode
         np.sqrt(u, out=u)
-        u += scratch
-
-    def scale(self, standard: npt.NDArray[np.floating], out: Array) -> Array:
-        """``a + (b − a)T`` into ``out`` (double precision)."""
-        np.copyto(out, standard)  # (faster than multiplying across precisions)
+        np.add(u, scratch, out=out)  # T, now in double precision
         out *= self.width
         out += self.low
-        # rounding may put a value an ulp above the top of its range
-        np.minimum(out, self.high, out=out)
         return out
 
 
@@ -130,8 +143,9 @@ class Sampler:
     removing or changing another uncertain input (or a comparison alternative) leaves
     them as they were, and drawing in blocks gives the same numbers as drawing all at
     once. Jumping to a stream (``PCG64.advance``) costs far less than seeding a generator
-    for each input. The uniform numbers are single precision (24 bits, two from each
-    step of the sequence); see :class:`_Shape` for the precision of the values.
+    for each input. Each step of the sequence gives two uniform numbers, its low and its
+    high 32 bits, rounded to single precision; see :class:`_Shape` for the precision of
+    the values.
 
     Examples
     --------
@@ -158,21 +172,25 @@ class Sampler:
             np.array([i.triangle[j] if i.triangle else i.value for i in case.inputs]).reshape(-1, 1)
             for j in range(3)
         )
-        self._shape = _Shape(low, mode, high, dtype=np.float32)
+        self._shape = _Shape(low, mode, high, np.float32, steps=2**32)
 
     def draw(self, n: int) -> Array:
         """The next ``n`` draws: one row per input, one column per draw."""
-        uniforms = np.empty((len(self._offsets), n), dtype=np.float32)
-        steps, odd = divmod(self._drawn, 2)
-        for row, offset in zip(uniforms, self._offsets, strict=True):
+        # uniform numbers drawn so far … drawn + n: the low and high halves of these steps
+        first, odd = divmod(self._drawn, 2)
+        steps = (self._drawn + n + 1) // 2 - first
+        raw = np.empty((len(self._offsets), steps), dtype="<u8")
+        for row, offset in zip(raw, self._offsets, strict=True):
             self._bits.state = self._start
-            self._bits.advance(offset + steps)
-            if odd:  # the first half of this step was drawn last time
-                self._random(1, dtype=np.float32)
-            self._random(out=row, dtype=np.float32)
+            self._bits.advance(offset + first)
+            row[:] = self._bits.random_raw(steps)
         self._drawn += n
-        self._shape.standard(uniforms, np.empty_like(uniforms))
-        return self._shape.scale(uniforms, np.empty(uniforms.shape))
+        halves = raw.view("<u4")
+        uniforms = halves[:, odd : odd + n].astype(np.float32)
+        # the raw numbers are not needed again: their memory serves as scratch space
+        # (fresh memory is slow to touch the first time)
+        scratch = halves.view(np.float32)[:, :n]
+        return self._shape.values(uniforms, scratch, np.empty(uniforms.shape))
 
 
 def simulate(case: Case, draws: int, seed: int | None = None) -> Simulation:

@@ -8,11 +8,13 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from satsa.economics import calculate, montecarlo
 from satsa.economics.model import parse_case
-from satsa.economics.montecarlo import sensitivity, simulate, triangular
+from satsa.economics.engine import evaluate
+from satsa.economics.montecarlo import Sampler, sensitivity, simulate, triangular
 from satsa.economics.tests.strategies import cases, seeds, with_zero_width_ranges
 
 
@@ -90,12 +92,114 @@ def test_without_a_seed_it_reports_the_seed_it_used() -> None:
     assert first == again
 
 
-def test_the_block_size_never_changes_a_result(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("block", [64, 63, 1])
+def test_the_block_size_never_changes_a_result(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
     case = parse_case(uncertain_case())
     whole = simulate(case, 1_000, seed=5)
-    monkeypatch.setattr(montecarlo, "BLOCK", 64)
+    monkeypatch.setattr(montecarlo, "BLOCK", block)
     blocked = simulate(case, 1_000, seed=5)
     assert np.array_equal(whole.npv, blocked.npv)
+    assert np.array_equal(whole.approval_margin, blocked.approval_margin)
+
+
+def test_the_monte_carlo_npv_is_the_npv_of_the_yearly_flows_of_each_draw() -> None:
+    """The shortcut the simulation takes gives what the full engine gives for the same
+    draws, for the intervention and relative to an alternative."""
+    alternative = {
+        "costs": [{"year": 2026, "amount": 200_000, "uncertainty": {"amount": [1e5, 2e5, 4e5]}}],
+        "effects": [
+            {
+                "actor": "Socialnämnden",
+                "unit_cost": 100_000,
+                "volume": {"2027": 1},
+                "volume_after_end": 1,
+                "uncertainty": {"volume_after_end": [0, 1, 2], "drop_off": [0, 0.2, 0.5]},
+            }
+        ],
+    }
+    case = parse_case(uncertain_case(alternatives={"ordinary": alternative}))
+    sim = simulate(case, 2_000, seed=21)
+    draws = Sampler(case, 21).draw(2_000)
+    flows = evaluate(case.intervention, case, draws)
+    assert_allclose(sim.npv, flows.npv(), rtol=1e-12, atol=1e-6)
+    assert_allclose(sim.approval_margin, flows.net(), rtol=1e-12, atol=1e-6)
+    relative = flows.npv() - evaluate(case.alternatives[0], case, draws).npv()
+    assert_allclose(sim.relative_npv["ordinary"], relative, rtol=1e-12, atol=1e-6)
+
+
+ranges = st.lists(
+    st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_subnormal=False),
+    min_size=3,
+    max_size=3,
+).map(sorted)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ranges, min_size=1, max_size=6), seeds, st.lists(st.integers(1, 40), max_size=4))
+def test_drawn_values_stay_in_their_ranges_whatever_the_blocks(
+    triangles: list[list[float]], seed: int, splits: list[int]
+) -> None:
+    """Every draw lies in [low, high] (no check clips them: see montecarlo._Shape), a
+    zero-width range gives its value exactly, and drawing in pieces of any size gives the
+    same numbers as drawing at once."""
+    case = parse_case(
+        {
+            "start_year": 2026,
+            "project_years": 1,
+            "horizon_years_after_end": 0,
+            "costs": [
+                {"year": 2026, "amount": mode, "uncertainty": {"amount": [low, mode, high]}}
+                for low, mode, high in triangles
+            ],
+            "effects": [],
+        }
+    )
+    n = sum(splits) + 7
+    whole = Sampler(case, seed).draw(n)
+    sampler = Sampler(case, seed)
+    pieces = np.hstack([sampler.draw(k) for k in [*splits, 7]])
+    assert np.array_equal(pieces, whole)
+    for row, (low, mode, high) in zip(whole, triangles, strict=True):
+        assert row.min() >= low
+        assert row.max() <= high
+        if low == high:
+            assert np.all(row == mode)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_subnormal=False),
+        min_size=3,
+        max_size=3,
+    ).map(sorted)
+)
+def test_the_triangular_transform_never_leaves_its_range(triangle: list[float]) -> None:
+    low, mode, high = triangle
+    u = np.array([0.0, 1e-300, 0.1, 0.5, 0.9, np.nextafter(1.0, 0.0), 1.0])
+    u = np.concatenate([u, np.random.default_rng(0).random(200)])
+    x = triangular(u, low, mode, high)
+    assert x.min() >= low
+    assert x.max() <= high
+    assert np.all(np.diff(x[np.argsort(u)]) >= 0)  # the inverse CDF rises with u
+
+
+def test_drawn_values_follow_the_triangle() -> None:
+    case = parse_case(uncertain_case())
+    draws = Sampler(case, 3).draw(200_000)
+    path = [i.path for i in case.inputs].index("effects[0].deadweight")
+    low, mode, high = 0.1, 0.2, 0.6
+    assert_allclose(draws[path].mean(), (low + mode + high) / 3, atol=0.002)
+    assert_allclose(np.mean(draws[path] <= mode), (mode - low) / (high - low), atol=0.004)
+    # the median of a triangle with its mode below the middle: high − √((h − l)(h − c)/2)
+    assert_allclose(
+        np.median(draws[path]), high - np.sqrt((high - low) * (high - mode) / 2), atol=0.002
+    )
+
+
+def test_the_triangular_transform_reaches_both_ends_and_the_mode() -> None:
+    x = triangular([0.0, 0.25, 1.0], 1.0, 2.0, 5.0)
+    assert x.tolist() == [1.0, 2.0, 5.0]
 
 
 def test_adding_an_alternative_leaves_the_interventions_draws_alone() -> None:
