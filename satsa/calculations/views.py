@@ -96,7 +96,8 @@ def _unit_cost(org: Organisation, pk: int) -> UnitCost:
 @org_view(Perm.VIEW_ORGANISATION)
 def unit_cost_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     unit_cost = _unit_cost(org, pk)
-    # The national table is maintained centrally (demo data, administrators), not per organisation.
+    # The national table is maintained centrally (`satsa unitcosts --national`), not per
+    # organisation.
     can_manage = unit_cost.organisation_id == org.pk and has_perm(
         request.user, org, Perm.MANAGE_UNIT_COSTS
     )

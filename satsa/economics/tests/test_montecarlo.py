@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from satsa.economics import calculate, montecarlo
-from satsa.economics.model import parse_case
 from satsa.economics.engine import evaluate
+from satsa.economics.model import parse_case
 from satsa.economics.montecarlo import Sampler, sensitivity, simulate, triangular
 from satsa.economics.tests.strategies import cases, seeds, with_zero_width_ranges
 
