@@ -23,14 +23,14 @@ from satsa.economics.model import Case, Input, LineSet
 
 __all__ = [
     "Flows",
+    "Pick",
+    "Shortcut",
     "derive_unit_cost",
     "discount_factors",
     "evaluate",
     "modes",
     "npv_and_net",
-    "Pick",
     "present_value",
-    "Shortcut",
     "restate",
     "take",
 ]
@@ -438,8 +438,10 @@ class Shortcut:
         per_unit = per_unit * (1.0 - self._effects_uplift(draws))
 
         for y, coefficients, weights, values, lines in self._project:
-            # (a matrix product would start BLAS threads for these small arrays)
-            saving = np.einsum("k,km->m", coefficients, per_unit)
+            saving: Array | float = 0.0
+            if coefficients.any():
+                # (a matrix product would start BLAS threads for these small arrays)
+                saving = np.einsum("k,km->m", coefficients, per_unit)
             if weights.size:
                 saving = saving + _dot(weights * values(draws), per_unit[lines])
             pv = pv + saving * discount[y]
@@ -447,10 +449,10 @@ class Shortcut:
         if self._after:
             keep = 1.0 - self._drop_off(draws)
             value = self._after_values(draws) * per_unit[self._after_lines]
-            fade = np.array(keep)
+            fade = np.array(keep)  # (1 − o)^t
             for t, weight in enumerate(self._after, start=1):
                 if t > 1:
-                    fade = fade * keep
+                    fade *= keep
                 if isinstance(weight, float):
                     saving = _dot(value, fade) * weight
                 else:

@@ -3,7 +3,7 @@
 Both build a matrix of draws (one row per uncertain input, one column per draw) and hand
 it to the engine. The tornado computes its columns by the same array operations as the
 deterministic result. The Monte Carlo analysis needs only each draw's NPV and net, so it
-uses the engine's :class:`~satsa.economics.engine.Shortcut`, a chunk of draws at a time.
+uses the engine's :class:`~satsa.economics.engine.Shortcut`.
 """
 
 from __future__ import annotations
@@ -165,7 +165,6 @@ class Sampler:
     def __init__(self, case: Case, seed: int) -> None:
         self._bits = np.random.PCG64(seed)
         self._start = self._bits.state
-        self._random = np.random.Generator(self._bits).random
         self._offsets = [_key(item.path) << 64 for item in case.inputs]
         self._drawn = 0
         low, mode, high = (
