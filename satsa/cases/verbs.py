@@ -23,4 +23,5 @@ VERBS = {
     "case.exemption_granted": _("beviljade undantag från en regel"),
     "case.ranked": _("prioriterade ansökningarna"),
     "case.decided": _("registrerade kommunstyrelsens beslut"),
+    "case.step_reminded": _("påminde om ett steg som snart ska vara klart eller är försenat"),
 }
