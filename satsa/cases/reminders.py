@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -44,8 +45,6 @@ def _recipients(case: Case, role: str, kind: str) -> list[Any]:
         coordinators = Membership.objects.active().filter(
             organisation=case.organisation, role=Role.COORDINATOR
         )
-        from django.contrib.auth import get_user_model
-
         known = {person.pk for person in people}
         people += list(
             get_user_model()
