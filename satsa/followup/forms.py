@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from satsa.followup.models import (
+    FidelityRating,
     Frequency,
     Group,
     ImplementationOutcome,
@@ -222,3 +223,32 @@ class ImplementationForm(forms.Form):
     )
     reasons = forms.CharField(label=_("Motivering"), widget=TEXT)
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE)
+
+
+class FidelityForm(forms.Form):
+    method = forms.CharField(
+        label=_("Metod"),
+        max_length=300,
+        help_text=_("Den evidensbaserade metod som satsningen bygger på, t.ex. ”Komet”."),
+    )
+    checked_on = forms.DateField(label=_("Bedömd"), widget=DATE)
+    note = forms.CharField(label=_("Sammanfattning"), widget=TEXT, required=False)
+
+
+class FidelityComponentForm(forms.Form):
+    component = forms.CharField(label=_("Kärnkomponent"), max_length=300, required=False)
+    rating = forms.TypedChoiceField(
+        label=_("Följs den?"),
+        choices=[("", "—"), *FidelityRating.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    comment = forms.CharField(label=_("Kommentar"), max_length=1000, required=False)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("component") or data.get("rating") is not None or data.get("comment"))
+
+
+FidelityComponentFormSet = forms.formset_factory(FidelityComponentForm, extra=0)

@@ -11,6 +11,8 @@ these tables can be matched back to a person without the key kept outside the da
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -445,3 +447,50 @@ class ImplementationDecision(models.Model):
 
     def __str__(self) -> str:
         return str(_("Implementeringsbeslut för %(case)s") % {"case": self.case})
+
+
+class FidelityRating(models.IntegerChoices):
+    FOLLOWED = 2, _("Följs")
+    PARTLY = 1, _("Följs delvis")
+    NOT_FOLLOWED = 0, _("Följs inte")
+
+
+class FidelityCheck(models.Model):
+    """A check of fidelity to the evidence-based method a case builds on (Uppsala checks
+    it every year): each core component of the method rated as followed, partly followed
+    or not followed. Never edited; the next check shows what changed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="fidelity_checks")
+    method = models.CharField(_("metod"), max_length=300)
+    checked_on = models.DateField(_("bedömd"))
+    # [{"component": str, "rating": 0 | 1 | 2, "comment": str}, …] in the order given
+    components = models.JSONField(_("komponenter"), default=list)
+    note = models.TextField(_("sammanfattning"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-id"]
+        verbose_name = _("bedömning av metodtrohet")
+        verbose_name_plural = _("bedömningar av metodtrohet")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.method} {self.checked_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("fidelity checks are never edited; record a new check")
+        super().save(*args, **kwargs)
+
+    @property
+    def score(self) -> float:
+        """The share of the method followed: 1 when every component is followed."""
+        ratings = [int(c["rating"]) for c in self.components]
+        return sum(ratings) / (2 * len(ratings)) if ratings else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)

@@ -33,6 +33,7 @@ from satsa.evaluation import (
 from satsa.followup.models import (
     EffectEvaluation,
     EvaluationSchema,
+    FidelityCheck,
     Group,
     ImplementationDecision,
     Instrument,
@@ -484,6 +485,21 @@ def progress_share(measure: Measure) -> float | None:
     return float((latest - measure.baseline_value) / distance)
 
 
+# A rulebook that asks for fidelity checks asks for one at least this often.
+FIDELITY_INTERVAL = dt.timedelta(days=365)
+
+
+def fidelity_required(case: Case) -> bool:
+    """Whether the case's rulebook asks for checks of fidelity to the method."""
+    rulebook = rulebook_of(case)
+    evaluation = rulebook.evaluation if rulebook is not None else None
+    return bool(evaluation is not None and evaluation.fidelity_check)
+
+
+def fidelity_checks(case: Case) -> QuerySet[FidelityCheck]:
+    return FidelityCheck.objects.filter(case=case).select_related("created_by")
+
+
 def off_plan_signals(case: Case, on: dt.date | None = None) -> list[Signal]:
     """Why the case may be off plan: measures well behind target, spending off budget,
     reports late. An empty list means on plan."""
@@ -506,7 +522,36 @@ def off_plan_signals_of(
     }
     # budget_to reads each case's calculation.
     prefetch_related_objects(list(cases), "calculation")
-    return {case.pk: _signals(case, on, reports[case.pk], schemas.get(case.pk)) for case in cases}
+    last_checked: dict[int, dt.date] = {}
+    for case_id, checked_on in FidelityCheck.objects.filter(case__in=ids).values_list(
+        "case_id", "checked_on"
+    ):
+        last_checked[case_id] = max(checked_on, last_checked.get(case_id, checked_on))
+    required: dict[tuple[int, str], bool] = {}
+    signals = {}
+    for case in cases:
+        key = (case.organisation_id, case.rulebook_key)
+        if key not in required:
+            required[key] = fidelity_required(case)
+        signals[case.pk] = _signals(case, on, reports[case.pk], schemas.get(case.pk))
+        if required[key]:
+            signals[case.pk].extend(_fidelity_signal(case, on, last_checked.get(case.pk)))
+    return signals
+
+
+def _fidelity_signal(case: Case, on: dt.date, last: dt.date | None) -> list[Signal]:
+    """A running case whose method has not been checked within FIDELITY_INTERVAL (counted
+    from its start when it has never been checked)."""
+    if case.stage not in (Stage.DECIDED, Stage.RUNNING):
+        return []
+    since = last or case.start_date
+    if since is None or on - since <= FIDELITY_INTERVAL:
+        return []
+    if last is None:
+        text = _("Metodtroheten har inte bedömts sedan starten %(date)s.")
+    else:
+        text = _("Metodtroheten bedömdes senast %(date)s, för mer än ett år sedan.")
+    return [Signal("fidelity_due", text % {"date": since.isoformat()})]
 
 
 def _signals(

@@ -29,6 +29,8 @@ from satsa.followup.models import (
     Activity,
     EffectEvaluation,
     EvaluationSchema,
+    FidelityCheck,
+    FidelityRating,
     Frequency,
     Group,
     ImplementationDecision,
@@ -1011,3 +1013,69 @@ def implementation_decide(
             case_stage_set(case=case, actor=actor, stage=Stage.CLOSED, reason="not_implemented")
             follow_up_schedule(case=case, actor=actor)
     return decision
+
+
+# --- fidelity to the method -------------------------------------------------------------
+
+
+def fidelity_check_record(
+    *,
+    case: Case,
+    method: str,
+    checked_on: dt.date,
+    components: list[tuple[str, Any, str]],
+    actor: Any,
+    note: str = "",
+) -> FidelityCheck:
+    """Record a check of fidelity to the case's method: ``components`` holds each core
+    component's name, rating (a FidelityRating value) and comment, in order."""
+    errors: dict[str, list[str]] = {}
+    if not method.strip():
+        errors["method"] = [_("Ange vilken metod som bedöms.")]
+    if checked_on > timezone.localdate():
+        errors["checked_on"] = [_("Datumet ligger i framtiden.")]
+    clean: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    problems: list[str] = []
+    valid = {str(value) for value in FidelityRating.values}
+    for number, (name, rating, comment) in enumerate(components, start=1):
+        name = name.strip()
+        if not name:
+            problems.append(_("Komponent %(n)s saknar namn.") % {"n": number})
+            continue
+        if str(rating) not in valid:
+            problems.append(_("Ange hur komponenten ”%(name)s” följs.") % {"name": name})
+            continue
+        if name.casefold() in seen:
+            problems.append(_("Komponenten ”%(name)s” finns två gånger.") % {"name": name})
+            continue
+        seen.add(name.casefold())
+        clean.append({"component": name, "rating": int(rating), "comment": comment.strip()})
+    if not components:
+        problems.append(_("Ange minst en av metodens kärnkomponenter."))
+    if problems:
+        errors["components"] = problems
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        check = FidelityCheck.objects.create(
+            organisation=case.organisation,
+            case=case,
+            method=method.strip(),
+            checked_on=checked_on,
+            components=clean,
+            note=note.strip(),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        event_record(
+            actor=actor,
+            verb="followup.fidelity_checked",
+            target=case,
+            data={
+                "check": check.pk,
+                "method": check.method,
+                "checked_on": checked_on,
+                "score": round(check.score, 3),
+            },
+        )
+    return check

@@ -16,6 +16,7 @@ urlpatterns = [
     path("arende/<int:pk>/effektutvardering/", views.evaluation_new, name="evaluation_new"),
     path("arende/<int:pk>/avbrytande/", views.termination_propose, name="termination_propose"),
     path("arende/<int:pk>/implementering/", views.implementation, name="implementation"),
+    path("arende/<int:pk>/metodtrohet/", views.fidelity, name="fidelity"),
     path("matt/<int:pk>/", views.measure_detail, name="measure"),
     path("matt/<int:pk>/import/", views.measure_import, name="measure_import"),
     path("rapport/<int:pk>/", views.report_detail, name="report"),

@@ -23,4 +23,5 @@ VERBS: dict[str, object] = {
     "followup.implementation_decided": _("beslutade om implementering"),
     "followup.case_stage_changed": _("ändrade ärendets skede"),
     "followup.follow_up_scheduled": _("planerade uppföljande utvärdering"),
+    "followup.fidelity_checked": _("bedömde metodtroheten"),
 }

@@ -21,6 +21,8 @@ from satsa.followup.charts import measure_chart
 from satsa.followup.forms import (
     ActivityForm,
     EvaluationForm,
+    FidelityComponentFormSet,
+    FidelityForm,
     ImplementationForm,
     InstrumentUploadForm,
     MeasureForm,
@@ -154,6 +156,8 @@ def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             open_termination=selectors.open_termination(case),
             decision_form=TerminationDecisionForm(),
             may_decide=has_perm(user, org, Perm.RECORD_DECISION),
+            fidelity_required=selectors.fidelity_required(case),
+            last_fidelity=selectors.fidelity_checks(case).first(),
         ),
     )
 
@@ -778,3 +782,62 @@ def implementation(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
 
 
 __all__ = ["Case"]
+
+
+# --- fidelity to the method ---------------------------------------------------------------
+
+# empty component rows offered beyond the components of the last check
+FIDELITY_EMPTY_ROWS = 3
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def fidelity(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    """The case's checks of fidelity to its method, and a form for the next one."""
+    case = selectors.case_for_user(request.user, org, pk)
+    may_check = selectors.can_report(request.user, case)
+    checks = list(selectors.fidelity_checks(case))
+    last = checks[0] if checks else None
+    if request.method == "POST":
+        _require(may_check)
+        form = FidelityForm(request.POST)
+        rows = FidelityComponentFormSet(request.POST, prefix="components")
+        if form.is_valid() and rows.is_valid():
+            components = [
+                (
+                    row.cleaned_data["component"],
+                    row.cleaned_data["rating"],
+                    row.cleaned_data["comment"],
+                )
+                for row in rows
+                if not row.is_blank()
+            ]
+            try:
+                services.fidelity_check_record(
+                    case=case, actor=request.user, components=components, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Bedömningen av metodtroheten är sparad."))
+                return redirect("followup:fidelity", org_slug=org.slug, pk=case.pk)
+    else:
+        form = FidelityForm(initial={"method": last.method if last else ""})
+        named = [{"component": c["component"]} for c in last.components] if last else []
+        rows = FidelityComponentFormSet(
+            prefix="components", initial=named + [{}] * FIDELITY_EMPTY_ROWS
+        )
+    return render(
+        request,
+        "followup/fidelity.html",
+        _context(
+            request,
+            org,
+            case=case,
+            checks=checks,
+            form=form,
+            rows=rows,
+            may_check=may_check,
+            required=selectors.fidelity_required(case),
+        ),
+    )
