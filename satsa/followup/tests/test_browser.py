@@ -192,3 +192,40 @@ def test_the_schema_and_termination_pages_are_accessible(
     check(page, axe)
     case.refresh_from_db()
     assert case.stage == Stage.TERMINATED
+
+
+def test_a_fidelity_check_in_the_browser(
+    page: Any, login_in_browser: Any, axe: Any, uppsala: Any, charlie: Any, make_person: Any
+) -> None:
+    import datetime as dt
+
+    from satsa.followup.models import FidelityCheck
+    from satsa.followup.tests.conftest import make_case
+    from satsa.orgs.roles import Role
+
+    today = timezone.localdate()
+    case = make_case(
+        uppsala,
+        make_person("ulla", (uppsala, Role.PROJECT_LEADER)),
+        title="Komet för föräldrar",
+        rulebook_key="uppsala-2016",
+        stage=Stage.RUNNING,
+        start_date=today - dt.timedelta(days=400),
+        end_date=today + dt.timedelta(days=300),
+    )
+    login_in_browser("charlie")
+    page.goto(f"/o/uppsala/uppfoljning/arende/{case.pk}/")
+    assert page.get_by_text("Metodtroheten har inte bedömts ännu.").is_visible()
+    page.get_by_role("link", name="Bedömningar av metodtrohet").click()
+    check(page, axe)
+    page.locator("#id_method").fill("Komet")
+    page.locator("#id_checked_on").fill(today.isoformat())
+    page.get_by_label("Kärnkomponent 1", exact=True).fill("Tio gruppträffar")
+    page.get_by_label("Följs kärnkomponent 1?").select_option("2")
+    page.get_by_label("Kärnkomponent 2", exact=True).fill("Hemuppgifter")
+    page.get_by_label("Följs kärnkomponent 2?").select_option("1")
+    page.get_by_role("button", name="Spara bedömningen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Bedömningen av metodtroheten är sparad.").is_visible()
+    check(page, axe)
+    assert FidelityCheck.objects.get().percent == 75
