@@ -80,7 +80,16 @@ def headline_npv(result: dict[str, Any] | None) -> float | None:
 
 
 def starting_data(case: Any) -> dict[str, Any]:
-    """A new calculation's data: the case's years, the Green Book rate, no lines yet."""
+    """A new calculation's data: the case's years, no lines yet, and the terms of the
+    case's rulebook (approval basis, discount rate, horizon, repayment); without a
+    rulebook the Green Book rate, a ten-year horizon and the nominal basis."""
+    from satsa.calculations.selectors import rulebook_terms
+    from satsa.calculations.terms import (
+        DEFAULT_DISCOUNT_RATE,
+        DEFAULT_HORIZON_YEARS,
+        apply_terms,
+    )
+
     start = case.start_date.year if case.start_date else None
     end = case.end_date.year if case.end_date else None
     if start is None:
@@ -88,13 +97,20 @@ def starting_data(case: Any) -> dict[str, Any]:
 
         start = timezone.localdate().year + 1
     years = max(1, (end - start + 1) if end and end >= start else 3)
-    return {
+    terms = rulebook_terms(case)
+    rate, horizon = DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_YEARS
+    if terms is not None:
+        if terms.discount_rate is not None:
+            rate = terms.discount_rate
+        if terms.horizon_years_after_end is not None:
+            horizon = terms.horizon_years_after_end
+    data = {
         "name": case.title,
         "currency": "SEK",
         "start_year": start,
         "project_years": years,
-        "horizon_years_after_end": 10,
-        "discount_rate": 0.035,
+        "horizon_years_after_end": horizon,
+        "discount_rate": rate,
         "discount_base_year": start,
         "price_year": start,
         "optimism_bias": {"costs": 0.0, "effects": 0.0},
@@ -102,6 +118,7 @@ def starting_data(case: Any) -> dict[str, Any]:
         "effects": [],
         "approval": {"basis": "nominal"},
     }
+    return apply_terms(data, terms)
 
 
 def npv_draws(data: dict[str, Any], *, seed: int, draws: int) -> list[float] | None:

@@ -1,13 +1,17 @@
 """Forms of the unit-cost pages and the calculation editor.
 
 The editor's forms map one to one onto the exchange format (ECONOMICS.md §5): one
-general form, one form per cost line and one per effect line. Shares are entered as
-percentages, which is how people in Swedish municipalities write them.
+general form, one form per cost line and one per effect line, of the intervention and
+of each comparison alternative. Shares are entered as percentages, which is how people
+in Swedish municipalities write them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +19,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satsa.calculations.models import ActorType, PriceIndex, UnitCost, UnitCostArea
+from satsa.calculations.terms import RulebookTerms
 
 HUNDRED = Decimal(100)
 
@@ -137,10 +142,22 @@ class CalculationForm(DescribedErrors, forms.Form):
         choices=[("nominal", _("Nominellt")), ("discounted", _("Diskonterat"))],
     )
 
-    def __init__(self, *args: Any, price_indices: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        price_indices: Any = None,
+        terms: RulebookTerms | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if price_indices is not None:
             self.fields["price_index"].queryset = price_indices  # type: ignore[attr-defined]
+        # The rulebook's terms are not the applicant's to choose: the editor shows them
+        # read-only and the save applies them (satsa.calculations.terms).
+        if terms is not None:
+            del self.fields["approval_basis"]
+            if terms.fixes_discount_rate:
+                del self.fields["discount_rate"]
         self.describe_errors()
 
 
@@ -288,6 +305,68 @@ def _is_blank(form: forms.Form) -> bool:
     return not form.has_changed() or bool(form.cleaned_data.get("DELETE"))
 
 
+@dataclass
+class Lines:
+    """Cost and effect lines built from one pair of formsets.
+
+    ``cost_rows`` and ``effect_rows`` give, for each line, the index of the form it came
+    from (blank and deleted rows are left out); ``sources`` the unit-cost id each effect
+    line was taken from.
+    """
+
+    costs: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    effects: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    cost_rows: list[int] = dataclasses.field(default_factory=list)
+    effect_rows: list[int] = dataclasses.field(default_factory=list)
+    sources: list[Any] = dataclasses.field(default_factory=list)
+
+
+def lines_from_forms(costs: BaseLineFormSet, effects: BaseLineFormSet, price_year: int) -> Lines:
+    """The exchange-format lines of valid cost and effect formsets."""
+    lines = Lines()
+    for i, form in enumerate(costs.forms):
+        if _is_blank(form):
+            continue
+        c = form.cleaned_data
+        line = {"year": c["year"], "amount": _num(c["amount"]), "financier": c["financier"]}
+        if c.get("type"):
+            line["type"] = c["type"]
+        lines.costs.append(line)
+        lines.cost_rows.append(i)
+    for i, form in enumerate(effects.forms):
+        if _is_blank(form):
+            continue
+        e = form.cleaned_data
+        line = {
+            "name": e["name"],
+            "actor": e["actor"],
+            "unit": e.get("unit") or "",
+            "unit_cost": _num(e["unit_cost"]),
+            "unit_cost_price_year": e.get("unit_cost_price_year") or price_year,
+            "volume": e.get("volume") or {},
+        }
+        if e.get("volume_after_end") is not None:
+            line["volume_after_end"] = _num(e["volume_after_end"])
+        for share in SHARES:
+            line[share] = _share(e.get(share))
+        uncertainty = {}
+        for name in EFFECT_UNCERTAIN:
+            low, high = e.get(f"{name}_low"), e.get(f"{name}_high")
+            if low is None or high is None:
+                continue
+            if name == "deadweight":
+                uncertainty[name] = [_share(low), line["deadweight"], _share(high)]
+            else:
+                mode = line.get(name, 0) or 0
+                uncertainty[name] = [_num(low), mode, _num(high)]
+        if uncertainty:
+            line["uncertainty"] = uncertainty
+        lines.effects.append(line)
+        lines.effect_rows.append(i)
+        lines.sources.append(int(e["source"]) if e.get("source") else None)
+    return lines
+
+
 def data_from_forms(
     general: CalculationForm, costs: BaseLineFormSet, effects: BaseLineFormSet
 ) -> tuple[dict[str, Any], list[int], list[int], list[Any]]:
@@ -315,53 +394,24 @@ def data_from_forms(
         "costs": _share(g.get("optimism_bias_costs")),
         "effects": _share(g.get("optimism_bias_effects")),
     }
-    data["costs"] = []
-    cost_rows: list[int] = []
-    for i, form in enumerate(costs.forms):
-        if _is_blank(form):
-            continue
-        c = form.cleaned_data
-        line = {"year": c["year"], "amount": _num(c["amount"]), "financier": c["financier"]}
-        if c.get("type"):
-            line["type"] = c["type"]
-        data["costs"].append(line)
-        cost_rows.append(i)
-    data["effects"] = []
-    effect_rows: list[int] = []
-    sources: list[Any] = []
-    for i, form in enumerate(effects.forms):
-        if _is_blank(form):
-            continue
-        e = form.cleaned_data
-        line = {
-            "name": e["name"],
-            "actor": e["actor"],
-            "unit": e.get("unit") or "",
-            "unit_cost": _num(e["unit_cost"]),
-            "unit_cost_price_year": e.get("unit_cost_price_year") or data["price_year"],
-            "volume": e.get("volume") or {},
-        }
-        if e.get("volume_after_end") is not None:
-            line["volume_after_end"] = _num(e["volume_after_end"])
-        for share in SHARES:
-            line[share] = _share(e.get(share))
-        uncertainty = {}
-        for field in EFFECT_UNCERTAIN:
-            low, high = e.get(f"{field}_low"), e.get(f"{field}_high")
-            if low is None or high is None:
-                continue
-            if field == "deadweight":
-                uncertainty[field] = [_share(low), line["deadweight"], _share(high)]
-            else:
-                mode = line.get(field, 0) or 0
-                uncertainty[field] = [_num(low), mode, _num(high)]
-        if uncertainty:
-            line["uncertainty"] = uncertainty
-        data["effects"].append(line)
-        effect_rows.append(i)
-        sources.append(int(e["source"]) if e.get("source") else None)
-    data["approval"] = {"basis": g["approval_basis"]}
-    return data, cost_rows, effect_rows, sources
+    lines = lines_from_forms(costs, effects, data["price_year"])
+    data["costs"], data["effects"] = lines.costs, lines.effects
+    # Without the field the case's rulebook sets the basis (see CalculationForm).
+    data["approval"] = {"basis": g.get("approval_basis") or "nominal"}
+    return data, lines.cost_rows, lines.effect_rows, lines.sources
+
+
+# The comparison alternatives the guidelines name (ECONOMICS.md §2), in the order the
+# editor shows them: key in the exchange format, and the name stored with the lines.
+ALTERNATIVES = (("ordinary", "Ordinarie insats"), ("none", "Ingen insats"))
+ALTERNATIVE_LABELS = {"ordinary": _("Ordinarie insats"), "none": _("Ingen insats")}
+
+
+def alternative_from_lines(name: str, lines: Lines) -> dict[str, Any] | None:
+    """One alternative in the exchange format; None when it has no lines (it is left out)."""
+    if not lines.costs and not lines.effects:
+        return None
+    return {"name": name, "costs": lines.costs, "effects": lines.effects}
 
 
 def initial_from_data(
@@ -383,21 +433,32 @@ def initial_from_data(
         "optimism_bias_effects": _pct_of(ob.get("effects", 0)),
         "approval_basis": (data.get("approval") or {}).get("basis", "nominal"),
     }
+    costs, effects = lines_initial(data, sources)
+    return general, costs, effects
+
+
+def lines_initial(
+    lines: Mapping[str, Any], sources: list[Any] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The line forms' initial values for the ``costs`` and ``effects`` of the intervention
+    or of one alternative."""
     costs = [
         {
             "year": c.get("year"),
             "amount": c.get("amount"),
-            "financier": c.get("financier", ""),
+            # The engine's default when a line names no financier (docs/economics.md).
+            "financier": c.get("financier", "fund"),
             "type": c.get("type", ""),
         }
-        for c in data.get("costs", [])
+        for c in lines.get("costs") or []
     ]
     effects = []
     sources = sources or []
-    for i, e in enumerate(data.get("effects", [])):
+    for i, e in enumerate(lines.get("effects") or []):
+        source = str(sources[i]) if i < len(sources) and sources[i] else ""
         row: dict[str, Any] = {
-            "source": str(sources[i]) if i < len(sources) and sources[i] else "",
-            "source_applied": str(sources[i]) if i < len(sources) and sources[i] else "",
+            "source": source,
+            "source_applied": source,
             "name": e.get("name", ""),
             "actor": e.get("actor", ""),
             "unit": e.get("unit", ""),
@@ -408,13 +469,13 @@ def initial_from_data(
         }
         for share in SHARES:
             row[share] = _pct_of(e.get(share, 0))
-        for field, triple in (e.get("uncertainty") or {}).items():
-            if field not in EFFECT_UNCERTAIN or len(triple) != 3:
+        for name, triple in (e.get("uncertainty") or {}).items():
+            if name not in EFFECT_UNCERTAIN or len(triple) != 3:
                 continue
-            conv = _pct_of if field == "deadweight" else (lambda v: v)
-            row[f"{field}_low"], row[f"{field}_high"] = conv(triple[0]), conv(triple[2])
+            conv = _pct_of if name == "deadweight" else (lambda v: v)
+            row[f"{name}_low"], row[f"{name}_high"] = conv(triple[0]), conv(triple[2])
         effects.append(row)
-    return general, costs, effects
+    return costs, effects
 
 
 def _fmt(value: Any) -> str:

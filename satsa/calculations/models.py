@@ -188,8 +188,9 @@ class Calculation(models.Model):
     """The economic calculation (kalkyl) of one case.
 
     ``data`` is the ECONOMICS.md §5 exchange format exactly as ``satsa calc`` reads it;
-    ``effect_sources`` says, per effect line, which unit-cost entry it was taken from;
-    ``result`` is the engine's answer for ``data`` when it last validated.
+    ``effect_sources`` says, per effect line, which unit-cost entry it was taken from, and
+    ``alternative_sources`` the same for each comparison alternative's effect lines
+    (alternative key -> list); ``result`` is the engine's answer for ``data`` when it last validated.
     """
 
     case = models.OneToOneField(
@@ -200,6 +201,7 @@ class Calculation(models.Model):
     )
     data = models.JSONField(_("kalkyl (JSON)"), default=dict)
     effect_sources = models.JSONField(default=list, blank=True)
+    alternative_sources = models.JSONField(default=dict, blank=True)
     price_index = models.ForeignKey(
         PriceIndex,
         verbose_name=_("prisindex"),

@@ -14,6 +14,7 @@ from satsa.calculations.models import (
     UnitCost,
     UnitCostValue,
 )
+from satsa.calculations.terms import RulebookTerms, terms_of
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm
 from satsa.orgs.roles import Perm
@@ -124,3 +125,16 @@ def calculation_of(case: Any) -> Calculation | None:
 
 def snapshots_of(case: Any) -> QuerySet[CalculationSnapshot]:
     return CalculationSnapshot.objects.filter(case=case).select_related("created_by")
+
+
+def rulebook_terms(case: Any) -> RulebookTerms | None:
+    """The terms the case's rulebook sets in its calculation; None when the case's
+    rulebook cannot be found (the calculation then keeps the engine's defaults)."""
+    from satsa.cases.selectors import rulebook_for_case
+    from satsa.rules import UnknownRulebookError
+
+    try:
+        rulebook = rulebook_for_case(case)
+    except UnknownRulebookError:
+        return None
+    return terms_of(rulebook)

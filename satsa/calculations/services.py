@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from satsa.calculations import engine
+from satsa.calculations import engine, selectors
 from satsa.calculations.models import (
     ActorType,
     Calculation,
@@ -27,6 +27,7 @@ from satsa.calculations.models import (
     UnitCostValue,
 )
 from satsa.calculations.tabular import HEADERS, RawRow, TableFileError, read_table
+from satsa.calculations.terms import apply_terms
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 
@@ -496,13 +497,18 @@ def calculation_update(
     data: dict[str, Any],
     actor: Any,
     effect_sources: list[Any] | None = None,
+    alternative_sources: dict[str, list[Any]] | None = None,
     price_index: PriceIndex | None = None,
 ) -> Calculation:
     """Store new exchange-format data after the engine accepts it, with its result.
 
+    The terms of the case's rulebook (approval basis, repayment floor, fee and sharing)
+    are applied to ``data`` first: they are the rulebook's, not the applicant's choice.
+
     Raises :class:`satsa.calculations.engine.CalculationInvalid` (problems by path, in
     Swedish) when the engine refuses the data; nothing is stored then.
     """
+    data = apply_terms(data, selectors.rulebook_terms(calculation.case))
     result = engine.run(data, seed=calculation.pk)
     with transaction.atomic():
         # Lock the row: two people saving at once must not interleave data and result.
@@ -510,6 +516,7 @@ def calculation_update(
         locked.data = data
         locked.result = result
         locked.effect_sources = effect_sources if effect_sources is not None else []
+        locked.alternative_sources = alternative_sources if alternative_sources is not None else {}
         locked.price_index = price_index
         locked.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         locked.save()
@@ -518,7 +525,11 @@ def calculation_update(
             verb="calculation.updated",
             target=locked,
             organisation=locked.organisation,
-            data={"case": locked.case_id, "npv": engine.headline_npv(result)},
+            data={
+                "case": locked.case_id,
+                "npv": engine.headline_npv(result),
+                "alternatives": list(data.get("alternatives") or {}),
+            },
         )
     return locked
 

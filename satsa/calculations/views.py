@@ -19,19 +19,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from satsa.calculations import charts, engine, selectors, services, tabular
 from satsa.calculations.forms import (
+    ALTERNATIVE_LABELS,
+    ALTERNATIVES,
     CalculationForm,
     CostFormSet,
     EffectFormSet,
     ImportForm,
+    Lines,
     PriceIndexForm,
     PriceIndexPointForm,
     UnitCostForm,
     UnitCostValueForm,
+    alternative_from_lines,
     apply_picks,
     data_from_forms,
     initial_from_data,
+    lines_from_forms,
+    lines_initial,
 )
 from satsa.calculations.models import Calculation, PriceIndex, UnitCost
+from satsa.calculations.terms import RulebookTerms, apply_terms
 from satsa.cases.models import Case
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
@@ -316,21 +323,44 @@ def _case(request: HttpRequest, org: Organisation, case_id: int, *, edit: bool =
 
 
 @dataclass
+class AlternativeForms:
+    """One comparison alternative's cost and effect formsets in the editor."""
+
+    key: str
+    # The name stored with the lines, and the (translated) one the screen shows.
+    name: str
+    label: Any
+    costs: Any
+    effects: Any
+    lines: Lines | None = None
+
+
+@dataclass
 class Editor:
     """The editor's forms, and what the engine made of them."""
 
     general: CalculationForm
     costs: Any
     effects: Any
+    alternatives: list[AlternativeForms] = dataclasses.field(default_factory=list)
+    terms: RulebookTerms | None = None
     data: dict[str, Any] | None = None
+    lines: Lines | None = None
     sources: list[Any] = dataclasses.field(default_factory=list)
+    alternative_sources: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
     result: dict[str, Any] | None = None
     problems: list[engine.Problem] = dataclasses.field(default_factory=list)
-    picked: list[int] = dataclasses.field(default_factory=list)
+    # Prefixes of the effect lines a unit-cost pick was just copied into.
+    picked: set[str] = dataclasses.field(default_factory=set)
+
+    @property
+    def formsets(self) -> list[Any]:
+        alternatives = [fs for alt in self.alternatives for fs in (alt.costs, alt.effects)]
+        return [self.costs, self.effects, *alternatives]
 
     @property
     def forms(self) -> list[Any]:
-        return [self.general, *self.costs.forms, *self.effects.forms]
+        return [self.general, *(form for formset in self.formsets for form in formset.forms)]
 
     def error_boxes(self) -> list[dict[str, Any]]:
         """Every field's error box, filled or empty, for htmx to swap in place."""
@@ -355,52 +385,106 @@ def _picklist(org: Organisation) -> list[UnitCost]:
     return list(selectors.unit_costs_available_to(org).select_related("organisation"))
 
 
+def _stored_alternatives(calculation: Calculation) -> dict[str, Any]:
+    stored = calculation.data.get("alternatives")
+    return stored if isinstance(stored, dict) else {}
+
+
+def _alternative_forms(
+    post: Any, kwargs: dict[str, Any], calculation: Calculation
+) -> list[AlternativeForms]:
+    """The formsets of the alternatives the guidelines name: bound to ``post``, or
+    (without it) filled with the stored lines."""
+    stored = _stored_alternatives(calculation)
+    sources = calculation.alternative_sources or {}
+    found = []
+    for key, name in ALTERNATIVES:
+        costs_prefix, effects_prefix = f"{key}-costs", f"{key}-effects"
+        if post is None:
+            spec = stored.get(key)
+            costs, effects = lines_initial(spec if isinstance(spec, dict) else {}, sources.get(key))
+            cost_set = CostFormSet(initial=costs, prefix=costs_prefix)
+            effect_set = EffectFormSet(initial=effects, prefix=effects_prefix, form_kwargs=kwargs)
+        else:
+            cost_set = CostFormSet(post, prefix=costs_prefix)
+            effect_set = EffectFormSet(post, prefix=effects_prefix, form_kwargs=kwargs)
+        found.append(AlternativeForms(key, name, ALTERNATIVE_LABELS[key], cost_set, effect_set))
+    return found
+
+
 def _editor(
     org: Organisation, calculation: Calculation, post: Any = None, *, evaluate: bool = True
 ) -> Editor:
     unit_costs = _picklist(org)
     indices = selectors.price_indices_available_to(org)
+    terms = selectors.rulebook_terms(calculation.case)
     kwargs = {"unit_costs": unit_costs}
+    stored = _stored_alternatives(calculation)
     if post is None:
         general, costs, effects = initial_from_data(
             calculation.data, calculation.effect_sources, calculation.price_index
         )
         editor = Editor(
-            CalculationForm(initial=general, price_indices=indices, prefix="calc"),
+            CalculationForm(initial=general, price_indices=indices, terms=terms, prefix="calc"),
             CostFormSet(initial=costs, prefix="costs"),
             EffectFormSet(initial=effects, prefix="effects", form_kwargs=kwargs),
+            terms=terms,
         )
+        editor.alternatives = _alternative_forms(None, kwargs, calculation)
         editor.data, editor.result = calculation.data, calculation.result
         return editor
     post = post.copy()
-    picked = apply_picks(post, {str(u.pk): u for u in unit_costs})
+    by_id = {str(u.pk): u for u in unit_costs}
+    picked = {f"effects-{i}" for i in apply_picks(post, by_id)}
+    for key, _name in ALTERNATIVES:
+        prefix = f"{key}-effects"
+        picked.update(f"{prefix}-{i}" for i in apply_picks(post, by_id, prefix=prefix))
     editor = Editor(
-        CalculationForm(post, price_indices=indices, prefix="calc"),
+        CalculationForm(post, price_indices=indices, terms=terms, prefix="calc"),
         CostFormSet(post, prefix="costs"),
         EffectFormSet(post, prefix="effects", form_kwargs=kwargs),
+        alternatives=_alternative_forms(post, kwargs, calculation),
+        terms=terms,
         picked=picked,
     )
-    valid = [editor.general.is_valid(), editor.costs.is_valid(), editor.effects.is_valid()]
+    # Validate every form (no short cut), so that every error shows at once.
+    valid = [editor.general.is_valid(), *(formset.is_valid() for formset in editor.formsets)]
     if not all(valid):
         return editor
     editor.data, cost_rows, effect_rows, editor.sources = data_from_forms(
         editor.general, editor.costs, editor.effects
     )
-    # Parts the editor has no forms for yet (comparison alternatives, repayment …) are
-    # kept as they were, so that saving in the editor does not drop them.
+    editor.lines = Lines(cost_rows=cost_rows, effect_rows=effect_rows)
+    # Parts the editor has no forms for (actors, case-level ranges, the case's part of
+    # the repayment block) are kept as they were, so that saving does not drop them.
     for key in KEPT_KEYS:
         if key in calculation.data:
             editor.data[key] = calculation.data[key]
+    alternatives: dict[str, Any] = {}
+    for alt in editor.alternatives:
+        alt.lines = lines_from_forms(alt.costs, alt.effects, editor.data["price_year"])
+        spec = alternative_from_lines(alt.name, alt.lines)
+        if spec is not None:
+            alternatives[alt.key] = spec
+            editor.alternative_sources[alt.key] = alt.lines.sources
+    # Alternatives under other keys (e.g. from an imported file) have no forms: keep them.
+    alternatives.update((k, v) for k, v in stored.items() if k not in ALTERNATIVE_LABELS)
+    if alternatives:
+        editor.data["alternatives"] = alternatives
+    # What the save will store, so that the live results show the rulebook's terms too.
+    editor.data = apply_terms(editor.data, terms)
     if evaluate:
         try:
             editor.result = engine.run(editor.data, seed=calculation.pk)
         except engine.CalculationInvalid as error:
-            editor.problems = _attach(error.problems, editor, cost_rows, effect_rows)
+            editor.problems = _attach(error.problems, editor)
     return editor
 
 
-KEPT_KEYS = ("alternatives", "repayment", "actors", "uncertainty")
-_PATH = re.compile(r"^(costs|effects)\[(\d+)\](?:\.([a-z_]+))?(?:\.(.+))?$")
+KEPT_KEYS = ("repayment", "actors", "uncertainty")
+_PATH = re.compile(
+    r"^(?:alternatives\.([^.\[]+)\.)?(costs|effects)\[(\d+)\](?:\.([a-z_]+))?(?:\.(.+))?$"
+)
 _GENERAL = {
     "optimism_bias.costs": "optimism_bias_costs",
     "optimism_bias.effects": "optimism_bias_effects",
@@ -409,19 +493,29 @@ _GENERAL = {
 }
 
 
-def _attach(
-    problems: list[engine.Problem], editor: Editor, cost_rows: list[int], effect_rows: list[int]
-) -> list[engine.Problem]:
+def _line_form(editor: Editor, key: str | None, kind: str, index: int) -> Any:
+    """The form a line of the data came from; None for a line no form holds."""
+    if key is None:
+        lines, costs, effects = editor.lines, editor.costs, editor.effects
+    else:
+        alt = next((a for a in editor.alternatives if a.key == key), None)
+        if alt is None:
+            return None
+        lines, costs, effects = alt.lines, alt.costs, alt.effects
+    if lines is None:
+        return None
+    rows, formset = (lines.cost_rows, costs) if kind == "costs" else (lines.effect_rows, effects)
+    return formset.forms[rows[index]] if index < len(rows) else None
+
+
+def _attach(problems: list[engine.Problem], editor: Editor) -> list[engine.Problem]:
     """Put each engine problem next to its field; return those that belong to no field."""
     left = []
     for problem in problems:
         match = _PATH.match(problem.path)
         if match:
-            kind, index, name, rest = match.groups()
-            rows, formset = (
-                (cost_rows, editor.costs) if kind == "costs" else (effect_rows, editor.effects)
-            )
-            form = formset.forms[rows[int(index)]] if int(index) < len(rows) else None
+            key, kind, index, name, rest = match.groups()
+            form = _line_form(editor, key, kind, int(index))
             if form is None:
                 left.append(problem)
                 continue
@@ -440,6 +534,25 @@ def _attach(
     return left
 
 
+def _alternatives(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The result's comparison alternatives, with their label and the Monte Carlo chance
+    that the intervention's NPV relative to them is at least 0."""
+    chances = (result.get("monte_carlo") or {}).get("alternatives") or {}
+    rows = []
+    for alt in result.get("alternatives") or []:
+        key = alt["key"]
+        rows.append(
+            {
+                "key": key,
+                "label": ALTERNATIVE_LABELS.get(key) or alt.get("name") or key,
+                "totals": alt["totals"],
+                "relative": alt["relative"],
+                "chance": (chances.get(key) or {}).get("p_relative_npv_nonnegative"),
+            }
+        )
+    return rows
+
+
 def _results_context(calculation: Calculation, editor: Editor) -> dict[str, Any]:
     result = editor.result
     context: dict[str, Any] = {"editor": editor, "result": result}
@@ -456,6 +569,7 @@ def _results_context(calculation: Calculation, editor: Editor) -> dict[str, Any]
     context["financiers"] = [
         (charts.party_label(k, fund), v) for k, v in result["totals"]["cost_by_financier"].items()
     ]
+    context["alternatives"] = _alternatives(result)
     return context
 
 
@@ -505,14 +619,12 @@ def editor(request: HttpRequest, org: Organisation, case_id: int) -> HttpRespons
                     calculation=calculation,
                     data=form_editor.data,
                     effect_sources=form_editor.sources,
+                    alternative_sources=form_editor.alternative_sources,
                     price_index=form_editor.general.cleaned_data.get("price_index"),
                     actor=request.user,
                 )
             except engine.CalculationInvalid as error:
-                _d, cost_rows, effect_rows, _s = data_from_forms(
-                    form_editor.general, form_editor.costs, form_editor.effects
-                )
-                form_editor.problems = _attach(error.problems, form_editor, cost_rows, effect_rows)
+                form_editor.problems = _attach(error.problems, form_editor)
             else:
                 messages.success(request, _("Kalkylen är sparad."))
                 return redirect("calculations:editor", org_slug=org.slug, case_id=case.pk)

@@ -38,6 +38,16 @@ def test_the_editor_recomputes_in_the_browser_without_a_reload(
     assert npv.inner_text() != before
     assert axe(page) == []
 
+    # A comparison alternative typed in gets its table in the results, also without a reload.
+    page.locator("#id_ordinary-costs-0-year").fill("2026")
+    page.locator("#id_ordinary-costs-0-amount").fill("400000")
+    page.locator("#id_ordinary-costs-0-financier").fill("Socialnämnden")
+    table = page.locator('table[data-alternative="ordinary"]')
+    expect(table).to_contain_text("Insatsen jämförd med alternativet ”Ordinarie insats”")
+    expect(table.locator(".relative-npv")).not_to_be_empty()
+    assert page.evaluate("window.__notReloaded === true")
+    assert axe(page) == []
+
     # An engine error shows up beside its field, in Swedish, also without a reload.
     page.locator("#id_effects-0-volume").fill("2027: 1; 2050: 1")
     error = page.locator("#id_effects-0-volume_errors")

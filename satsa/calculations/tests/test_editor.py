@@ -312,16 +312,19 @@ def test_an_invalid_update_stores_nothing(calculation: Calculation) -> None:
 def test_saving_in_the_editor_keeps_what_it_has_no_forms_for(
     client_as: Any, alice: Any, calculation: Calculation, case: Case
 ) -> None:
-    repayment = {"floor": 0.3, "fee": 0.05}
+    actors = ["Socialnämnden", "Region Örebro län"]
+    uncertainty = {"discount_rate": [0.02, 0.035, 0.05]}
     services.calculation_update(
-        calculation=calculation, data=dict(DATA, repayment=repayment), actor=None
+        calculation=calculation,
+        data=dict(DATA, actors=actors, uncertainty=uncertainty),
+        actor=None,
     )
     client = client_as(alice)
     url = reverse("calculations:editor", args=["orebro", case.pk])
     assert client.post(url, editor_post(client, url)).status_code == 302
     calculation.refresh_from_db()
-    assert calculation.data["repayment"] == repayment
-    assert "repayment" in calculation.result
+    assert calculation.data["actors"] == actors
+    assert calculation.data["uncertainty"] == uncertainty
 
 
 def test_the_distribution_chart_draws_what_the_figures_sum_up() -> None:
