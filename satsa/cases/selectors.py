@@ -24,7 +24,11 @@ from satsa.cases.models import (
     Signature,
     Stage,
 )
-from satsa.funds.selectors import fund_position
+from satsa.funds.selectors import (
+    fund_position,
+    payment_plan_is_approved,
+    repayment_plan_is_approved,
+)
 from satsa.orgs.models import Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import has_perm, roles_in
 from satsa.orgs.roles import Perm, Role
@@ -33,13 +37,13 @@ from satsa.rules.schema import Section
 
 # A board has this many days to comment when the rulebook sets no deadline for the step.
 DEFAULT_COMMENT_DAYS = 21
-# Guards a person confirms by ticking a box when moving the case on.
+# Guards a person confirms by ticking a box when moving the case on. The payment and
+# repayment plans are approved as data in satsa.funds; a tick recorded before that (in
+# Case.confirmed_guards) still holds.
 CONFIRMED_GUARDS = (
     "first_meeting_held",
     "economic_calculation_checked",
     "comments_considered",
-    "payment_plan_approved",
-    "repayment_plan_approved",
 )
 # Kinds of external party whose manager signs the application.
 SIGNING_PARTY_KINDS = (ExternalParty.Kind.CIVIL_SOCIETY, ExternalParty.Kind.OTHER_PUBLIC)
@@ -418,6 +422,12 @@ def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None)
         holding.add("within_yearly_grant_limit")
     if case.outcome:
         holding.add("decision_recorded")
+    if case.granted_amount is not None:
+        # The steering group approves the plans on the case's money page (satsa.funds).
+        if payment_plan_is_approved(case):
+            holding.add("payment_plan_approved")
+        if repayment_plan_is_approved(case):
+            holding.add("repayment_plan_approved")
     return holding
 
 

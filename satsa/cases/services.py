@@ -387,9 +387,17 @@ def case_advance(
     confirmations = [c for c in confirmations if c in sel.CONFIRMED_GUARDS]
     # Another service (the steering group's ranking) may have changed the row since.
     case.refresh_from_db()
-    _require_open(case)
-    _require(bool(case.step), _("Ärendet väntar inte på något steg."))
     rulebook = sel.rulebook_for_case(case)
+    chain = [s.id for s in rulebook.decision_chain]
+    # A grant may still have steps after the decision (Uppsala: the plans are approved).
+    after_grant = (
+        case.outcome == Case.Outcome.GRANTED
+        and "decision" in chain
+        and case.step in chain[chain.index("decision") + 1 :]
+    )
+    if not after_grant:
+        _require_open(case)
+    _require(bool(case.step), _("Ärendet väntar inte på något steg."))
     stage = rulebook.stage(case.step)
     _require(
         sel.may_act_on_step(actor, case, stage.role),

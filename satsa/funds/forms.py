@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from satsa.funds.services import new_idempotency_key
+from satsa.funds.services import PaymentLine, PlanPeriod, new_idempotency_key
 
 
 class KeyedForm(forms.Form):
@@ -73,8 +75,24 @@ class ClaimForm(KeyedForm):
         help_text=_("Referens till rapporten för perioden."),
     )
 
-    def __init__(self, *args: Any, periods: list[Any], years: range, **kwargs: Any) -> None:
+    override_reason = forms.CharField(
+        label=_("Motivering för avsteg från utbetalningsplanen"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Behövs bara om begäran tar utbetalningarna över den godkända planen."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        periods: list[Any],
+        years: range,
+        held_to_plan: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not held_to_plan:
+            del self.fields["override_reason"]
         today = timezone.localdate()
         self.fields["period"].choices = [
             (f"{p.code}:{p.in_year(year).isoformat()}", f"{p.name_sv} {year}")
@@ -90,7 +108,9 @@ class ClaimForm(KeyedForm):
 
 
 class ApproveForm(KeyedForm):
-    pass
+    override_reason = forms.CharField(
+        label=_("Motivering för avsteg från utbetalningsplanen"), max_length=1000, required=False
+    )
 
 
 class PayForm(KeyedForm):
@@ -121,3 +141,98 @@ class RepaymentForm(KeyedForm):
 
 class PositionDateForm(forms.Form):
     date = _date_field(_("Ställning per dag"), required=False)
+
+
+def _parse_amount(text: str) -> Decimal:
+    cleaned = "".join(text.split()).replace("\u00a0", "").replace(",", ".")
+    if cleaned.lower().endswith("kr"):
+        cleaned = cleaned[:-2]
+    try:
+        amount = Decimal(cleaned)
+    except ArithmeticError:
+        raise ValueError(text) from None
+    if not amount.is_finite():
+        raise ValueError(text)
+    return amount
+
+
+def payment_lines_text(pairs: list[tuple[PlanPeriod, Decimal]]) -> str:
+    """The textarea's text for ``pairs``: one "år;period;belopp" line each."""
+    return "\n".join(
+        f"{p.year};{p.short};" + f"{a:.2f}".replace(".", ",").removesuffix(",00") for p, a in pairs
+    )
+
+
+class PaymentPlanForm(forms.Form):
+    """A new version of the payment plan, one line per reporting period: "år;period;belopp".
+
+    The lines are parsed here (each error names its line); the service checks the periods
+    against the rulebook and the total against the grant.
+    """
+
+    lines = forms.CharField(
+        label=_("Rader: år;period;belopp"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("Kommentar till styrgruppen"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, periods: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The rulebook's periods, so that the help names the ones this case reports at.
+        names = [p.name_sv for p in periods or []] or [gettext("Helår")]
+        self.fields["lines"].help_text = gettext(
+            "En rad per utbetalning, t.ex. 2017;T1;150 000. Perioden anges som %(short)s "
+            "eller med sitt namn (%(names)s). Raderna ska tillsammans bli det beviljade "
+            "beloppet."
+        ) % {
+            "short": ", ".join(f"T{n}" for n in range(1, len(names) + 1)),
+            "names": ", ".join(names),
+        }
+
+    def clean_lines(self) -> list[PaymentLine]:
+        parsed: list[PaymentLine] = []
+        errors: list[str] = []
+        for n, raw in enumerate(self.cleaned_data["lines"].splitlines(), 1):
+            text = raw.strip()
+            if not text:
+                continue
+            parts = [p.strip() for p in text.replace("\t", ";").split(";")]
+            # "2017-T1;150000" is the same as "2017;T1;150000".
+            if len(parts) == 2 and "-" in parts[0]:
+                year_text, _sep, period = parts[0].partition("-")
+                parts = [year_text, period, parts[1]]
+            if len(parts) != 3 or not all(parts):
+                errors.append(
+                    gettext(
+                        "Rad %(line)s: skriv år, period och belopp åtskilda med semikolon, "
+                        "t.ex. 2017;T1;150 000."
+                    )
+                    % {"line": n}
+                )
+                continue
+            year_text, period, amount_text = parts
+            if not (year_text.isdigit() and 1990 <= int(year_text) <= 2200):
+                errors.append(
+                    gettext("Rad %(line)s: ”%(year)s” är inte ett år.")
+                    % {"line": n, "year": year_text}
+                )
+                continue
+            try:
+                amount = _parse_amount(amount_text)
+            except ValueError:
+                errors.append(
+                    gettext("Rad %(line)s: ”%(amount)s” är inte ett belopp i kronor.")
+                    % {"line": n, "amount": amount_text}
+                )
+                continue
+            parsed.append(PaymentLine(int(year_text), period, amount, line=n))
+        if errors:
+            raise ValidationError(errors)
+        if not parsed:
+            raise ValidationError(gettext("Planen behöver minst en rad."))
+        return parsed

@@ -1,4 +1,5 @@
-"""The fund's money: an append-only double-entry journal, payment claims and repayment plans.
+"""The fund's money: an append-only double-entry journal, payment claims, payment plans
+and repayment plans.
 
 Every change of the fund's position is a :class:`Transaction` whose :class:`Entry` legs
 sum to zero (debit positive, credit negative, in öre). Posted transactions and entries are
@@ -200,6 +201,10 @@ class Claim(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
     status_reason = models.TextField(_("motivering"), blank=True)
+    # Why the claim takes the payments past the approved payment plan (see PaymentPlan).
+    plan_deviation_reason = models.TextField(
+        _("motivering för avsteg från utbetalningsplanen"), blank=True
+    )
     idempotency_key = models.CharField(max_length=64)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -242,6 +247,8 @@ class ClaimApproval(models.Model):
     )
     approved_at = models.DateTimeField(auto_now_add=True)
     idempotency_key = models.CharField(max_length=64, unique=True)
+    # Why the approver let the payments go past the approved payment plan.
+    override_reason = models.TextField(_("motivering för avsteg"), blank=True)
 
     objects = JournalQuerySet.as_manager()
 
@@ -331,4 +338,115 @@ class RepaymentLine(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("repayment plans are never edited; create a new version")
+        super().save(*args, **kwargs)
+
+
+class PaymentPlan(models.Model):
+    """A payment plan (utbetalningsplan): how much of the grant is paid in which reporting
+    period (Uppsala: per tertial, in arrears).
+
+    Versions are never edited: a new version supersedes the older ones. The steering group
+    approves a version (:class:`PlanApproval`); the newest approved version is the plan
+    that claims are held to.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="payment_plans")
+    version = models.PositiveIntegerField(_("version"))
+    # The granted amount the lines add up to when the version was made.
+    total = models.DecimalField(_("summa"), max_digits=14, decimal_places=2)
+    note = models.TextField(_("kommentar"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "version"]
+        verbose_name = _("utbetalningsplan")
+        verbose_name_plural = _("utbetalningsplaner")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="fund_payment_plan_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("payment plans are never edited; create a new version")
+        super().save(*args, **kwargs)
+
+
+class PaymentPlanLine(models.Model):
+    """What the plan pays out for one reporting period (in arrears, at its end)."""
+
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.PROTECT, related_name="lines")
+    year = models.PositiveIntegerField(_("år"))
+    # The rulebook's reporting period (e.g. "tertial1") and the day it ends that year.
+    period_code = models.CharField(_("period"), max_length=40)
+    period_end = models.DateField(_("periodens slut"))
+    amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period_end", "id"]
+        verbose_name = _("rad i utbetalningsplan")
+        verbose_name_plural = _("rader i utbetalningsplan")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period_end"], name="fund_payment_line_once"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="fund_payment_line_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.period_code}: {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("payment plans are never edited; create a new version")
+        super().save(*args, **kwargs)
+
+
+class PlanApproval(models.Model):
+    """The steering group's approval of one payment plan version or one repayment plan.
+
+    Exactly one of the two plans is set; a plan is approved once and the approval is never
+    changed (a new version needs its own approval).
+    """
+
+    payment_plan = models.OneToOneField(
+        PaymentPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="approval"
+    )
+    repayment_plan = models.OneToOneField(
+        RepaymentPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="approval"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("godkänd"), auto_now_add=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["approved_at", "id"]
+        verbose_name = _("godkännande av plan")
+        verbose_name_plural = _("godkännanden av planer")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(payment_plan__isnull=False, repayment_plan__isnull=True)
+                | models.Q(payment_plan__isnull=True, repayment_plan__isnull=False),
+                name="fund_plan_approval_one_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_plan or self.repayment_plan} ({self.approved_at:%Y-%m-%d})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("an approval is never edited")
         super().save(*args, **kwargs)

@@ -1,4 +1,5 @@
-"""Reading the fund's money: positions at a date, per-case figures, repayments, forecasts.
+"""Reading the fund's money: positions at a date, per-case figures, payment and repayment
+plans, forecasts.
 
 Every figure is a named sum over the journal (``Coalesce(Sum(...), 0)``), so the
 position at any past date is the same query with ``booked_on <= date``. A reversal counts
@@ -18,7 +19,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from satsa.cases.models import Case
-from satsa.funds.models import Account, Claim, Entry, Kind, RepaymentPlan, Transaction
+from satsa.funds.models import (
+    Account,
+    Claim,
+    Entry,
+    Kind,
+    PaymentPlan,
+    PlanApproval,
+    RepaymentPlan,
+    Transaction,
+)
 from satsa.orgs.models import Organisation
 
 ZERO = Decimal("0.00")
@@ -318,6 +328,124 @@ def board_repayment_left(case: Any, board_id: int) -> tuple[Decimal, Decimal]:
     return due_principal + sums["p"], due_fee + sums["f"]
 
 
+# --- plans the steering group approves ---------------------------------------------------
+
+
+def approval_of(plan: PaymentPlan | RepaymentPlan | None) -> PlanApproval | None:
+    """The steering group's approval of ``plan``, if it has one."""
+    return getattr(plan, "approval", None) if plan is not None else None
+
+
+def payment_plans_of(case: Any) -> list[PaymentPlan]:
+    """Every version of the case's payment plan, newest first, with lines and approval."""
+    return list(
+        PaymentPlan.objects.filter(case=case)
+        .order_by("-version")
+        .select_related("approval__approved_by", "created_by")
+        .prefetch_related("lines")
+    )
+
+
+def payment_plan_newest(case: Any) -> PaymentPlan | None:
+    return (
+        PaymentPlan.objects.filter(case=case)
+        .order_by("-version")
+        .select_related("approval")
+        .first()
+    )
+
+
+def payment_plan_in_force(case: Any) -> PaymentPlan | None:
+    """The newest approved version: the plan that claims are held to. A newer version
+    waiting for approval does not stop payments under the one approved before it."""
+    return (
+        PaymentPlan.objects.filter(case=case, approval__isnull=False)
+        .order_by("-version")
+        .prefetch_related("lines")
+        .first()
+    )
+
+
+def payment_plan_is_approved(case: Any) -> bool:
+    """The case's newest payment plan version is approved (the guard
+    ``payment_plan_approved``)."""
+    return approval_of(payment_plan_newest(case)) is not None
+
+
+def repayment_plan_newest(case: Any) -> RepaymentPlan | None:
+    """The newest repayment plan decided with the grant (a settlement is not a plan)."""
+    return (
+        RepaymentPlan.objects.filter(case=case, kind=RepaymentPlan.Kind.PLAN)
+        .order_by("-created_at", "-id")
+        .select_related("approval__approved_by")
+        .first()
+    )
+
+
+def repayment_plan_is_approved(case: Any) -> bool:
+    """The case's newest repayment plan is approved (the guard ``repayment_plan_approved``)."""
+    return approval_of(repayment_plan_newest(case)) is not None
+
+
+def planned_to(plan: PaymentPlan, on: dt.date) -> Decimal:
+    """What ``plan`` pays out for the reporting periods ending on or before ``on``."""
+    return sum((line.amount for line in plan.lines.all() if line.period_end <= on), ZERO)
+
+
+CLAIMS_COUNTED = (Claim.Status.SUBMITTED, Claim.Status.APPROVED, Claim.Status.PAID)
+
+
+def claimed_to(case: Any, on: dt.date) -> Decimal:
+    """What the case has claimed, been approved or been paid for periods ending on or
+    before ``on`` (rejected and reversed claims do not count)."""
+    return sums_of(
+        Claim.objects.filter(case=case, status__in=CLAIMS_COUNTED, period_end__lte=on),
+        s=Coalesce(Sum("amount"), Value(ZERO), output_field=_MONEY),
+    )["s"]
+
+
+def claim_over_plan(claim: Claim) -> Decimal:
+    """How far a submitted claim takes the payments up to its period past the approved
+    payment plan (zero when it keeps to the plan or the case has none)."""
+    plan = payment_plan_in_force(claim.case)
+    if plan is None or claim.status != Claim.Status.SUBMITTED:
+        return ZERO
+    excess = claimed_to(claim.case, claim.period_end) - planned_to(plan, claim.period_end)
+    return max(ZERO, excess)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One line of a payment plan beside what was actually claimed up to its period."""
+
+    line: Any
+    label: str  # the period's name and year, e.g. "Tertial 1 2017"
+    cumulative: Decimal
+    claimed: Decimal  # cumulative claims to the period's end
+
+    @property
+    def over(self) -> Decimal:
+        return max(ZERO, self.claimed - self.cumulative)
+
+
+def payment_plan_rows(plan: PaymentPlan, names: dict[str, str] | None = None) -> list[PlanRow]:
+    """The plan's lines with their cumulative amounts beside the cumulative claims;
+    ``names`` maps the rulebook's period codes to their names."""
+    names = names or {}
+    rows, cumulative = [], ZERO
+    claims = list(
+        Claim.objects.filter(case_id=plan.case_id, status__in=CLAIMS_COUNTED).values_list(
+            "period_end", "amount"
+        )
+    )
+    for line in plan.lines.all():
+        cumulative += line.amount
+        claimed = sum((a for end, a in claims if end <= line.period_end), ZERO)
+        label = f"{names.get(line.period_code, line.period_code)} {line.year}"
+        rows.append(PlanRow(line, label, cumulative, money(claimed)))
+    return rows
+
+
 # --- forecast ---------------------------------------------------------------------------
 
 
@@ -364,13 +492,24 @@ def _spread_by_days(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, 
     return shares
 
 
+def _planned_by_year(case: Any) -> dict[int, Decimal]:
+    """The approved payment plan's amounts per year, if the case has one."""
+    plan = payment_plan_in_force(case)
+    by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in plan.lines.all() if plan else []:
+        by_year[line.period_end.year] += line.amount
+    return dict(by_year)
+
+
 def expected_claims(case: Any, on: dt.date) -> dict[int, Decimal]:
     """What ``case`` is expected to claim per year from ``on``: its remaining commitment
-    laid over its budget's fund costs (or, without a budget, evenly over its days left)."""
+    laid over its approved payment plan or else its budget's fund costs (or, without
+    either, evenly over its days left)."""
     remaining = case_outstanding(case)
     if remaining <= 0:
         return {}
-    budget = {y: a for y, a in _fund_costs_by_year(case).items() if y >= on.year}
+    by_year = _planned_by_year(case) or _fund_costs_by_year(case)
+    budget = {y: a for y, a in by_year.items() if y >= on.year}
     result: dict[int, Decimal] = {}
     if budget:
         for year in sorted(budget):

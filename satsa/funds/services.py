@@ -33,6 +33,9 @@ from satsa.funds.models import (
     ClaimApproval,
     Entry,
     Kind,
+    PaymentPlan,
+    PaymentPlanLine,
+    PlanApproval,
     RepaymentLine,
     RepaymentPlan,
     Transaction,
@@ -41,6 +44,7 @@ from satsa.funds.repayment import allocate, settlement_amounts
 from satsa.orgs.models import Board, Organisation
 from satsa.orgs.permissions import has_perm
 from satsa.orgs.roles import Perm
+from satsa.rules.schema import ReportingPeriod
 
 ZERO = sel.ZERO
 
@@ -382,6 +386,60 @@ def _may_claim_for(actor: Any, case: Any) -> bool:
     return schema is not None and schema.project_leader_id == actor.pk
 
 
+def payment_plan_required(case: Any) -> bool:
+    """Whether the case's rulebook asks for a payment plan before money is paid (Uppsala)."""
+    payment = getattr(_rulebook(case), "payment", None)
+    return bool(getattr(payment, "payment_plan_required", False))
+
+
+def claims_wait_for_payment_plan(case: Any) -> bool:
+    """The rulebook requires a payment plan and no version of it is approved yet."""
+    if not payment_plan_required(case) or sel.payment_plan_in_force(case) is not None:
+        return False
+    # A case whose plans were confirmed by a tick before plans were kept as data goes on
+    # being paid without one.
+    return "payment_plan_approved" not in (case.confirmed_guards or [])
+
+
+def _held_to_payment_plan(case: Any, *, period_end: dt.date, claimed: Decimal, reason: str) -> str:
+    """Check claims against the approved payment plan; returns the reason recorded for
+    going past it ("" when the claim keeps to the plan or there is no plan).
+
+    ``claimed`` is everything claimed for periods ending on or before ``period_end``,
+    this claim included. Callers hold the case's row lock.
+    """
+    plan = sel.payment_plan_in_force(case)
+    if plan is None:
+        _require(
+            not claims_wait_for_payment_plan(case),
+            _(
+                "Utbetalningsplanen är inte godkänd av styrgruppen. Utbetalning kan inte "
+                "begäras eller godkännas förrän den är det."
+            ),
+        )
+        return ""
+    planned = sel.planned_to(plan, period_end)
+    reason = (reason or "").strip()
+    if claimed > planned and not reason:
+        raise ValidationError(
+            {
+                "override_reason": [
+                    _(
+                        "Utbetalningarna till och med %(date)s blir %(claimed)s, mer än "
+                        "utbetalningsplanens %(planned)s. Ange en motivering för avsteget "
+                        "från planen."
+                    )
+                    % {
+                        "date": period_end.isoformat(),
+                        "claimed": sek(claimed),
+                        "planned": sek(planned),
+                    }
+                ]
+            }
+        )
+    return reason if claimed > planned else ""
+
+
 def claim_submit(
     *,
     case: Any,
@@ -393,8 +451,14 @@ def claim_submit(
     description: str = "",
     report_reference: str = "",
     submitted_on: dt.date | None = None,
+    override_reason: str = "",
 ) -> Claim:
-    """The project leader claims the costs incurred up to a reporting point (in arrears)."""
+    """The project leader claims the costs incurred up to a reporting point (in arrears).
+
+    Under an approved payment plan, a claim that takes the payments up to its period past
+    the plan needs ``override_reason``; where the rulebook requires a payment plan, nothing
+    is claimed before one is approved.
+    """
     amount = _amount(amount)
     _require(bool(idempotency_key), "idempotency_key is required")
     _require(
@@ -449,6 +513,12 @@ def claim_submit(
                 % {"left": sek(max(left, ZERO))},
                 "amount",
             )
+            deviation = _held_to_payment_plan(
+                case,
+                period_end=period_end,
+                claimed=sel.claimed_to(case, period_end) + amount,
+                reason=override_reason,
+            )
             claim = Claim.objects.create(
                 organisation=organisation,
                 case=case,
@@ -457,6 +527,7 @@ def claim_submit(
                 amount=amount,
                 description=description,
                 report_reference=report_reference,
+                plan_deviation_reason=deviation,
                 idempotency_key=idempotency_key,
                 submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
@@ -465,7 +536,12 @@ def claim_submit(
                 verb="fund.claim_submitted",
                 target=claim,
                 organisation=organisation,
-                data={"case": case.pk, "period": period_code, "amount": amount},
+                data={
+                    "case": case.pk,
+                    "period": period_code,
+                    "amount": amount,
+                    "plan_deviation_reason": deviation,
+                },
             )
     except IntegrityError:
         # The same key raced past the lock on a database without row locks.
@@ -484,11 +560,13 @@ def claim_approve(
     actor: Any,
     idempotency_key: str,
     approved_on: dt.date | None = None,
+    override_reason: str = "",
 ) -> Claim:
     """Approve a claim at the next level; the last level books it (committed → payable).
 
     The coordinator approves; finance attests after when the rulebook says so. Nobody
-    approves their own claim, and the two levels are two different people.
+    approves their own claim, and the two levels are two different people. Each approver
+    of a claim beyond the approved payment plan gives ``override_reason``.
     """
     _require(bool(idempotency_key), "idempotency_key is required")
     approved_on = approved_on or timezone.localdate()
@@ -527,11 +605,19 @@ def claim_approve(
                 all(a.approved_by_id != actor.pk for a in done.values()),
                 _("Samma person kan inte godkänna i två led."),
             )
+        # The claim itself is among the submitted claims counted up to its period.
+        deviation = _held_to_payment_plan(
+            case,
+            period_end=claim.period_end,
+            claimed=sel.claimed_to(case, claim.period_end),
+            reason=override_reason,
+        )
         ClaimApproval.objects.create(
             claim=claim,
             level=level,
             approved_by=actor if getattr(actor, "is_authenticated", False) else None,
             idempotency_key=idempotency_key,
+            override_reason=deviation,
         )
         booked = None
         if level == levels[-1]:
@@ -555,6 +641,7 @@ def claim_approve(
                 reference=f"{case.diarienummer or case.pk} {claim.period_code} {claim.period_end}",
                 description=_("Godkänd utbetalningsbegäran %(period)s %(year)s")
                 % {"period": claim.period_code, "year": claim.period_end.year},
+                override_reason=deviation,
             )
             claim.status = Claim.Status.APPROVED
             claim.save(update_fields=["status"])
@@ -568,6 +655,7 @@ def claim_approve(
                 "level": level,
                 "amount": claim.amount,
                 "transaction": booked.pk if booked else None,
+                "override_reason": deviation,
             },
         )
     return claim
@@ -974,3 +1062,314 @@ def repayment_receive(
         )
         _event("fund.repaid", tx, actor, principal=principal, fee=fee, board=board.name)
     return tx
+
+
+# --- payment plans (utbetalningsplan) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """One line of a proposed payment plan as the applicant writes it.
+
+    ``period`` is a reporting period of the rulebook: its code ("tertial1"), its Swedish
+    or English name ("Tertial 1", "Helår") or its place in the year ("T1", "T3").
+    ``line`` is the line's number in what the applicant wrote, for error messages.
+    """
+
+    year: int
+    period: str
+    amount: Decimal
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanPeriod:
+    """A reporting point at which a payment plan may pay out."""
+
+    code: str
+    name: str
+    short: str  # "T1", "T2", … : the period's place in the year
+    year: int
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.year}"
+
+
+# A rulebook without reporting points pays once a year.
+_YEARLY = ReportingPeriod(code="helar", name_sv="Helår", name_en="Full year", month=12, day=31)
+
+
+def payment_period_names(case: Any) -> dict[str, str]:
+    """The Swedish names of the periods a payment plan of ``case`` uses, by code."""
+    return {p.code: p.name_sv for p in reporting_periods(case) or [_YEARLY]}
+
+
+def _squash(text: str) -> str:
+    return "".join(text.lower().split()).replace("-", "").replace("_", "")
+
+
+def payment_plan_periods(case: Any) -> list[PlanPeriod]:
+    """The reporting points a payment plan of ``case`` may use: from the first ending on or
+    after the start to the first ending on or after the end (payment is in arrears).
+
+    Without an end date the project is taken to run four years, the longest the
+    guidelines allow.
+    """
+    periods = reporting_periods(case) or [_YEARLY]
+    start = case.start_date or case.decided_on or timezone.localdate()
+    end = case.end_date or dt.date(start.year + 4, start.month, min(start.day, 28))
+    points: list[PlanPeriod] = []
+    for year in range(start.year, end.year + 2):
+        for n, period in enumerate(periods, 1):
+            day = period.in_year(year)
+            if day < start:
+                continue
+            points.append(PlanPeriod(period.code, period.name_sv, f"T{n}", year, day))
+            if day >= end:
+                return points
+    return points
+
+
+def payment_plan_suggestion(case: Any) -> list[tuple[PlanPeriod, Decimal]]:
+    """A first draft: the grant spread over the reporting points by the project's days in
+    each period (the applicant edits it before proposing)."""
+    points = payment_plan_periods(case)
+    if case.granted_amount is None or not points:
+        return []
+    start = case.start_date or case.decided_on or points[0].end
+    end = case.end_date or points[-1].end
+    weights: dict[PlanPeriod, Decimal] = {}
+    previous = start - dt.timedelta(days=1)
+    for point in points:
+        days = (min(point.end, end) - max(previous + dt.timedelta(days=1), start)).days + 1
+        weights[point] = Decimal(max(days, 0))
+        previous = point.end
+    shares = allocate(sel.money(case.granted_amount), weights)
+    return [(point, amount) for point, amount in shares.items() if amount > 0]
+
+
+def _resolve_period(case: Any, line: PaymentLine, n: int, points: list[PlanPeriod]) -> PlanPeriod:
+    periods = reporting_periods(case) or [_YEARLY]
+    wanted = _squash(line.period)
+    match = None
+    for i, period in enumerate(periods, 1):
+        names = {period.code, period.name_sv, period.name_en, f"T{i}"}
+        if wanted in {_squash(name) for name in names}:
+            match = period
+            break
+    if match is None:
+        raise ValidationError(
+            _("Rad %(line)s: perioden ”%(period)s” finns inte. Ange en av %(periods)s.")
+            % {
+                "line": n,
+                "period": line.period.strip(),
+                "periods": ", ".join(f"T{i} ({p.name_sv})" for i, p in enumerate(periods, 1)),
+            }
+        )
+    day = match.in_year(line.year)
+    point = next((p for p in points if p.end == day), None)
+    if point is None:
+        raise ValidationError(
+            _(
+                "Rad %(line)s: %(period)s %(year)s ligger utanför satsningens tid; "
+                "planen kan betala ut från %(first)s till %(last)s."
+            )
+            % {
+                "line": n,
+                "period": match.name_sv,
+                "year": line.year,
+                "first": points[0].label if points else "–",
+                "last": points[-1].label if points else "–",
+            }
+        )
+    return point
+
+
+def may_draft_payment_plan(actor: Any, case: Any) -> bool:
+    """The fund's staff, and the case's applicants and project leader (those who claim
+    its money or report on it)."""
+    if _may_claim_for(actor, case):
+        return True
+    # Imported here: satsa.followup reads the pipeline, which reads the fund.
+    from satsa.followup.selectors import is_case_member
+
+    org = case.organisation
+    return is_case_member(actor, case) and (
+        has_perm(actor, org, Perm.SUBMIT_IDEA) or has_perm(actor, org, Perm.REPORT_PROGRESS)
+    )
+
+
+def _lines_key(lines: Iterable[Any]) -> list[tuple[dt.date, Decimal]]:
+    return sorted((line.period_end, sel.money(line.amount)) for line in lines)
+
+
+def payment_plan_propose(
+    *, case: Any, lines: Iterable[PaymentLine], actor: Any, note: str = ""
+) -> PaymentPlan:
+    """Record a new version of the case's payment plan; it supersedes the older ones and
+    waits for the steering group's approval.
+
+    Each line is checked on its own (the period exists in the rulebook and lies within the
+    project, once per plan, an amount in öre above zero); together they must pay out
+    exactly the granted amount.
+    """
+    _require(case.granted_amount is not None, _("Ärendet är inte beviljat."))
+    _require(
+        payment_plan_required(case),
+        _("Regelboken kräver ingen utbetalningsplan för det här ärendet."),
+    )
+    _require(
+        actor is None or may_draft_payment_plan(actor, case),
+        _("Du får inte upprätta utbetalningsplanen för det här ärendet."),
+    )
+    lines = list(lines)
+    _require(bool(lines), _("Planen behöver minst en rad."))
+    points = payment_plan_periods(case)
+    resolved: list[tuple[PlanPeriod, Decimal]] = []
+    seen: dict[dt.date, int] = {}
+    for index, line in enumerate(lines, 1):
+        n = line.line or index
+        point = _resolve_period(case, line, n, points)
+        if point.end in seen:
+            raise ValidationError(
+                _("Rad %(line)s: %(period)s finns redan på rad %(other)s.")
+                % {"line": n, "period": point.label, "other": seen[point.end]}
+            )
+        seen[point.end] = n
+        amount = line.amount
+        _require(
+            amount.is_finite() and amount == sel.money(amount),
+            _("Rad %(line)s: beloppet kan ha högst två decimaler (öre).") % {"line": n},
+        )
+        _require(amount > 0, _("Rad %(line)s: beloppet ska vara större än noll.") % {"line": n})
+        resolved.append((point, sel.money(amount)))
+    granted = sel.money(case.granted_amount)
+    total = sum((amount for _p, amount in resolved), ZERO)
+    _require(
+        total == granted,
+        _(
+            "Planens rader summerar till %(total)s men det beviljade beloppet är %(granted)s "
+            "(skillnad %(diff)s)."
+        )
+        % {"total": sek(total), "granted": sek(granted), "diff": sek(total - granted)},
+    )
+    resolved.sort(key=lambda pair: pair[0].end)
+    with transaction.atomic():
+        # Race: two proposals both taking the next version number.
+        _lock_case(case)
+        newest = sel.payment_plan_newest(case)
+        if newest is not None:
+            _require(
+                _lines_key(newest.lines.all())
+                != [(point.end, amount) for point, amount in resolved],
+                _("Förslaget är likadant som version %(version)s.") % {"version": newest.version},
+            )
+        plan = PaymentPlan.objects.create(
+            case=case,
+            version=(newest.version + 1) if newest else 1,
+            total=granted,
+            note=note.strip(),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        PaymentPlanLine.objects.bulk_create(
+            PaymentPlanLine(
+                plan=plan,
+                year=point.year,
+                period_code=point.code,
+                period_end=point.end,
+                amount=amount,
+            )
+            for point, amount in resolved
+        )
+        event_record(
+            actor=actor,
+            verb="fund.payment_plan_proposed",
+            target=case,
+            data={
+                "plan": plan.pk,
+                "version": plan.version,
+                "total": granted,
+                "lines": [[point.end, amount] for point, amount in resolved],
+                "supersedes": newest.pk if newest else None,
+            },
+        )
+    return plan
+
+
+def plan_approval_required(case: Any, guard: str) -> bool:
+    """Whether the case's decision chain waits for ``guard`` (e.g. the steering group's
+    approval of the repayment plan); Örebro's chains do not."""
+    rulebook = _rulebook(case)
+    return rulebook is not None and any(guard in s.guards for s in rulebook.decision_chain)
+
+
+def _approve_plan(*, plan: Any, case: Any, actor: Any) -> PlanApproval:
+    _require(
+        actor is None or has_perm(actor, case.organisation, Perm.STEERING_APPROVE),
+        _("Bara styrgruppen godkänner planerna."),
+    )
+    _require(
+        actor is None or plan.created_by_id != actor.pk,
+        _("Du kan inte godkänna en plan du själv har upprättat."),
+    )
+    _require(sel.approval_of(plan) is None, _("Planen är redan godkänd."))
+    return PlanApproval(approved_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def payment_plan_approve(*, plan: PaymentPlan, actor: Any) -> PlanApproval:
+    """The steering group approves the newest version of a payment plan."""
+    case = plan.case
+    with transaction.atomic():
+        # Race: a newer version proposed while this one is being approved.
+        _lock_case(case)
+        plan = PaymentPlan.objects.select_related("approval").get(pk=plan.pk)
+        approval = _approve_plan(plan=plan, case=case, actor=actor)
+        newest = sel.payment_plan_newest(case)
+        _require(
+            newest is not None and newest.pk == plan.pk,
+            _("Version %(version)s har ersatts av en nyare och kan inte godkännas.")
+            % {"version": plan.version},
+        )
+        approval.payment_plan = plan
+        approval.save()
+        event_record(
+            actor=actor,
+            verb="fund.payment_plan_approved",
+            target=case,
+            data={"plan": plan.pk, "version": plan.version, "total": plan.total},
+        )
+    return approval
+
+
+def repayment_plan_approve(*, plan: RepaymentPlan, actor: Any) -> PlanApproval:
+    """The steering group approves the case's repayment plan, where the rulebook asks it to
+    (Uppsala: before the project may start)."""
+    case = plan.case
+    _require(
+        plan_approval_required(case, "repayment_plan_approved"),
+        _("Regelboken kräver inte att styrgruppen godkänner återföringsplanen."),
+    )
+    _require(
+        plan.kind == RepaymentPlan.Kind.PLAN,
+        _("En avräkning efter utvärderingen godkänns inte som plan."),
+    )
+    with transaction.atomic():
+        _lock_case(case)
+        plan = RepaymentPlan.objects.select_related("approval").get(pk=plan.pk)
+        approval = _approve_plan(plan=plan, case=case, actor=actor)
+        newest = sel.repayment_plan_newest(case)
+        _require(
+            newest is not None and newest.pk == plan.pk,
+            _("En nyare återföringsplan har ersatt den här."),
+        )
+        approval.repayment_plan = plan
+        approval.save()
+        event_record(
+            actor=actor,
+            verb="fund.repayment_plan_approved",
+            target=case,
+            data={"plan": plan.pk, "total_cost": plan.total_cost, "method": plan.method},
+        )
+    return approval

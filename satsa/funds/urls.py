@@ -16,6 +16,17 @@ urlpatterns = [
     path("arenden/<int:pk>/frigor/", views.case_release, name="release"),
     path("arenden/<int:pk>/aterforing/", views.case_repayment, name="repayment"),
     path("arenden/<int:pk>/aterforingsplan/", views.case_repayment_plan, name="repayment_plan"),
+    path("arenden/<int:pk>/utbetalningsplan/", views.payment_plan_propose, name="payment_plan"),
+    path(
+        "utbetalningsplaner/<int:pk>/godkann/",
+        views.payment_plan_approve,
+        name="payment_plan_approve",
+    ),
+    path(
+        "aterforingsplaner/<int:pk>/godkann/",
+        views.repayment_plan_approve,
+        name="repayment_plan_approve",
+    ),
     path("begaran/<int:pk>/godkann/", views.claim_approve, name="claim_approve"),
     path("begaran/<int:pk>/avsla/", views.claim_reject, name="claim_reject"),
     path("begaran/<int:pk>/betala/", views.claim_pay, name="claim_pay"),

@@ -13,4 +13,7 @@ VERBS = {
     "fund.repayment_planned": _("beslutade en återföringsplan"),
     "fund.repayment_settled": _("avräknade återföringen efter utvärderingen"),
     "fund.repaid": _("bokförde en återföring"),
+    "fund.payment_plan_proposed": _("föreslog en utbetalningsplan"),
+    "fund.payment_plan_approved": _("godkände utbetalningsplanen"),
+    "fund.repayment_plan_approved": _("godkände återföringsplanen"),
 }

@@ -28,11 +28,13 @@ from satsa.funds.forms import (
     ClaimForm,
     MovementForm,
     PayForm,
+    PaymentPlanForm,
     PositionDateForm,
     ReasonForm,
     RepaymentForm,
+    payment_lines_text,
 )
-from satsa.funds.models import Account, Claim, Transaction
+from satsa.funds.models import Account, Claim, PaymentPlan, RepaymentPlan, Transaction
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -69,6 +71,9 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
     forecast = sel.fund_forecast(organisation=org, on=on)
     cases = [(case, sel.case_money(case, on)) for case in sel.funded_cases(org)]
     can = _can(request, org)
+    claims = list(sel.open_claims(org))
+    for claim in claims:
+        claim.over_plan = sel.claim_over_plan(claim)
     return render(
         request,
         "funds/overview.html",
@@ -81,7 +86,7 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
             "forecast": forecast,
             "chart": forecast_svg(forecast, described_by="forecast-table"),
             "cases": cases,
-            "claims": sel.open_claims(org),
+            "claims": claims,
             "deposit_form": MovementForm(prefix="deposit") if can["manage_fund"] else None,
             "withdrawal_form": MovementForm(prefix="withdrawal") if can["manage_fund"] else None,
             "approve_form": ApproveForm(),
@@ -199,16 +204,105 @@ def journal_sie(request: HttpRequest, org: Organisation) -> HttpResponse:
     )
 
 
+def _claim_form(data: Any, case: Any, *, held_to_plan: bool) -> ClaimForm:
+    periods = services.reporting_periods(case)
+    first = (case.start_date or case.decided_on or timezone.localdate()).year
+    last = max(first, (case.end_date or timezone.localdate()).year + 1)
+    return ClaimForm(
+        data,
+        periods=periods,
+        years=range(first, last + 1),
+        held_to_plan=held_to_plan,
+    )
+
+
+def _payment_plan_form(case: Any) -> PaymentPlanForm:
+    """The form for a new version, filled in with the newest version or a first draft."""
+    newest = sel.payment_plan_newest(case)
+    points = {p.end: p for p in services.payment_plan_periods(case)}
+    lines = list(newest.lines.all()) if newest is not None else []
+    periods = services.reporting_periods(case)
+    if lines and all(line.period_end in points for line in lines):
+        pairs = [(points[line.period_end], line.amount) for line in lines]
+    else:
+        pairs = services.payment_plan_suggestion(case)
+    return PaymentPlanForm(initial={"lines": payment_lines_text(pairs)}, periods=periods)
+
+
+def _render_case(
+    request: HttpRequest,
+    org: Organisation,
+    case: Any,
+    *,
+    claim_form: ClaimForm | None = None,
+    payment_plan_form: PaymentPlanForm | None = None,
+) -> HttpResponse:
+    can = _can(request, org)
+    may_claim = services._may_claim_for(request.user, case) and case.granted_amount is not None
+    in_force = sel.payment_plan_in_force(case)
+    claims = list(sel.claims_of(case))
+    for claim in claims:
+        claim.over_plan = sel.claim_over_plan(claim) if in_force else None
+    offers_payment_plan = case.granted_amount is not None and services.payment_plan_required(case)
+    may_draft = offers_payment_plan and services.may_draft_payment_plan(request.user, case)
+    if may_draft and payment_plan_form is None:
+        payment_plan_form = _payment_plan_form(case)
+    repayment_plan = sel.repayment_plan_newest(case)
+    period_names = services.payment_period_names(case)
+    boards = org.boards.all()
+    return render(
+        request,
+        "funds/case.html",
+        {
+            "org": org,
+            "can": can,
+            "case": case,
+            "money": sel.case_money(case),
+            "claims": claims,
+            "transactions": sel.case_transactions(case) if can["view_fund"] else [],
+            "schedule": sel.repayment_schedule(case),
+            "plan": sel.plan_in_force(case),
+            "offers_plan": case.granted_amount is not None
+            and rulebook_for_case(case).repayment.model != "off",
+            "claim_form": (claim_form or _claim_form(None, case, held_to_plan=bool(in_force)))
+            if may_claim and services.reporting_periods(case)
+            else None,
+            "approve_form": ApproveForm(),
+            "pay_form": PayForm(),
+            "reason_form": ReasonForm(),
+            "repayment_form": RepaymentForm(boards=boards) if can["manage_fund"] else None,
+            "offers_payment_plan": offers_payment_plan,
+            "payment_plans": [
+                {
+                    "plan": plan,
+                    "approval": sel.approval_of(plan),
+                    "rows": sel.payment_plan_rows(plan, period_names),
+                    "newest": n == 0,
+                    "in_force": plan == in_force,
+                }
+                for n, plan in enumerate(sel.payment_plans_of(case))
+            ]
+            if offers_payment_plan
+            else [],
+            "payment_plan_in_force": in_force,
+            "claims_wait_for_plan": offers_payment_plan
+            and services.claims_wait_for_payment_plan(case),
+            "payment_plan_form": payment_plan_form if may_draft else None,
+            "repayment_plan": repayment_plan,
+            "repayment_approval": sel.approval_of(repayment_plan),
+            "repayment_needs_approval": repayment_plan is not None
+            and services.plan_approval_required(case, "repayment_plan_approved"),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     case = _visible_case(request, org, pk)
-    can = _can(request, org)
     may_claim = services._may_claim_for(request.user, case) and case.granted_amount is not None
-    periods = services.reporting_periods(case)
-    first = (case.start_date or case.decided_on or timezone.localdate()).year
-    last = max(first, (case.end_date or timezone.localdate()).year + 1)
-    claim_form = ClaimForm(request.POST or None, periods=periods, years=range(first, last + 1))
+    in_force = sel.payment_plan_in_force(case)
+    claim_form = _claim_form(request.POST or None, case, held_to_plan=in_force is not None)
     if request.method == "POST":
         if not may_claim:
             raise PermissionDenied
@@ -224,39 +318,82 @@ def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
                     report_reference=claim_form.cleaned_data["report_reference"],
                     actor=request.user,
                     idempotency_key=claim_form.cleaned_data["idempotency_key"],
+                    override_reason=claim_form.cleaned_data.get("override_reason", ""),
                 )
             except ValidationError as error:
-                for field, field_errors in error.message_dict.items():
+                by_field = error.message_dict if hasattr(error, "error_dict") else {}
+                for field, field_errors in (by_field or {None: error.messages}).items():
                     for message in field_errors:
-                        target = {"period_code": "period", "period_end": "period"}.get(field, field)
+                        target = {"period_code": "period", "period_end": "period"}.get(
+                            field or "", field
+                        )
                         claim_form.add_error(
                             target if target in claim_form.fields else None, message
                         )
             else:
                 messages.success(request, _("Utbetalningsbegäran är inlämnad."))
                 return redirect("funds:case", org_slug=org.slug, pk=case.pk)
-    boards = org.boards.all()
-    return render(
-        request,
-        "funds/case.html",
-        {
-            "org": org,
-            "can": can,
-            "case": case,
-            "money": sel.case_money(case),
-            "claims": sel.claims_of(case),
-            "transactions": sel.case_transactions(case) if can["view_fund"] else [],
-            "schedule": sel.repayment_schedule(case),
-            "plan": sel.plan_in_force(case),
-            "offers_plan": case.granted_amount is not None
-            and rulebook_for_case(case).repayment.model != "off",
-            "claim_form": claim_form if may_claim and periods else None,
-            "approve_form": ApproveForm(),
-            "pay_form": PayForm(),
-            "reason_form": ReasonForm(),
-            "repayment_form": RepaymentForm(boards=boards) if can["manage_fund"] else None,
-        },
-    )
+    return _render_case(request, org, case, claim_form=claim_form)
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def payment_plan_propose(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    """A new version of the case's payment plan, for the steering group to approve."""
+    case = _visible_case(request, org, pk)
+    if case.granted_amount is None or not services.payment_plan_required(case):
+        raise Http404  # the case's rulebook keeps no payment plan
+    if not services.may_draft_payment_plan(request.user, case):
+        raise PermissionDenied
+    form = PaymentPlanForm(request.POST, periods=services.reporting_periods(case))
+    if form.is_valid():
+        try:
+            plan = services.payment_plan_propose(
+                case=case,
+                lines=form.cleaned_data["lines"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("lines", message)
+        else:
+            messages.success(
+                request,
+                _("Version %(version)s av utbetalningsplanen väntar på styrgruppens godkännande.")
+                % {"version": plan.version},
+            )
+            return redirect("funds:case", org_slug=org.slug, pk=case.pk)
+    return _render_case(request, org, case, payment_plan_form=form)
+
+
+@org_view(Perm.STEERING_APPROVE)
+@require_POST
+def payment_plan_approve(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    plan = get_object_or_404(PaymentPlan, case__organisation=org, pk=pk)
+    try:
+        services.payment_plan_approve(plan=plan, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Version %(version)s av utbetalningsplanen är godkänd.") % {"version": plan.version},
+        )
+    return redirect("funds:case", org_slug=org.slug, pk=plan.case_id)
+
+
+@org_view(Perm.STEERING_APPROVE)
+@require_POST
+def repayment_plan_approve(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    plan = get_object_or_404(RepaymentPlan, case__organisation=org, pk=pk)
+    try:
+        services.repayment_plan_approve(plan=plan, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Återföringsplanen är godkänd."))
+    return redirect("funds:case", org_slug=org.slug, pk=plan.case_id)
 
 
 def _claim(org: Organisation, pk: int) -> Claim:
@@ -284,7 +421,10 @@ def claim_approve(request: HttpRequest, org: Organisation, pk: int) -> HttpRespo
         return _back(request, org, claim)
     try:
         claim = services.claim_approve(
-            claim=claim, actor=request.user, idempotency_key=form.cleaned_data["idempotency_key"]
+            claim=claim,
+            actor=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            override_reason=form.cleaned_data["override_reason"],
         )
     except ValidationError as error:
         _errors(request, error)

@@ -1,10 +1,12 @@
-"""Fixtures for the fund's tests: a funded Örebro with a granted case."""
+"""Fixtures for the fund's tests: a funded Örebro with a granted case, and a granted
+Uppsala case waiting for its payment and repayment plans."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -75,3 +77,48 @@ def granted_case(funded: Organisation, make_case: Callable[..., Any], leader: An
         actor=None,
     )
     return case
+
+
+@pytest.fixture
+def up(uppsala: Any, charlie: Any, make_person: Any, make_case: Any) -> Any:
+    """Uppsala with a granted case at the step where the steering group approves the plans."""
+    from satsa.cases.models import Case, Stage
+
+    services.deposit_create(
+        organisation=uppsala,
+        amount=Decimal("5000000"),
+        booked_on=dt.date(2016, 1, 1),
+        reference="KF",
+        actor=None,
+    )
+    # The applicant leads the project too, and so claims its money.
+    applicant = make_person("ulf", (uppsala, Role.APPLICANT), (uppsala, Role.PROJECT_LEADER))
+    case = make_case(
+        uppsala,
+        rulebook_key="uppsala-2016",
+        granted=Decimal("600000"),
+        start=dt.date(2017, 1, 1),
+        end=dt.date(2018, 12, 31),
+        created_by=applicant,
+    )
+    Case.objects.filter(pk=case.pk).update(
+        outcome=Case.Outcome.GRANTED, stage=Stage.DECIDED, step="plans"
+    )
+    case.refresh_from_db()
+    services.commitment_create(
+        case=case,
+        amount=Decimal("600000"),
+        booked_on=dt.date(2017, 1, 1),
+        reference="KS",
+        actor=None,
+    )
+    return SimpleNamespace(
+        org=uppsala,
+        case=case,
+        coordinator=charlie,
+        applicant=applicant,
+        co_applicant=make_person("ylva", (uppsala, Role.APPLICANT)),
+        outsider=make_person("ali", (uppsala, Role.APPLICANT)),
+        steering=make_person("stina", (uppsala, Role.STEERING_GROUP)),
+        board=uppsala.boards.get(),
+    )

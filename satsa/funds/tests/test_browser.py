@@ -50,3 +50,31 @@ def test_a_claim_is_made_approved_and_paid_on_accessible_pages(
         page.goto(f"/o/orebro/fonden/{path}")
         assert page.locator("h1").count() == 1, path
         assert axe(page) == [], path
+
+
+def test_uppsala_proposes_and_approves_a_payment_plan_on_accessible_pages(
+    page: Any, login_in_browser: Any, axe: Any, up: Any
+) -> None:
+    login_in_browser("ulf")
+    page.goto(f"/o/uppsala/fonden/arenden/{up.case.pk}/")
+    assert axe(page) == []
+    lines = page.get_by_label("Rader: år;period;belopp")
+    # The suggested draft pays the grant evenly; the applicant puts more in the first year.
+    lines.fill("2017;T1;150 000\n2017;T2;150 000\n2017;T3;100 000\n2018;T1;100 000\n2018;T3;1")
+    page.get_by_role("button", name="Föreslå utbetalningsplanen").click()
+    page.wait_for_load_state()
+    assert "skillnad" in page.locator("main").inner_text()
+    assert axe(page) == []
+    lines.fill("2017;T1;150 000\n2017;T2;150 000\n2017;T3;100 000\n2018;T1;200 000")
+    page.get_by_role("button", name="Föreslå utbetalningsplanen").click()
+    page.wait_for_load_state()
+    assert "väntar på styrgruppens godkännande" in page.locator("main").inner_text()
+
+    page.context.clear_cookies()
+    login_in_browser("stina")
+    page.goto(f"/o/uppsala/fonden/arenden/{up.case.pk}/")
+    assert axe(page) == []
+    page.get_by_role("button", name="Godkänn version 1").click()
+    page.wait_for_load_state()
+    assert sel.payment_plan_is_approved(up.case)
+    assert axe(page) == []

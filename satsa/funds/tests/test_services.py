@@ -413,6 +413,11 @@ def test_uppsala_repays_by_reducing_budget_frames(
     services.commitment_create(
         case=case, amount=D("900000"), booked_on=dt.date(2016, 1, 1), reference="KS", actor=None
     )
+    # Uppsala pays only under a payment plan that the steering group has approved.
+    plan = services.payment_plan_propose(
+        case=case, lines=[services.PaymentLine(2016, "T1", D("900000"))], actor=leader
+    )
+    services.payment_plan_approve(plan=plan, actor=None)
     c = services.claim_submit(
         case=case,
         period_code="tertial1",
