@@ -6,6 +6,7 @@ import pytest
 
 from satsa.calculations import services
 from satsa.calculations.models import UnitCost
+from satsa.cases.models import Case
 
 
 @pytest.fixture
@@ -23,4 +24,16 @@ def foster_care(orebro: Any) -> UnitCost:
         source="Kolada",
         published=True,
         actor=None,
+    )
+
+
+@pytest.fixture
+def case(orebro: Any, bob: Any) -> Case:
+    """An Örebro 2020 application by bob, the case the editor tests work on."""
+    return Case.objects.create(
+        organisation=orebro,
+        title="Familjestöd i Oxhagen",
+        rulebook_key="orebro-2020",
+        stage="application",
+        created_by=bob,
     )

@@ -39,17 +39,6 @@ NONE = {"name": "Ingen insats", "costs": [], "effects": []}
 
 
 @pytest.fixture
-def case(orebro: Any, bob: Any) -> Case:
-    return Case.objects.create(
-        organisation=orebro,
-        title="Familjestöd i Oxhagen",
-        rulebook_key="orebro-2020",
-        stage="application",
-        created_by=bob,
-    )
-
-
-@pytest.fixture
 def calculation(case: Case) -> Calculation:
     calculation = services.calculation_create(case=case, actor=None)
     return services.calculation_update(calculation=calculation, data=DATA, actor=None)
