@@ -22,6 +22,7 @@ from satsa.calculations.models import (
     UnitCostValue,
 )
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import system_actor
 
 ASSUMPTION = (
     "Antagande för demonstration; storleksordningen motsvarar SKR:s sammanställning "
@@ -236,12 +237,16 @@ def _table(organisation: Organisation | None, entries: list[Any]) -> None:
                 price_year=first_year,
                 source=first_source,
                 published=published,
-                actor=None,
+                actor=system_actor(),
             )
         for year, value, source in values[1:]:
             if not UnitCostValue.objects.filter(unit_cost=unit_cost, price_year=year).exists():
                 services.unit_cost_update(
-                    unit_cost=unit_cost, value=value, price_year=year, source=source, actor=None
+                    unit_cost=unit_cost,
+                    value=value,
+                    price_year=year,
+                    source=source,
+                    actor=system_actor(),
                 )
 
 
@@ -251,11 +256,11 @@ def load() -> None:
     index = PriceIndex.objects.filter(organisation=None, name=INDEX_NAME).first()
     if index is None:
         index = services.price_index_create(
-            organisation=None, name=INDEX_NAME, source=INDEX_SOURCE, actor=None
+            organisation=None, name=INDEX_NAME, source=INDEX_SOURCE, actor=system_actor()
         )
     for year, value in INDEX.items():
         if not PriceIndexPoint.objects.filter(index=index, year=year).exists():
-            services.price_index_set(index=index, year=year, value=value, actor=None)
+            services.price_index_set(index=index, year=year, value=value, actor=system_actor())
     orebro = Organisation.objects.filter(slug="orebro").first()
     if orebro is not None:
         _table(orebro, OREBRO)

@@ -16,8 +16,7 @@ from satsa.calculations.models import (
 )
 from satsa.calculations.terms import RulebookTerms, terms_of
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import has_perm
-from satsa.orgs.roles import Perm
+from satsa.rulebooks.selectors import UnknownRulebookError, rulebook_for
 
 _VALUES = Prefetch("values", queryset=UnitCostValue.objects.order_by("-price_year"))
 
@@ -85,40 +84,6 @@ def restate(
     return (value * factor).quantize(Decimal("0.01"))
 
 
-# --- calculations and access ---------------------------------------------------------
-
-
-def is_own_case(user: Any, case: Any) -> bool:
-    """An applicant's own case: one they started or are a co-applicant of (satsa.cases)."""
-    from satsa.cases.selectors import is_applicant
-
-    return is_applicant(user, case)
-
-
-def can_view_calculation(user: Any, case: Any) -> bool:
-    """Whoever may see the case may see its calculation (the case app decides who)."""
-    from satsa.cases.selectors import cases_visible_to
-
-    return cases_visible_to(user, case.organisation).filter(pk=case.pk).exists()
-
-
-def can_edit_calculation(user: Any, case: Any) -> bool:
-    """Staff with the permission edit any visible case's calculation; an applicant only
-    their own. Once the case is decided the calculation is what the decision rests on,
-    so it is locked.
-    """
-    org = case.organisation
-    if not has_perm(user, org, Perm.EDIT_CALCULATION) or case.stage in LOCKED_STAGES:
-        return False
-    if is_own_case(user, case):
-        return True
-    return has_perm(user, org, Perm.VIEW_ALL_CASES) and can_view_calculation(user, case)
-
-
-# Stages after the decision: the decided calculation stands (a snapshot records it).
-LOCKED_STAGES = frozenset({"decided", "rejected", "running", "terminated", "closed", "implemented"})
-
-
 def calculation_of(case: Any) -> Calculation | None:
     return Calculation.objects.filter(case=case).first()
 
@@ -130,11 +95,8 @@ def snapshots_of(case: Any) -> QuerySet[CalculationSnapshot]:
 def rulebook_terms(case: Any) -> RulebookTerms | None:
     """The terms the case's rulebook sets in its calculation; None when the case's
     rulebook cannot be found (the calculation then keeps the engine's defaults)."""
-    from satsa.cases.selectors import rulebook_for_case
-    from satsa.rules import UnknownRulebookError
-
     try:
-        rulebook = rulebook_for_case(case)
+        rulebook = rulebook_for(case)
     except UnknownRulebookError:
         return None
     return terms_of(rulebook)

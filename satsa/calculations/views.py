@@ -39,6 +39,8 @@ from satsa.calculations.forms import (
 )
 from satsa.calculations.models import Calculation, PriceIndex, UnitCost
 from satsa.calculations.terms import RulebookTerms, apply_terms
+from satsa.cases import access
+from satsa.cases.access import Action
 from satsa.cases.models import Case
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
@@ -315,9 +317,9 @@ def public_unit_costs(request: HttpRequest, org_slug: str) -> HttpResponse:
 def _case(request: HttpRequest, org: Organisation, case_id: int, *, edit: bool = False) -> Case:
     case = get_object_or_404(Case, organisation=org, pk=case_id)
     # A case the person may not see does not exist for them.
-    if not selectors.can_view_calculation(request.user, case):
+    if not access.may_view(request.user, case):
         raise Http404
-    if edit and not selectors.can_edit_calculation(request.user, case):
+    if edit and not access.may(request.user, case, Action.EDIT_CALCULATION):
         raise PermissionDenied
     return case
 
@@ -584,7 +586,7 @@ def _page_context(
         "org": org,
         "case": case,
         "calculation": calculation,
-        "can_edit": selectors.can_edit_calculation(request.user, case),
+        "can_edit": access.may(request.user, case, Action.EDIT_CALCULATION),
         "snapshots": selectors.snapshots_of(case),
         "case_url": _case_url(org, case),
     }

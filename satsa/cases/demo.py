@@ -20,6 +20,8 @@ from satsa.cases.models import Case, Stage
 from satsa.events.services import event_record
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
+from satsa.orgs.permissions import system_actor
+from satsa.rulebooks.selectors import rulebook_for
 
 D = dt.date
 # Department short names in DOMAIN.md §9 -> Örebro's departments in satsa.orgs.demo.
@@ -148,7 +150,7 @@ def _load_portfolio(org: Organisation) -> None:
         case.boards.set(Board.objects.filter(departments__in=depts).distinct())
         case.parties.set(ExternalParty.objects.filter(organisation=org, name__in=parties))
         event_record(
-            actor=None,
+            actor=system_actor(),
             verb="case.decided",
             target=case,
             data={"outcome": "granted", "amount": amount, "decided_on": decided_on, "demo": True},
@@ -163,7 +165,11 @@ def _commit(case: Case, amount: Decimal, booked_on: dt.date) -> None:
     if free < amount:
         return
     commitment_create(
-        case=case, amount=amount, booked_on=booked_on, reference=case.diarienummer, actor=None
+        case=case,
+        amount=amount,
+        booked_on=booked_on,
+        reference=case.diarienummer,
+        actor=system_actor(),
     )
 
 
@@ -221,7 +227,7 @@ def _open_case(org: Organisation, title: str, until: str) -> None:
     services.idea_submit(case=case, actor=ali)
     if until == "idea_test":
         return
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     services.idea_assess(
         case=case,
         actor=petra,

@@ -52,8 +52,35 @@ class NeedsAnalysis(models.Model):
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
+    """Cases by the life cycle's named stage groups (satsa.cases.lifecycle)."""
+
     def granted(self) -> CaseQuerySet:
         return self.filter(granted_amount__isnull=False)
+
+    def open(self) -> CaseQuerySet:
+        from satsa.cases.lifecycle import OPEN
+
+        return self.filter(stage__in=OPEN)
+
+    def active(self) -> CaseQuerySet:
+        from satsa.cases.lifecycle import ACTIVE
+
+        return self.filter(stage__in=ACTIVE)
+
+    def followed(self) -> CaseQuerySet:
+        from satsa.cases.lifecycle import FOLLOWED
+
+        return self.filter(stage__in=FOLLOWED)
+
+    def ended(self) -> CaseQuerySet:
+        from satsa.cases.lifecycle import ENDED
+
+        return self.filter(stage__in=ENDED)
+
+    def unfinished(self) -> CaseQuerySet:
+        from satsa.cases.lifecycle import FINISHED
+
+        return self.exclude(stage__in=FINISHED)
 
 
 class Case(models.Model):
@@ -134,6 +161,31 @@ class Case(models.Model):
     rejection_reasons = models.TextField(_("skäl för avslag"), blank=True)
     # Why a grant over the free capital or past the yearly cap was made anyway.
     override_reason = models.TextField(_("motivering för avsteg"), blank=True)
+
+    # The case's people beside its applicants (see satsa.cases.access): the project owner
+    # in the line organisation, the project leader, and the project's own steering group.
+    project_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("projektägare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    project_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("projektledare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    steering_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("projektets styrgrupp"),
+        blank=True,
+        related_name="steered_cases",
+    )
 
     objects = CaseQuerySet.as_manager()
 

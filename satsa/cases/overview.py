@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from satsa.cases import access
 from satsa.cases import selectors as sel
 from satsa.cases.models import Stage
 from satsa.core.overview import Panel
@@ -28,7 +29,7 @@ def tasks_panel(user: Any, organisation: Any) -> Panel:
 
 def cases_panel(user: Any, organisation: Any) -> Panel | None:
     counts = dict(
-        sel.cases_visible_to(user, organisation)
+        access.visible_cases(user, organisation)
         .order_by()
         .values_list("stage")
         .annotate(n=Count("pk", distinct=True))

@@ -16,18 +16,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
-from satsa.cases.models import BoardNotice, Case, Stage
+from satsa.cases.models import BoardNotice, Case
 from satsa.cases.notifications import notify
 from satsa.events.models import Event
 from satsa.events.services import event_record
 from satsa.orgs.models import Membership
+from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 # a step whose last day is at most this many days away is "due soon"
 SOON_DAYS = 3
-# stages in which no step waits for anyone
-_DONE = (Stage.REJECTED, Stage.TERMINATED, Stage.CLOSED, Stage.IMPLEMENTED)
 
 
 def _recipients(case: Case, role: str, kind: str) -> list[Any]:
@@ -70,7 +70,7 @@ def steps_remind(*, on: dt.date) -> int:
     overdue, unless already reminded of it; returns how many cases had a reminder."""
     reminded = 0
     cases = (
-        Case.objects.exclude(stage__in=_DONE)
+        Case.objects.exclude(stage__in=lifecycle.FINISHED)
         .exclude(step="")
         .filter(step_due_on__isnull=False, step_due_on__lte=on + dt.timedelta(days=SOON_DAYS))
         .select_related("organisation")
@@ -94,7 +94,7 @@ def steps_remind(*, on: dt.date) -> int:
                 body = _("Steget ”%(step)s” ska vara klart senast %(date)s.")
             body %= {"step": step.name_sv, "date": due.isoformat()}
             event_record(
-                actor=None,
+                actor=system_actor(),
                 verb="case.step_reminded",
                 target=locked,
                 data={"step": step.id, "due": due, "kind": kind, "recipients": len(recipients)},

@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
+from satsa.cases import access
 from satsa.cases.models import (
     ApplicationVersion,
     BoardNotice,
@@ -30,8 +30,9 @@ from satsa.funds.selectors import (
     repayment_plan_is_approved,
 )
 from satsa.orgs.models import Department, ExternalParty, Membership, Organisation
-from satsa.orgs.permissions import has_perm, roles_in
-from satsa.orgs.roles import Perm, Role
+from satsa.orgs.permissions import roles_in
+from satsa.orgs.roles import Role
+from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import EligibilityResult, Rulebook, check_eligibility, guard_text
 from satsa.rules.schema import Section
 
@@ -49,61 +50,8 @@ CONFIRMED_GUARDS = (
 SIGNING_PARTY_KINDS = (ExternalParty.Kind.CIVIL_SOCIETY, ExternalParty.Kind.OTHER_PUBLIC)
 
 
-def rulebook_for_case(case: Case) -> Rulebook:
-    """The rulebook the case is pinned to.
-
-    The organisation's stored versions (satsa.rulebooks) come first, the bundled presets
-    second; this is the one place the pipeline looks a rulebook up.
-    """
-    from satsa.rulebooks.selectors import rulebook_by_key
-
-    return rulebook_by_key(case.organisation, case.rulebook_key)
-
-
 def today() -> dt.date:
     return timezone.localdate()
-
-
-# --- visibility ------------------------------------------------------------------------
-
-
-def cases_visible_to(user: Any, organisation: Organisation) -> Any:
-    """The organisation's cases ``user`` may see.
-
-    Staff with VIEW_ALL_CASES see every submitted case; applicants see cases they started
-    or are co-applicants of (drafts included); board secretaries see submitted cases that
-    concern their board. A draft idea is seen only by its applicants.
-    """
-    cases = Case.objects.filter(organisation=organisation)
-    roles = roles_in(user, organisation)
-    if not roles:
-        return cases.none()
-    own = Q(created_by=user) | Q(co_applicants=user)
-    submitted = ~Q(stage=Stage.IDEA, idea_submitted_at__isnull=True)
-    visible = own
-    if has_perm(user, organisation, Perm.VIEW_ALL_CASES):
-        visible |= submitted
-    elif Role.BOARD_SECRETARY in roles:
-        boards = Membership.objects.active().filter(
-            user=user, organisation=organisation, role=Role.BOARD_SECRETARY
-        )
-        board_ids = [b for b in boards.values_list("board_id", flat=True) if b]
-        visible |= submitted & Q(boards__in=board_ids)
-    return cases.filter(visible).distinct()
-
-
-def case_for_user(user: Any, organisation: Organisation, pk: int) -> Case:
-    """The case ``pk`` if ``user`` may see it; 404 otherwise (also for other organisations)."""
-    case = cases_visible_to(user, organisation).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
-
-
-def is_applicant(user: Any, case: Case) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return case.created_by_id == user.pk or case.co_applicants.filter(pk=user.pk).exists()
 
 
 # --- the rulebook's chain ------------------------------------------------------------------
@@ -128,7 +76,7 @@ def current_step(case: Case) -> Any:
     if not case.step:
         return None
     try:
-        return rulebook_for_case(case).stage(case.step)
+        return rulebook_for(case).stage(case.step)
     except KeyError:
         return None
 
@@ -231,7 +179,7 @@ def _figures(case: Case) -> dict[str, Any]:
 
 
 def eligibility_for(case: Case, figures: dict[str, Any] | None = None) -> EligibilityResult:
-    return check_eligibility(rulebook_for_case(case), eligibility_input(case, figures))
+    return check_eligibility(rulebook_for(case), eligibility_input(case, figures))
 
 
 # The yearly cap is checked where grants are made (the steering group and the decision,
@@ -444,7 +392,7 @@ def guard_states(case: Case) -> list[GuardState]:
     step = current_step(case)
     if step is None:
         return []
-    rulebook = rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     holding = guards_holding(case, rulebook)
     return [
         GuardState(code, guard_text(code), code in holding, code in CONFIRMED_GUARDS)
@@ -505,16 +453,20 @@ def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
     tasks: list[Task] = []
     on = today()
     roles = roles_in(user, organisation)
-    visible = cases_visible_to(user, organisation).prefetch_related("boards", "departments")
+    visible = access.visible_cases(user, organisation).prefetch_related("boards", "departments")
     for case in visible:
-        if case.stage == Stage.IDEA and not case.idea_submitted_at and is_applicant(user, case):
+        if (
+            case.stage == Stage.IDEA
+            and not case.idea_submitted_at
+            and access.is_applicant(user, case)
+        ):
             tasks.append(Task(case, _("Skriv klart och lämna in idén"), None, False))
             continue
         step = current_step(case)
         if step is None:
             continue
         overdue = is_overdue(case, on)
-        if step.id == "application" and is_applicant(user, case):
+        if step.id == "application" and access.is_applicant(user, case):
             tasks.append(Task(case, _("Skriv och lämna in ansökan"), case.step_due_on, overdue))
         elif Role.BOARD_SECRETARY in roles:
             pending = case.board_notices.filter(
@@ -562,7 +514,7 @@ def pipeline(
     status: str | None = None,
 ) -> list[tuple[str, str, list[Case]]]:
     """The visible cases grouped by phase, filtered by board, year and phase."""
-    cases = cases_visible_to(user, organisation)
+    cases = access.visible_cases(user, organisation)
     if board:
         cases = cases.filter(boards=board)
     if year:

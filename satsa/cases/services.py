@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satsa.calculations.services import calculation_snapshot
+from satsa.cases import access
 from satsa.cases import selectors as sel
 from satsa.cases.models import (
     ApplicationVersion,
@@ -38,6 +39,7 @@ from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import has_perm, roles_in
 from satsa.orgs.roles import Perm, Role
+from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES, Rulebook, guard_text, missing_guards
 
 
@@ -61,7 +63,7 @@ def _require_perm(actor: Any, organisation: Organisation, perm: str) -> None:
 
 def _require_applicant(actor: Any, case: Case) -> None:
     _require_perm(actor, case.organisation, Perm.SUBMIT_IDEA)
-    if not sel.is_applicant(actor, case):
+    if not access.is_applicant(actor, case):
         raise ValidationError(_("Bara ärendets sökande kan ändra det."))
 
 
@@ -238,7 +240,7 @@ def idea_submit(*, case: Case, actor: Any) -> Case:
     """Hand in the idea description; the first stage of the decision chain begins."""
     _require_applicant(actor, case)
     _require(case.idea_submitted_at is None, _("Idén är redan inlämnad."))
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     missing = [
         s.title_sv
         for s in sel.idea_sections(rulebook)
@@ -268,7 +270,7 @@ def criteria_assess(
     ``verdicts`` maps criterion id to ``{"met": bool | None, "score": int | None,
     "comment": str}``.
     """
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     criteria = getattr(rulebook.criteria, criteria_list, None)
     _require(criteria is not None, _("Regelboken har inga sådana kriterier."))
     perm = Perm.STEERING_APPROVE if criteria_list == "selection" else Perm.REVIEW_IDEA
@@ -387,7 +389,7 @@ def case_advance(
     confirmations = [c for c in confirmations if c in sel.CONFIRMED_GUARDS]
     # Another service (the steering group's ranking) may have changed the row since.
     case.refresh_from_db()
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     chain = [s.id for s in rulebook.decision_chain]
     # A grant may still have steps after the decision (Uppsala: the plans are approved).
     after_grant = (
@@ -464,7 +466,7 @@ def case_reject(*, case: Case, actor: Any, reasons: str) -> Case:
     """Stop the case at its current stage (before the executive board), with reasons."""
     _require_open(case)
     _require(bool(case.step), _("Ärendet väntar inte på något steg."))
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     stage = rulebook.stage(case.step)
     _require(stage.id != "decision", _("Kommunstyrelsens avslag registreras på fliken Beslut."))
     _require(
@@ -595,7 +597,7 @@ def application_save(
         case.idea_outcome == Case.IdeaOutcome.GO,
         _("Ansökan kan skrivas när idén har fått gå vidare."),
     )
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     known = {s.id for s in rulebook.application.sections}
     clean_sections = {k: str(v) for k, v in sections.items() if k in known}
     clean_figures = _clean_figures(figures)
@@ -633,7 +635,7 @@ def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
     draft = sel.draft_of(case)
     _require(draft is not None, _("Det finns inga ändringar att lämna in."))
     assert draft is not None
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     result = sel.eligibility_for(case, draft.figures)
     failing = sel.unexempted_failures(case, result)
     if failing:
@@ -695,7 +697,7 @@ def attachment_add(
 ) -> Attachment:
     _require_applicant(actor, case)
     _require_open(case)
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     kinds = {a.id: a.title for a in sel.application_attachments(rulebook)}
     _require(kind in kinds or kind == "other", _("Välj vilken bilaga filen är."), "kind")
     _require(file is not None and file.size, _("Välj en fil."), "file")
@@ -868,7 +870,7 @@ def steering_rank(
     position = {pk: i for i, pk in enumerate(order)}
     scored = []
     for case in pending:
-        rulebook = sel.rulebook_for_case(case)
+        rulebook = rulebook_for(case)
         score = _selection_score(case, rulebook)
         scored.append((case, rulebook, score))
     scored.sort(
@@ -946,7 +948,7 @@ def decision_record(
         _("Diarienumret används redan i ett annat ärende."),
         "diarienummer",
     )
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     holding = sel.guards_holding(case, rulebook, on=decided_on)
     hard = []
     if outcome == Case.Outcome.GRANTED:

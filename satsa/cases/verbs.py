@@ -23,5 +23,7 @@ VERBS = {
     "case.exemption_granted": _("beviljade undantag från en regel"),
     "case.ranked": _("prioriterade ansökningarna"),
     "case.decided": _("registrerade kommunstyrelsens beslut"),
+    "case.stage_changed": _("ändrade ärendets skede"),
+    "case.people_changed": _("ändrade ärendets personer"),
     "case.step_reminded": _("påminde om ett steg som snart ska vara klart eller är försenat"),
 }

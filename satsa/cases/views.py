@@ -1,6 +1,6 @@
 """Screens of the case pipeline: the board, my tasks, and the case page with its tabs.
 
-Views fetch the case through :func:`selectors.case_for_user` (404 when not visible), call
+Views fetch the case through :func:`satsa.cases.access.case_for` (404 when not visible), call
 one service, and turn its ValidationError into messages or form errors.
 """
 
@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satsa.calculations import selectors as calc_sel
+from satsa.cases import access, lifecycle, services
 from satsa.cases import selectors as sel
-from satsa.cases import services
 from satsa.cases.forms import (
     AdvanceForm,
     ApplicationForm,
@@ -42,6 +42,7 @@ from satsa.events.selectors import events_for_object
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import has_perm, org_view, roles_in
 from satsa.orgs.roles import Perm, Role
+from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES
 
 TABS = [
@@ -82,7 +83,7 @@ def _base(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str, An
 def _case_context(
     request: HttpRequest, org: Organisation, case: Case, tab: str, **extra: Any
 ) -> dict[str, Any]:
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     step = sel.current_step(case)
     return _base(
         request,
@@ -93,7 +94,7 @@ def _case_context(
         rulebook=rulebook,
         step=step,
         overdue=sel.is_overdue(case),
-        is_applicant=sel.is_applicant(request.user, case),
+        is_applicant=access.is_applicant(request.user, case),
         may_act=step is not None and sel.may_act_on_step(request.user, case, step.role),
         **extra,
     )
@@ -193,8 +194,8 @@ def idea_create(request: HttpRequest, org: Organisation) -> HttpResponse:
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def overview(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
-    rulebook = sel.rulebook_for_case(case)
+    case = access.case_for(request.user, org, pk)
+    rulebook = rulebook_for(case)
     chain = [
         {"stage": s, "done": False, "current": s.id == case.step} for s in rulebook.decision_chain
     ]
@@ -220,9 +221,9 @@ def overview(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
-    rulebook = sel.rulebook_for_case(case)
-    editable = sel.is_applicant(request.user, case) and case.idea_submitted_at is None
+    case = access.case_for(request.user, org, pk)
+    rulebook = rulebook_for(case)
+    editable = access.is_applicant(request.user, case) and case.idea_submitted_at is None
     initial = {
         "title": case.title,
         "needs_analysis": case.needs_analysis_id,
@@ -285,7 +286,7 @@ def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
 def co_applicant_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     form = CoApplicantForm(request.POST)
     if form.is_valid():
         user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
@@ -304,15 +305,15 @@ def co_applicant_add(request: HttpRequest, org: Organisation, pk: int) -> HttpRe
 def _application_context(
     request: HttpRequest, org: Organisation, case: Case, form: Any = None
 ) -> dict[str, Any]:
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     draft = sel.draft_of(case)
     submitted = sel.latest_submitted(case)
     current = draft or submitted
     editable = (
-        sel.is_applicant(request.user, case)
+        access.is_applicant(request.user, case)
         and case.idea_outcome == Case.IdeaOutcome.GO
         and not case.outcome
-        and case.stage not in (Stage.REJECTED, Stage.DECIDED)
+        and case.stage not in lifecycle.LOCKED
     )
     if form is None:
         initial: dict[str, Any] = {}
@@ -360,9 +361,9 @@ def _application_context(
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def application(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, rulebook=sel.rulebook_for_case(case))
+        form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
         if form.is_valid():
             try:
                 services.application_save(
@@ -391,8 +392,8 @@ def application(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 @require_POST
 def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     """htmx: save the draft as the applicant types and answer with the live findings."""
-    case = sel.case_for_user(request.user, org, pk)
-    form = ApplicationForm(request.POST, rulebook=sel.rulebook_for_case(case))
+    case = access.case_for(request.user, org, pk)
+    form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
     saved_at = None
     error_messages: list[str] = []
     figures = None
@@ -426,7 +427,7 @@ def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> Ht
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
 def parts(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     form = PartsForm(request.POST, organisation=org)
     if form.is_valid():
         try:
@@ -445,8 +446,8 @@ def parts(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
 def attachment_upload(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
-    rulebook = sel.rulebook_for_case(case)
+    case = access.case_for(request.user, org, pk)
+    rulebook = rulebook_for(case)
     kinds = [(a.id, a.title) for a in sel.application_attachments(rulebook)]
     form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
@@ -469,14 +470,14 @@ def attachment_upload(request: HttpRequest, org: Organisation, pk: int) -> HttpR
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def version(request: HttpRequest, org: Organisation, pk: int, version: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     shown = get_object_or_404(case.versions, number=version, submitted_at__isnull=False)
     previous = (
         case.versions.filter(number__lt=version, submitted_at__isnull=False)
         .order_by("-number")
         .first()
     )
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     titles = {s.id: s.title_sv for s in rulebook.application.sections}
     return render(
         request,
@@ -497,7 +498,7 @@ def version(request: HttpRequest, org: Organisation, pk: int, version: int) -> H
 @org_view(Perm.GRANT_EXEMPTION)
 @require_POST
 def exemption(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     form = ExemptionForm(request.POST, rules=[(r, r) for r in RULES])
     if form.is_valid():
         try:
@@ -514,7 +515,7 @@ def exemption(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def calculation(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     calc = calc_sel.calculation_of(case)
     return render(
         request,
@@ -533,7 +534,7 @@ def calculation(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 def _criteria_forms(
     request: HttpRequest, case: Case, data: Any = None, only: str | None = None
 ) -> list[CriteriaForm]:
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     roles = roles_in(request.user, case.organisation)
     forms = []
     for name, criteria in rulebook.criteria.lists():
@@ -566,7 +567,7 @@ def _criteria_forms(
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     if request.method == "POST":
         list_name = request.POST.get("criteria_list", "")
         for form in _criteria_forms(request, case, request.POST, only=list_name):
@@ -583,7 +584,7 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Bedömningen är sparad."))
         return _to_tab(case, "reviews")
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     assessments = CriterionAssessment.objects.filter(case=case).select_related("assessed_by")
     lists = []
     for name, criteria in rulebook.criteria.lists():
@@ -619,7 +620,7 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
 def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     confirmable = [g.code for g in sel.guard_states(case) if g.confirmable]
     form = AdvanceForm(request.POST, confirmable=confirmable)
     if form.is_valid():
@@ -641,7 +642,7 @@ def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
 def reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
@@ -665,7 +666,7 @@ def _my_boards(request: HttpRequest, org: Organisation, case: Case) -> Any:
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def comments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     boards = _my_boards(request, org, case)
     form = BoardCommentForm(request.POST or None, boards=boards)
     if request.method == "POST" and form.is_valid():
@@ -702,7 +703,7 @@ def comments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def signatures(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     parties = case.parties.filter(kind__in=sel.SIGNING_PARTY_KINDS)
     partner_form = PartnerSignatureForm(
         request.POST if "party" in request.POST else None, parties=parties
@@ -754,7 +755,7 @@ def signatures(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def decision(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     form = DecisionForm(
         request.POST or None,
         initial={"decided_on": sel.today(), "amount": _requested_amount(case)},
@@ -774,7 +775,7 @@ def decision(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
                 messages.success(request, _("Beslutet är registrerat."))
                 return _to_tab(case, "decision")
     free = sel.fund_free_capital(org)
-    rulebook = sel.rulebook_for_case(case)
+    rulebook = rulebook_for(case)
     return render(
         request,
         "cases/decision.html",
@@ -801,7 +802,7 @@ def _requested_amount(case: Case) -> Any:
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def activity(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = sel.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     return render(
         request,
         "cases/activity.html",
@@ -830,7 +831,7 @@ def ranking(request: HttpRequest, org: Organisation) -> HttpResponse:
         )
     )
     rows = [(case, _requested_amount(case)) for case in pending]
-    rulebook_caps = {sel.rulebook_for_case(c).grants.max_new_per_year for c in pending}
+    rulebook_caps = {rulebook_for(c).grants.max_new_per_year for c in pending}
     return render(
         request,
         "cases/ranking.html",

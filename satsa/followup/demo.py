@@ -19,11 +19,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from satsa.cases import demo as cases_demo
+from satsa.cases import lifecycle
 from satsa.cases.models import Case, Stage
 from satsa.followup import selectors, services
 from satsa.followup.models import Group, MeasureKind, Report, ReportKind, ReportStatus
 from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import system_actor
 
 DEMO = "(illustrativa demovärden)"
 
@@ -128,7 +130,7 @@ def _load_case(case: Case, spec: dict[str, Any], coordinator: Any, leader: Any) 
             services.measurements_import(
                 measure=kasam, actor=coordinator, content=_kasam_csv(case.pk), filename="demo.csv"
             )
-    services.reports_schedule(case=case, actor=None)
+    services.reports_schedule(case=case, actor=system_actor())
     periodic = Report.objects.filter(case=case, kind=ReportKind.PERIODIC).order_by("period_end")
     for n, report in enumerate(periodic[:2]):
         services.report_submit(
@@ -154,7 +156,7 @@ def load() -> None:
         case = Case.objects.filter(organisation=org, title=title).first()
         if case is None or selectors.schema_of(case) is not None:
             continue
-        if case.stage not in (Stage.DECIDED, Stage.RUNNING):
+        if case.stage not in lifecycle.ACTIVE:
             continue
         _load_case(case, spec, coordinator, leader)
 
@@ -176,7 +178,7 @@ def close_finished() -> None:
     ended = Case.objects.filter(
         organisation=org,
         title__in=titles,
-        stage__in=(Stage.DECIDED, Stage.RUNNING),
+        stage__in=lifecycle.ACTIVE,
         end_date__lt=timezone.localdate(),
     ).order_by("end_date", "pk")
     for case in ended:
@@ -186,7 +188,7 @@ def close_finished() -> None:
             # source does not give and the demo does not invent; the note says so.
             services.case_stage_set(
                 case=case,
-                actor=None,
+                actor=system_actor(),
                 stage=Stage.IMPLEMENTED,
                 reason=f"Demo: {source} enligt källan (DOMAIN.md §9); "
                 "inget implementeringsbeslut eller någon effektutvärdering är registrerad.",
@@ -194,7 +196,7 @@ def close_finished() -> None:
         else:
             services.case_stage_set(
                 case=case,
-                actor=None,
+                actor=system_actor(),
                 stage=Stage.CLOSED,
                 reason=f"Demo: projektet avslutades när projekttiden gick ut {case.end_date}.",
             )

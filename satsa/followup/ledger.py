@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from satsa.funds.services import claim_submit, commitment_release, repayment_settle
 from satsa.orgs.models import Board
+from satsa.orgs.permissions import system_actor
+from satsa.rulebooks.selectors import rulebook_for
 
 
 def claim_period(report: Any) -> tuple[str, dt.date] | None:
@@ -27,12 +29,10 @@ def claim_period(report: Any) -> tuple[str, dt.date] | None:
     A periodic report claims for its own period; the final report for the first reporting
     point on or after the project's end (payment is made at reporting points only).
     """
-    from satsa.followup.selectors import rulebook_of
-
     if report.kind == "periodic":
         return report.period_code, report.period_end
-    rulebook = rulebook_of(report.case)
-    periods = list(rulebook.reporting.periods) if rulebook is not None else []
+    rulebook = rulebook_for(report.case)
+    periods = list(rulebook.reporting.periods)
     if not periods:
         return report.period_code or "final", report.period_end
     end = report.period_end
@@ -96,4 +96,6 @@ def release_remaining(*, case: Any, reason: str) -> None:
     decision's event names who took it), so no fund-management permission is asked of
     the person who recorded it.
     """
-    commitment_release(case=case, booked_on=timezone.localdate(), reason=reason, actor=None)
+    commitment_release(
+        case=case, booked_on=timezone.localdate(), reason=reason, actor=system_actor()
+    )

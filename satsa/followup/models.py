@@ -46,14 +46,6 @@ class EvaluationSchema(models.Model):
         help_text=_("Kontroll- eller jämförelsegrupp, där det är möjligt."),
     )
     no_comparison_reason = models.TextField(_("skäl till att jämförelsegrupp saknas"), blank=True)
-    project_leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("projektledare"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

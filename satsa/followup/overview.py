@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from satsa.cases import access
 from satsa.core.overview import Panel
-from satsa.followup import selectors as sel
 from satsa.followup.models import Report, ReportStatus
 
 # reports due within this many days are listed
@@ -18,7 +18,7 @@ SHOWN = 5
 
 def reports_panel(user: Any, organisation: Any) -> Panel | None:
     today = timezone.localdate()
-    visible = sel.cases_visible_to(user, organisation)
+    visible = access.visible_cases(user, organisation)
     reports = Report.objects.filter(organisation=organisation, case__in=visible)
     due = (
         reports.filter(

@@ -15,13 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet, prefetch_related_objects
-from django.http import Http404
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.cases.models import Case, Stage
-from satsa.cases.selectors import cases_visible_to as pipeline_cases_visible_to
+from satsa.cases import access, lifecycle
+from satsa.cases.models import Case
 from satsa.evaluation import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
@@ -49,11 +48,9 @@ from satsa.followup.models import (
     TerminationProposal,
 )
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import has_perm, roles_in
-from satsa.orgs.roles import Perm
+from satsa.rulebooks.selectors import rulebook_for
 
 # Stages in which a case is followed up.
-FOLLOWED_STAGES = (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED, Stage.TERMINATED, Stage.IMPLEMENTED)
 # A report is due this many days after the end of its period (the guidelines name the
 # reporting points, not a deadline: one month is the working assumption, see docs).
 REPORT_DUE_DAYS = 30
@@ -75,52 +72,6 @@ def today() -> dt.date:
 
 
 # --- access ------------------------------------------------------------------------------
-
-
-def cases_visible_to(user: Any, organisation: Organisation) -> QuerySet[Case]:
-    """Cases ``user`` may follow up: what the pipeline shows, plus the cases they lead."""
-    if not roles_in(user, organisation):
-        return Case.objects.none()
-    pipeline = pipeline_cases_visible_to(user, organisation).values("pk")
-    return Case.objects.filter(organisation=organisation).filter(
-        Q(pk__in=pipeline) | Q(evaluation_schema__project_leader=user)
-    )
-
-
-def case_for_user(user: Any, organisation: Organisation, pk: int) -> Case:
-    """The case if ``user`` may see it; 404 otherwise (other organisations included)."""
-    case = cases_visible_to(user, organisation).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
-
-
-def is_case_member(user: Any, case: Case) -> bool:
-    """The case's applicants and its project leader: the people who report on it."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if case.created_by_id == user.pk:
-        return True
-    schema = schema_of(case)
-    if schema is not None and schema.project_leader_id == user.pk:
-        return True
-    co_applicants = getattr(case, "co_applicants", None)
-    return bool(co_applicants is not None and co_applicants.filter(pk=user.pk).exists())
-
-
-def can_report(user: Any, case: Case) -> bool:
-    """Whether ``user`` may write the case's reports and measurements."""
-    org = case.organisation
-    if has_perm(user, org, Perm.MANAGE_EVALUATION):
-        return True
-    return is_case_member(user, case) and (
-        has_perm(user, org, Perm.REPORT_PROGRESS) or has_perm(user, org, Perm.SUBMIT_IDEA)
-    )
-
-
-def can_edit_schema(user: Any, case: Case) -> bool:
-    """The evaluation team, or the case's own people together with it."""
-    return can_report(user, case)
 
 
 # --- the schema ---------------------------------------------------------------------------
@@ -326,21 +277,12 @@ def _on(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def rulebook_of(case: Case) -> Any:
-    from satsa.rulebooks.selectors import UnknownRulebookError, rulebook_by_key
-
-    try:
-        return rulebook_by_key(case.organisation, case.rulebook_key)
-    except UnknownRulebookError:
-        return None
-
-
 def report_schedule(case: Case) -> list[ScheduledReport]:
     """The reports the case's rulebook asks for between its start and its end, and the final."""
     if case.start_date is None or case.end_date is None:
         return []
-    rulebook = rulebook_of(case)
-    periods = list(rulebook.reporting.periods) if rulebook is not None else []
+    rulebook = rulebook_for(case)
+    periods = list(rulebook.reporting.periods)
     schedule = []
     for year in range(case.start_date.year, case.end_date.year + 1):
         for p in periods:
@@ -370,7 +312,7 @@ def report_schedule(case: Case) -> list[ScheduledReport]:
 def follow_up_years(case: Case) -> int:
     """Years after the end at which the follow-up evaluation is scheduled (the earliest the
     rulebook allows; 1 when the rulebook is silent)."""
-    rulebook = rulebook_of(case)
+    rulebook = rulebook_for(case)
     evaluation = getattr(rulebook, "evaluation", None) if rulebook is not None else None
     years = getattr(evaluation, "follow_up_years_after_end", None)
     return int(years[0]) if years else 1
@@ -491,8 +433,8 @@ FIDELITY_INTERVAL = dt.timedelta(days=365)
 
 def fidelity_required(case: Case) -> bool:
     """Whether the case's rulebook asks for checks of fidelity to the method."""
-    rulebook = rulebook_of(case)
-    evaluation = rulebook.evaluation if rulebook is not None else None
+    rulebook = rulebook_for(case)
+    evaluation = rulebook.evaluation
     return bool(evaluation is not None and evaluation.fidelity_check)
 
 
@@ -542,7 +484,7 @@ def off_plan_signals_of(
 def _fidelity_signal(case: Case, on: dt.date, last: dt.date | None) -> list[Signal]:
     """A running case whose method has not been checked within FIDELITY_INTERVAL (counted
     from its start when it has never been checked)."""
-    if case.stage not in (Stage.DECIDED, Stage.RUNNING):
+    if case.stage not in lifecycle.ACTIVE:
         return []
     since = last or case.start_date
     if since is None or on - since <= FIDELITY_INTERVAL:
@@ -558,7 +500,7 @@ def _signals(
     case: Case, on: dt.date, reports: list[Report], schema: EvaluationSchema | None
 ) -> list[Signal]:
     signals: list[Signal] = []
-    active = case.stage in (Stage.DECIDED, Stage.RUNNING)
+    active = case.stage in lifecycle.ACTIVE
     if not active:
         late = [
             r
@@ -669,16 +611,12 @@ def case_followup(case: Case, on: dt.date | None = None) -> CaseFollowup:
 
 
 def followed_cases(user: Any, organisation: Organisation) -> list[CaseFollowup]:
-    cases = cases_visible_to(user, organisation).filter(stage__in=FOLLOWED_STAGES).order_by("title")
+    cases = access.visible_cases(user, organisation, access.Purpose.FOLLOWUP).order_by("title")
     return [case_followup(c) for c in cases]
 
 
 __all__ = [
     "MIN_GROUP_SIZE",
-    "can_edit_schema",
-    "can_report",
-    "case_for_user",
-    "cases_visible_to",
     "off_plan_signals",
     "off_plan_signals_of",
     "report_schedule",

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.cases import lifecycle
+from satsa.cases.lifecycle import stage_change
 from satsa.cases.models import Case, Stage
 from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
 from satsa.events.services import event_record
@@ -50,6 +52,7 @@ from satsa.followup.models import (
     TerminationProposal,
 )
 from satsa.followup.pseudonyms import pseudonym_key
+from satsa.orgs.permissions import system_actor
 
 __all__ = [
     "MeasurementImportError",
@@ -74,7 +77,7 @@ __all__ = [
     "termination_propose",
 ]
 
-REPORTING_STAGES = (Stage.DECIDED, Stage.RUNNING)
+REPORTING_STAGES = lifecycle.ACTIVE
 
 
 def _require_org(case: Case, obj: Any) -> None:
@@ -89,32 +92,16 @@ def _require_org(case: Case, obj: Any) -> None:
 
 
 def case_stage_set(*, case: Case, actor: Any, stage: str, reason: str) -> Case:
-    """Move the case to ``stage`` for a follow-up decision (termination, closing,
-    implementation); the pipeline owns every earlier stage."""
-    allowed = {
-        Stage.TERMINATED: (Stage.DECIDED, Stage.RUNNING),
-        Stage.CLOSED: (Stage.DECIDED, Stage.RUNNING),
-        Stage.IMPLEMENTED: (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED),
-        Stage.RUNNING: (Stage.DECIDED,),
-    }
-    if stage not in allowed:
+    """Move the case to ``stage`` for a follow-up decision (running, termination, closing,
+    implementation) through the life cycle; a project that ends gives back to the fund
+    what it will never claim, in the same transaction."""
+    if stage not in (Stage.RUNNING, *lifecycle.ENDED):
         raise ValueError(f"follow-up does not move cases to {stage!r}")
-    if case.stage not in allowed[stage]:
-        raise ValidationError(
-            _("Ärendet kan inte gå från skedet %(from)s till %(to)s.")
-            % {"from": case.get_stage_display(), "to": Stage(stage).label}
-        )
-    before = case.stage
-    case.stage = stage
-    case.save(update_fields=["stage"])
-    event_record(
-        actor=actor,
-        verb="followup.case_stage_changed",
-        target=case,
-        data={"from": before, "to": stage, "reason": reason},
-    )
-    if stage != Stage.RUNNING and before in (Stage.DECIDED, Stage.RUNNING):
-        ledger.release_remaining(case=case, reason=reason)
+    with transaction.atomic():
+        before = lifecycle.locked_case(case).stage
+        stage_change(case=case, to=stage, actor=actor, reason=reason)
+        if stage != Stage.RUNNING and before in lifecycle.ACTIVE:
+            ledger.release_remaining(case=case, reason=reason)
     return case
 
 
@@ -150,8 +137,10 @@ def schema_save(
         schema.target_group = target_group.strip()
         schema.comparison_group = comparison_group.strip()
         schema.no_comparison_reason = no_comparison_reason.strip()
-        schema.project_leader = project_leader
         schema.save()
+        if case.project_leader_id != getattr(project_leader, "pk", None):
+            case.project_leader = project_leader
+            case.save(update_fields=["project_leader"])
         event_record(
             actor=actor,
             verb="followup.schema_saved",
@@ -417,7 +406,7 @@ def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
 
 def reports_schedule(*, case: Case, actor: Any = None) -> list[Report]:
     """Create the reports the rulebook asks for (idempotent); returns the new ones."""
-    if case.stage not in selectors.FOLLOWED_STAGES:
+    if case.stage not in lifecycle.FOLLOWED:
         return []
     existing = set(Report.objects.filter(case=case).values_list("kind", "period_end"))
     new = [
@@ -622,18 +611,15 @@ def follow_up_schedule(*, case: Case, actor: Any) -> Report | None:
 
 def _recipients(report: Report) -> list[str]:
     case = report.case
-    people = [case.created_by]
-    schema = selectors.schema_of(case)
-    if schema is not None:
-        people.append(schema.project_leader)
+    people = [case.created_by, case.project_leader]
     return sorted({p.email for p in people if p is not None and p.email})
 
 
 def reports_remind(*, on: dt.date) -> int:
     """E-mail a reminder for every report due within ``REMINDER_DAYS`` that has not had one."""
     sent = 0
-    for case in Case.objects.filter(stage__in=selectors.FOLLOWED_STAGES):
-        reports_schedule(case=case, actor=None)
+    for case in Case.objects.filter(stage__in=lifecycle.FOLLOWED):
+        reports_schedule(case=case, actor=system_actor())
     for report in selectors.reports_due_for_reminder(on):
         with transaction.atomic():
             locked = Report.objects.select_for_update().get(pk=report.pk)
@@ -665,7 +651,7 @@ def reports_remind(*, on: dt.date) -> int:
             locked.reminded_at = timezone.now()
             locked.save(update_fields=["reminded_at"])
             event_record(
-                actor=None,
+                actor=system_actor(),
                 verb="followup.report_reminded",
                 target=locked,
                 organisation=locked.organisation,
@@ -740,7 +726,7 @@ def effect_evaluation_record(
     schema = selectors.schema_of(case)
     if schema is None:
         raise ValidationError(_("Ärendet har inget utvärderingsschema."))
-    if case.stage not in (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED, Stage.TERMINATED):
+    if case.stage not in lifecycle.FOLLOWED - {Stage.IMPLEMENTED}:
         raise ValidationError(_("Ärendet följs inte upp i sitt nuvarande skede."))
     volumes = dict(volumes or {})
     results: dict[str, list[dict[str, Any]]] = {"measures": [], "instruments": []}
@@ -972,7 +958,7 @@ def implementation_decide(
         errors["decided_on"] = [_("Beslutsdatumet kan inte ligga i framtiden.")]
     if errors:
         raise ValidationError(errors)
-    if case.stage not in (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED):
+    if not lifecycle.may_move(case, Stage.IMPLEMENTED):
         raise ValidationError(_("Ärendet är inte i ett skede där implementering kan beslutas."))
     if ImplementationDecision.objects.filter(case=case).exists():
         raise ValidationError(_("Implementeringsbeslutet är redan fattat."))

@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.cases.models import Case, Stage
+from satsa.cases import access, lifecycle
+from satsa.cases.access import Action
+from satsa.cases.models import Case
 from satsa.evaluation import MIN_GROUP_SIZE
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
@@ -50,7 +52,7 @@ from satsa.followup.models import (
 )
 from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.orgs.models import Membership, Organisation
-from satsa.orgs.permissions import has_perm, org_view
+from satsa.orgs.permissions import has_perm, org_view, system_actor
 from satsa.orgs.roles import Perm
 
 
@@ -89,13 +91,13 @@ def _measure(request: HttpRequest, org: Organisation, pk: int) -> Measure:
     measure = get_object_or_404(
         Measure.objects.select_related("schema__case"), pk=pk, schema__organisation=org
     )
-    selectors.case_for_user(request.user, org, measure.schema.case_id)
+    access.case_for(request.user, org, measure.schema.case_id)
     return measure
 
 
 def _report(request: HttpRequest, org: Organisation, pk: int) -> Report:
     report = get_object_or_404(Report.objects.select_related("case"), pk=pk, organisation=org)
-    selectors.case_for_user(request.user, org, report.case_id)
+    access.case_for(request.user, org, report.case_id)
     return report
 
 
@@ -106,10 +108,8 @@ def _report(request: HttpRequest, org: Organisation, pk: int) -> Report:
 @org_view(Perm.VIEW_ORGANISATION)
 def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
     # Idempotent: a case decided since the last visit gets its report schedule now.
-    for case in selectors.cases_visible_to(request.user, org).filter(
-        stage__in=selectors.FOLLOWED_STAGES
-    ):
-        services.reports_schedule(case=case, actor=None)
+    for case in access.visible_cases(request.user, org).filter(stage__in=lifecycle.FOLLOWED):
+        services.reports_schedule(case=case, actor=system_actor())
     rows = selectors.followed_cases(request.user, org)
     return render(
         request,
@@ -121,8 +121,8 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
-    services.reports_schedule(case=case, actor=None)
+    case = access.case_for(request.user, org, pk)
+    services.reports_schedule(case=case, actor=system_actor())
     info = selectors.case_followup(case)
     measures = []
     if info.schema is not None:
@@ -145,9 +145,9 @@ def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             case=case,
             info=info,
             measures=measures,
-            may_report=selectors.can_report(user, case),
-            may_edit_schema=selectors.can_edit_schema(user, case),
-            may_propose_termination=case.stage in (Stage.DECIDED, Stage.RUNNING)
+            may_report=access.may(user, case, Action.REPORT),
+            may_edit_schema=access.may(user, case, Action.REPORT),
+            may_propose_termination=case.stage in lifecycle.ACTIVE
             and (
                 has_perm(user, org, Perm.SIGN_APPLICATION)
                 or has_perm(user, org, Perm.MANAGE_EVALUATION)
@@ -166,7 +166,7 @@ def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 @org_view(Perm.VIEW_ORGANISATION)
 def case_export(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     """The measures' aggregate values as CSV; values resting on fewer than 5 are withheld."""
-    case = selectors.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     schema = selectors.schema_of(case)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="uppfoljning-{case.pk}.csv"'
@@ -211,7 +211,7 @@ def case_export(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 def case_api(request: HttpRequest, org: Organisation, pk: int) -> JsonResponse:
     """Follow-up of one case as JSON: measures with suppressed values, reports, the latest
     effect evaluation (already suppressed when recorded) and the off-plan signals."""
-    case = selectors.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     schema = selectors.schema_of(case)
     evaluation = selectors.latest_evaluation(case)
     data: dict[str, Any] = {
@@ -274,8 +274,8 @@ def _people(org: Organisation) -> Any:
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
-    _require(selectors.can_edit_schema(request.user, case))
+    case = access.case_for(request.user, org, pk)
+    _require(access.may(request.user, case, Action.REPORT))
     schema = selectors.schema_of(case)
     initial = {}
     if schema is not None:
@@ -284,7 +284,7 @@ def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             "target_group": schema.target_group,
             "comparison_group": schema.comparison_group,
             "no_comparison_reason": schema.no_comparison_reason,
-            "project_leader": schema.project_leader,
+            "project_leader": case.project_leader,
         }
     elif case.target_group:
         initial = {"target_group": case.target_group}
@@ -316,8 +316,8 @@ def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
 def subgoal_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
-    _require(selectors.can_edit_schema(request.user, case))
+    case = access.case_for(request.user, org, pk)
+    _require(access.may(request.user, case, Action.REPORT))
     schema = selectors.schema_of(case)
     if schema is None:
         messages.error(request, _("Spara schemats mål och målgrupp först."))
@@ -337,8 +337,8 @@ def subgoal_add(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
 def activity_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
-    _require(selectors.can_edit_schema(request.user, case))
+    case = access.case_for(request.user, org, pk)
+    _require(access.may(request.user, case, Action.REPORT))
     schema = selectors.schema_of(case)
     if schema is None:
         raise Http404
@@ -357,8 +357,8 @@ def activity_add(request: HttpRequest, org: Organisation, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def measure_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
-    _require(selectors.can_edit_schema(request.user, case))
+    case = access.case_for(request.user, org, pk)
+    _require(access.may(request.user, case, Action.REPORT))
     schema = selectors.schema_of(case)
     if schema is None:
         messages.error(request, _("Spara schemats mål och målgrupp först."))
@@ -388,7 +388,7 @@ def measure_add(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     measure = _measure(request, org, pk)
     case = measure.schema.case
-    may_report = selectors.can_report(request.user, case)
+    may_report = access.may(request.user, case, Action.REPORT)
     form = ValueForm(request.POST or None)
     if request.method == "POST":
         _require(may_report)
@@ -446,7 +446,7 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
 @require_POST
 def measure_import(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     measure = _measure(request, org, pk)
-    _require(selectors.can_report(request.user, measure.schema.case))
+    _require(access.may(request.user, measure.schema.case, Action.REPORT))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -481,8 +481,8 @@ def measure_import(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def instruments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
-    may_report = selectors.can_report(request.user, case)
+    case = access.case_for(request.user, org, pk)
+    may_report = access.may(request.user, case, Action.REPORT)
     form = InstrumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         _require(may_report)
@@ -554,7 +554,7 @@ def instruments(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 def report_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     report = _report(request, org, pk)
     case = report.case
-    may_report = selectors.can_report(request.user, case) and report.status in (
+    may_report = access.may(request.user, case, Action.REPORT) and report.status in (
         ReportStatus.SCHEDULED,
         ReportStatus.RETURNED,
     )
@@ -628,7 +628,7 @@ def report_review(request: HttpRequest, org: Organisation, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def evaluation_new(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     _require(has_perm(request.user, org, Perm.MANAGE_EVALUATION))
     schema = selectors.schema_of(case)
     economic = []
@@ -676,7 +676,7 @@ def _savings_rows(evaluation: EffectEvaluation) -> list[dict[str, Any]]:
 @org_view(Perm.VIEW_ORGANISATION)
 def evaluation_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(EffectEvaluation, pk=pk, organisation=org)
-    case = selectors.case_for_user(request.user, org, evaluation.case_id)
+    case = access.case_for(request.user, org, evaluation.case_id)
     return render(
         request,
         "followup/evaluation.html",
@@ -696,7 +696,7 @@ def evaluation_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpR
 @require_POST
 def evaluation_settle(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(EffectEvaluation, pk=pk, organisation=org)
-    selectors.case_for_user(request.user, org, evaluation.case_id)
+    access.case_for(request.user, org, evaluation.case_id)
     try:
         services.effect_evaluation_settle(evaluation=evaluation, actor=request.user)
     except ValidationError as error:
@@ -712,7 +712,7 @@ def evaluation_settle(request: HttpRequest, org: Organisation, pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def termination_propose(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     _require(
         has_perm(request.user, org, Perm.SIGN_APPLICATION)
         or has_perm(request.user, org, Perm.MANAGE_EVALUATION)
@@ -739,7 +739,7 @@ def termination_decide(request: HttpRequest, org: Organisation, pk: int) -> Http
     proposal = get_object_or_404(
         TerminationProposal, pk=pk, organisation=org, status=ProposalStatus.PROPOSED
     )
-    case = selectors.case_for_user(request.user, org, proposal.case_id)
+    case = access.case_for(request.user, org, proposal.case_id)
     form = TerminationDecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -756,7 +756,7 @@ def termination_decide(request: HttpRequest, org: Organisation, pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.RECORD_DECISION)
 def implementation(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, org, pk)
+    case = access.case_for(request.user, org, pk)
     form = ImplementationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -794,8 +794,8 @@ FIDELITY_EMPTY_ROWS = 3
 @org_view(Perm.VIEW_ORGANISATION)
 def fidelity(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     """The case's checks of fidelity to its method, and a form for the next one."""
-    case = selectors.case_for_user(request.user, org, pk)
-    may_check = selectors.can_report(request.user, case)
+    case = access.case_for(request.user, org, pk)
+    may_check = access.may(request.user, case, Action.REPORT)
     checks = list(selectors.fidelity_checks(case))
     last = checks[0] if checks else None
     if request.method == "POST":

@@ -20,6 +20,7 @@ from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Kind, Transaction
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import system_actor
 
 # date, amount, reference, assumption (None when the source states it)
 DEPOSITS = [
@@ -71,7 +72,7 @@ def load_deposits() -> None:
             amount=amount,
             booked_on=day,
             reference=reference,
-            actor=None,
+            actor=system_actor(),
             idempotency_key=f"demo-deposit-{n}",
             data={"demo": True, "assumption": assumption},
         )
@@ -123,7 +124,7 @@ def _pay_case(case: object, today: dt.date) -> None:
             period_code=code,
             period_end=day,
             amount=amount,
-            actor=None,
+            actor=system_actor(),
             idempotency_key=key,
             description=CLAIM_ASSUMPTION,
             submitted_on=day + SUBMIT_AFTER,
@@ -131,14 +132,17 @@ def _pay_case(case: object, today: dt.date) -> None:
         if claim.status == claim.Status.SUBMITTED:
             services.claim_approve(
                 claim=claim,
-                actor=None,
+                actor=system_actor(),
                 idempotency_key=f"{key}-approve",
                 approved_on=day + APPROVE_AFTER,
             )
             claim.refresh_from_db()
         if claim.status == claim.Status.APPROVED:
             services.payment_book(
-                claim=claim, booked_on=day + PAY_AFTER, actor=None, idempotency_key=f"{key}-pay"
+                claim=claim,
+                booked_on=day + PAY_AFTER,
+                actor=system_actor(),
+                idempotency_key=f"{key}-pay",
             )
 
 
@@ -164,6 +168,6 @@ def load_payments() -> None:
                     amount=case.granted_amount,
                     booked_on=case.decided_on,
                     reference=case.diarienummer or "",
-                    actor=None,
+                    actor=system_actor(),
                 )
             _pay_case(case, today)

@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from satsa.calculations.selectors import calculation_of
-from satsa.cases.selectors import rulebook_for_case
 from satsa.economics import CalculationError, calculate
 from satsa.funds.models import RepaymentPlan
 from satsa.funds.repayment import allocate
 from satsa.funds.services import PlanLine, repayment_plan_create
+from satsa.rulebooks.selectors import rulebook_for
 
 
 def expected_savings_by_board(case: Any) -> dict[tuple[Any, int], Decimal]:
@@ -51,7 +51,7 @@ def plan_lines_from_calculation(case: Any) -> list[PlanLine]:
     """The plan's lines: C and g·C split by expected savings per board and year, in öre."""
     weights = expected_savings_by_board(case)
     cost = Decimal(case.granted_amount)
-    fee = cost * Decimal(str(rulebook_for_case(case).repayment.fee_share))
+    fee = cost * Decimal(str(rulebook_for(case).repayment.fee_share))
     principal_parts = allocate(cost, weights)
     fee_parts = allocate(fee, weights)
     return [

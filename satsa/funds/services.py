@@ -5,8 +5,10 @@ Locking (CONVENTIONS #8): what a posting reads to decide, it locks first, always
 order organisation row → case row, so two postings never wait on each other crosswise.
 The organisation row guards the free capital (deposits, withdrawals, commitments,
 releases, repayments, reversals); the case row guards the case's remaining commitment
-(claims, approvals, payments). ``actor=None`` is the system itself (demo data, the CLI);
-people are checked against the permission table.
+(claims, approvals, payments). Every change names its actor: a person, checked against
+the permission table and the case's people (satsa.cases.access), or the named system
+actor (``satsa.orgs.permissions.system_actor``) for demo data, commands and consequences
+of decisions; there is no unchecked path.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.cases import access
+from satsa.cases.access import Action
 from satsa.cases.models import Case
 from satsa.events.services import event_record
 from satsa.funds import selectors as sel
@@ -42,8 +46,9 @@ from satsa.funds.models import (
 )
 from satsa.funds.repayment import allocate, settlement_amounts
 from satsa.orgs.models import Board, Organisation
-from satsa.orgs.permissions import has_perm
+from satsa.orgs.permissions import has_perm, is_system
 from satsa.orgs.roles import Perm
+from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules.schema import ReportingPeriod
 
 ZERO = sel.ZERO
@@ -77,7 +82,7 @@ def _amount(value: Any, field: str = "amount") -> Decimal:
 
 
 def _permit(actor: Any, organisation: Organisation, perm: str, message: str) -> None:
-    if actor is not None and not has_perm(actor, organisation, perm):
+    if not has_perm(actor, organisation, perm):
         raise ValidationError(message)
 
 
@@ -349,18 +354,9 @@ def commitment_release(
 # --- claims in arrears ----------------------------------------------------------------------
 
 
-def _rulebook(case: Any) -> Any:
-    from satsa.rulebooks.selectors import rulebook_by_key
-
-    try:
-        return rulebook_by_key(case.organisation, case.rulebook_key)
-    except LookupError:
-        return None
-
-
 def reporting_periods(case: Any) -> list[Any]:
-    rulebook = _rulebook(case)
-    return list(rulebook.reporting.periods) if rulebook is not None else []
+    rulebook = rulebook_for(case)
+    return list(rulebook.reporting.periods)
 
 
 def finance_approval_required(case: Any) -> bool:
@@ -369,26 +365,14 @@ def finance_approval_required(case: Any) -> bool:
     The rulebook schema has no such field yet; a ``payment.finance_approval`` flag is read
     when a rulebook carries one.
     """
-    rulebook = _rulebook(case)
+    rulebook = rulebook_for(case)
     payment = getattr(rulebook, "payment", None)
     return bool(getattr(payment, "finance_approval", False))
 
 
-def _may_claim_for(actor: Any, case: Any) -> bool:
-    if actor is None or has_perm(actor, case.organisation, Perm.MANAGE_FUND):
-        return True
-    if not has_perm(actor, case.organisation, Perm.CLAIM_PAYMENT):
-        return False
-    if case.created_by_id == actor.pk or case.co_applicants.filter(pk=actor.pk).exists():
-        return True
-    # The project leader named in the case's evaluation schema (satsa.followup) claims too.
-    schema = getattr(case, "evaluation_schema", None)
-    return schema is not None and schema.project_leader_id == actor.pk
-
-
 def payment_plan_required(case: Any) -> bool:
     """Whether the case's rulebook asks for a payment plan before money is paid (Uppsala)."""
-    payment = getattr(_rulebook(case), "payment", None)
+    payment = getattr(rulebook_for(case), "payment", None)
     return bool(getattr(payment, "payment_plan_required", False))
 
 
@@ -464,7 +448,7 @@ def claim_submit(
     _require(
         case.granted_amount is not None, _("Ärendet är inte beviljat och kan inte få utbetalning.")
     )
-    _require(_may_claim_for(actor, case), _("Du får inte begära utbetalning för det här ärendet."))
+    access.check(actor, case, Action.CLAIM)
     periods = {p.code: p for p in reporting_periods(case)}
     if periods:
         period = periods.get(period_code)
@@ -585,7 +569,9 @@ def claim_approve(
             levels.append(ClaimApproval.Level.FINANCE)
         done = {a.level: a for a in claim.approvals.all()}
         level = next(lv for lv in levels if lv not in done)
-        if actor is not None:
+        # The system (demo history, commands) holds every permission; the separation of
+        # duties below is between people.
+        if not is_system(actor):
             perm = (
                 Perm.APPROVE_CLAIM
                 if level == ClaimApproval.Level.COORDINATOR
@@ -832,7 +818,7 @@ class PlanLine:
 
 
 def _repayment_rule(case: Any) -> Any:
-    rulebook = _rulebook(case)
+    rulebook = rulebook_for(case)
     rule = getattr(rulebook, "repayment", None)
     _require(
         rule is not None and rule.model != "off",
@@ -1190,15 +1176,7 @@ def _resolve_period(case: Any, line: PaymentLine, n: int, points: list[PlanPerio
 def may_draft_payment_plan(actor: Any, case: Any) -> bool:
     """The fund's staff, and the case's applicants and project leader (those who claim
     its money or report on it)."""
-    if _may_claim_for(actor, case):
-        return True
-    # Imported here: satsa.followup reads the pipeline, which reads the fund.
-    from satsa.followup.selectors import is_case_member
-
-    org = case.organisation
-    return is_case_member(actor, case) and (
-        has_perm(actor, org, Perm.SUBMIT_IDEA) or has_perm(actor, org, Perm.REPORT_PROGRESS)
-    )
+    return access.may(actor, case, Action.CLAIM) or access.may(actor, case, Action.REPORT)
 
 
 def _lines_key(lines: Iterable[Any]) -> list[tuple[dt.date, Decimal]]:
@@ -1221,7 +1199,7 @@ def payment_plan_propose(
         _("Regelboken kräver ingen utbetalningsplan för det här ärendet."),
     )
     _require(
-        actor is None or may_draft_payment_plan(actor, case),
+        may_draft_payment_plan(actor, case),
         _("Du får inte upprätta utbetalningsplanen för det här ärendet."),
     )
     lines = list(lines)
@@ -1301,17 +1279,17 @@ def payment_plan_propose(
 def plan_approval_required(case: Any, guard: str) -> bool:
     """Whether the case's decision chain waits for ``guard`` (e.g. the steering group's
     approval of the repayment plan); Örebro's chains do not."""
-    rulebook = _rulebook(case)
-    return rulebook is not None and any(guard in s.guards for s in rulebook.decision_chain)
+    rulebook = rulebook_for(case)
+    return any(guard in s.guards for s in rulebook.decision_chain)
 
 
 def _approve_plan(*, plan: Any, case: Any, actor: Any) -> PlanApproval:
     _require(
-        actor is None or has_perm(actor, case.organisation, Perm.STEERING_APPROVE),
+        has_perm(actor, case.organisation, Perm.STEERING_APPROVE),
         _("Bara styrgruppen godkänner planerna."),
     )
     _require(
-        actor is None or plan.created_by_id != actor.pk,
+        is_system(actor) or plan.created_by_id != actor.pk,
         _("Du kan inte godkänna en plan du själv har upprättat."),
     )
     _require(sel.approval_of(plan) is None, _("Planen är redan godkänd."))

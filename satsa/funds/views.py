@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.cases.models import Case
-from satsa.cases.selectors import cases_visible_to, rulebook_for_case
+from satsa.cases import access
+from satsa.cases.access import Action
 from satsa.funds import exports, planning, services
 from satsa.funds import selectors as sel
 from satsa.funds.chart import forecast_svg
@@ -38,6 +38,7 @@ from satsa.funds.models import Account, Claim, PaymentPlan, RepaymentPlan, Trans
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
+from satsa.rulebooks.selectors import rulebook_for
 
 
 def _can(request: HttpRequest, org: Organisation) -> dict[str, bool]:
@@ -47,17 +48,6 @@ def _can(request: HttpRequest, org: Organisation) -> dict[str, bool]:
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def _visible_case(request: HttpRequest, org: Organisation, pk: int) -> Any:
-    case = cases_visible_to(request.user, org).filter(pk=pk).first()
-    if case is None:
-        # Fund staff see every case with money, also before the pipeline shows it.
-        if has_perm(request.user, org, Perm.VIEW_FUND):
-            case = Case.objects.filter(organisation=org, pk=pk).first()
-        if case is None:
-            raise Http404
-    return case
 
 
 @require_GET
@@ -238,7 +228,7 @@ def _render_case(
     payment_plan_form: PaymentPlanForm | None = None,
 ) -> HttpResponse:
     can = _can(request, org)
-    may_claim = services._may_claim_for(request.user, case) and case.granted_amount is not None
+    may_claim = access.may(request.user, case, Action.CLAIM) and case.granted_amount is not None
     in_force = sel.payment_plan_in_force(case)
     claims = list(sel.claims_of(case))
     for claim in claims:
@@ -263,7 +253,7 @@ def _render_case(
             "schedule": sel.repayment_schedule(case),
             "plan": sel.plan_in_force(case),
             "offers_plan": case.granted_amount is not None
-            and rulebook_for_case(case).repayment.model != "off",
+            and rulebook_for(case).repayment.model != "off",
             "claim_form": (claim_form or _claim_form(None, case, held_to_plan=bool(in_force)))
             if may_claim and services.reporting_periods(case)
             else None,
@@ -299,8 +289,8 @@ def _render_case(
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = _visible_case(request, org, pk)
-    may_claim = services._may_claim_for(request.user, case) and case.granted_amount is not None
+    case = access.case_for(request.user, org, pk)
+    may_claim = access.may(request.user, case, Action.CLAIM) and case.granted_amount is not None
     in_force = sel.payment_plan_in_force(case)
     claim_form = _claim_form(request.POST or None, case, held_to_plan=in_force is not None)
     if request.method == "POST":
@@ -340,7 +330,7 @@ def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
 @require_POST
 def payment_plan_propose(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     """A new version of the case's payment plan, for the steering group to approve."""
-    case = _visible_case(request, org, pk)
+    case = access.case_for(request.user, org, pk)
     if case.granted_amount is None or not services.payment_plan_required(case):
         raise Http404  # the case's rulebook keeps no payment plan
     if not services.may_draft_payment_plan(request.user, case):
@@ -501,7 +491,7 @@ def transaction_reverse(request: HttpRequest, org: Organisation, pk: int) -> Htt
 @org_view(Perm.MANAGE_FUND)
 @require_POST
 def case_release(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = _visible_case(request, org, pk)
+    case = access.case_for(request.user, org, pk)
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
@@ -524,7 +514,7 @@ def case_release(request: HttpRequest, org: Organisation, pk: int) -> HttpRespon
 @org_view(Perm.MANAGE_FUND)
 @require_POST
 def case_repayment(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = _visible_case(request, org, pk)
+    case = access.case_for(request.user, org, pk)
     form = RepaymentForm(request.POST, boards=org.boards.all())
     try:
         if not form.is_valid():
@@ -550,7 +540,7 @@ def case_repayment(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
 @require_POST
 def case_repayment_plan(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     """Record the repayment plan that the case's calculation implies."""
-    case = _visible_case(request, org, pk)
+    case = access.case_for(request.user, org, pk)
     try:
         planning.repayment_plan_from_calculation(
             case=case,

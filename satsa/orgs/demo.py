@@ -13,6 +13,7 @@ from django.db import transaction
 
 from satsa.orgs import services
 from satsa.orgs.models import Area, Board, Department, ExternalParty, Organisation
+from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 DEMO_PASSWORD = "satsa-demo"
@@ -180,12 +181,12 @@ def load() -> None:
             board = Board.objects.filter(organisation=org, name=board_name).first()
             if board is None:
                 board = services.board_create(
-                    organisation=org, name=board_name, area=area, actor=None
+                    organisation=org, name=board_name, area=area, actor=system_actor()
                 )
             department = Department.objects.filter(organisation=org, name=department_name).first()
             if department is None:
                 department = services.department_create(
-                    organisation=org, name=department_name, boards=[board], actor=None
+                    organisation=org, name=department_name, boards=[board], actor=system_actor()
                 )
             else:
                 department.boards.add(board)
@@ -197,7 +198,7 @@ def load() -> None:
                     kind=kind,
                     form=form,
                     municipal_ownership=ownership,
-                    actor=None,
+                    actor=system_actor(),
                 )
 
     User = get_user_model()
@@ -219,7 +220,7 @@ def load() -> None:
             user=user,
             organisation=org,
             role=role,
-            actor=None,
+            actor=system_actor(),
             board=Board.objects.filter(organisation=org, name=unit).first(),
             department=Department.objects.filter(organisation=org, name=unit).first(),
         )

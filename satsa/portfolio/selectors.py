@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from satsa.calculations.models import Calculation
+from satsa.cases import lifecycle
 from satsa.cases import selectors as case_sel
 from satsa.cases.models import BoardNotice, Case, Signature, Stage
 from satsa.followup import selectors as followup_sel
@@ -24,6 +25,7 @@ from satsa.followup.models import EffectEvaluation, Report, ReportStatus
 from satsa.funds import selectors as funds_sel
 from satsa.orgs.models import Organisation
 from satsa.portfolio.models import PublishedReport
+from satsa.rulebooks.selectors import rulebook_for
 
 # A case becomes public record when the executive board grants it, and stays so whatever
 # happens afterwards. Ideas, applications, cases in preparation and rejected applications
@@ -36,7 +38,6 @@ PUBLIC_STAGES = (
     Stage.IMPLEMENTED,
 )
 # Granted and not yet over: what the dashboard follows.
-ACTIVE_STAGES = (Stage.DECIDED, Stage.RUNNING)
 
 
 # --- the public record -----------------------------------------------------------------
@@ -383,7 +384,7 @@ def application_summary(case: Case) -> list[tuple[str, str]]:
     if version is None:
         return []
     try:
-        titles = {s.id: s.title_sv for s in case_sel.rulebook_for_case(case).application.sections}
+        titles = {s.id: s.title_sv for s in rulebook_for(case).application.sections}
     except UnknownRulebookError:
         titles = {}
     out = []
@@ -567,7 +568,7 @@ def filtered_cases(organisation: Organisation, filters: Filters) -> QuerySet[Cas
         cases = cases.filter(
             Q(decided_on__year=y)
             | Q(start_date__year__lte=y, end_date__year__gte=y)
-            | Q(start_date__year__lte=y, end_date__isnull=True, stage__in=ACTIVE_STAGES)
+            | Q(start_date__year__lte=y, end_date__isnull=True, stage__in=lifecycle.ACTIVE)
             | Q(decided_on__isnull=True, created_at__year=y)
         )
     return cases.distinct()
@@ -679,7 +680,7 @@ def upcoming_deadlines(
     )
     for case in steps:
         out.append(Deadline(case.step_due_on, gettext("Nästa steg i beredningen"), case))
-    for case in cases.filter(stage__in=ACTIVE_STAGES, end_date__gte=today, end_date__lte=until):
+    for case in cases.filter(stage__in=lifecycle.ACTIVE, end_date__gte=today, end_date__lte=until):
         out.append(Deadline(case.end_date, gettext("Projektet slutar"), case))
     intake = open_intake(organisation, today)
     for call in intake.calls if intake else []:
@@ -700,7 +701,7 @@ def dashboard(
         .prefetch_related("departments", "boards")
         .order_by("start_date", "title")
     )
-    running = [case for case in granted if case.stage in ACTIVE_STAGES]
+    running = [case for case in granted if case.stage in lifecycle.ACTIVE]
     statuses = followup_statuses(running, today)
     active = [ActiveRow(case, statuses[case.pk]) for case in running]
     return Dashboard(
@@ -762,7 +763,7 @@ def evaluation_figures(organisation: Organisation, year: int, depth: str) -> dic
     )
     on = min(end, timezone.localdate())
     effects = {c.pk: effect_summary(c) for c in cases}
-    statuses = followup_statuses([c for c in cases if c.stage in ACTIVE_STAGES], on)
+    statuses = followup_statuses([c for c in cases if c.stage in lifecycle.ACTIVE], on)
     rows = []
     for case in cases:
         status = statuses.get(case.pk)

@@ -7,6 +7,7 @@ import pytest
 from satsa.calculations import services
 from satsa.calculations.models import UnitCost
 from satsa.cases.models import Case
+from satsa.orgs.permissions import system_actor
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def foster_care(orebro: Any) -> UnitCost:
         price_year=2024,
         source="Kolada",
         published=True,
-        actor=None,
+        actor=system_actor(),
     )
 
 

@@ -15,6 +15,7 @@ from satsa.calculations.tests.test_editor import DATA, editor_post
 from satsa.cases.models import Case
 from satsa.economics import calculate
 from satsa.events.models import Event
+from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 ORDINARY = {
@@ -40,8 +41,8 @@ NONE = {"name": "Ingen insats", "costs": [], "effects": []}
 
 @pytest.fixture
 def calculation(case: Case) -> Calculation:
-    calculation = services.calculation_create(case=case, actor=None)
-    return services.calculation_update(calculation=calculation, data=DATA, actor=None)
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    return services.calculation_update(calculation=calculation, data=DATA, actor=system_actor())
 
 
 def editor_url(case: Case) -> str:
@@ -119,7 +120,7 @@ def test_removing_an_alternatives_lines_leaves_it_out(
 ) -> None:
     data = dict(DATA, alternatives={"ordinary": ORDINARY, "none": NONE})
     data["alternatives"]["none"] = dict(NONE, costs=[{"year": 2026, "amount": 1000}])
-    services.calculation_update(calculation=calculation, data=data, actor=None)
+    services.calculation_update(calculation=calculation, data=data, actor=system_actor())
     client = client_as(alice)
     post = editor_post(client, editor_url(case))
     assert post["none-costs-0-amount"] == "1000"
@@ -150,7 +151,7 @@ def test_alternatives_under_other_keys_are_kept(
         "costs": [{"year": 2027, "amount": 250000, "financier": "fund"}],
     }
     data = dict(DATA, alternatives={"pilot": pilot, "ordinary": ORDINARY})
-    services.calculation_update(calculation=calculation, data=data, actor=None)
+    services.calculation_update(calculation=calculation, data=data, actor=system_actor())
     client = client_as(alice)
     post = editor_post(client, editor_url(case))
     post["ordinary-costs-0-amount"] = "500000"
@@ -299,7 +300,7 @@ def test_an_applicant_edits_alternatives_of_their_own_open_case_only(
 
     # Someone else's case does not exist for the applicant.
     other = Case.objects.create(organisation=orebro, title="Annan", rulebook_key="orebro-2020")
-    services.calculation_create(case=other, actor=None)
+    services.calculation_create(case=other, actor=system_actor())
     assert client.post(editor_url(other), post).status_code == 404
     assert client.post(results_url(other), post).status_code == 404
 

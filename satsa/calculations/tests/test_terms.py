@@ -13,6 +13,7 @@ from satsa.calculations.terms import apply_terms, terms_of
 from satsa.calculations.tests.test_editor import DATA, editor_post
 from satsa.cases.models import Case
 from satsa.economics import calculate
+from satsa.orgs.permissions import system_actor
 from satsa.rulebooks.services import rulebook_version_upload
 from satsa.rules import get_preset, preset_path
 
@@ -36,7 +37,7 @@ def discounted_rulebook(org: Any) -> str:
     text = text.replace(
         'basis = "nominal"\ndiscount_rate = 0.035', 'basis = "discounted"\ndiscount_rate = 0.04', 1
     )
-    return rulebook_version_upload(organisation=org, toml_text=text, actor=None).key
+    return rulebook_version_upload(organisation=org, toml_text=text, actor=system_actor()).key
 
 
 def test_a_new_calculation_takes_the_rulebook_terms(orebro: Any, uppsala: Any) -> None:
@@ -69,9 +70,11 @@ def test_a_case_without_a_rulebook_keeps_the_defaults(orebro: Any) -> None:
     assert started["approval"] == {"basis": "nominal"} and started["discount_rate"] == 0.035
     assert "repayment" not in started
     # Saving keeps whatever the calculation says.
-    calculation = services.calculation_create(case=case, actor=None)
+    calculation = services.calculation_create(case=case, actor=system_actor())
     data = dict(DATA, approval={"basis": "discounted"}, repayment={"floor": 0.2, "fee": 0.0})
-    calculation = services.calculation_update(calculation=calculation, data=data, actor=None)
+    calculation = services.calculation_update(
+        calculation=calculation, data=data, actor=system_actor()
+    )
     assert calculation.data == data
 
 
@@ -86,7 +89,7 @@ def test_the_calculation_is_created_with_the_terms(client_as: Any, alice: Any, o
 
 def test_every_save_applies_the_terms_again_and_keeps_realised_savings(orebro: Any) -> None:
     case = make_case(orebro, "orebro-2016")
-    calculation = services.calculation_create(case=case, actor=None)
+    calculation = services.calculation_create(case=case, actor=system_actor())
     realised = {"Socialnämnden": 900000}
     data = dict(
         DATA,
@@ -99,7 +102,9 @@ def test_every_save_applies_the_terms_again_and_keeps_realised_savings(orebro: A
             "shared_by": "realised_savings",
         },
     )
-    calculation = services.calculation_update(calculation=calculation, data=data, actor=None)
+    calculation = services.calculation_update(
+        calculation=calculation, data=data, actor=system_actor()
+    )
     assert calculation.data["approval"] == {"basis": "nominal"}
     assert calculation.data["repayment"] == {
         "floor": 0.3,
@@ -118,9 +123,11 @@ def test_every_save_applies_the_terms_again_and_keeps_realised_savings(orebro: A
 
 def test_a_rulebook_without_repayment_leaves_no_repayment_block(orebro: Any) -> None:
     case = make_case(orebro, "orebro-2020")
-    calculation = services.calculation_create(case=case, actor=None)
+    calculation = services.calculation_create(case=case, actor=system_actor())
     data = dict(DATA, repayment={"floor": 0.3, "fee": 0.05})
-    calculation = services.calculation_update(calculation=calculation, data=data, actor=None)
+    calculation = services.calculation_update(
+        calculation=calculation, data=data, actor=system_actor()
+    )
     assert "repayment" not in calculation.data and "repayment" not in calculation.result
 
 
@@ -128,11 +135,11 @@ def test_the_editor_shows_the_terms_and_saving_applies_them(
     client_as: Any, alice: Any, orebro: Any
 ) -> None:
     case = make_case(orebro, "orebro-2016")
-    calculation = services.calculation_create(case=case, actor=None)
+    calculation = services.calculation_create(case=case, actor=system_actor())
     calculation = services.calculation_update(
         calculation=calculation,
         data=dict(DATA, repayment={"realised_savings": {"Socialnämnden": 300000}}),
-        actor=None,
+        actor=system_actor(),
     )
     client = client_as(alice)
     url = reverse("calculations:editor", args=["orebro", case.pk])
@@ -165,9 +172,9 @@ def test_the_editor_shows_the_terms_and_saving_applies_them(
 
 def test_a_discounted_rule_fixes_the_rate_too(client_as: Any, alice: Any, orebro: Any) -> None:
     case = make_case(orebro, discounted_rulebook(orebro))
-    calculation = services.calculation_create(case=case, actor=None)
+    calculation = services.calculation_create(case=case, actor=system_actor())
     services.calculation_update(
-        calculation=calculation, data=dict(DATA, discount_rate=0.01), actor=None
+        calculation=calculation, data=dict(DATA, discount_rate=0.01), actor=system_actor()
     )
     calculation.refresh_from_db()
     assert calculation.data["discount_rate"] == 0.04
@@ -188,7 +195,7 @@ def test_a_case_without_a_rulebook_chooses_its_basis_in_the_editor(
     client_as: Any, alice: Any, orebro: Any
 ) -> None:
     case = make_case(orebro, "stockholm-2030")
-    services.calculation_create(case=case, actor=None)
+    services.calculation_create(case=case, actor=system_actor())
     html = client_as(alice).get(reverse("calculations:editor", args=["orebro", case.pk]))
     page = html.content.decode()
     assert 'name="calc-approval_basis"' in page and "Enligt regelverket" not in page

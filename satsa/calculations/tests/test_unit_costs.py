@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from satsa.calculations import demo, selectors, services, tabular
 from satsa.calculations.models import UnitCost, UnitCostValue
 from satsa.events.models import Event
+from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 HEADER = [h for _k, h in tabular.COLUMNS]
@@ -60,7 +61,7 @@ def test_a_new_year_keeps_the_older_values_as_history(foster_care: UnitCost, ali
 
 def test_the_same_year_again_corrects_that_year(foster_care: UnitCost) -> None:
     services.unit_cost_update(
-        unit_cost=foster_care, value=430000, price_year=2024, source="rättat", actor=None
+        unit_cost=foster_care, value=430000, price_year=2024, source="rättat", actor=system_actor()
     )
     assert list(foster_care.values.values_list("value", flat=True)) == [Decimal("430000.00")]
 
@@ -79,7 +80,7 @@ def test_it_rejects_a_missing_source_and_a_duplicate_code(
             value=-1,
             price_year=2024,
             source=" ",
-            actor=None,
+            actor=system_actor(),
         )
     errors = error.value.message_dict
     assert set(errors) == {"code", "area", "value", "source"}
@@ -99,7 +100,7 @@ def test_the_national_table_and_an_organisations_table_may_share_codes(
         value=1,
         price_year=2024,
         source="antagande",
-        actor=None,
+        actor=system_actor(),
     )
     assert national.area == "social" and national.actor_type == "municipality"
     assert list(selectors.unit_costs_available_to(orebro)) == [foster_care, national]
@@ -109,7 +110,7 @@ def test_xlsx_round_trip_into_another_organisation(
     tmp_path: Path, orebro: Any, uppsala: Any, foster_care: UnitCost
 ) -> None:
     services.unit_cost_update(
-        unit_cost=foster_care, value="59938,50", price_year=2025, source="SoS", actor=None
+        unit_cost=foster_care, value="59938,50", price_year=2025, source="SoS", actor=system_actor()
     )
     services.unit_cost_create(
         organisation=orebro,
@@ -121,7 +122,7 @@ def test_xlsx_round_trip_into_another_organisation(
         value=9500,
         price_year=2022,
         source="antagande",
-        actor=None,
+        actor=system_actor(),
     )
     path = tmp_path / "export.xlsx"
     path.write_bytes(tabular.write_xlsx(selectors.export_rows(orebro)))
@@ -131,7 +132,10 @@ def test_xlsx_round_trip_into_another_organisation(
     assert UnitCost.objects.filter(organisation=uppsala).count() == 0
 
     summary = services.unit_costs_import(
-        organisation=uppsala, content=path.read_bytes(), filename="export.xlsx", actor=None
+        organisation=uppsala,
+        content=path.read_bytes(),
+        filename="export.xlsx",
+        actor=system_actor(),
     )
     assert (summary.created, summary.values) == (2, 3)
     assert rows_of(uppsala) == rows_of(orebro)
@@ -145,7 +149,7 @@ def test_csv_round_trip_into_an_empty_table(
     text = path.read_text(encoding="utf-8-sig")
     assert text.splitlines()[1].startswith("FH;Placering i familjehem;social;")
     services.unit_costs_import(
-        organisation=uppsala, content=path.read_bytes(), filename="export.csv", actor=None
+        organisation=uppsala, content=path.read_bytes(), filename="export.csv", actor=system_actor()
     )
     assert rows_of(uppsala) == rows_of(orebro)
 
@@ -186,7 +190,7 @@ def test_a_bad_file_names_row_column_and_reason_and_imports_nothing(
     )
     with pytest.raises(services.UnitCostImportError) as error:
         services.unit_costs_import(
-            organisation=uppsala, content=content, filename="bad.xlsx", actor=None
+            organisation=uppsala, content=content, filename="bad.xlsx", actor=system_actor()
         )
     messages = [str(p) for p in error.value.problems]
     assert messages == [
@@ -203,12 +207,12 @@ def test_it_refuses_a_file_without_the_required_columns(tmp_path: Path, uppsala:
     content = b"kod;namn\nFH;Familjehem\n"
     with pytest.raises(services.UnitCostImportError) as error:
         services.unit_costs_import(
-            organisation=uppsala, content=content, filename="x.csv", actor=None
+            organisation=uppsala, content=content, filename="x.csv", actor=system_actor()
         )
     assert "”område”" in str(error.value.problems[0])
     with pytest.raises(services.UnitCostImportError):
         services.unit_costs_import(
-            organisation=uppsala, content=b"not a workbook", filename="x.xlsx", actor=None
+            organisation=uppsala, content=b"not a workbook", filename="x.xlsx", actor=system_actor()
         )
 
 
@@ -249,7 +253,7 @@ def test_the_public_page_shows_only_published_entries(client: Any, orebro: Any) 
             price_year=2024,
             source="antagande",
             published=published,
-            actor=None,
+            actor=system_actor(),
         )
     response = client.get(reverse("calculations_public:unit_costs", args=["orebro"]))
     assert response.status_code == 200
@@ -317,9 +321,11 @@ def test_a_manager_adds_a_value_and_publishes(client_as: Any, alice: Any, orebro
 def test_restatement_through_the_price_index(
     client_as: Any, alice: Any, orebro: Any, foster_care: UnitCost
 ) -> None:
-    index = services.price_index_create(organisation=None, name="KPI", source="SCB", actor=None)
-    services.price_index_set(index=index, year=2024, value=100, actor=None)
-    services.price_index_set(index=index, year=2026, value="104,3", actor=None)
+    index = services.price_index_create(
+        organisation=None, name="KPI", source="SCB", actor=system_actor()
+    )
+    services.price_index_set(index=index, year=2024, value=100, actor=system_actor())
+    services.price_index_set(index=index, year=2026, value="104,3", actor=system_actor())
     assert selectors.restate(
         Decimal(420000), from_year=2024, to_year=2026, index=index.as_mapping()
     ) == Decimal("438060.00")
@@ -333,9 +339,11 @@ def test_restatement_through_the_price_index(
 
 
 def test_the_price_index_rejects_non_positive_values(orebro: Any) -> None:
-    index = services.price_index_create(organisation=orebro, name="PKV", source="SKR", actor=None)
+    index = services.price_index_create(
+        organisation=orebro, name="PKV", source="SKR", actor=system_actor()
+    )
     with pytest.raises(ValidationError) as error:
-        services.price_index_set(index=index, year="tjugo", value=0, actor=None)
+        services.price_index_set(index=index, year="tjugo", value=0, actor=system_actor())
     assert set(error.value.message_dict) == {"year", "value"}
 
 

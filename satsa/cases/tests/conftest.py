@@ -153,9 +153,10 @@ def write_application(p: Any, case: Case, **figures: str) -> None:
         sections=SECTIONS_2020,
         figures={**FIGURES_2020, **figures},
     )
-    from satsa.cases.selectors import application_attachments, rulebook_for_case
+    from satsa.cases.selectors import application_attachments
+    from satsa.rulebooks.selectors import rulebook_for
 
-    for attachment in application_attachments(rulebook_for_case(case)):
+    for attachment in application_attachments(rulebook_for(case)):
         kind = attachment.id
         if attachment.required and not case.attachments.filter(kind=kind).exists():
             services.attachment_add(

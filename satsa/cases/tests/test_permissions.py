@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from satsa.cases.access import visible_cases as cases_visible_to
 from satsa.cases.models import Case
-from satsa.cases.selectors import cases_visible_to
 
 STAGES = ["draft", "idea_test", "application"]
 # person -> stages at which they see the case (bob's own case)

@@ -11,11 +11,11 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from satsa.cases import selectors as sel
 from satsa.cases import services
 from satsa.cases.models import Case, Stage
 from satsa.cases.reminders import SOON_DAYS, steps_remind
 from satsa.events.models import Event
+from satsa.rulebooks.selectors import rulebook_for
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -73,7 +73,7 @@ def test_only_the_boards_that_have_not_commented_are_reminded(
     services.idea_assess(
         case=case,
         actor=people.preparation,
-        verdicts={c.id: {"met": True} for c in sel.rulebook_for_case(case).criteria.idea.items},
+        verdicts={c.id: {"met": True} for c in rulebook_for(case).criteria.idea.items},
     )
     services.case_advance(case=case, actor=people.preparation)
     services.case_advance(case=case, actor=people.management)

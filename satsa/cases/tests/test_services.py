@@ -19,6 +19,7 @@ from satsa.events.models import Event
 from satsa.funds.models import Kind, Transaction
 from satsa.orgs.models import ExternalParty
 from satsa.orgs.roles import Role
+from satsa.rulebooks.selectors import rulebook_for
 
 
 def test_it_walks_an_orebro_2020_case_from_idea_to_grant(people: Any, walk: Any) -> None:
@@ -87,7 +88,7 @@ def test_it_refuses_a_board_comment_after_the_deadline(people: Any, walk: Any) -
     services.idea_assess(
         case=case,
         actor=people.preparation,
-        verdicts={c.id: {"met": True} for c in sel.rulebook_for_case(case).criteria.idea.items},
+        verdicts={c.id: {"met": True} for c in rulebook_for(case).criteria.idea.items},
     )
     services.case_advance(case=case, actor=people.preparation)
     services.case_advance(case=case, actor=people.management)
@@ -107,7 +108,7 @@ def test_it_stops_an_idea_the_boards_do_not_back(people: Any, walk: Any) -> None
     services.idea_assess(
         case=case,
         actor=people.preparation,
-        verdicts={c.id: {"met": True} for c in sel.rulebook_for_case(case).criteria.idea.items},
+        verdicts={c.id: {"met": True} for c in rulebook_for(case).criteria.idea.items},
     )
     services.case_advance(case=case, actor=people.preparation)
     services.case_advance(case=case, actor=people.management)
@@ -214,7 +215,7 @@ def test_it_keeps_diarienummer_unique_per_organisation(
 def test_it_voids_a_signature_when_the_signed_content_changes(people: Any, walk: Any) -> None:
     case = walk.to_signatures(people, walk.new_idea(people))
     walk.sign_all(people, case)
-    assert "department_heads_signed" in sel.guards_holding(case, sel.rulebook_for_case(case))
+    assert "department_heads_signed" in sel.guards_holding(case, rulebook_for(case))
     services.application_save(
         case=case,
         actor=people.applicant,
@@ -224,7 +225,7 @@ def test_it_voids_a_signature_when_the_signed_content_changes(people: Any, walk:
     version = services.application_submit(case=case, actor=people.applicant)
     assert version.number == 2
     assert Signature.objects.filter(case=case, voided_at__isnull=False).count() == 2
-    assert "department_heads_signed" not in sel.guards_holding(case, sel.rulebook_for_case(case))
+    assert "department_heads_signed" not in sel.guards_holding(case, rulebook_for(case))
     assert Event.objects.for_object(case).filter(verb="case.signatures_voided").exists()
 
 
@@ -238,7 +239,7 @@ def test_it_shows_what_changed_between_versions(people: Any, walk: Any) -> None:
         figures={**first.figures, "requested_amount": "3500000"},
     )
     second = services.application_submit(case=case, actor=people.applicant)
-    diff = sel.version_diff(sel.rulebook_for_case(case), first, second)
+    diff = sel.version_diff(rulebook_for(case), first, second)
     titles = [d.title for d in diff]
     assert titles == ["Metod och bemanning", "requested_amount"]
     assert "+Tre brobyggare på heltid." in diff[0].lines
@@ -291,7 +292,7 @@ def test_it_emails_the_next_actors(
     services.idea_assess(
         case=case,
         actor=people.preparation,
-        verdicts={c.id: {"met": True} for c in sel.rulebook_for_case(case).criteria.idea.items},
+        verdicts={c.id: {"met": True} for c in rulebook_for(case).criteria.idea.items},
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.case_advance(case=case, actor=people.preparation)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from satsa.events.models import AppendOnlyError, Event
 from satsa.events.selectors import events_for_object
 from satsa.events.services import event_record
+from satsa.orgs.permissions import system_actor
 
 
 def test_it_records_actor_verb_object_and_data(alice: Any, orebro: Any) -> None:
@@ -48,7 +49,7 @@ def test_the_activity_feed_shows_events_of_the_organisation(
     client_as: Any, alice: Any, orebro: Any, uppsala: Any
 ) -> None:
     event_record(actor=alice, verb="organisation.updated", target=orebro)
-    event_record(actor=None, verb="organisation.updated", target=uppsala)
+    event_record(actor=system_actor(), verb="organisation.updated", target=uppsala)
     content = client_as(alice).get(reverse("orgs:activity", args=["orebro"])).content.decode()
     assert "ändrade organisationens inställningar" in content
     assert "Örebro kommun" in content and "Uppsala kommun" not in content

@@ -18,6 +18,7 @@ from satsa.cases.models import Case, Stage
 from satsa.followup import services
 from satsa.followup.models import EvaluationSchema, MeasureKind
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 CALCULATION = {
@@ -99,10 +100,14 @@ def fund(case: Case) -> None:
         amount=Decimal(10_000_000),
         booked_on=dt.date(2024, 1, 2),
         reference="KF 2013",
-        actor=None,
+        actor=system_actor(),
     )
     commitment_create(
-        case=case, amount=case.granted_amount, booked_on=case.decided_on, reference="KS", actor=None
+        case=case,
+        amount=case.granted_amount,
+        booked_on=case.decided_on,
+        reference="KS",
+        actor=system_actor(),
     )
 
 

@@ -36,7 +36,7 @@ def test_the_demo_ends_the_portfolio_projects_that_have_ended_once(db: Any) -> N
     stages = dict(portfolio.values_list("title", "stage"))
     assert stages.pop("Samverkan för teckenspråkiga") == Stage.IMPLEMENTED
     assert set(stages.values()) == {Stage.CLOSED}
-    moves = Event.objects.filter(verb="followup.case_stage_changed", data__to=Stage.CLOSED)
+    moves = Event.objects.filter(verb="case.stage_changed", data__to=Stage.CLOSED)
     assert moves.count() == 8
     assert all(e.data["reason"].startswith("Demo:") for e in moves)
     demo.close_finished()

@@ -294,7 +294,7 @@ def test_termination_is_proposed_then_decided_by_the_board(
     assert not Report.objects.filter(
         case=case, kind=ReportKind.PERIODIC, period_end__gt=dt.date(2026, 1, 15)
     ).exists()
-    assert Event.objects.filter(verb="followup.case_stage_changed", data__to="terminated").exists()
+    assert Event.objects.filter(verb="case.stage_changed", data__to="terminated").exists()
 
 
 def test_a_continued_case_keeps_running(schema: Any, alice: Any, karin: Any) -> None:
@@ -365,13 +365,12 @@ def test_ending_the_project_returns_the_unclaimed_grant_to_the_free_capital(
     assert fund_position(organisation=case.organisation).free == free_before + case.granted_amount
 
 
-def test_the_schemas_project_leader_may_claim_for_the_case(schema: Any, lina: Any) -> None:
-    from satsa.funds.services import _may_claim_for
+def test_the_cases_project_leader_may_claim_for_the_case(schema: Any, lina: Any) -> None:
+    from satsa.cases.access import Action, may
 
     case = schema.case
     assert not case.co_applicants.filter(pk=lina.pk).exists()
-    assert _may_claim_for(lina, case)
-    schema.project_leader = None
-    schema.save(update_fields=["project_leader"])
-    case.refresh_from_db()
-    assert not _may_claim_for(lina, case)
+    assert may(lina, case, Action.CLAIM)
+    case.project_leader = None
+    case.save(update_fields=["project_leader"])
+    assert not may(lina, case, Action.CLAIM)

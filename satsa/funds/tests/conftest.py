@@ -13,6 +13,7 @@ import pytest
 
 from satsa.funds import services
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 
@@ -56,7 +57,7 @@ def funded(orebro: Organisation) -> Organisation:
         amount=Decimal("10000000"),
         booked_on=dt.date(2015, 5, 1),
         reference="KF § 1",
-        actor=None,
+        actor=system_actor(),
     )
     return orebro
 
@@ -74,7 +75,7 @@ def granted_case(funded: Organisation, make_case: Callable[..., Any], leader: An
         amount=case.granted_amount,
         booked_on=dt.date(2016, 1, 1),
         reference=case.diarienummer,
-        actor=None,
+        actor=system_actor(),
     )
     return case
 
@@ -89,7 +90,7 @@ def up(uppsala: Any, charlie: Any, make_person: Any, make_case: Any) -> Any:
         amount=Decimal("5000000"),
         booked_on=dt.date(2016, 1, 1),
         reference="KF",
-        actor=None,
+        actor=system_actor(),
     )
     # The applicant leads the project too, and so claims its money.
     applicant = make_person("ulf", (uppsala, Role.APPLICANT), (uppsala, Role.PROJECT_LEADER))
@@ -110,7 +111,7 @@ def up(uppsala: Any, charlie: Any, make_person: Any, make_case: Any) -> Any:
         amount=Decimal("600000"),
         booked_on=dt.date(2017, 1, 1),
         reference="KS",
-        actor=None,
+        actor=system_actor(),
     )
     return SimpleNamespace(
         org=uppsala,

@@ -10,6 +10,7 @@ import pytest
 
 from satsa.funds import selectors as sel
 from satsa.funds import services
+from satsa.orgs.permissions import system_actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def test_a_claim_is_made_approved_and_paid_on_accessible_pages(
             )
         ],
         decided_on=dt.date(2016, 1, 1),
-        actor=None,
+        actor=system_actor(),
     )
     login_in_browser("lena")
     page.goto(f"/o/orebro/fonden/arenden/{granted_case.pk}/")

@@ -18,6 +18,7 @@ from django.db.models import Count, Sum
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Claim, Entry, Kind, Transaction
+from satsa.orgs.permissions import system_actor
 
 pytestmark = pytest.mark.postgres
 
@@ -36,11 +37,15 @@ def test_concurrent_claims_never_overdraw_a_case(
     postgres_only: None, orebro: Any, alice: Any, make_case: Any, capsys: Any
 ) -> None:
     services.deposit_create(
-        organisation=orebro, amount=GRANT, booked_on=dt.date(2020, 1, 1), reference="KF", actor=None
+        organisation=orebro,
+        amount=GRANT,
+        booked_on=dt.date(2020, 1, 1),
+        reference="KF",
+        actor=system_actor(),
     )
     case = make_case(orebro, start=dt.date(2020, 1, 1), end=dt.date(2022, 12, 31))
     services.commitment_create(
-        case=case, amount=GRANT, booked_on=dt.date(2020, 1, 1), reference="KS", actor=None
+        case=case, amount=GRANT, booked_on=dt.date(2020, 1, 1), reference="KS", actor=system_actor()
     )
     outcomes: Counter[str] = Counter()
     errors: list[BaseException] = []
@@ -59,7 +64,7 @@ def test_concurrent_claims_never_overdraw_a_case(
                         period_code="delar2",
                         period_end=dt.date(2020, 8, 31),
                         amount=amount,
-                        actor=None,
+                        actor=system_actor(),
                         idempotency_key=key,
                         submitted_on=DAY,
                     )

@@ -25,6 +25,7 @@ from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Claim, Entry, Kind, Transaction
 from satsa.orgs.models import Area, Board, Organisation
+from satsa.orgs.permissions import system_actor
 
 DAY = dt.date(2020, 9, 1)
 PERIOD_END = dt.date(2020, 8, 31)
@@ -64,7 +65,11 @@ class FundMachine(RuleBasedStateMachine):
     @rule(amount=amounts)
     def deposit(self, amount: Decimal) -> None:
         services.deposit_create(
-            organisation=self.org, amount=amount, booked_on=DAY, reference="KF", actor=None
+            organisation=self.org,
+            amount=amount,
+            booked_on=DAY,
+            reference="KF",
+            actor=system_actor(),
         )
         self.free += amount
 
@@ -72,7 +77,11 @@ class FundMachine(RuleBasedStateMachine):
     def withdraw(self, amount: Decimal) -> None:
         try:
             services.withdrawal_create(
-                organisation=self.org, amount=amount, booked_on=DAY, reference="KF", actor=None
+                organisation=self.org,
+                amount=amount,
+                booked_on=DAY,
+                reference="KF",
+                actor=system_actor(),
             )
         except ValidationError:
             assert amount > self.free
@@ -100,7 +109,7 @@ class FundMachine(RuleBasedStateMachine):
                 amount=amount,
                 booked_on=DAY,
                 reference=case.diarienummer,
-                actor=None,
+                actor=system_actor(),
                 override_reason="Beslutat ändå" if override else None,
             )
         except ValidationError:
@@ -112,7 +121,7 @@ class FundMachine(RuleBasedStateMachine):
             case=case,
             lines=[services.PlanLine(self.board, 2024, amount, fee)],
             decided_on=DAY,
-            actor=None,
+            actor=system_actor(),
         )
         return case
 
@@ -125,7 +134,7 @@ class FundMachine(RuleBasedStateMachine):
                 period_code="delar2",
                 period_end=PERIOD_END,
                 amount=amount,
-                actor=None,
+                actor=system_actor(),
                 idempotency_key=self.key(),
                 submitted_on=DAY,
             )
@@ -139,20 +148,24 @@ class FundMachine(RuleBasedStateMachine):
     def approve(self, claim: Claim) -> None:
         key = self.key()
         try:
-            services.claim_approve(claim=claim, actor=None, idempotency_key=key, approved_on=DAY)
+            services.claim_approve(
+                claim=claim, actor=system_actor(), idempotency_key=key, approved_on=DAY
+            )
         except ValidationError:
             claim.refresh_from_db()
             assert claim.status != Claim.Status.SUBMITTED
         else:
             # A retry with the same key changes nothing.
             before = Transaction.objects.count()
-            services.claim_approve(claim=claim, actor=None, idempotency_key=key, approved_on=DAY)
+            services.claim_approve(
+                claim=claim, actor=system_actor(), idempotency_key=key, approved_on=DAY
+            )
             assert Transaction.objects.count() == before
 
     @rule(claim=claims)
     def reject(self, claim: Claim) -> None:
         try:
-            services.claim_reject(claim=claim, actor=None, reason="Underlag saknas")
+            services.claim_reject(claim=claim, actor=system_actor(), reason="Underlag saknas")
         except ValidationError:
             claim.refresh_from_db()
             assert claim.status not in (Claim.Status.SUBMITTED, Claim.Status.REJECTED)
@@ -161,20 +174,25 @@ class FundMachine(RuleBasedStateMachine):
     def pay(self, claim: Claim) -> Any:
         key = self.key()
         try:
-            tx = services.payment_book(claim=claim, booked_on=DAY, actor=None, idempotency_key=key)
+            tx = services.payment_book(
+                claim=claim, booked_on=DAY, actor=system_actor(), idempotency_key=key
+            )
         except ValidationError:
             claim.refresh_from_db()
             assert claim.status != Claim.Status.APPROVED
             return multiple()
         assert (
-            services.payment_book(claim=claim, booked_on=DAY, actor=None, idempotency_key=key) == tx
+            services.payment_book(
+                claim=claim, booked_on=DAY, actor=system_actor(), idempotency_key=key
+            )
+            == tx
         )
         return tx
 
     @rule(tx=consumes(booked))
     def reverse_payment(self, tx: Transaction) -> None:
         try:
-            services.entry_reverse(tx=tx, booked_on=DAY, reason="Rättelse", actor=None)
+            services.entry_reverse(tx=tx, booked_on=DAY, reason="Rättelse", actor=system_actor())
         except ValidationError:
             assert Transaction.objects.filter(reverses=tx).exists()
 
@@ -184,7 +202,9 @@ class FundMachine(RuleBasedStateMachine):
         if approval is None:
             return
         try:
-            services.entry_reverse(tx=approval, booked_on=DAY, reason="Rättelse", actor=None)
+            services.entry_reverse(
+                tx=approval, booked_on=DAY, reason="Rättelse", actor=system_actor()
+            )
         except ValidationError:
             claim.refresh_from_db()
             assert (
@@ -194,7 +214,9 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(case=cases)
     def release(self, case: Any) -> None:
-        tx = services.commitment_release(case=case, booked_on=DAY, reason="Avslutad", actor=None)
+        tx = services.commitment_release(
+            case=case, booked_on=DAY, reason="Avslutad", actor=system_actor()
+        )
         if tx is not None:
             self.free += tx.entries.get(account="2092").amount
 
@@ -203,7 +225,7 @@ class FundMachine(RuleBasedStateMachine):
         left, _fee = sel.board_repayment_left(case, self.board.pk)
         try:
             services.repayment_receive(
-                case=case, board=self.board, principal=amount, received_on=DAY, actor=None
+                case=case, board=self.board, principal=amount, received_on=DAY, actor=system_actor()
             )
         except ValidationError:
             assert amount > left

@@ -22,6 +22,7 @@ from satsa.funds import services
 from satsa.funds.forms import PaymentPlanForm
 from satsa.funds.models import AppendOnlyError, Claim, ClaimApproval, PaymentPlan, Transaction
 from satsa.orgs.roles import Role
+from satsa.rulebooks.selectors import rulebook_for
 
 D = Decimal
 Line = services.PaymentLine
@@ -199,7 +200,7 @@ def test_only_the_steering_group_approves(up: Any) -> None:
 
 
 def test_the_plans_step_passes_once_the_steering_group_approved_both_plans(up: Any) -> None:
-    rulebook = case_sel.rulebook_for_case(up.case)
+    rulebook = rulebook_for(up.case)
     states = {g.code: g for g in case_sel.guard_states(up.case)}
     assert set(states) == {"payment_plan_approved", "repayment_plan_approved"}
     # No more tick boxes: only the approvals make the guards hold.
@@ -242,7 +243,7 @@ def test_plans_confirmed_by_a_tick_before_still_hold(up: Any) -> None:
         confirmed_guards=["payment_plan_approved", "repayment_plan_approved"]
     )
     up.case.refresh_from_db()
-    holding = case_sel.guards_holding(up.case, case_sel.rulebook_for_case(up.case))
+    holding = case_sel.guards_holding(up.case, rulebook_for(up.case))
     assert {"payment_plan_approved", "repayment_plan_approved"} <= holding
     # Such a case goes on being paid without a plan as data.
     assert claim(up, 2017, "tertial1", "250000", "k").status == Claim.Status.SUBMITTED

@@ -16,6 +16,7 @@ from satsa.events.models import Event
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import AppendOnlyError, Claim, Entry, Kind, Transaction
+from satsa.orgs.permissions import system_actor
 
 D = Decimal
 SEPT = dt.date(2016, 9, 30)
@@ -61,11 +62,15 @@ def test_a_deposit_is_one_balanced_transaction_with_an_event(funded: Any) -> Non
 def test_it_refuses_amounts_that_are_not_whole_ore(funded: Any) -> None:
     with refused("två decimaler"):
         services.deposit_create(
-            organisation=funded, amount=D("1.005"), booked_on=SEPT, reference="KF", actor=None
+            organisation=funded,
+            amount=D("1.005"),
+            booked_on=SEPT,
+            reference="KF",
+            actor=system_actor(),
         )
     with refused("större än noll"):
         services.deposit_create(
-            organisation=funded, amount=D("0"), booked_on=SEPT, reference="KF", actor=None
+            organisation=funded, amount=D("0"), booked_on=SEPT, reference="KF", actor=system_actor()
         )
 
 
@@ -85,10 +90,14 @@ def test_it_refuses_a_withdrawal_larger_than_the_free_capital(granted_case: Any)
     org = granted_case.organisation
     with refused("fria kapital"):
         services.withdrawal_create(
-            organisation=org, amount=D("9000000.01"), booked_on=SEPT, reference="KF", actor=None
+            organisation=org,
+            amount=D("9000000.01"),
+            booked_on=SEPT,
+            reference="KF",
+            actor=system_actor(),
         )
     services.withdrawal_create(
-        organisation=org, amount=D("9000000"), booked_on=SEPT, reference="KF", actor=None
+        organisation=org, amount=D("9000000"), booked_on=SEPT, reference="KF", actor=system_actor()
     )
     assert sel.fund_position(organisation=org).free == 0
 
@@ -97,7 +106,9 @@ def test_a_commitment_over_the_free_capital_needs_a_recorded_reason(
     funded: Any, make_case: Any
 ) -> None:
     case = make_case(funded, granted=D("12000000"))
-    kwargs = dict(case=case, amount=D("12000000"), booked_on=SEPT, reference="KS 1", actor=None)
+    kwargs = dict(
+        case=case, amount=D("12000000"), booked_on=SEPT, reference="KS 1", actor=system_actor()
+    )
     with refused("större än fondens fria kapital"):
         services.commitment_create(**kwargs)
     tx = services.commitment_create(**kwargs, override_reason="Akut behov enligt KS.")
@@ -278,7 +289,7 @@ def plan(case: Any) -> Any:
     ]
     return (
         services.repayment_plan_create(
-            case=case, lines=lines, decided_on=dt.date(2016, 1, 1), actor=None
+            case=case, lines=lines, decided_on=dt.date(2016, 1, 1), actor=system_actor()
         ),
         social,
         school,
@@ -292,14 +303,14 @@ def test_the_plan_spreads_the_whole_cost_and_the_fee(granted_case: Any) -> None:
             case=granted_case,
             lines=[services.PlanLine(social, 2019, D("900000"), D("50000"))],
             decided_on=SEPT,
-            actor=None,
+            actor=system_actor(),
         )
     with refused("Avgiften ska vara 50 000,00"):
         services.repayment_plan_create(
             case=granted_case,
             lines=[services.PlanLine(social, 2019, D("1000000"), D("0"))],
             decided_on=SEPT,
-            actor=None,
+            actor=system_actor(),
         )
     _plan, _s, _g = plan(granted_case)
     money = sel.case_money(granted_case)
@@ -313,7 +324,7 @@ def test_no_plan_under_a_rulebook_without_repayment(funded: Any, make_case: Any)
             case=case,
             lines=[services.PlanLine(funded.boards.first(), 2022, D("1000000"))],
             decided_on=SEPT,
-            actor=None,
+            actor=system_actor(),
         )
 
 
@@ -406,18 +417,22 @@ def test_uppsala_repays_by_reducing_budget_frames(
         amount=D("5000000"),
         booked_on=dt.date(2016, 1, 1),
         reference="KF",
-        actor=None,
+        actor=system_actor(),
     )
     leader = make_person("ulla", (uppsala, Role.PROJECT_LEADER))
     case = make_case(uppsala, rulebook_key="uppsala-2016", granted=D("900000"), created_by=leader)
     services.commitment_create(
-        case=case, amount=D("900000"), booked_on=dt.date(2016, 1, 1), reference="KS", actor=None
+        case=case,
+        amount=D("900000"),
+        booked_on=dt.date(2016, 1, 1),
+        reference="KS",
+        actor=system_actor(),
     )
     # Uppsala pays only under a payment plan that the steering group has approved.
     plan = services.payment_plan_propose(
         case=case, lines=[services.PaymentLine(2016, "T1", D("900000"))], actor=leader
     )
-    services.payment_plan_approve(plan=plan, actor=None)
+    services.payment_plan_approve(plan=plan, actor=system_actor())
     c = services.claim_submit(
         case=case,
         period_code="tertial1",
@@ -438,7 +453,7 @@ def test_uppsala_repays_by_reducing_budget_frames(
         case=case,
         lines=[services.PlanLine(board, 2018, D("900000"))],
         decided_on=dt.date(2016, 1, 1),
-        actor=None,
+        actor=system_actor(),
     )
     settled = services.repayment_settle(
         case=case,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from satsa.events.models import Event
 from satsa.orgs.models import ExternalParty, Membership
-from satsa.orgs.permissions import has_perm, roles_in
+from satsa.orgs.permissions import has_perm, roles_in, system_actor
 from satsa.orgs.roles import ROLE_PERMISSIONS, Perm, Role
 
 
@@ -30,7 +30,7 @@ def test_one_person_may_hold_several_roles_in_several_organisations(
 def test_an_ended_membership_grants_nothing(alice: Any, orebro: Any) -> None:
     from satsa.orgs.services import membership_revoke
 
-    membership_revoke(membership=Membership.objects.get(user=alice), actor=None)
+    membership_revoke(membership=Membership.objects.get(user=alice), actor=system_actor())
     alice.__dict__.pop("_satsa_roles", None)
     assert roles_in(alice, orebro) == frozenset()
     assert Event.objects.filter(verb="membership.revoked").count() == 1

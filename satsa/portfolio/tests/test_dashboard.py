@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from satsa.orgs.models import Board
+from satsa.orgs.permissions import system_actor
 from satsa.portfolio import selectors
 from satsa.portfolio.tests.conftest import make_case
 from satsa.rulebooks.services import rulebook_presets_install
@@ -54,7 +55,7 @@ def test_the_active_interventions_carry_a_status(orebro: Any, portfolio: Any) ->
 
 
 def test_the_yearly_cap_counts_grants_of_the_year(orebro: Any, portfolio: Any) -> None:
-    rulebook_presets_install(organisation=orebro, actor=None)
+    rulebook_presets_install(organisation=orebro, actor=system_actor())
     portfolio["sistema"].decided_on = dt.date(2016, 6, 1)
     portfolio["sistema"].save()
     cap = selectors.yearly_cap(orebro, 2016)  # the cap of 3 came with the 2016 revision

@@ -9,6 +9,7 @@ from typing import Any
 from django.test import Client
 
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import system_actor
 
 CONTRACT_KEYS = {"name", "start_date", "end_date", "granted_amount", "departments", "status"}
 
@@ -88,7 +89,7 @@ def test_the_calls_json_shows_the_rounds_ahead(client: Client, portfolio: Any) -
     gavleborg = Organisation.objects.create(
         slug="gavleborg", name="Region Gävleborg", kind="region", code="0021"
     )
-    rulebook_presets_install(organisation=gavleborg, actor=None)
+    rulebook_presets_install(organisation=gavleborg, actor=system_actor())
     document = client.get("/open/gavleborg/calls.json").json()
     assert document["intake"]["mode"] == "rounds"
     assert document["intake"]["calls"], document

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from satsa.orgs.permissions import system_actor
 from satsa.rulebooks.services import rulebook_presets_install
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_rulebook_pages_are_readable_and_accessible(
     page: Any, login_in_browser: Any, axe: Any, alice: Any, orebro: Any
 ) -> None:
-    rulebook_presets_install(organisation=orebro, actor=None)
+    rulebook_presets_install(organisation=orebro, actor=system_actor())
     login_in_browser("alice")
     page.get_by_role("link", name="Regelbok").click()
     assert "Riktlinjer för sociala investeringar" in page.locator("h1").inner_text()

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from satsa.events.models import Event
+from satsa.orgs.permissions import system_actor
 from satsa.rulebooks import selectors
 from satsa.rulebooks.models import RulebookVersion
 from satsa.rulebooks.services import (
@@ -23,17 +24,17 @@ def preset_text(key: str) -> str:
 
 
 def test_presets_install_for_their_own_organisation_only(orebro: Any, uppsala: Any) -> None:
-    installed = rulebook_presets_install(organisation=orebro, actor=None)
+    installed = rulebook_presets_install(organisation=orebro, actor=system_actor())
     assert sorted(v.key for v in installed) == ["orebro-2016", "orebro-2020"]
-    assert rulebook_presets_install(organisation=orebro, actor=None) == []  # idempotent
-    assert [v.key for v in rulebook_presets_install(organisation=uppsala, actor=None)] == [
-        "uppsala-2016"
-    ]
+    assert rulebook_presets_install(organisation=orebro, actor=system_actor()) == []  # idempotent
+    assert [
+        v.key for v in rulebook_presets_install(organisation=uppsala, actor=system_actor())
+    ] == ["uppsala-2016"]
     assert Event.objects.filter(verb="rulebook.uploaded").count() == 3
 
 
 def test_a_case_is_pinned_to_the_version_in_force_on_its_date(orebro: Any) -> None:
-    rulebook_presets_install(organisation=orebro, actor=None)
+    rulebook_presets_install(organisation=orebro, actor=system_actor())
     assert selectors.version_in_force(orebro, dt.date(2017, 5, 1)).key == "orebro-2016"
     assert selectors.version_in_force(orebro, dt.date(2021, 1, 1)).key == "orebro-2020"
     assert selectors.rulebook_by_key(orebro, "orebro-2016").repayment.floor_share == 0.3
@@ -90,7 +91,7 @@ def test_the_coordinator_uploads_a_new_version_and_sees_it(
 
 
 def test_an_applicant_may_read_but_not_upload(client_as: Any, bob: Any, orebro: Any) -> None:
-    rulebook_presets_install(organisation=orebro, actor=None)
+    rulebook_presets_install(organisation=orebro, actor=system_actor())
     client = client_as(bob)
     assert client.get(reverse("rulebooks:current", args=["orebro"])).status_code == 200
     assert client.get(reverse("rulebooks:upload", args=["orebro"])).status_code == 403
@@ -99,7 +100,7 @@ def test_an_applicant_may_read_but_not_upload(client_as: Any, bob: Any, orebro: 
 def test_the_diff_names_what_changed_between_versions(
     client_as: Any, alice: Any, orebro: Any
 ) -> None:
-    rulebook_presets_install(organisation=orebro, actor=None)
+    rulebook_presets_install(organisation=orebro, actor=system_actor())
     response = client_as(alice).get(
         reverse("rulebooks:diff", args=["orebro"]), {"a": "orebro-2016", "b": "orebro-2020"}
     )
@@ -117,7 +118,7 @@ def test_every_preset_renders_as_a_page(
 
     slug, name, kind, code = next(o for o in ORGANISATIONS if key.startswith(o[0]))
     org = Organisation.objects.create(slug=slug, name=name, kind=kind, code=code)
-    rulebook_presets_install(organisation=org, actor=None)
+    rulebook_presets_install(organisation=org, actor=system_actor())
     viewer = make_person("viewer", (org, Role.VIEWER))
     response = client_as(viewer).get(reverse("rulebooks:version", args=[slug, key]))
     assert response.status_code == 200
@@ -128,7 +129,7 @@ def test_every_preset_renders_as_a_page(
 
 
 def test_the_page_follows_the_language(client_as: Any, alice: Any, orebro: Any) -> None:
-    rulebook_presets_install(organisation=orebro, actor=None)
+    rulebook_presets_install(organisation=orebro, actor=system_actor())
     client = client_as(alice)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     content = client.get(reverse("rulebooks:version", args=["orebro", "orebro-2020"])).content

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from satsa.calculations import selectors, services, tabular
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import system_actor
 
 
 class Command(BaseCommand):
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error.strerror}") from None
         try:
             summary = services.unit_costs_import(
-                organisation=organisation, content=content, filename=path.name, actor=None
+                organisation=organisation, content=content, filename=path.name, actor=system_actor()
             )
         except services.UnitCostImportError as error:
             lines = "\n".join(f"  {problem}" for problem in error.problems)
