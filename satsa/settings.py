@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "satsa.calculations",
     "satsa.funds",
     "satsa.followup",
+    "satsa.decisions",
     "satsa.portfolio",
 ]
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("satsa.orgs.urls")),
     path("o/<slug:org_slug>/regelbok/", include("satsa.rulebooks.urls")),
     path("o/<slug:org_slug>/arenden/", include("satsa.cases.urls")),
+    path("o/<slug:org_slug>/arenden/", include("satsa.calculations.case_urls")),
+    path("o/<slug:org_slug>/arenden/", include("satsa.decisions.urls")),
     path("o/<slug:org_slug>/kalkyler/", include("satsa.calculations.urls")),
     path("o/<slug:org_slug>/fonden/", include("satsa.funds.urls")),
     path("o/<slug:org_slug>/uppfoljning/", include("satsa.followup.urls")),

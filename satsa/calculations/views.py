@@ -42,6 +42,7 @@ from satsa.calculations.terms import RulebookTerms, apply_terms
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
+from satsa.cases.views import case_context
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -597,7 +598,7 @@ def _page_context(
 
 def _case_url(org: Organisation, case: Case) -> str:
     """The case's own calculation tab."""
-    return reverse("cases:calculation", kwargs={"org_slug": org.slug, "pk": case.pk})
+    return reverse("case_calculation:tab", kwargs={"org_slug": org.slug, "pk": case.pk})
 
 
 @require_http_methods(["GET", "POST"])
@@ -692,3 +693,22 @@ def snapshot_json(request: HttpRequest, org: Organisation, case_id: int, pk: int
         f'attachment; filename="kalkyl-{org.slug}-{case.pk}-{snapshot.pk}.json"'
     )
     return response
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def case_tab(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    """The case's calculation tab: the calculation and its snapshots, read-only."""
+    case = access.case_for(request.user, org, pk)
+    return render(
+        request,
+        "cases/calculation.html",
+        case_context(
+            request,
+            org,
+            case,
+            "calculation",
+            calc=selectors.calculation_of(case),
+            snapshots=list(selectors.snapshots_of(case)),
+        ),
+    )

@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from satsa.cases import selectors as sel
 from satsa.cases import services
 from satsa.cases.models import Case, Stage
+from satsa.decisions import services as decision_services
 from satsa.events.services import event_record
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
@@ -160,7 +160,7 @@ def _load_portfolio(org: Organisation) -> None:
 
 
 def _commit(case: Case, amount: Decimal, booked_on: dt.date) -> None:
-    free = sel.fund_free_capital(case.organisation, booked_on)
+    free = decision_services.free_capital(case.organisation, booked_on)
     # Without the fund's demo deposits there is no capital to commit the grant against.
     if free < amount:
         return
@@ -281,7 +281,7 @@ def _open_case(org: Organisation, title: str, until: str) -> None:
     services.case_advance(case=case, actor=anna)
     if until == "steering_group":
         return
-    services.steering_rank(organisation=org, actor=sara)
+    decision_services.steering_rank(organisation=org, actor=sara)
     services.case_advance(case=case, actor=sara, confirmations=["comments_considered"])
 
 

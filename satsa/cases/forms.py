@@ -295,6 +295,8 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Fylls bara i när beviljandet går utöver fondens fria kapital eller taket."),
     )
+    # Made when the form is shown: the same form sent twice records one decision.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class ExemptionForm(forms.Form):

@@ -161,6 +161,9 @@ class Case(models.Model):
     rejection_reasons = models.TextField(_("skäl för avslag"), blank=True)
     # Why a grant over the free capital or past the yearly cap was made anyway.
     override_reason = models.TextField(_("motivering för avsteg"), blank=True)
+    # The key of the decision form that recorded the decision: the same form sent again
+    # changes nothing (satsa.decisions).
+    decision_key = models.CharField(_("beslutsnyckel"), max_length=64, blank=True)
 
     # The case's people beside its applicants (see satsa.cases.access): the project owner
     # in the line organisation, the project leader, and the project's own steering group.

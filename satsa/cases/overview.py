@@ -1,4 +1,4 @@
-"""The case pipeline's panels on the organisation's overview (see satsa.core.overview)."""
+"""The case pipeline's panels on the organisation's overview (see satsa.orgs.overview)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import Count
 from satsa.cases import access
 from satsa.cases import selectors as sel
 from satsa.cases.models import Stage
-from satsa.core.overview import Panel
+from satsa.orgs.overview import Panel
 
 # tasks listed on the overview; the rest are a click away
 SHOWN = 5

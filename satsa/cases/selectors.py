@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from satsa.cases import access
+from satsa.cases import access, hooks
 from satsa.cases.models import (
     ApplicationVersion,
     BoardNotice,
@@ -23,11 +23,6 @@ from satsa.cases.models import (
     Exemption,
     Signature,
     Stage,
-)
-from satsa.funds.selectors import (
-    fund_position,
-    payment_plan_is_approved,
-    repayment_plan_is_approved,
 )
 from satsa.orgs.models import Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import roles_in
@@ -285,11 +280,6 @@ def grants_in_year(organisation: Organisation, year: int, *, exclude: Case | Non
     return cases.count()
 
 
-def fund_free_capital(organisation: Organisation, on: dt.date | None = None) -> Decimal:
-    """The fund's free capital on ``on`` (today when None)."""
-    return Decimal(fund_position(organisation=organisation, on=on).free)
-
-
 # --- guards ---------------------------------------------------------------------------------
 
 
@@ -352,7 +342,7 @@ def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None)
         holding.add("basic_criteria_met")
     if criteria_done(case, rulebook, "assessment", all_met=False):
         holding.add("assessment_points_scored")
-    if evaluation_schema_ready(case):
+    if case.attachments.filter(kind="evaluation_schema").exists():
         holding.add("evaluation_schema_attached")
     signatures = required_signatures(case) if version else []
     if version and all(
@@ -370,12 +360,9 @@ def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None)
         holding.add("within_yearly_grant_limit")
     if case.outcome:
         holding.add("decision_recorded")
-    if case.granted_amount is not None:
-        # The steering group approves the plans on the case's money page (satsa.funds).
-        if payment_plan_is_approved(case):
-            holding.add("payment_plan_approved")
-        if repayment_plan_is_approved(case):
-            holding.add("repayment_plan_approved")
+    # Facts other apps keep: the evaluation schema built in follow-up, the payment and
+    # repayment plans approved in the fund (satsa.cases.hooks).
+    holding |= hooks.facts_holding(case, skip=holding)
     return holding
 
 
@@ -533,7 +520,4 @@ def evaluation_schema_ready(case: Case) -> bool:
     """An evaluation schema is attached as a file, or built in Satsa with every baseline."""
     if case.attachments.filter(kind="evaluation_schema").exists():
         return True
-    # Imported here: satsa.followup.selectors imports this module.
-    from satsa.followup.selectors import schema_is_complete
-
-    return not schema_is_complete(case)
+    return hooks.fact_holds("evaluation_schema_attached", case)

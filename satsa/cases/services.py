@@ -14,12 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.calculations.services import calculation_snapshot
-from satsa.cases import access
+from satsa.cases import access, hooks
 from satsa.cases import selectors as sel
 from satsa.cases.models import (
     ApplicationVersion,
@@ -35,7 +34,6 @@ from satsa.cases.models import (
 )
 from satsa.cases.notifications import notify
 from satsa.events.services import event_record
-from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import has_perm, roles_in
 from satsa.orgs.roles import Perm, Role
@@ -254,7 +252,7 @@ def idea_submit(*, case: Case, actor: Any) -> Case:
         case.idea_submitted_at = timezone.now()
         case.save(update_fields=["idea_submitted_at"])
         event_record(actor=actor, verb="case.idea_submitted", target=case)
-        _enter_step(case, rulebook, first.id, actor)
+        enter_step(case, rulebook, first.id, actor)
     return case
 
 
@@ -332,7 +330,7 @@ def idea_assess(
 # --- moving along the chain --------------------------------------------------------------
 
 
-def _enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None:
+def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None:
     """Put the case at ``step_id``: due date, board notices, e-mail to those who act."""
     stage = rulebook.stage(step_id)
     on = sel.today()
@@ -455,7 +453,7 @@ def case_advance(
                 robust=True,
             )
         if following is not None:
-            _enter_step(case, rulebook, following.id, actor)
+            enter_step(case, rulebook, following.id, actor)
         else:
             case.step, case.step_due_on = "", None
             case.save(update_fields=["step", "step_due_on"])
@@ -672,7 +670,7 @@ def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
             target=case,
             data={"version": draft.number, "content_hash": digest},
         )
-        calculation_snapshot(case=case, reason="submitted", actor=actor)
+        hooks.application_submitted(case, actor)
         if case.step == "application" and not missing_guards(
             rulebook, "application", sel.guards_holding(case, rulebook)
         ):
@@ -818,244 +816,3 @@ def exemption_grant(*, case: Case, actor: Any, rule: str, reason: str) -> Exempt
             data={"rule": rule, "reason": reason},
         )
     return exemption
-
-
-# --- steering group and decision --------------------------------------------------------
-
-
-def _requested(case: Case) -> Decimal:
-    version = sel.latest_submitted(case)
-    value = (version.figures if version else {}).get("requested_amount")
-    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-
-
-def _selection_score(case: Case, rulebook: Rulebook) -> Decimal | None:
-    criteria = rulebook.criteria.selection
-    if criteria is None:
-        return None
-    scores = {
-        a.criterion: a.score
-        for a in CriterionAssessment.objects.filter(case=case, criteria_list="selection")
-        if a.score is not None
-    }
-    total = weights = Decimal(0)
-    for item in criteria.items:
-        weight = Decimal(str(item.weight or 1))
-        total += weight * Decimal(scores.get(item.id, 0))
-        weights += weight
-    return (total / weights).quantize(Decimal("0.01")) if weights else None
-
-
-def steering_rank(
-    *,
-    organisation: Organisation,
-    actor: Any,
-    year: int | None = None,
-    order: Sequence[int] = (),
-) -> list[Case]:
-    """Rank the applications waiting for the steering group and mark which fit.
-
-    Applications are ordered by their selection-criteria score (weighted when the
-    rulebook weights them); ties, and rulebooks without selection criteria, follow
-    ``order`` (case ids as the steering group put them). Walking down the list, an
-    application fits while its requested amount is within the fund's free capital left
-    and the year still has room under the rulebook's cap.
-    """
-    _require_perm(actor, organisation, Perm.STEERING_APPROVE)
-    pending = list(
-        Case.objects.filter(organisation=organisation, step="steering_group", outcome="")
-    )
-    _require(bool(pending), _("Inga ansökningar väntar på styrgruppen."))
-    year = year or sel.today().year
-    position = {pk: i for i, pk in enumerate(order)}
-    scored = []
-    for case in pending:
-        rulebook = rulebook_for(case)
-        score = _selection_score(case, rulebook)
-        scored.append((case, rulebook, score))
-    scored.sort(
-        key=lambda t: (
-            -(t[2] if t[2] is not None else Decimal(0)),
-            position.get(t[0].pk, len(position)),
-            t[0].created_at,
-        )
-    )
-    free = sel.fund_free_capital(organisation)
-    granted = sel.grants_in_year(organisation, year)
-    now = timezone.now()
-    with transaction.atomic():
-        for rank, (case, rulebook, score) in enumerate(scored, start=1):
-            amount = _requested(case)
-            limit = rulebook.grants.max_new_per_year
-            fits = amount <= free and (limit is None or granted < limit)
-            if fits:
-                granted += 1
-                free -= amount
-            case.priority_rank, case.priority_score = rank, score
-            case.priority_fits, case.prioritised_at = fits, now
-            case.save(
-                update_fields=["priority_rank", "priority_score", "priority_fits", "prioritised_at"]
-            )
-            event_record(
-                actor=actor,
-                verb="case.ranked",
-                target=case,
-                data={"rank": rank, "score": score, "fits": fits, "year": year},
-            )
-    return [t[0] for t in scored]
-
-
-def _chain_requires(rulebook: Rulebook, guard: str) -> bool:
-    return any(guard in stage.guards for stage in rulebook.decision_chain)
-
-
-def decision_record(
-    *,
-    case: Case,
-    actor: Any,
-    outcome: str,
-    decided_on: dt.date,
-    diarienummer: str,
-    minutes_reference: str,
-    amount: Decimal | None = None,
-    conditions: str = "",
-    reasons: str = "",
-    override_reason: str = "",
-) -> Case:
-    """Enter the executive board's decision.
-
-    Refused before every required signature of the current version is in and the
-    boards' comment deadline has passed (when the rulebook asks for either), and for a
-    grant over the fund's free capital or past the yearly cap unless ``override_reason``
-    says why; the override is recorded. A grant books its commitment in the fund ledger
-    in the same transaction.
-    """
-    _require_perm(actor, case.organisation, Perm.RECORD_DECISION)
-    case.refresh_from_db()
-    _require_open(case)
-    _require(
-        case.step == "decision",
-        _("Ärendet har inte nått kommunstyrelsen än."),
-    )
-    _require(outcome in Case.Outcome.values, _("Välj beviljad eller avslagen."), "outcome")
-    diarienummer = diarienummer.strip()
-    _require(bool(diarienummer), _("Ange diarienummer."), "diarienummer")
-    _require(bool(minutes_reference.strip()), _("Ange protokollsparagraf."), "minutes_reference")
-    _require(
-        not Case.objects.filter(organisation=case.organisation, diarienummer=diarienummer)
-        .exclude(pk=case.pk)
-        .exists(),
-        _("Diarienumret används redan i ett annat ärende."),
-        "diarienummer",
-    )
-    rulebook = rulebook_for(case)
-    holding = sel.guards_holding(case, rulebook, on=decided_on)
-    hard = []
-    if outcome == Case.Outcome.GRANTED:
-        for guard in ("department_heads_signed", "partner_managers_signed"):
-            if _chain_requires(rulebook, guard) and guard not in holding:
-                hard.append(guard)
-        if any(
-            "boards_informed" in s.guards
-            for s in rulebook.decision_chain
-            if s.id not in sel.idea_steps(rulebook)
-        ) and not sel.boards_done(case, BoardNotice.Phase.APPLICATION, decided_on):
-            hard.append("boards_informed")
-        hard += [
-            g
-            for g in missing_guards(rulebook, "decision", holding | {"decision_recorded"})
-            if g not in hard
-        ]
-    if hard:
-        raise GuardError(hard)
-    override_reason = override_reason.strip()
-    overrides: list[str] = []
-    if outcome == Case.Outcome.GRANTED:
-        _require(amount is not None and amount > 0, _("Ange beviljat belopp."), "amount")
-        assert amount is not None
-        free = sel.fund_free_capital(case.organisation, decided_on)
-        if amount > free:
-            overrides.append(
-                _("Beloppet %(amount)s kr är större än fondens fria kapital %(free)s kr.")
-                % {"amount": amount, "free": free}
-            )
-        limit = rulebook.grants.max_new_per_year
-        done = sel.grants_in_year(case.organisation, decided_on.year, exclude=case)
-        if limit is not None and done >= limit:
-            overrides.append(
-                _("Redan %(done)s av högst %(limit)s nya satsningar är beviljade %(year)s.")
-                % {"done": done, "limit": limit, "year": decided_on.year}
-            )
-        if overrides and len(override_reason) < 10:
-            raise ValidationError(
-                {"override_reason": [*overrides, _("Motivera avsteget för att bevilja ändå.")]}
-            )
-    else:
-        _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
-    try:
-        with transaction.atomic():
-            # Lock the organisation so that two decisions cannot both spend the same free
-            # capital or the same last place under the yearly cap.
-            Organisation.objects.select_for_update().filter(pk=case.organisation_id).first()
-            case.outcome = outcome
-            case.decided_on = decided_on
-            case.diarienummer = diarienummer
-            case.minutes_reference = minutes_reference.strip()
-            case.decision_conditions = conditions
-            case.rejection_reasons = reasons if outcome == Case.Outcome.REJECTED else ""
-            case.override_reason = override_reason if overrides else ""
-            case.granted_amount = amount if outcome == Case.Outcome.GRANTED else None
-            case.stage = Stage.DECIDED if outcome == Case.Outcome.GRANTED else Stage.REJECTED
-            following = rulebook.next_stage("decision")
-            case.step, case.step_due_on = "", None
-            case.save()
-            event_record(
-                actor=actor,
-                verb="case.decided",
-                target=case,
-                data={
-                    "outcome": outcome,
-                    "amount": case.granted_amount,
-                    "decided_on": decided_on,
-                    "diarienummer": diarienummer,
-                    "minutes": case.minutes_reference,
-                    "overrides": overrides,
-                    "override_reason": case.override_reason,
-                },
-            )
-            if outcome == Case.Outcome.GRANTED:
-                assert amount is not None
-                # The ledger refuses a grant over the free capital unless it is given the
-                # board's reason, which it then records on the commitment.
-                commitment_create(
-                    case=case,
-                    amount=amount,
-                    booked_on=decided_on,
-                    reference=case.diarienummer or "",
-                    actor=actor,
-                    override_reason=case.override_reason,
-                )
-                calculation_snapshot(case=case, reason="decided", actor=actor)
-                if following is not None:
-                    _enter_step(case, rulebook, following.id, actor)
-    except IntegrityError:
-        raise ValidationError(
-            {"diarienummer": _("Diarienumret används redan i ett annat ärende.")}
-        ) from None
-    recipients = {
-        *sel.actors_for_step(case, Role.APPLICANT),
-        *sel.actors_for_step(case, Role.COORDINATOR),
-        *(sel.actors_for_step(case, Role.FINANCE_OFFICER) if case.granted_amount else []),
-    }
-    notify(
-        case=case,
-        recipients=recipients,
-        subject=_("Kommunstyrelsens beslut"),
-        body=(
-            _("Beviljad: %(amount)s kr. Diarienummer %(dnr)s.")
-            % {"amount": case.granted_amount, "dnr": diarienummer}
-            if case.granted_amount
-            else _("Avslag. Skäl: %(reasons)s") % {"reasons": reasons}
-        ),
-    )
-    return case

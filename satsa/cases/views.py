@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.calculations import selectors as calc_sel
 from satsa.cases import access, lifecycle, services
 from satsa.cases import selectors as sel
 from satsa.cases.forms import (
@@ -28,7 +27,6 @@ from satsa.cases.forms import (
     BoardCommentForm,
     CoApplicantForm,
     CriteriaForm,
-    DecisionForm,
     ExemptionForm,
     FilterForm,
     IdeaForm,
@@ -45,20 +43,23 @@ from satsa.orgs.roles import Perm, Role
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES
 
+# The case's tabs: (tab, URL name, label). The calculation and the decision are shown by
+# the apps that own them (satsa.calculations, satsa.decisions) under the case's URLs.
 TABS = [
-    ("overview", gettext_lazy("Översikt")),
-    ("idea", gettext_lazy("Idé")),
-    ("application", gettext_lazy("Ansökan")),
-    ("calculation", gettext_lazy("Kalkyl")),
-    ("reviews", gettext_lazy("Beredning")),
-    ("comments", gettext_lazy("Synpunkter")),
-    ("signatures", gettext_lazy("Underskrifter")),
-    ("decision", gettext_lazy("Beslut")),
-    ("activity", gettext_lazy("Aktivitet")),
+    ("overview", "cases:overview", gettext_lazy("Översikt")),
+    ("idea", "cases:idea", gettext_lazy("Idé")),
+    ("application", "cases:application", gettext_lazy("Ansökan")),
+    ("calculation", "case_calculation:tab", gettext_lazy("Kalkyl")),
+    ("reviews", "cases:reviews", gettext_lazy("Beredning")),
+    ("comments", "cases:comments", gettext_lazy("Synpunkter")),
+    ("signatures", "cases:signatures", gettext_lazy("Underskrifter")),
+    ("decision", "decisions:decision", gettext_lazy("Beslut")),
+    ("activity", "cases:activity", gettext_lazy("Aktivitet")),
 ]
+_TAB_URLS = {tab: url_name for tab, url_name, _label in TABS}
 
 
-def _errors(request: HttpRequest, error: ValidationError, form: Any = None) -> None:
+def show_errors(request: HttpRequest, error: ValidationError, form: Any = None) -> None:
     """Show a service's errors: on the form's fields where they name one, else as messages."""
     if hasattr(error, "error_dict"):
         for field, field_errors in error.message_dict.items():
@@ -72,7 +73,7 @@ def _errors(request: HttpRequest, error: ValidationError, form: Any = None) -> N
             messages.error(request, message)
 
 
-def _base(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str, Any]:
+def base_context(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str, Any]:
     return {
         "org": org,
         "can": {perm.value: has_perm(request.user, org, perm) for perm in Perm},
@@ -80,12 +81,12 @@ def _base(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str, An
     }
 
 
-def _case_context(
+def case_context(
     request: HttpRequest, org: Organisation, case: Case, tab: str, **extra: Any
 ) -> dict[str, Any]:
     rulebook = rulebook_for(case)
     step = sel.current_step(case)
-    return _base(
+    return base_context(
         request,
         org,
         case=case,
@@ -100,8 +101,8 @@ def _case_context(
     )
 
 
-def _to_tab(case: Case, tab: str) -> HttpResponse:
-    return redirect(f"cases:{tab}", org_slug=case.organisation.slug, pk=case.pk)
+def to_tab(case: Case, tab: str) -> HttpResponse:
+    return redirect(_TAB_URLS[tab], org_slug=case.organisation.slug, pk=case.pk)
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def pipeline(request: HttpRequest, org: Organisation) -> HttpResponse:
     return render(
         request,
         "cases/pipeline.html",
-        _base(request, org, form=form, columns=columns, today=sel.today()),
+        base_context(request, org, form=form, columns=columns, today=sel.today()),
     )
 
 
@@ -131,7 +132,9 @@ def pipeline(request: HttpRequest, org: Organisation) -> HttpResponse:
 @org_view(Perm.VIEW_ORGANISATION)
 def tasks(request: HttpRequest, org: Organisation) -> HttpResponse:
     return render(
-        request, "cases/tasks.html", _base(request, org, tasks=sel.tasks_for(request.user, org))
+        request,
+        "cases/tasks.html",
+        base_context(request, org, tasks=sel.tasks_for(request.user, org)),
     )
 
 
@@ -143,12 +146,14 @@ def needs(request: HttpRequest, org: Organisation) -> HttpResponse:
         try:
             services.needs_create(organisation=org, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error, form)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Behovsanalysen är sparad."))
             return redirect("cases:needs", org_slug=org.slug)
     analyses = NeedsAnalysis.objects.filter(organisation=org).prefetch_related("boards", "cases")
-    return render(request, "cases/needs.html", _base(request, org, form=form, analyses=analyses))
+    return render(
+        request, "cases/needs.html", base_context(request, org, form=form, analyses=analyses)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,12 +184,12 @@ def idea_create(request: HttpRequest, org: Organisation) -> HttpResponse:
                 rulebook_key=rulebook.id,
             )
         except ValidationError as error:
-            _errors(request, error, form)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Idébeskrivningen är sparad som utkast."))
-            return _to_tab(case, "idea")
+            return to_tab(case, "idea")
     return render(
-        request, "cases/idea_create.html", _base(request, org, form=form, rulebook=rulebook)
+        request, "cases/idea_create.html", base_context(request, org, form=form, rulebook=rulebook)
     )
 
 
@@ -206,7 +211,7 @@ def overview(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/overview.html",
-        _case_context(
+        case_context(
             request,
             org,
             case,
@@ -242,7 +247,7 @@ def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             messages.error(request, _("Idén kan inte ändras."))
-            return _to_tab(case, "idea")
+            return to_tab(case, "idea")
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -258,18 +263,18 @@ def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
                 if "submit" in request.POST:
                     services.idea_submit(case=case, actor=request.user)
             except ValidationError as error:
-                _errors(request, error, form)
+                show_errors(request, error, form)
             else:
                 if "submit" in request.POST:
                     messages.success(request, _("Idén är inlämnad."))
                 else:
                     messages.success(request, _("Idébeskrivningen är sparad."))
-                return _to_tab(case, "idea")
+                return to_tab(case, "idea")
     answers = [(s, case.idea.get(s.id, "")) for s in rulebook.idea.sections]
     return render(
         request,
         "cases/idea.html",
-        _case_context(
+        case_context(
             request,
             org,
             case,
@@ -296,10 +301,10 @@ def co_applicant_add(request: HttpRequest, org: Organisation, pk: int) -> HttpRe
             try:
                 services.co_applicant_add(case=case, user=user, actor=request.user)
             except ValidationError as error:
-                _errors(request, error)
+                show_errors(request, error)
             else:
                 messages.success(request, _("Medsökande har lagts till."))
-    return _to_tab(case, "idea")
+    return to_tab(case, "idea")
 
 
 def _application_context(
@@ -323,7 +328,7 @@ def _application_context(
         form = ApplicationForm(rulebook=rulebook, initial=initial)
     result = sel.eligibility_for(case)
     attachments = sel.application_attachments(rulebook)
-    return _case_context(
+    return case_context(
         request,
         org,
         case,
@@ -375,13 +380,13 @@ def application(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
                 if "submit" in request.POST:
                     services.application_submit(case=case, actor=request.user)
             except ValidationError as error:
-                _errors(request, error, form)
+                show_errors(request, error, form)
             else:
                 if "submit" in request.POST:
                     messages.success(request, _("Ansökan är inlämnad."))
                 else:
                     messages.success(request, _("Ansökan är sparad."))
-                return _to_tab(case, "application")
+                return to_tab(case, "application")
         return render(
             request, "cases/application.html", _application_context(request, org, case, form)
         )
@@ -433,14 +438,14 @@ def parts(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
         try:
             services.parts_update(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Parterna är sparade."))
     else:
         for errs in form.errors.values():
             for e in errs:
                 messages.error(request, e)
-    return _to_tab(case, "application")
+    return to_tab(case, "application")
 
 
 @org_view(Perm.SUBMIT_IDEA)
@@ -459,12 +464,12 @@ def attachment_upload(request: HttpRequest, org: Organisation, pk: int) -> HttpR
                 file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Filen är bifogad."))
     else:
         messages.error(request, _("Välj bilaga och fil."))
-    return _to_tab(case, "application")
+    return to_tab(case, "application")
 
 
 @require_GET
@@ -482,7 +487,7 @@ def version(request: HttpRequest, org: Organisation, pk: int, version: int) -> H
     return render(
         request,
         "cases/version.html",
-        _case_context(
+        case_context(
             request,
             org,
             case,
@@ -504,31 +509,12 @@ def exemption(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
         try:
             services.exemption_grant(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Undantaget är registrerat."))
     else:
         messages.error(request, _("Välj regel och skriv en motivering."))
-    return _to_tab(case, "application")
-
-
-@require_GET
-@org_view(Perm.VIEW_ORGANISATION)
-def calculation(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = access.case_for(request.user, org, pk)
-    calc = calc_sel.calculation_of(case)
-    return render(
-        request,
-        "cases/calculation.html",
-        _case_context(
-            request,
-            org,
-            case,
-            "calculation",
-            calc=calc,
-            snapshots=list(calc_sel.snapshots_of(case)),
-        ),
-    )
+    return to_tab(case, "application")
 
 
 def _criteria_forms(
@@ -580,10 +566,10 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
                         verdicts=form.verdicts(),
                     )
                 except ValidationError as error:
-                    _errors(request, error)
+                    show_errors(request, error)
                 else:
                     messages.success(request, _("Bedömningen är sparad."))
-        return _to_tab(case, "reviews")
+        return to_tab(case, "reviews")
     rulebook = rulebook_for(case)
     assessments = CriterionAssessment.objects.filter(case=case).select_related("assessed_by")
     lists = []
@@ -601,7 +587,7 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/reviews.html",
-        _case_context(
+        case_context(
             request,
             org,
             case,
@@ -633,10 +619,10 @@ def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             messages.error(request, _("Ärendet kan inte gå vidare än:"))
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Ärendet har gått vidare."))
-    return _to_tab(case, "reviews")
+    return to_tab(case, "reviews")
 
 
 @org_view(Perm.VIEW_ORGANISATION)
@@ -648,12 +634,12 @@ def reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
         try:
             services.case_reject(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Ärendet är avslaget och de sökande har meddelats."))
     else:
         messages.error(request, _("Ange skälen för avslaget."))
-    return _to_tab(case, "reviews")
+    return to_tab(case, "reviews")
 
 
 def _my_boards(request: HttpRequest, org: Organisation, case: Case) -> Any:
@@ -679,15 +665,15 @@ def comments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
                 backs=form.cleaned_data["backs"],
             )
         except ValidationError as error:
-            _errors(request, error, form)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("Nämndens yttrande är lämnat."))
-            return _to_tab(case, "comments")
+            return to_tab(case, "comments")
     notices = case.board_notices.select_related("board", "commented_by")
     return render(
         request,
         "cases/comments.html",
-        _case_context(
+        case_context(
             request,
             org,
             case,
@@ -725,10 +711,10 @@ def signatures(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
             else:
                 raise ValidationError(_("Välj part och ange namnet."))
         except ValidationError as error:
-            _errors(request, error, partner_form)
+            show_errors(request, error, partner_form)
         else:
             messages.success(request, _("Underskriften är registrerad."))
-            return _to_tab(case, "signatures")
+            return to_tab(case, "signatures")
     my_departments = set(
         Membership.objects.active()
         .filter(user=request.user, organisation=org, role=Role.DEPARTMENT_HEAD)
@@ -737,7 +723,7 @@ def signatures(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
     return render(
         request,
         "cases/signatures.html",
-        _case_context(
+        case_context(
             request,
             org,
             case,
@@ -752,49 +738,7 @@ def signatures(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
     )
 
 
-@require_http_methods(["GET", "POST"])
-@org_view(Perm.VIEW_ORGANISATION)
-def decision(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    case = access.case_for(request.user, org, pk)
-    form = DecisionForm(
-        request.POST or None,
-        initial={"decided_on": sel.today(), "amount": _requested_amount(case)},
-    )
-    if request.method == "POST":
-        if not has_perm(request.user, org, Perm.RECORD_DECISION):
-            messages.error(request, _("Du har inte behörighet att registrera beslut."))
-            return _to_tab(case, "decision")
-        if form.is_valid():
-            try:
-                services.decision_record(case=case, actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                if isinstance(error, services.GuardError):
-                    messages.error(request, _("Beslutet kan inte registreras än:"))
-                _errors(request, error, form)
-            else:
-                messages.success(request, _("Beslutet är registrerat."))
-                return _to_tab(case, "decision")
-    free = sel.fund_free_capital(org)
-    rulebook = rulebook_for(case)
-    return render(
-        request,
-        "cases/decision.html",
-        _case_context(
-            request,
-            org,
-            case,
-            "decision",
-            form=form,
-            free=free,
-            cap=rulebook.grants.max_new_per_year,
-            granted_this_year=sel.grants_in_year(org, sel.today().year, exclude=case),
-            may_decide=case.step == "decision"
-            and has_perm(request.user, org, Perm.RECORD_DECISION),
-        ),
-    )
-
-
-def _requested_amount(case: Case) -> Any:
+def requested_amount(case: Case) -> Any:
     version = sel.latest_submitted(case)
     return (version.figures if version else {}).get("requested_amount")
 
@@ -806,42 +750,5 @@ def activity(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/activity.html",
-        _case_context(request, org, case, "activity", events=events_for_object(case, limit=200)),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@org_view(Perm.VIEW_ALL_CASES)
-def ranking(request: HttpRequest, org: Organisation) -> HttpResponse:
-    if request.method == "POST":
-        if not has_perm(request.user, org, Perm.STEERING_APPROVE):
-            messages.error(request, _("Bara styrgruppen prioriterar."))
-            return redirect("cases:ranking", org_slug=org.slug)
-        order = [int(v) for v in request.POST.getlist("order") if v.isdigit()]
-        try:
-            services.steering_rank(organisation=org, actor=request.user, order=order)
-        except ValidationError as error:
-            _errors(request, error)
-        else:
-            messages.success(request, _("Ansökningarna är prioriterade."))
-        return redirect("cases:ranking", org_slug=org.slug)
-    pending = list(
-        Case.objects.filter(organisation=org, step="steering_group", outcome="").order_by(
-            "priority_rank", "created_at"
-        )
-    )
-    rows = [(case, _requested_amount(case)) for case in pending]
-    rulebook_caps = {rulebook_for(c).grants.max_new_per_year for c in pending}
-    return render(
-        request,
-        "cases/ranking.html",
-        _base(
-            request,
-            org,
-            rows=rows,
-            free=sel.fund_free_capital(org),
-            caps=sorted(c for c in rulebook_caps if c is not None),
-            granted_this_year=sel.grants_in_year(org, sel.today().year),
-            year=sel.today().year,
-        ),
+        case_context(request, org, case, "activity", events=events_for_object(case, limit=200)),
     )

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class FollowupConfig(AppConfig):
     name = "satsa.followup"
     label = "followup"
+
+    def ready(self) -> None:
+        # Tell the pipeline about what this app keeps (satsa.cases.hooks).
+        from satsa.followup import guards  # noqa: F401

@@ -1,4 +1,4 @@
-"""The follow-up's panel on the organisation's overview (see satsa.core.overview)."""
+"""The follow-up's panel on the organisation's overview (see satsa.orgs.overview)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from satsa.cases import access
-from satsa.core.overview import Panel
+from satsa.orgs.overview import Panel
 from satsa.followup.models import Report, ReportStatus
 
 # reports due within this many days are listed

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class FundsConfig(AppConfig):
     name = "satsa.funds"
     label = "funds"
+
+    def ready(self) -> None:
+        # Tell the pipeline about what this app keeps (satsa.cases.hooks).
+        from satsa.funds import guards  # noqa: F401

@@ -138,6 +138,13 @@ class Transaction(AppendOnlyModel):
                 condition=~models.Q(kind="reversal") | models.Q(reverses__isnull=False),
                 name="fund_tx_reversal_names_original",
             ),
+            # A grant decision commits money once: the database refuses a second
+            # commitment for the same case, whatever raced to book it.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(kind="commitment"),
+                name="fund_tx_one_commitment_per_case",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,10 @@
-"""The fund's panel on the organisation's overview (see satsa.core.overview)."""
+"""The fund's panel on the organisation's overview (see satsa.orgs.overview)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from satsa.core.overview import Panel
+from satsa.orgs.overview import Panel
 from satsa.funds import selectors as sel
 from satsa.funds.models import Claim
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from satsa.core.overview import panels_for
+from satsa.orgs.overview import panels_for
 from satsa.events.selectors import events_for_organisation
 from satsa.orgs import services
 from satsa.orgs.forms import PartyForm, TwoFactorPolicyForm

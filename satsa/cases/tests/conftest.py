@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from satsa.cases import services
 from satsa.cases.models import Case
+from satsa.decisions import services as decision_services
 from satsa.funds.services import deposit_create
 from satsa.orgs.models import Board, Department, Membership, Organisation
 from satsa.orgs.roles import Role
@@ -190,7 +191,7 @@ def to_decision(p: Any, case: Case) -> Case:
     to_signatures(p, case)
     sign_all(p, case)
     services.case_advance(case=case, actor=p.coordinator)
-    services.steering_rank(organisation=p.org, actor=p.steering)
+    decision_services.steering_rank(organisation=p.org, actor=p.steering)
     services.case_advance(case=case, actor=p.steering, confirmations=["comments_considered"])
     case.refresh_from_db()
     return case
@@ -206,7 +207,7 @@ def grant(p: Any, case: Case, **kwargs: Any) -> Case:
         "conditions": "Rapport två gånger per år.",
     }
     values.update(kwargs)
-    return services.decision_record(case=case, actor=p.recorder, **values)
+    return decision_services.decision_record(case=case, actor=p.recorder, **values)
 
 
 @pytest.fixture

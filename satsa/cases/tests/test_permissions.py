@@ -75,7 +75,7 @@ def test_only_applicants_may_change_the_idea(people: Any, walk: Any, client_as: 
 def test_a_viewer_cannot_record_a_decision(people: Any, walk: Any, client_as: Any) -> None:
     case = walk.to_decision(people, walk.new_idea(people))
     response = client_as(people.viewer).post(
-        reverse("cases:decision", args=["orebro", case.pk]),
+        reverse("decisions:decision", args=["orebro", case.pk]),
         {"outcome": "granted", "amount": "1", "decided_on": "2026-01-01"},
         follow=True,
     )

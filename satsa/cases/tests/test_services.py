@@ -15,6 +15,7 @@ from django.utils import timezone
 from satsa.cases import selectors as sel
 from satsa.cases import services
 from satsa.cases.models import BoardNotice, Case, Signature, Stage
+from satsa.decisions import services as decision_services
 from satsa.events.models import Event
 from satsa.funds.models import Kind, Transaction
 from satsa.orgs.models import ExternalParty
@@ -341,14 +342,14 @@ def test_steering_rank_marks_what_fits_the_yearly_cap(people: Any, walk: Any) ->
     walk.to_signatures(people, fourth)
     walk.sign_all(people, fourth)
     services.case_advance(case=fourth, actor=people.coordinator)
-    ranked = services.steering_rank(
+    ranked = decision_services.steering_rank(
         organisation=people.org, actor=people.steering, order=[fourth.pk, third.pk]
     )
     assert [c.title for c in ranked] == ["Fjärde", "Tredje"]
     fits = {c.title: c.priority_fits for c in Case.objects.filter(pk__in=[third.pk, fourth.pk])}
     assert fits == {"Fjärde": True, "Tredje": False}
     with pytest.raises(ValidationError):
-        services.steering_rank(organisation=people.org, actor=people.coordinator)
+        decision_services.steering_rank(organisation=people.org, actor=people.coordinator)
 
 
 def test_a_department_head_signs_only_for_their_own_department(people: Any, walk: Any) -> None:

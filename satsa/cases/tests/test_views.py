@@ -39,7 +39,7 @@ def test_every_tab_marks_itself_current(people: Any, walk: Any, client_as: Any) 
 def test_the_decision_form_records_a_grant(people: Any, walk: Any, client_as: Any) -> None:
     case = walk.to_decision(people, walk.new_idea(people))
     response = client_as(people.recorder).post(
-        reverse("cases:decision", args=["orebro", case.pk]),
+        reverse("decisions:decision", args=["orebro", case.pk]),
         {
             "outcome": "granted",
             "amount": "3000000",
@@ -140,7 +140,7 @@ def test_the_calculation_tab_links_to_the_editor(people: Any, walk: Any, client_
     case = walk.new_idea(people)
     html = (
         client_as(people.recorder)
-        .get(reverse("cases:calculation", args=["orebro", case.pk]))
+        .get(reverse("case_calculation:tab", args=["orebro", case.pk]))
         .content.decode()
     )
     assert reverse("calculations:editor", args=["orebro", case.pk]) in html

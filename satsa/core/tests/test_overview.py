@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
-from satsa.core.overview import panels_for
+from satsa.orgs.overview import panels_for
 from satsa.followup.models import Report, ReportKind, ReportStatus
 from satsa.funds import services as funds
 from satsa.funds.selectors import fund_position

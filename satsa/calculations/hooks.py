@@ -1,0 +1,15 @@
+"""What the calculation keeps when the pipeline moves (registered in satsa.cases.hooks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from satsa.calculations.services import calculation_snapshot
+from satsa.cases.hooks import on_application_submitted
+from satsa.cases.models import Case
+
+
+@on_application_submitted
+def snapshot_submitted(case: Case, actor: Any) -> None:
+    """Keep the calculation as it was when the application was submitted."""
+    calculation_snapshot(case=case, reason="submitted", actor=actor)

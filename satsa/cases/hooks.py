@@ -1,0 +1,54 @@
+"""What the apps above the pipeline tell it, without the pipeline importing them.
+
+The pipeline's guards can depend on facts that other apps keep: the payment plans are
+approved in the fund (satsa.funds), the evaluation schema is built in follow-up
+(satsa.followup). Those apps register a *guard fact* here from their ``AppConfig.ready()``;
+the pipeline asks every registered fact when it works out which guards hold. Likewise an
+app that keeps something for each submitted application (the calculation's snapshot)
+registers a hook that runs inside the submission's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from satsa.cases.models import Case
+
+GuardFact = Callable[[Case], bool]
+SubmittedHook = Callable[[Case, Any], None]
+
+_GUARD_FACTS: dict[str, GuardFact] = {}
+_SUBMITTED: list[SubmittedHook] = []
+
+
+def guard_fact(code: str) -> Callable[[GuardFact], GuardFact]:
+    """Register ``fact`` as one way for the guard ``code`` to hold for a case."""
+
+    def register(fact: GuardFact) -> GuardFact:
+        _GUARD_FACTS[code] = fact
+        return fact
+
+    return register
+
+
+def facts_holding(case: Case, skip: set[str]) -> set[str]:
+    """The registered guard codes, outside ``skip``, whose fact holds for ``case``."""
+    return {code for code, fact in _GUARD_FACTS.items() if code not in skip and fact(case)}
+
+
+def fact_holds(code: str, case: Case) -> bool:
+    fact = _GUARD_FACTS.get(code)
+    return fact is not None and fact(case)
+
+
+def on_application_submitted(hook: SubmittedHook) -> SubmittedHook:
+    """Register ``hook(case, actor)`` to run when an application version is submitted."""
+    if hook not in _SUBMITTED:
+        _SUBMITTED.append(hook)
+    return hook
+
+
+def application_submitted(case: Case, actor: Any) -> None:
+    for hook in _SUBMITTED:
+        hook(case, actor)

@@ -1,0 +1,324 @@
+"""The cross-app decisions: the steering group's ranking and the executive board's decision.
+
+Both read the fund's free capital (satsa.funds) and the rulebook's yearly cap; the grant
+also books its commitment in the ledger and keeps the calculation it rests on, in the same
+transaction as the case's change of stage. Lock, then check: everything a decision reads to
+decide is read again under the organisation's and the case's row locks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satsa.calculations.services import calculation_snapshot
+from satsa.cases import lifecycle
+from satsa.cases import selectors as sel
+from satsa.cases.models import BoardNotice, Case, CriterionAssessment, Stage
+from satsa.cases.notifications import notify
+from satsa.cases.services import GuardError, enter_step
+from satsa.events.services import event_record
+from satsa.funds.selectors import fund_position
+from satsa.funds.services import commitment_create
+from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import has_perm
+from satsa.orgs.roles import Perm, Role
+from satsa.rulebooks.selectors import rulebook_for
+from satsa.rules import Rulebook, missing_guards
+
+
+def _require(condition: bool, message: str, field: str | None = None) -> None:
+    if not condition:
+        raise ValidationError({field: message} if field else message)
+
+
+def _require_perm(actor: Any, organisation: Organisation, perm: str) -> None:
+    if not has_perm(actor, organisation, perm):
+        raise ValidationError(_("Du har inte behörighet att göra detta."))
+
+
+def free_capital(organisation: Organisation, on: dt.date | None = None) -> Decimal:
+    """The fund's free capital on ``on`` (today when None)."""
+    return Decimal(fund_position(organisation=organisation, on=on).free)
+
+
+def _requested(case: Case) -> Decimal:
+    version = sel.latest_submitted(case)
+    value = (version.figures if version else {}).get("requested_amount")
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+def _selection_score(case: Case, rulebook: Rulebook) -> Decimal | None:
+    criteria = rulebook.criteria.selection
+    if criteria is None:
+        return None
+    scores = {
+        a.criterion: a.score
+        for a in CriterionAssessment.objects.filter(case=case, criteria_list="selection")
+        if a.score is not None
+    }
+    total = weights = Decimal(0)
+    for item in criteria.items:
+        weight = Decimal(str(item.weight or 1))
+        total += weight * Decimal(scores.get(item.id, 0))
+        weights += weight
+    return (total / weights).quantize(Decimal("0.01")) if weights else None
+
+
+def steering_rank(
+    *,
+    organisation: Organisation,
+    actor: Any,
+    year: int | None = None,
+    order: Sequence[int] = (),
+) -> list[Case]:
+    """Rank the applications waiting for the steering group and mark which fit.
+
+    Applications are ordered by their selection-criteria score (weighted when the
+    rulebook weights them); ties, and rulebooks without selection criteria, follow
+    ``order`` (case ids as the steering group put them). Walking down the list, an
+    application fits while its requested amount is within the fund's free capital left
+    and the year still has room under the rulebook's cap.
+    """
+    _require_perm(actor, organisation, Perm.STEERING_APPROVE)
+    pending = list(
+        Case.objects.filter(organisation=organisation, step="steering_group", outcome="")
+    )
+    _require(bool(pending), _("Inga ansökningar väntar på styrgruppen."))
+    year = year or sel.today().year
+    position = {pk: i for i, pk in enumerate(order)}
+    scored = []
+    for case in pending:
+        rulebook = rulebook_for(case)
+        score = _selection_score(case, rulebook)
+        scored.append((case, rulebook, score))
+    scored.sort(
+        key=lambda t: (
+            -(t[2] if t[2] is not None else Decimal(0)),
+            position.get(t[0].pk, len(position)),
+            t[0].created_at,
+        )
+    )
+    free = free_capital(organisation)
+    granted = sel.grants_in_year(organisation, year)
+    now = timezone.now()
+    with transaction.atomic():
+        for rank, (case, rulebook, score) in enumerate(scored, start=1):
+            amount = _requested(case)
+            limit = rulebook.grants.max_new_per_year
+            fits = amount <= free and (limit is None or granted < limit)
+            if fits:
+                granted += 1
+                free -= amount
+            case.priority_rank, case.priority_score = rank, score
+            case.priority_fits, case.prioritised_at = fits, now
+            case.save(
+                update_fields=["priority_rank", "priority_score", "priority_fits", "prioritised_at"]
+            )
+            event_record(
+                actor=actor,
+                verb="case.ranked",
+                target=case,
+                data={"rank": rank, "score": score, "fits": fits, "year": year},
+            )
+    return [t[0] for t in scored]
+
+
+def _chain_requires(rulebook: Rulebook, guard: str) -> bool:
+    return any(guard in stage.guards for stage in rulebook.decision_chain)
+
+
+def check_decision_record(*, actor: Any, case: Case) -> None:
+    """Whether ``actor`` may record a decision on ``case`` now (a hint before the form;
+    :func:`decision_record` checks again under its locks)."""
+    _require_perm(actor, case.organisation, Perm.RECORD_DECISION)
+    _require(case.stage in lifecycle.OPEN and not case.outcome, _("Ärendet är redan avgjort."))
+    _require(case.step == "decision", _("Ärendet har inte nått kommunstyrelsen än."))
+
+
+def decision_record(
+    *,
+    case: Case,
+    actor: Any,
+    outcome: str,
+    decided_on: dt.date,
+    diarienummer: str,
+    minutes_reference: str,
+    amount: Decimal | None = None,
+    conditions: str = "",
+    reasons: str = "",
+    override_reason: str = "",
+    idempotency_key: str = "",
+) -> Case:
+    """Enter the executive board's decision.
+
+    Refused before every required signature of the current version is in and the
+    boards' comment deadline has passed (when the rulebook asks for either), and for a
+    grant over the fund's free capital or past the yearly cap unless ``override_reason``
+    says why; the override is recorded. A grant books its commitment in the fund ledger
+    and snapshots the calculation in the same transaction as the change of stage.
+
+    ``idempotency_key`` comes with the form the person filled in: the same form sent
+    twice records one decision and returns the case as the first recorded it.
+    """
+    _require_perm(actor, case.organisation, Perm.RECORD_DECISION)
+    _require(outcome in Case.Outcome.values, _("Välj beviljad eller avslagen."), "outcome")
+    diarienummer = diarienummer.strip()
+    _require(bool(diarienummer), _("Ange diarienummer."), "diarienummer")
+    _require(bool(minutes_reference.strip()), _("Ange protokollsparagraf."), "minutes_reference")
+    if outcome == Case.Outcome.GRANTED:
+        _require(amount is not None and amount > 0, _("Ange beviljat belopp."), "amount")
+    else:
+        _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
+    override_reason = override_reason.strip()
+    try:
+        with transaction.atomic():
+            # Race: two decisions both spending the same free capital or the last place
+            # under the yearly cap, or one case decided twice. Lock the organisation, then
+            # the case (the ledger's order), and check everything again under the locks.
+            Organisation.objects.select_for_update().filter(pk=case.organisation_id).first()
+            lifecycle.locked_case(case)
+            if idempotency_key and case.decision_key == idempotency_key:
+                return case
+            _require(
+                case.stage in lifecycle.OPEN and not case.outcome,
+                _("Ärendet är redan avgjort."),
+            )
+            _require(case.step == "decision", _("Ärendet har inte nått kommunstyrelsen än."))
+            _require(
+                not Case.objects.filter(organisation=case.organisation, diarienummer=diarienummer)
+                .exclude(pk=case.pk)
+                .exists(),
+                _("Diarienumret används redan i ett annat ärende."),
+                "diarienummer",
+            )
+            rulebook = rulebook_for(case)
+            overrides = _decision_checks(case, rulebook, outcome, decided_on, amount)
+            if overrides and len(override_reason) < 10:
+                raise ValidationError(
+                    {"override_reason": [*overrides, _("Motivera avsteget för att bevilja ändå.")]}
+                )
+            granted = outcome == Case.Outcome.GRANTED
+            lifecycle.stage_change(
+                case=case,
+                to=Stage.DECIDED if granted else Stage.REJECTED,
+                actor=actor,
+                reason="decision",
+                fields={
+                    "outcome": outcome,
+                    "decided_on": decided_on,
+                    "diarienummer": diarienummer,
+                    "minutes_reference": minutes_reference.strip(),
+                    "decision_conditions": conditions,
+                    "rejection_reasons": "" if granted else reasons,
+                    "override_reason": override_reason if overrides else "",
+                    "granted_amount": amount if granted else None,
+                    "decision_key": idempotency_key,
+                    "step": "",
+                    "step_due_on": None,
+                },
+            )
+            event_record(
+                actor=actor,
+                verb="case.decided",
+                target=case,
+                data={
+                    "outcome": outcome,
+                    "amount": case.granted_amount,
+                    "decided_on": decided_on,
+                    "diarienummer": diarienummer,
+                    "minutes": case.minutes_reference,
+                    "overrides": overrides,
+                    "override_reason": case.override_reason,
+                },
+            )
+            if granted:
+                assert amount is not None
+                # The ledger refuses a grant over the free capital unless it is given the
+                # board's reason, which it then records on the commitment.
+                commitment_create(
+                    case=case,
+                    amount=amount,
+                    booked_on=decided_on,
+                    reference=diarienummer,
+                    actor=actor,
+                    override_reason=case.override_reason,
+                )
+                calculation_snapshot(case=case, reason="decided", actor=actor)
+                following = rulebook.next_stage("decision")
+                if following is not None:
+                    enter_step(case, rulebook, following.id, actor)
+    except IntegrityError:
+        raise ValidationError(
+            {"diarienummer": _("Diarienumret används redan i ett annat ärende.")}
+        ) from None
+    _notify_decision(case, reasons)
+    return case
+
+
+def _decision_checks(
+    case: Case, rulebook: Rulebook, outcome: str, decided_on: dt.date, amount: Decimal | None
+) -> list[str]:
+    """Raise for what stops the decision; return what a grant needs a stated reason for."""
+    if outcome != Case.Outcome.GRANTED:
+        return []
+    holding = sel.guards_holding(case, rulebook, on=decided_on)
+    hard = []
+    for guard in ("department_heads_signed", "partner_managers_signed"):
+        if _chain_requires(rulebook, guard) and guard not in holding:
+            hard.append(guard)
+    if any(
+        "boards_informed" in s.guards
+        for s in rulebook.decision_chain
+        if s.id not in sel.idea_steps(rulebook)
+    ) and not sel.boards_done(case, BoardNotice.Phase.APPLICATION, decided_on):
+        hard.append("boards_informed")
+    hard += [
+        g
+        for g in missing_guards(rulebook, "decision", holding | {"decision_recorded"})
+        if g not in hard
+    ]
+    if hard:
+        raise GuardError(hard)
+    assert amount is not None
+    overrides: list[str] = []
+    free = free_capital(case.organisation, decided_on)
+    if amount > free:
+        overrides.append(
+            _("Beloppet %(amount)s kr är större än fondens fria kapital %(free)s kr.")
+            % {"amount": amount, "free": free}
+        )
+    limit = rulebook.grants.max_new_per_year
+    done = sel.grants_in_year(case.organisation, decided_on.year, exclude=case)
+    if limit is not None and done >= limit:
+        overrides.append(
+            _("Redan %(done)s av högst %(limit)s nya satsningar är beviljade %(year)s.")
+            % {"done": done, "limit": limit, "year": decided_on.year}
+        )
+    return overrides
+
+
+def _notify_decision(case: Case, reasons: str) -> None:
+    recipients = {
+        *sel.actors_for_step(case, Role.APPLICANT),
+        *sel.actors_for_step(case, Role.COORDINATOR),
+        *(sel.actors_for_step(case, Role.FINANCE_OFFICER) if case.granted_amount else []),
+    }
+    notify(
+        case=case,
+        recipients=recipients,
+        subject=_("Kommunstyrelsens beslut"),
+        body=(
+            _("Beviljad: %(amount)s kr. Diarienummer %(dnr)s.")
+            % {"amount": case.granted_amount, "dnr": case.diarienummer}
+            if case.granted_amount
+            else _("Avslag. Skäl: %(reasons)s") % {"reasons": reasons}
+        ),
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from satsa.decisions import views
+
+app_name = "decisions"
+urlpatterns = [
+    path("prioritering/", views.ranking, name="ranking"),
+    path("<int:pk>/beslut/", views.decision, name="decision"),
+]
