@@ -23,6 +23,7 @@ from satsa.cases import services as case_services
 from satsa.cases.models import Case, Stage
 from satsa.events.models import Event
 from satsa.events.notifications import SENT, all_handlers, dispatch
+from satsa.events.selectors import events_for_organisation
 from satsa.followup import services as followup_services
 from satsa.followup.models import Report
 from satsa.funds import services as fund_services
@@ -129,6 +130,15 @@ def test_it_emails_the_decision_to_the_applicant_and_the_coordinator(
     sent = Event.objects.get(verb=SENT, data__verb="case.decided")
     assert sorted(sent.data["recipients"]) == sorted([people.coordinator.pk, people.applicant.pk])
     assert sent.organisation == people.org
+
+
+def test_records_of_mail_sent_stay_out_of_the_organisations_feed(
+    people: Any, walk: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        walk.new_idea(people)
+    assert Event.objects.filter(verb=SENT, organisation=people.org).exists()
+    assert SENT not in [e.verb for e in events_for_organisation(people.org)]
 
 
 def test_a_stopped_case_tells_the_applicant_why(
