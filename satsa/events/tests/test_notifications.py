@@ -141,6 +141,21 @@ def test_records_of_mail_sent_stay_out_of_the_organisations_feed(
     assert SENT not in [e.verb for e in events_for_organisation(people.org)]
 
 
+def test_a_changed_application_asks_the_department_heads_to_sign_again(
+    people: Any, walk: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case = walk.to_signatures(people, walk.new_idea(people))
+    walk.sign_all(people, case)
+    walk.write_application(people, case, total_cost="3100000")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.application_submit(case=case, actor=people.applicant)
+    assert mailed() == [
+        ("david@example.org", "[Satsa] Underteckna på nytt: Brobyggare"),
+        ("sven@example.org", "[Satsa] Underteckna på nytt: Brobyggare"),
+    ]
+
+
 def test_a_stopped_case_tells_the_applicant_why(
     people: Any, walk: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
