@@ -2,8 +2,9 @@
 
 Run daily. Each step of a case is reminded at most twice: once when its last day is
 near (``SOON_DAYS`` ahead) and once when it has passed; an overdue reminder also goes to
-the coordinators, who run the process. What was sent is recorded as an event, which is
-also how a second run on the same day knows to stay quiet.
+the coordinators, who run the process. Each reminder is recorded as a
+``case.step_reminded`` event, whose notification (``satsa/cases/notifications.py``) sends
+the e-mail; the event is also how a second run on the same day knows to stay quiet.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
 from satsa.cases.models import BoardNotice, Case
-from satsa.cases.notifications import notify
 from satsa.events.models import Event
 from satsa.events.services import event_record
 from satsa.orgs.models import Membership
@@ -30,7 +29,9 @@ from satsa.orgs.roles import Role
 SOON_DAYS = 3
 
 
-def _recipients(case: Case, role: str, kind: str) -> list[Any]:
+def reminder_recipients(case: Case, role: str, kind: str) -> list[Any]:
+    """Who is reminded of a step with ``role``: those who act, and when it is overdue the
+    coordinators too."""
     people = sel.actors_for_step(case, role)
     if role == Role.BOARD_SECRETARY:
         # only the boards that have not yet commented
@@ -85,25 +86,12 @@ def steps_remind(*, on: dt.date) -> int:
             kind = "overdue" if due < on else "soon"
             if _already_sent(locked, step.id, due, kind):
                 continue
-            recipients = _recipients(locked, step.role, kind)
-            if kind == "overdue":
-                subject = _("Försenat")
-                body = _("Steget ”%(step)s” skulle ha varit klart %(date)s.")
-            else:
-                subject = _("Påminnelse")
-                body = _("Steget ”%(step)s” ska vara klart senast %(date)s.")
-            body %= {"step": step.name_sv, "date": due.isoformat()}
+            recipients = reminder_recipients(locked, step.role, kind)
             event_record(
                 actor=system_actor(),
                 verb="case.step_reminded",
                 target=locked,
                 data={"step": step.id, "due": due, "kind": kind, "recipients": len(recipients)},
-            )
-            transaction.on_commit(
-                lambda c=locked, r=recipients, s=subject, b=body: notify(
-                    case=c, recipients=r, subject=s, body=b
-                ),
-                robust=True,
             )
             reminded += 1
     return reminded

@@ -1,5 +1,6 @@
 """Changes to cases. Each service validates first (raising ValidationError with a Swedish
-message), then changes state atomically, records an event and e-mails whoever acts next.
+message), then changes state atomically and records an event; the events' notifications
+(``satsa/cases/notifications.py``) e-mail whoever acts next.
 
 The decision chain is the rulebook's (``rulebook.decision_chain``); :func:`case_advance`
 moves a case one stage on when the stage's guards hold.
@@ -32,7 +33,6 @@ from satsa.cases.models import (
     Stage,
     StepRecord,
 )
-from satsa.cases.notifications import notify
 from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import has_perm, roles_in
@@ -331,7 +331,8 @@ def idea_assess(
 
 
 def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None:
-    """Put the case at ``step_id``: due date, board notices, e-mail to those who act."""
+    """Put the case at ``step_id``: due date, board notices, and the event that e-mails
+    those who act."""
     stage = rulebook.stage(step_id)
     on = sel.today()
     case.step = step_id
@@ -362,13 +363,11 @@ def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None
             target=case,
             data={"phase": phase, "deadline": case.step_due_on},
         )
-    recipients = sel.actors_for_step(case, stage.role)
-    body = stage.name_sv
-    if case.step_due_on:
-        body += "\n" + _("Sista dag: %(date)s") % {"date": case.step_due_on.isoformat()}
-    transaction.on_commit(
-        lambda: notify(case=case, recipients=recipients, subject=_("Att göra"), body=body),
-        robust=True,
+    event_record(
+        actor=actor,
+        verb="case.step_started",
+        target=case,
+        data={"step": step_id, "due": case.step_due_on},
     )
 
 
@@ -442,16 +441,6 @@ def case_advance(
         )
         if "idea_outcome" in fields:
             event_record(actor=actor, verb="case.idea_answered", target=case, data={"go": True})
-            applicants = sel.actors_for_step(case, Role.APPLICANT)
-            transaction.on_commit(
-                lambda: notify(
-                    case=case,
-                    recipients=applicants,
-                    subject=_("Idén får gå vidare"),
-                    body=_("Idén har prövats och ni kan skriva en ansökan."),
-                ),
-                robust=True,
-            )
         if following is not None:
             enter_step(case, rulebook, following.id, actor)
         else:
@@ -496,16 +485,6 @@ def case_reject(*, case: Case, actor: Any, reasons: str) -> Case:
             target=case,
             data={"step": stage.id, "reasons": reasons},
         )
-        applicants = sel.actors_for_step(case, Role.APPLICANT)
-        transaction.on_commit(
-            lambda: notify(
-                case=case,
-                recipients=applicants,
-                subject=_("Ärendet går inte vidare"),
-                body=_("Skäl: %(reasons)s") % {"reasons": reasons},
-            ),
-            robust=True,
-        )
     return case
 
 
@@ -541,16 +520,6 @@ def board_comment_add(
             verb="case.board_commented",
             target=case,
             data={"board": board.name, "phase": phase, "backs": backs},
-        )
-        coordinators = sel.actors_for_step(case, Role.COORDINATOR)
-        transaction.on_commit(
-            lambda: notify(
-                case=case,
-                recipients=coordinators,
-                subject=_("Nämndens synpunkter"),
-                body=_("%(board)s har lämnat synpunkter.") % {"board": board.name},
-            ),
-            robust=True,
         )
     return notice
 
@@ -662,7 +631,7 @@ def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
                 actor=actor,
                 verb="case.signatures_voided",
                 target=case,
-                data={"version": draft.number, "signers": names},
+                data={"version": draft.number, "signers": names, "step": case.step},
             )
         event_record(
             actor=actor,
@@ -675,18 +644,6 @@ def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
             rulebook, "application", sel.guards_holding(case, rulebook)
         ):
             case_advance(case=case, actor=actor, comment=_("Ansökan inlämnad."))
-        elif case.step != "application" and names:
-            # A changed application needs new signatures from those who signed it.
-            heads = sel.actors_for_step(case, Role.DEPARTMENT_HEAD)
-            transaction.on_commit(
-                lambda: notify(
-                    case=case,
-                    recipients=heads,
-                    subject=_("Underteckna på nytt"),
-                    body=_("Ansökan har ändrats och behöver undertecknas igen."),
-                ),
-                robust=True,
-            )
     return draft
 
 

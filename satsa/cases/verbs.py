@@ -10,6 +10,7 @@ VERBS = {
     "case.idea_assessed": _("bedömde idén mot kriterierna"),
     "case.criteria_assessed": _("bedömde ärendet mot kriterierna"),
     "case.advanced": _("förde ärendet vidare"),
+    "case.step_started": _("skickade ärendet till nästa steg"),
     "case.stopped": _("avslog ärendet"),
     "case.idea_answered": _("besvarade idén"),
     "case.boards_informed": _("informerade berörda nämnder"),

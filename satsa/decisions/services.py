@@ -22,14 +22,13 @@ from satsa.calculations.services import calculation_snapshot
 from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
 from satsa.cases.models import BoardNotice, Case, CriterionAssessment, Stage
-from satsa.cases.notifications import notify
 from satsa.cases.services import GuardError, enter_step
 from satsa.events.services import event_record
 from satsa.funds.selectors import fund_position
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm
-from satsa.orgs.roles import Perm, Role
+from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import Rulebook, missing_guards
 
@@ -259,7 +258,6 @@ def decision_record(
         raise ValidationError(
             {"diarienummer": _("Diarienumret används redan i ett annat ärende.")}
         ) from None
-    _notify_decision(case, reasons)
     return case
 
 
@@ -303,22 +301,3 @@ def _decision_checks(
             % {"done": done, "limit": limit, "year": decided_on.year}
         )
     return overrides
-
-
-def _notify_decision(case: Case, reasons: str) -> None:
-    recipients = {
-        *sel.actors_for_step(case, Role.APPLICANT),
-        *sel.actors_for_step(case, Role.COORDINATOR),
-        *(sel.actors_for_step(case, Role.FINANCE_OFFICER) if case.granted_amount else []),
-    }
-    notify(
-        case=case,
-        recipients=recipients,
-        subject=_("Kommunstyrelsens beslut"),
-        body=(
-            _("Beviljad: %(amount)s kr. Diarienummer %(dnr)s.")
-            % {"amount": case.granted_amount, "dnr": case.diarienummer}
-            if case.granted_amount
-            else _("Avslag. Skäl: %(reasons)s") % {"reasons": reasons}
-        ),
-    )

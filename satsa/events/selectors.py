@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from satsa.events.models import Event, EventQuerySet
+from satsa.events.notifications import SENT
 
 
 def events_for_object(obj: models.Model, *, limit: int = 50) -> EventQuerySet:
@@ -12,4 +13,6 @@ def events_for_object(obj: models.Model, *, limit: int = 50) -> EventQuerySet:
 
 
 def events_for_organisation(organisation: models.Model, *, limit: int = 50) -> EventQuerySet:
-    return Event.objects.filter(organisation=organisation).select_related("actor")[:limit]  # type: ignore[return-value]
+    # Records of e-mail sent are for audit, not news: one per change would crowd the feed.
+    events = Event.objects.filter(organisation=organisation).exclude(verb=SENT)
+    return events.select_related("actor")[:limit]  # type: ignore[return-value]

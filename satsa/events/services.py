@@ -1,15 +1,18 @@
-"""Writing events. Every change of state in Satsa calls :func:`event_record`."""
+"""Writing events. Every change of state in Satsa calls :func:`event_record`, which also
+hands the event to its notifications once the transaction commits."""
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 
 from satsa.events.models import Event
+from satsa.events.notifications import dispatch, handles
 from satsa.events.verbs import all_verbs
 
 
@@ -30,7 +33,7 @@ def event_record(
         organisation = target if is_org else getattr(target, "organisation", None)
     # Round-trip through Django's encoder so dates and Decimals are stored as strings.
     clean = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    return Event.objects.create(
+    event = Event.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         organisation=organisation,
         verb=verb,
@@ -39,3 +42,7 @@ def event_record(
         target_repr=str(target)[:300] if target is not None else "",
         data=clean,
     )
+    if handles(verb):
+        # After the commit, so that a change rolled back sends nothing.
+        transaction.on_commit(partial(dispatch, event), robust=True)
+    return event

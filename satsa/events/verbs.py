@@ -18,6 +18,7 @@ VERBS: dict[str, Promise] = {
     "user.login_failed": _("misslyckad inloggning"),
     "user.two_factor_enabled": _("aktiverade tvåfaktorsinloggning"),
     "user.two_factor_disabled": _("stängde av tvåfaktorsinloggning"),
+    "notification.sent": _("skickade e-post om en händelse"),
 }
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from satsa.cases import access
-from satsa.orgs.overview import Panel
 from satsa.followup.models import Report, ReportStatus
+from satsa.orgs.overview import Panel
 
 # reports due within this many days are listed
 AHEAD = 30

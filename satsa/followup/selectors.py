@@ -84,6 +84,13 @@ def schema_of(case: Case) -> EvaluationSchema | None:
         return None
 
 
+def report_writers(report: Report) -> list[Any]:
+    """The people who write a case's reports: its applicant and its project leader."""
+    case = report.case
+    people = [case.created_by, case.project_leader]
+    return list({p.pk: p for p in people if p is not None}.values())
+
+
 def calculation_effect_lines(case: Case) -> list[dict[str, Any]]:
     """The effect lines of the case's calculation (ECONOMICS.md §5 ``effects``)."""
     try:

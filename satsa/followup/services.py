@@ -8,9 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -609,14 +607,10 @@ def follow_up_schedule(*, case: Case, actor: Any) -> Report | None:
     return report
 
 
-def _recipients(report: Report) -> list[str]:
-    case = report.case
-    people = [case.created_by, case.project_leader]
-    return sorted({p.email for p in people if p is not None and p.email})
-
-
 def reports_remind(*, on: dt.date) -> int:
-    """E-mail a reminder for every report due within ``REMINDER_DAYS`` that has not had one."""
+    """Record a reminder for every report due within ``REMINDER_DAYS`` that has not had one;
+    its notification (``satsa/followup/notifications.py``) e-mails the report's writers.
+    Returns how many reminders had someone to go to."""
     sent = 0
     for case in Case.objects.filter(stage__in=lifecycle.FOLLOWED):
         reports_schedule(case=case, actor=system_actor())
@@ -625,28 +619,8 @@ def reports_remind(*, on: dt.date) -> int:
             locked = Report.objects.select_for_update().get(pk=report.pk)
             if locked.reminded_at is not None:
                 continue
-            recipients = _recipients(report)
+            recipients = [p for p in selectors.report_writers(report) if p.email]
             if recipients:
-                send_mail(
-                    subject=_("Påminnelse: %(report)s för %(case)s")
-                    % {
-                        "report": f"{report.get_kind_display()} {report.period_name}",
-                        "case": report.case.title,
-                    },
-                    message=_(
-                        "%(report)s för %(case)s ska lämnas senast %(due)s.\n\n"
-                        "Rapporten innehåller genomförda aktiviteter och arbetssätt, måtten mot "
-                        "basvärde och mål, avvikelser och ekonomin, och bär periodens "
-                        "utbetalningsbegäran.\n\nSatsa"
-                    )
-                    % {
-                        "report": f"{report.get_kind_display()} {report.period_name}",
-                        "case": report.case.title,
-                        "due": report.due_date.isoformat(),
-                    },
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=recipients,
-                )
                 sent += 1
             locked.reminded_at = timezone.now()
             locked.save(update_fields=["reminded_at"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from satsa.orgs.overview import Panel
 from satsa.funds import selectors as sel
 from satsa.funds.models import Claim
+from satsa.orgs.overview import Panel
 
 
 def fund_panel(user: Any, organisation: Any) -> Panel:

@@ -64,6 +64,17 @@ def has_perm(user: Any, organisation: Organisation, perm: str) -> bool:
     return perm in permissions_in(user, organisation)
 
 
+def people_with_perm(organisation: Organisation, perm: str) -> list[Any]:
+    """Everyone whose active roles in ``organisation`` grant ``perm`` (e.g. who approves)."""
+    from django.contrib.auth import get_user_model
+
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    memberships = Membership.objects.active().filter(organisation=organisation, role__in=roles)
+    return list(
+        get_user_model().objects.filter(pk__in=memberships.values("user_id")).order_by("pk")
+    )
+
+
 def organisations_of(user: Any) -> list[Organisation]:
     return list(
         Organisation.objects.filter(

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from satsa.orgs.overview import panels_for
 from satsa.events.selectors import events_for_organisation
 from satsa.orgs import services
 from satsa.orgs.forms import PartyForm, TwoFactorPolicyForm
 from satsa.orgs.models import Board, Department, Membership, Organisation
+from satsa.orgs.overview import panels_for
 from satsa.orgs.permissions import has_perm, org_view, roles_in
 from satsa.orgs.roles import Perm, Role
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -280,41 +279,6 @@ def test_it_refuses_a_company_as_partner(people: Any, walk: Any) -> None:
     walk.write_application(people, case)
     with pytest.raises(ValidationError, match="Konsult AB"):
         services.application_submit(case=case, actor=people.applicant)
-
-
-def test_it_emails_the_next_actors(
-    people: Any, walk: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        case = walk.new_idea(people)
-    assert [m.to for m in mail.outbox] == [["petra@example.org"]]
-    assert "Idéprövning i beredningsgruppen" in mail.outbox[0].body
-    mail.outbox.clear()
-    services.idea_assess(
-        case=case,
-        actor=people.preparation,
-        verdicts={c.id: {"met": True} for c in rulebook_for(case).criteria.idea.items},
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.case_advance(case=case, actor=people.preparation)
-        services.case_advance(case=case, actor=people.management)
-    recipients = sorted(m.to[0] for m in mail.outbox)
-    assert recipients == ["greta@example.org", "magnus@example.org", "nils@example.org"]
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        walk.comment_all(people, case)
-        services.case_advance(case=case, actor=people.coordinator)
-    assert any(m.to == ["bob@example.org"] and "gå vidare" in m.subject for m in mail.outbox)
-
-
-def test_it_emails_the_decision_to_the_applicant_and_the_coordinator(
-    people: Any, walk: Any
-) -> None:
-    case = walk.to_decision(people, walk.new_idea(people))
-    mail.outbox.clear()
-    walk.grant(people, case)
-    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "bob@example.org"]
-    assert "KS 2026/123" in mail.outbox[0].body
 
 
 def test_it_flags_an_overdue_step(people: Any, walk: Any) -> None:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
-from satsa.orgs.overview import panels_for
 from satsa.followup.models import Report, ReportKind, ReportStatus
 from satsa.funds import services as funds
 from satsa.funds.selectors import fund_position
 from satsa.funds.templatetags.funds_money import sek_plain
+from satsa.orgs.overview import panels_for
 
 
 @pytest.fixture
