@@ -107,14 +107,20 @@ def restore_text(text: str) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """A cell value as str, bool, int, Decimal, float, date or None."""
-    if isinstance(value, Promise):
+    """A cell value as str, bool, int, Decimal, float, date or None.
+
+    Choices enums become their plain value (an account number stays a number); lazy
+    translations become their text. Pass ``get_FOO_display()`` for a choice's label.
+    """
+    if value is None or isinstance(value, bool | Decimal | float):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str | Promise):
         return str(value)
-    if isinstance(value, enum.Enum):
-        return str(value.label) if hasattr(value, "label") else str(value.value)
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if value is None or isinstance(value, str | bool | int | Decimal | float | dt.date):
+    if isinstance(value, dt.date):
         return value
     return str(value)
 
