@@ -302,12 +302,15 @@ def read_xlsx_rows(content: bytes) -> list[list[Any]]:
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         raise TableFileError(_("Filen kunde inte läsas som en Excel-fil (XLSX).")) from None
     try:
-        return [
+        rows = [
             [restore_text(v) if isinstance(v, str) else v for v in row]
             for row in book.worksheets[0].iter_rows(values_only=True)
         ]
     finally:
         book.close()
+    # Files written in write-only mode leave trailing empty cells out: pad to one width.
+    width = max((len(row) for row in rows), default=0)
+    return [row + [None] * (width - len(row)) for row in rows]
 
 
 def read_rows(
