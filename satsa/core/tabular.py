@@ -88,20 +88,31 @@ def is_dangerous(text: str) -> bool:
     return text.startswith(DANGEROUS_PREFIXES)
 
 
+def _needs_escape(text: str) -> bool:
+    # Apostrophes already in front are escaped too, so that reading gives back the text.
+    return is_dangerous(text.lstrip(CSV_ESCAPE))
+
+
 def inert_csv_text(text: str) -> str:
     """``text`` as a CSV cell no spreadsheet runs as a formula.
 
-    >>> inert_csv_text('=HYPERLINK("http://evil","x")')
-    '\\'=HYPERLINK("http://evil","x")'
+    >>> inert_csv_text("=1+1")
+    "'=1+1"
     >>> inert_csv_text("Familjestöd")
     'Familjestöd'
+    >>> inert_csv_text("'=1")  # already an apostrophe: one more, so that it reads back
+    "''=1"
     """
-    return CSV_ESCAPE + text if is_dangerous(text) else text
+    return CSV_ESCAPE + text if _needs_escape(text) else text
 
 
 def restore_text(text: str) -> str:
-    """The text an inert cell stood for: the apostrophe before a dangerous prefix goes."""
-    if text.startswith(CSV_ESCAPE) and is_dangerous(text[1:]):
+    """The text an inert cell stood for: one apostrophe before a dangerous prefix goes.
+
+    >>> restore_text("'=1"), restore_text("''=1"), restore_text("'citat")
+    ('=1', "'=1", "'citat")
+    """
+    if text.startswith(CSV_ESCAPE) and _needs_escape(text[1:]):
         return text[1:]
     return text
 
@@ -302,10 +313,8 @@ def read_xlsx_rows(content: bytes) -> list[list[Any]]:
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         raise TableFileError(_("Filen kunde inte läsas som en Excel-fil (XLSX).")) from None
     try:
-        rows = [
-            [restore_text(v) if isinstance(v, str) else v for v in row]
-            for row in book.worksheets[0].iter_rows(values_only=True)
-        ]
+        # Text is stored as it is in XLSX (a text cell, no apostrophe): nothing to restore.
+        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()
     # Files written in write-only mode leave trailing empty cells out: pad to one width.
@@ -318,8 +327,8 @@ def read_rows(
 ) -> list[list[Any]]:
     """The rows of an uploaded XLSX (first sheet) or CSV file, header row included.
 
-    CSV cells are strings (the delimiter is sniffed from the first line); XLSX cells keep
-    their types. Cells written inert by this module read back as the original text.
+    CSV cells are strings (the delimiter is sniffed from the first line) and cells written
+    inert by this module read back as the original text; XLSX cells keep their types.
     """
     name = filename.lower()
     if name.endswith(".xlsx"):
