@@ -43,6 +43,7 @@ from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
 from satsa.cases.views import case_context
+from satsa.core.tabular import http_response
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -180,23 +181,14 @@ def _export_table(request: HttpRequest, org: Organisation) -> tuple[Organisation
 @org_view(Perm.VIEW_ORGANISATION)
 def unit_costs_export_xlsx(request: HttpRequest, org: Organisation) -> HttpResponse:
     table, stem = _export_table(request, org)
-    response = HttpResponse(
-        tabular.write_xlsx(selectors.export_rows(table)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    return response
+    return http_response(tabular.write_xlsx(selectors.export_rows(table)), f"{stem}.xlsx", "xlsx")
 
 
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def unit_costs_export_csv(request: HttpRequest, org: Organisation) -> HttpResponse:
     table, stem = _export_table(request, org)
-    response = HttpResponse(
-        tabular.write_csv(selectors.export_rows(table)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-    return response
+    return http_response(tabular.write_csv(selectors.export_rows(table)), f"{stem}.csv", "csv")
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,6 +21,7 @@ from satsa.evaluation.measurements import (
     EvaluationReport,
     Measurement,
     evaluate_measurements,
+    read_measurement_rows,
     read_measurements_csv,
 )
 from satsa.evaluation.pseudonym import normalise_identifier, pseudonymise
@@ -62,6 +63,7 @@ __all__ = [
     "is_reportable",
     "normalise_identifier",
     "pseudonymise",
+    "read_measurement_rows",
     "read_measurements_csv",
     "realised_savings",
     "require_group_size",

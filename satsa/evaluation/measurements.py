@@ -40,6 +40,7 @@ __all__ = [
     "EvaluationReport",
     "Measurement",
     "evaluate_measurements",
+    "read_measurement_rows",
     "read_measurements_csv",
 ]
 
@@ -110,7 +111,38 @@ def read_measurements_csv(lines: Iterable[str]) -> list[Measurement]:
         yield from iterator
 
     reader = csv.reader(chained(), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader)]
+    numbered = ((reader.line_num, cells) for cells in reader)
+    # A decimal comma only where the comma cannot be the separator.
+    return _read_numbered(numbered, decimal_comma=delimiter == ";")
+
+
+def read_measurement_rows(rows: Iterable[Sequence[str]]) -> list[Measurement]:
+    """Like :func:`read_measurements_csv`, for rows already split into cells (the header
+    first, as an uploaded spreadsheet is read); a decimal comma is always accepted.
+
+    >>> read_measurement_rows([["person", "group", "period", "value"], ["p1", "control", "baseline", "3,5"]])[0].value
+    3.5
+    """
+    numbered = enumerate(rows, start=1)
+    first = next(numbered, None)
+    if first is None or not any(str(cell).strip() for cell in first[1]):
+        raise CsvError(
+            row=1, column=None, sv="filen saknar rubrikrad.", en="the file has no header row."
+        )
+
+    def chained() -> Iterable[tuple[int, Sequence[str]]]:
+        yield first
+        yield from numbered
+
+    return _read_numbered(chained(), decimal_comma=True)
+
+
+def _read_numbered(
+    numbered: Iterable[tuple[int, Sequence[str]]], *, decimal_comma: bool
+) -> list[Measurement]:
+    iterator = iter(numbered)
+    _row, first_cells = next(iterator)
+    header = [name.strip().lower() for name in first_cells]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         listed = ", ".join(missing)
@@ -130,8 +162,7 @@ def read_measurements_csv(lines: Iterable[str]) -> list[Measurement]:
     measurements: list[Measurement] = []
     seen: dict[tuple[str, str], int] = {}
     group_of: dict[str, tuple[str, int]] = {}
-    for cells in reader:
-        row = reader.line_num
+    for row, cells in iterator:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) < len(header):
@@ -168,7 +199,7 @@ def read_measurements_csv(lines: Iterable[str]) -> list[Measurement]:
                 en=f"unknown period '{cells[index['period']].strip()}'; must be baseline or follow_up.",
             )
         text = cells[index["value"]].strip()
-        number = text.replace(",", ".") if delimiter == ";" else text
+        number = text.replace(",", ".") if decimal_comma else text
         value = float(number) if _NUMBER.fullmatch(number) else math.nan
         if not math.isfinite(value):
             raise CsvError(

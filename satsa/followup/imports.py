@@ -6,14 +6,19 @@ anything is stored. Error messages name the row and the column, never a person.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from satsa.evaluation import CsvError, Measurement, read_measurements_csv, score_soc13, validate_sdq
+from satsa.core import tabular
+from satsa.evaluation import (
+    CsvError,
+    Measurement,
+    read_measurement_rows,
+    score_soc13,
+    validate_sdq,
+)
 from satsa.evaluation.errors import EvaluationError
 from satsa.evaluation.kasam import ITEMS
 from satsa.evaluation.sdq import SCALES
@@ -52,40 +57,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def upload_lines(content: bytes, filename: str) -> list[str]:
-    """The file as CSV lines: XLSX (first sheet) is turned into CSV, row for row."""
-    if filename.lower().endswith(".xlsx"):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise MeasurementImportError(
-                ["Filen kunde inte läsas som en Excel-fil (.xlsx)."]
-            ) from error
-        sheet = book.worksheets[0]
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        for row in sheet.iter_rows(values_only=True):
-            writer.writerow([_cell(v) for v in row])
-        book.close()
-        lines = out.getvalue().split("\n")
-        return lines[:-1] if lines and lines[-1] == "" else lines
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text.splitlines()
-    raise MeasurementImportError(["Filen är inte en textfil i UTF-8 eller Windows-1252."])
+def upload_rows(content: bytes, filename: str) -> list[list[str]]:
+    """The uploaded file's rows as text cells (XLSX: the first sheet; CSV: UTF-8 or
+    Windows-1252, comma or semicolon), read by satsa.core.tabular."""
+    try:
+        rows = tabular.read_rows(content, filename, encodings=("utf-8-sig", "cp1252"))
+    except tabular.TableFileError as error:
+        raise MeasurementImportError([str(error)]) from error
+    return [[_cell(v) for v in row] for row in rows]
 
 
-def read_person_measurements(lines: list[str]) -> list[Measurement]:
+def read_person_measurements(rows: list[list[str]]) -> list[Measurement]:
     """``person,group,period,value`` rows (see docs/evaluation.md), checked row by row."""
-    if len(lines) > MAX_ROWS + 1:
+    if len(rows) > MAX_ROWS + 1:
         raise MeasurementImportError([f"Filen har fler än {MAX_ROWS} rader."])
     try:
-        return read_measurements_csv(lines)
+        return read_measurement_rows(rows)
     except EvaluationError as error:
         raise MeasurementImportError([error.sv]) from error
 
@@ -112,31 +99,28 @@ def _number(text: str) -> float | str | None:
     return value if math.isfinite(value) else text
 
 
-def _dict_rows(lines: list[str]) -> Iterator[tuple[int, dict[str, str], list[str]]]:
-    if not lines or not lines[0].strip():
+def _dict_rows(rows: list[list[str]]) -> Iterator[tuple[int, dict[str, str], list[str]]]:
+    if not rows or not any(c.strip() for c in rows[0]):
         raise MeasurementImportError(["rad 1: filen saknar rubrikrad."])
-    first = lines[0].removeprefix("\ufeff")
-    delimiter = ";" if ";" in first and "," not in first else ","
-    reader = csv.reader([first, *lines[1:]], delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
-    for cells in reader:
+    header = [h.strip().lower() for h in rows[0]]
+    for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
-        yield reader.line_num, dict(zip(header, cells, strict=False)), header
+        yield number, dict(zip(header, cells, strict=False)), header
 
 
-def read_instrument_rows(lines: list[str], instrument: str) -> list[InstrumentRow]:
+def read_instrument_rows(rows: list[list[str]], instrument: str) -> list[InstrumentRow]:
     """Rows of ``person,group,period`` and then ``q1``…``q13`` (SOC-13 answers as ticked)
     or the SDQ scale keys; every faulty row is reported."""
-    if len(lines) > MAX_ROWS + 1:
+    if len(rows) > MAX_ROWS + 1:
         raise MeasurementImportError([f"Filen har fler än {MAX_ROWS} rader."])
     needed = ["person", "group", "period"]
     item_columns = [f"q{i}" for i in ITEMS] if instrument == "soc13" else list(SCALES)
     errors: list[str] = []
-    rows: list[InstrumentRow] = []
+    read: list[InstrumentRow] = []
     seen: dict[tuple[str, str], int] = {}
     header_checked = False
-    for row, cells, header in _dict_rows(lines):
+    for row, cells, header in _dict_rows(rows):
         if not header_checked:
             header_checked = True
             missing = [c for c in needed if c not in header]
@@ -185,12 +169,12 @@ def read_instrument_rows(lines: list[str], instrument: str) -> list[InstrumentRo
             where = f"rad {row}" + (f", kolumn '{column}'" if column else "")
             errors.append(f"{where}: {error.sv}")
             continue
-        rows.append(InstrumentRow(person, group, occasion, answers, scores, row))
+        read.append(InstrumentRow(person, group, occasion, answers, scores, row))
     if not header_checked:
         raise MeasurementImportError(["rad 1: filen har inga rader."])
     if errors:
         raise MeasurementImportError(errors)
-    return rows
+    return read
 
 
 __all__ = [
@@ -198,5 +182,5 @@ __all__ = [
     "MeasurementImportError",
     "read_instrument_rows",
     "read_person_measurements",
-    "upload_lines",
+    "upload_rows",
 ]

@@ -23,7 +23,7 @@ from satsa.followup.imports import (
     MeasurementImportError,
     read_instrument_rows,
     read_person_measurements,
-    upload_lines,
+    upload_rows,
 )
 from satsa.followup.models import (
     Activity,
@@ -313,7 +313,7 @@ def measurements_import(
     group, the occasion and the value are kept. A value already stored for the same
     person and occasion is replaced. Raises :class:`MeasurementImportError` naming the faulty rows.
     """
-    rows = read_person_measurements(upload_lines(content, filename))
+    rows = read_person_measurements(upload_rows(content, filename))
     key = pseudonym_key()
     pseudonymised = [(pseudonymise(m.person, key), m) for m in rows]
     existing = dict(
@@ -359,7 +359,7 @@ def instruments_import(
     """Import SOC-13 item answers (scored here) or SDQ scale scores (validated here)."""
     if instrument not in Instrument.values:
         raise ValidationError({"instrument": [_("Välj instrument.")]})
-    rows = read_instrument_rows(upload_lines(content, filename), instrument)
+    rows = read_instrument_rows(upload_rows(content, filename), instrument)
     key = pseudonym_key()
     with transaction.atomic():
         batch = ImportBatch.objects.create(

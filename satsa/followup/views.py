@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.cases.models import Case
+from satsa.core import tabular
+from satsa.core.tabular import Column, Kind, Table
 from satsa.evaluation import MIN_GROUP_SIZE
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
@@ -168,42 +169,35 @@ def case_export(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
     """The measures' aggregate values as CSV; values resting on fewer than 5 are withheld."""
     case = access.case_for(request.user, org, pk)
     schema = selectors.schema_of(case)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="uppfoljning-{case.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+    columns = [
+        Column("matt"),
+        Column("typ"),
+        Column("enhet"),
+        Column("basvarde", Kind.DECIMAL),
+        Column("malvarde", Kind.DECIMAL),
+        Column("grupp"),
+        Column("period"),
+        Column("matdatum", Kind.DATE),
+        Column("varde", Kind.DECIMAL),
+        Column("antal", Kind.INT),
+    ]
+    rows = (
         [
-            "matt",
-            "typ",
-            "enhet",
-            "basvarde",
-            "malvarde",
-            "grupp",
-            "period",
-            "matdatum",
-            "varde",
-            "antal",
+            m.name,
+            m.kind,
+            m.unit,
+            m.baseline_value,
+            m.target_value,
+            row.group,
+            row.period_label,
+            row.measured_on,
+            row.value,
+            row.n,
         ]
+        for m in (schema.measures.all() if schema is not None else [])
+        for row in selectors.measure_values(m)
     )
-    if schema is not None:
-        for m in schema.measures.all():
-            for row in selectors.measure_values(m):
-                writer.writerow(
-                    [
-                        m.name,
-                        m.kind,
-                        m.unit,
-                        m.baseline_value if m.baseline_value is not None else "",
-                        m.target_value if m.target_value is not None else "",
-                        row.group,
-                        row.period_label,
-                        row.measured_on.isoformat(),
-                        "" if row.value is None else str(row.value).replace(".", ","),
-                        "" if row.n is None else row.n,
-                    ]
-                )
-    return response
+    return tabular.http_response(Table(columns, rows), f"uppfoljning-{case.pk}.csv", "csv")
 
 
 @require_GET

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from satsa.cases import access
 from satsa.cases.access import Action
+from satsa.core import tabular
 from satsa.funds import exports, planning, services
 from satsa.funds import selectors as sel
 from satsa.funds.chart import forecast_svg
@@ -167,10 +168,8 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @org_view(Perm.VIEW_FUND)
 def journal_csv(request: HttpRequest, org: Organisation) -> HttpResponse:
     year = _year(request)
-    return _download(
-        exports.journal_csv(org, year),
-        f"fonden-{org.slug}-{year or 'alla'}.csv",
-        "text/csv; charset=utf-8",
+    return tabular.http_response(
+        exports.journal_table(org, year), f"fonden-{org.slug}-{year or 'alla'}.csv", "csv"
     )
 
 
@@ -178,10 +177,8 @@ def journal_csv(request: HttpRequest, org: Organisation) -> HttpResponse:
 @org_view(Perm.VIEW_FUND)
 def journal_xlsx(request: HttpRequest, org: Organisation) -> HttpResponse:
     year = _year(request)
-    return _download(
-        exports.journal_xlsx(org, year),
-        f"fonden-{org.slug}-{year or 'alla'}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return tabular.http_response(
+        exports.journal_table(org, year), f"fonden-{org.slug}-{year or 'alla'}.xlsx", "xlsx"
     )
 
 

@@ -1,86 +1,73 @@
-"""XLSX exports of the portfolio's lists (openpyxl)."""
+"""XLSX export of the portfolio's lists (written by satsa.core.tabular)."""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from satsa.core.tabular import Column, Kind, Table, to_xlsx
 from satsa.portfolio.selectors import Dashboard
 
 MONEY = '#,##0 "kr"'
 
 
-def portfolio_xlsx(organisation_name: str, board: Dashboard) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Satsningar"
-    header = [
-        "Satsning",
-        "Diarienummer",
-        "Beslutsdatum",
-        "Startdatum",
-        "Slutdatum",
-        "Beviljat (kr)",
-        "Förvaltningar",
-        "Nämnder",
-        "Målgrupp",
-        "Skede",
-    ]
-    ws.append(header)
+def _money(header: str) -> Column:
+    return Column(header, Kind.MONEY, width=22, number_format=MONEY)
+
+
+def _text(header: str, width: float = 22) -> Column:
+    return Column(header, width=width)
+
+
+def _granted_rows(board: Dashboard) -> Iterator[list[Any]]:
     for case in board.granted:
-        ws.append(
+        yield [
+            case.title,
+            case.diarienummer or None,
+            case.decided_on,
+            case.start_date,
+            case.end_date,
+            case.granted_amount,
+            ", ".join(sorted(d.name for d in case.departments.all())),
+            ", ".join(sorted(b.name for b in case.boards.all())),
+            case.target_group,
+            case.get_stage_display(),
+        ]
+    yield []
+    yield ["Summa", None, None, None, None, board.granted_total]
+
+
+def portfolio_tables(board: Dashboard) -> list[Table]:
+    date = {"kind": Kind.DATE, "width": 22}
+    return [
+        Table(
             [
-                case.title,
-                case.diarienummer or "",
-                case.decided_on,
-                case.start_date,
-                case.end_date,
-                case.granted_amount,
-                ", ".join(sorted(d.name for d in case.departments.all())),
-                ", ".join(sorted(b.name for b in case.boards.all())),
-                case.target_group,
-                str(case.get_stage_display()),
-            ]
-        )
-    for row in ws.iter_rows(min_row=2, min_col=6, max_col=6):
-        for cell in row:
-            cell.number_format = MONEY
-    for row in ws.iter_rows(min_row=2, min_col=3, max_col=5):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    ws.append([])
-    ws.append(["Summa", None, None, None, None, board.granted_total])
-    ws.cell(ws.max_row, 6).number_format = MONEY
-    _style(ws, len(header))
-
-    pipe = wb.create_sheet("Ärenden per skede")
-    pipe.append(["Skede", "Antal", "Beviljat (kr)"])
-    for row in board.pipeline:
-        pipe.append([row.label, row.count, row.amount])
-        pipe.cell(pipe.max_row, 3).number_format = MONEY
-    _style(pipe, 3)
-
-    savings = wb.create_sheet("Besparingar per nämnd")
-    savings.append(["Nämnd", "Förväntat (kr)", "Realiserat (kr)"])
-    for name, expected, realised in board.savings:
-        savings.append([name, expected, realised])
-        for col in (2, 3):
-            savings.cell(savings.max_row, col).number_format = MONEY
-    _style(savings, 3)
-
-    wb.properties.title = f"Portfölj – {organisation_name}"
-    wb.properties.creator = "Satsa"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+                _text("Satsning", 40),
+                _text("Diarienummer"),
+                Column("Beslutsdatum", **date),
+                Column("Startdatum", **date),
+                Column("Slutdatum", **date),
+                _money("Beviljat (kr)"),
+                _text("Förvaltningar"),
+                _text("Nämnder"),
+                _text("Målgrupp"),
+                _text("Skede"),
+            ],
+            _granted_rows(board),
+            title="Satsningar",
+        ),
+        Table(
+            [_text("Skede", 40), Column("Antal", Kind.INT, width=22), _money("Beviljat (kr)")],
+            ([row.label, row.count, row.amount] for row in board.pipeline),
+            title="Ärenden per skede",
+        ),
+        Table(
+            [_text("Nämnd", 40), _money("Förväntat (kr)"), _money("Realiserat (kr)")],
+            ([name, expected, realised] for name, expected, realised in board.savings),
+            title="Besparingar per nämnd",
+        ),
+    ]
 
 
-def _style(ws: object, columns: int) -> None:
-    for cell in ws[1]:  # type: ignore[index]
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"  # type: ignore[attr-defined]
-    for i in range(1, columns + 1):
-        ws.column_dimensions[get_column_letter(i)].width = 22 if i != 1 else 40  # type: ignore[attr-defined]
+def portfolio_xlsx(organisation_name: str, board: Dashboard) -> bytes:
+    return to_xlsx(*portfolio_tables(board), title=f"Portfölj – {organisation_name}")

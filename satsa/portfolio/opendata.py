@@ -6,12 +6,11 @@ or remove them.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.urls import reverse
 
+from satsa.core.tabular import RFC4180, Column, Table, to_csv
 from satsa.orgs.models import Organisation
 from satsa.portfolio.selectors import PublicIntervention, public_interventions
 
@@ -78,18 +77,21 @@ def interventions_document(organisation: Organisation) -> dict[str, Any]:
 
 
 def interventions_csv(organisation: Organisation) -> str:
-    """CSV (RFC 4180, UTF-8, comma-separated); list fields joined by "; "."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for item in public_interventions(organisation):
-        record = intervention_record(item, organisation)
-        writer.writerow(
-            {
-                key: "; ".join(value)
-                if isinstance(value, list)
-                else ("" if value is None else value)
-                for key, value in record.items()
-            }
-        )
-    return out.getvalue()
+    """CSV (RFC 4180, UTF-8, comma-separated); list fields joined by "; ".
+
+    Text a spreadsheet would run as a formula gets a leading apostrophe (docs/open-data.md).
+    """
+    records = (
+        intervention_record(item, organisation) for item in public_interventions(organisation)
+    )
+    table = Table(
+        [Column(key) for key in FIELDS],
+        (
+            [
+                "; ".join(value) if isinstance(value, list) else value
+                for value in map(record.get, FIELDS)
+            ]
+            for record in records
+        ),
+    )
+    return to_csv(table, RFC4180).decode("utf-8")

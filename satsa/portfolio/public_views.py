@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from satsa.core import tabular
 from satsa.orgs.models import Organisation
 from satsa.portfolio import charts, opendata, selectors
 
@@ -67,10 +68,12 @@ def interventions_json(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_GET
 def interventions_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _organisation(org_slug)
-    response = HttpResponse(
-        opendata.interventions_csv(organisation), content_type="text/csv; charset=utf-8"
+    response = tabular.http_response(
+        opendata.interventions_csv(organisation).encode("utf-8"),
+        f"{organisation.slug}-interventions.csv",
+        "csv",
+        disposition="inline",
     )
-    response["Content-Disposition"] = f'inline; filename="{organisation.slug}-interventions.csv"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from satsa.cases.models import Case
+from satsa.core import tabular
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -105,14 +106,11 @@ def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
 @org_view(Perm.VIEW_ALL_CASES)
 def export_xlsx(request: HttpRequest, org: Organisation) -> HttpResponse:
     board = selectors.dashboard(org, _filters(request, org))
-    response = HttpResponse(
+    return tabular.http_response(
         exports.portfolio_xlsx(org.name, board),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"portfolj-{org.slug}-{timezone.localdate():%Y%m%d}.xlsx",
+        "xlsx",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="portfolj-{org.slug}-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    return response
 
 
 @require_GET

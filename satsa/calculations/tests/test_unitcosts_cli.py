@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from satsa.calculations import selectors, tabular
 from satsa.calculations.models import UnitCost
@@ -72,6 +72,31 @@ def test_export_and_import_round_trip_between_tables(tmp_path: Path, orebro: Any
         assert "1 rows of the national table" in run("export", "--national", "-o", str(out))
         run("import", str(out), "--org", orebro.slug)
         assert selectors.export_rows(orebro) == selectors.export_rows(None)
+
+
+def test_a_hostile_name_is_exported_inert_and_imported_as_written(
+    tmp_path: Path, orebro: Any
+) -> None:
+    hostile = '=HYPERLINK("http://evil","x")'
+    # The CSV way in: a text cell, as Excel saves a name typed with a leading apostrophe.
+    source = tmp_path / "in.csv"
+    source.write_text(
+        ";".join(HEADER) + "\n" + ";".join(map(str, [ROW[0], "'" + hostile, *ROW[2:]]))
+    )
+    run("import", str(source), "--national")
+    assert UnitCost.objects.get(organisation=None).name == hostile
+    out = tmp_path / "national.csv"
+    run("export", "--national", "-o", str(out))
+    line = out.read_text(encoding="utf-8-sig").splitlines()[1]
+    assert line.startswith(f'SOC-FH;"\'{hostile.replace(chr(34), chr(34) * 2)}";social;')
+    out = tmp_path / "national.xlsx"
+    run("export", "--national", "-o", str(out))
+    cell = load_workbook(out).active["B2"]
+    assert cell.data_type == "s" and cell.value == hostile
+    for suffix in ("csv", "xlsx"):
+        UnitCost.objects.filter(organisation=orebro).delete()
+        run("import", str(tmp_path / f"national.{suffix}"), "--org", orebro.slug)
+        assert UnitCost.objects.get(organisation=orebro).name == hostile
 
 
 def test_a_bad_file_names_row_and_column_and_imports_nothing(tmp_path: Path) -> None:
