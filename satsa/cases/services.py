@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.cases import access, hooks
+from satsa.cases import access, hooks, lifecycle
 from satsa.cases import selectors as sel
 from satsa.cases.models import (
     ApplicationVersion,
@@ -66,7 +66,7 @@ def _require_applicant(actor: Any, case: Case) -> None:
 
 
 def _require_open(case: Case) -> None:
-    if case.stage in (Stage.DECIDED, Stage.REJECTED) or case.outcome:
+    if case.stage not in lifecycle.OPEN or case.outcome:
         raise ValidationError(_("Ärendet är avgjort och kan inte ändras."))
 
 
@@ -343,9 +343,18 @@ def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None
     if stage.role == Role.BOARD_SECRETARY:
         due_days = due_days or sel.DEFAULT_COMMENT_DAYS
     case.step_due_on = on + dt.timedelta(days=due_days) if due_days else None
-    if not case.outcome:
-        case.stage = sel.stage_of_step(rulebook, step_id)
-    case.save(update_fields=["step", "step_started_at", "step_due_on", "stage"])
+    fields = ["step", "step_started_at", "step_due_on"]
+    if case.outcome:
+        case.save(update_fields=fields)
+    else:
+        # Before the decision the step decides the phase the pipeline board shows.
+        lifecycle.stage_change(
+            case=case,
+            to=sel.stage_of_step(rulebook, step_id),
+            actor=actor,
+            reason=f"step:{step_id}",
+            fields={name: getattr(case, name) for name in fields},
+        )
     if stage.role == Role.BOARD_SECRETARY:
         phase = (
             BoardNotice.Phase.IDEA if case.stage == Stage.IDEA else BoardNotice.Phase.APPLICATION
@@ -377,15 +386,28 @@ def case_advance(
     actor: Any,
     comment: str = "",
     confirmations: Iterable[str] = (),
+    expected_step: str | None = None,
 ) -> Case:
     """Move the case from its current stage to the next, when the stage's guards hold.
 
     ``confirmations`` are guards the actor confirms by this act (e.g. that the first
-    meeting has been held); they are recorded with the event.
+    meeting has been held); they are recorded with the event. ``expected_step`` is the
+    step the person saw when they asked: if the case has moved since (a second click, a
+    colleague), nothing changes and they are told.
     """
     confirmations = [c for c in confirmations if c in sel.CONFIRMED_GUARDS]
-    # Another service (the steering group's ranking) may have changed the row since.
-    case.refresh_from_db()
+    with transaction.atomic():
+        # Race: two people (or one double click) moving the same step on. Lock the row,
+        # then check everything against what is stored.
+        lifecycle.locked_case(case)
+        if expected_step is not None and case.step != expected_step:
+            raise lifecycle.StageError(
+                _("Ärendet har redan gått vidare från steget du såg. Ladda om sidan.")
+            )
+        return _advance_locked(case, actor, comment, confirmations)
+
+
+def _advance_locked(case: Case, actor: Any, comment: str, confirmations: list[str]) -> Case:
     rulebook = rulebook_for(case)
     chain = [s.id for s in rulebook.decision_chain]
     # A grant may still have steps after the decision (Uppsala: the plans are approved).
@@ -413,65 +435,65 @@ def case_advance(
         raise GuardError(missing)
     following = rulebook.next_stage(stage.id)
     idea_steps = sel.idea_steps(rulebook)
-    with transaction.atomic():
-        case.confirmed_guards = sorted(set(case.confirmed_guards or []) | set(confirmations))
-        fields = ["confirmed_guards"]
-        if stage.id in idea_steps and (following is None or following.id not in idea_steps):
-            case.idea_outcome = Case.IdeaOutcome.GO
-            case.idea_answered_at = timezone.now()
-            fields += ["idea_outcome", "idea_answered_at"]
-        case.save(update_fields=fields)
-        StepRecord.objects.create(
-            case=case,
-            step=stage.id,
-            outcome=StepRecord.Outcome.APPROVED,
-            comment=comment,
-            actor=actor,
-        )
-        event_record(
-            actor=actor,
-            verb="case.advanced",
-            target=case,
-            data={
-                "from": stage.id,
-                "to": following.id if following else "",
-                "comment": comment,
-                "confirmed": confirmations,
-            },
-        )
-        if "idea_outcome" in fields:
-            event_record(actor=actor, verb="case.idea_answered", target=case, data={"go": True})
-        if following is not None:
-            enter_step(case, rulebook, following.id, actor)
-        else:
-            case.step, case.step_due_on = "", None
-            case.save(update_fields=["step", "step_due_on"])
+    case.confirmed_guards = sorted(set(case.confirmed_guards or []) | set(confirmations))
+    fields = ["confirmed_guards"]
+    if stage.id in idea_steps and (following is None or following.id not in idea_steps):
+        case.idea_outcome = Case.IdeaOutcome.GO
+        case.idea_answered_at = timezone.now()
+        fields += ["idea_outcome", "idea_answered_at"]
+    case.save(update_fields=fields)
+    StepRecord.objects.create(
+        case=case,
+        step=stage.id,
+        outcome=StepRecord.Outcome.APPROVED,
+        comment=comment,
+        actor=actor,
+    )
+    event_record(
+        actor=actor,
+        verb="case.advanced",
+        target=case,
+        data={
+            "from": stage.id,
+            "to": following.id if following else "",
+            "comment": comment,
+            "confirmed": confirmations,
+        },
+    )
+    if "idea_outcome" in fields:
+        event_record(actor=actor, verb="case.idea_answered", target=case, data={"go": True})
+    if following is not None:
+        enter_step(case, rulebook, following.id, actor)
+    else:
+        case.step, case.step_due_on = "", None
+        case.save(update_fields=["step", "step_due_on"])
     return case
 
 
-def case_reject(*, case: Case, actor: Any, reasons: str) -> Case:
+def case_reject(*, case: Case, actor: Any, reasons: str, expected_step: str | None = None) -> Case:
     """Stop the case at its current stage (before the executive board), with reasons."""
-    _require_open(case)
-    _require(bool(case.step), _("Ärendet väntar inte på något steg."))
-    rulebook = rulebook_for(case)
-    stage = rulebook.stage(case.step)
-    _require(stage.id != "decision", _("Kommunstyrelsens avslag registreras på fliken Beslut."))
-    _require(
-        sel.may_act_on_step(actor, case, stage.role) and stage.role != Role.APPLICANT,
-        _("Det här steget hanteras av en annan roll."),
-    )
     _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
-    in_idea = stage.id in sel.idea_steps(rulebook)
     with transaction.atomic():
-        case.stage = Stage.REJECTED
-        case.rejection_reasons = reasons
-        fields = ["stage", "rejection_reasons", "step", "step_due_on"]
-        case.step, case.step_due_on = "", None
-        if in_idea:
-            case.idea_outcome = Case.IdeaOutcome.NO
-            case.idea_answered_at = timezone.now()
-            fields += ["idea_outcome", "idea_answered_at"]
-        case.save(update_fields=fields)
+        lifecycle.locked_case(case)
+        if expected_step is not None and case.step != expected_step:
+            raise lifecycle.StageError(
+                _("Ärendet har redan gått vidare från steget du såg. Ladda om sidan.")
+            )
+        _require_open(case)
+        _require(bool(case.step), _("Ärendet väntar inte på något steg."))
+        rulebook = rulebook_for(case)
+        stage = rulebook.stage(case.step)
+        _require(stage.id != "decision", _("Kommunstyrelsens avslag registreras på fliken Beslut."))
+        _require(
+            sel.may_act_on_step(actor, case, stage.role) and stage.role != Role.APPLICANT,
+            _("Det här steget hanteras av en annan roll."),
+        )
+        fields: dict[str, Any] = {"rejection_reasons": reasons, "step": "", "step_due_on": None}
+        if stage.id in sel.idea_steps(rulebook):
+            fields |= {"idea_outcome": Case.IdeaOutcome.NO, "idea_answered_at": timezone.now()}
+        lifecycle.stage_change(
+            case=case, to=Stage.REJECTED, actor=actor, reason="rejected", fields=fields
+        )
         StepRecord.objects.create(
             case=case,
             step=stage.id,

@@ -616,6 +616,7 @@ def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
                 confirmations=form.confirmations(),
+                expected_step=request.POST.get("step"),
             )
         except ValidationError as error:
             messages.error(request, _("Ärendet kan inte gå vidare än:"))
@@ -632,7 +633,12 @@ def reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            services.case_reject(case=case, actor=request.user, **form.cleaned_data)
+            services.case_reject(
+                case=case,
+                actor=request.user,
+                expected_step=request.POST.get("step"),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             show_errors(request, error)
         else:
