@@ -28,8 +28,12 @@ from satsa.calculations.models import (
 )
 from satsa.calculations.tabular import HEADERS, RawRow, TableFileError, read_table
 from satsa.calculations.terms import apply_terms
+from satsa.cases import access
+from satsa.cases.access import Action
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import require_perm
+from satsa.orgs.roles import Perm
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -164,6 +168,7 @@ def unit_cost_create(
 
     ``actor`` is the person making the change; ``actor_name`` the actor bearing the cost.
     """
+    require_perm(actor, organisation, Perm.MANAGE_UNIT_COSTS)
     clean = check_unit_cost(
         organisation=organisation,
         code=code,
@@ -212,6 +217,7 @@ def unit_cost_update(
 ) -> UnitCostValue:
     """Record the value for a price year. A new year keeps the older values as history;
     the same year again corrects that year's value."""
+    require_perm(actor, unit_cost.organisation, Perm.MANAGE_UNIT_COSTS)
     clean: dict[str, Any] = {}
     errors = _check_value(value, price_year, source, clean)
     if errors:
@@ -242,6 +248,7 @@ def unit_cost_update(
 
 
 def unit_cost_set_published(*, unit_cost: UnitCost, published: bool, actor: Any) -> UnitCost:
+    require_perm(actor, unit_cost.organisation, Perm.MANAGE_UNIT_COSTS)
     with transaction.atomic():
         unit_cost.published = published
         unit_cost.save(update_fields=["published"])
@@ -384,6 +391,7 @@ def unit_costs_import(
     An entry whose code exists gets the file's name, area, unit, actor and publication,
     and a value per price year in the file (the same year again is a correction).
     """
+    require_perm(actor, organisation, Perm.MANAGE_UNIT_COSTS)
     cleaned = check_unit_costs_import(content=content, filename=filename)
     created = 0
     person = actor if getattr(actor, "is_authenticated", False) else None
@@ -419,6 +427,7 @@ def unit_costs_import(
 def price_index_create(
     *, organisation: Organisation | None, name: str, source: str, actor: Any
 ) -> PriceIndex:
+    require_perm(actor, organisation, Perm.MANAGE_UNIT_COSTS)
     if not name.strip():
         raise ValidationError({"name": _("Ange indexets namn, t.ex. ”KPI, årsmedel”.")})
     with transaction.atomic():
@@ -437,6 +446,7 @@ def price_index_create(
 
 def price_index_set(*, index: PriceIndex, year: Any, value: Any, actor: Any) -> PriceIndexPoint:
     """Set the index value of one year (a new year or a correction)."""
+    require_perm(actor, index.organisation, Perm.MANAGE_UNIT_COSTS)
     errors: dict[str, str] = {}
     clean_year = _year(year)
     if clean_year is None or not MIN_YEAR <= clean_year <= MAX_YEAR:
@@ -471,6 +481,7 @@ def price_index_set(*, index: PriceIndex, year: Any, value: Any, actor: Any) -> 
 
 def calculation_create(*, case: Any, actor: Any) -> Calculation:
     """Start the calculation of a case from a small template: the case's years, no lines."""
+    access.check(actor, case, Action.EDIT_CALCULATION)
     with transaction.atomic():
         calculation, created = Calculation.objects.get_or_create(
             case=case,
@@ -508,6 +519,7 @@ def calculation_update(
     Raises :class:`satsa.calculations.engine.CalculationInvalid` (problems by path, in
     Swedish) when the engine refuses the data; nothing is stored then.
     """
+    access.check(actor, calculation.case, Action.EDIT_CALCULATION)
     data = apply_terms(data, selectors.rulebook_terms(calculation.case))
     result = engine.run(data, seed=calculation.pk)
     with transaction.atomic():
@@ -541,6 +553,7 @@ def calculation_snapshot(*, case: Any, reason: str, actor: Any) -> CalculationSn
     A case without a calculation is snapshotted as empty, so the moment is still recorded.
     The result is recomputed from the stored input so that it matches the engine of the day.
     """
+    access.check(actor, case, Action.VIEW)
     if not str(reason or "").strip():
         raise ValidationError({"reason": _("Ange anledningen till ögonblicksbilden.")})
     calculation = Calculation.objects.filter(case=case).first()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from satsa.cases import lifecycle
 from satsa.cases.models import Case, Stage
 from satsa.orgs.models import Membership, Organisation
-from satsa.orgs.permissions import has_perm, is_system, roles_in
+from satsa.orgs.permissions import NotPermitted, has_perm, is_system, roles_in
 from satsa.orgs.roles import Perm, Role
 
 
@@ -49,17 +48,12 @@ class Action(enum.StrEnum):
     MANAGE_PEOPLE = "manage_people"
 
 
-class AccessDenied(PermissionDenied):
+class AccessDenied(NotPermitted):
     """The person may not do this to this case; ``message`` says so in their language.
 
     Services raise it from their checks, so a caller that skips the view cannot skip the
     rule; a view that lets it through answers 403.
     """
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.messages = [message]
 
 
 def _authenticated(user: Any) -> bool:

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.cases import lifecycle
+from satsa.cases import access, lifecycle
+from satsa.cases.access import Action
 from satsa.cases.lifecycle import stage_change
 from satsa.cases.models import Case, Stage
 from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
@@ -50,7 +51,8 @@ from satsa.followup.models import (
     TerminationProposal,
 )
 from satsa.followup.pseudonyms import pseudonym_key
-from satsa.orgs.permissions import system_actor
+from satsa.orgs.permissions import has_perm, system_actor
+from satsa.orgs.roles import Perm
 
 __all__ = [
     "MeasurementImportError",
@@ -76,6 +78,14 @@ __all__ = [
 ]
 
 REPORTING_STAGES = lifecycle.ACTIVE
+
+
+def _check(actor: Any, case: Case, action: Action, *perms: str) -> None:
+    """The service's own permission check: ``actor`` may do ``action`` to ``case`` and,
+    when ``perms`` are named, holds one of them in the case's organisation."""
+    access.check(actor, case, action)
+    if perms and not any(has_perm(actor, case.organisation, perm) for perm in perms):
+        raise access.AccessDenied(_("Du har inte behörighet att göra detta."))
 
 
 def _require_org(case: Case, obj: Any) -> None:
@@ -116,6 +126,7 @@ def schema_save(
     no_comparison_reason: str = "",
     project_leader: Any = None,
 ) -> EvaluationSchema:
+    _check(actor, case, Action.REPORT)
     if not overall_goal.strip():
         raise ValidationError({"overall_goal": [_("Skriv det övergripande målet.")]})
     if not target_group.strip():
@@ -149,6 +160,7 @@ def schema_save(
 
 
 def schema_subgoal_add(*, schema: EvaluationSchema, actor: Any, text: str) -> SubGoal:
+    _check(actor, schema.case, Action.REPORT)
     if not text.strip():
         raise ValidationError({"text": [_("Skriv delmålet.")]})
     with transaction.atomic():
@@ -165,6 +177,7 @@ def schema_subgoal_add(*, schema: EvaluationSchema, actor: Any, text: str) -> Su
 
 
 def schema_activity_add(*, subgoal: SubGoal, actor: Any, text: str) -> Activity:
+    _check(actor, subgoal.schema.case, Action.REPORT)
     if not text.strip():
         raise ValidationError({"text": [_("Beskriv aktiviteten.")]})
     with transaction.atomic():
@@ -198,6 +211,7 @@ def schema_measure_add(
     comparison_baseline_value: Decimal | None = None,
     effect_line_index: int | None = None,
 ) -> Measure:
+    _check(actor, schema.case, Action.REPORT)
     errors: dict[str, list[str]] = {}
     if kind not in MeasureKind.values:
         errors["kind"] = [_("Välj typ av mått.")]
@@ -269,6 +283,7 @@ def measure_value_record(
     value: Decimal,
     n: int | None = None,
 ) -> MeasureValue:
+    _check(actor, measure.schema.case, Action.REPORT)
     errors: dict[str, list[str]] = {}
     if group not in Group.values:
         errors["group"] = [_("Välj målgrupp eller jämförelsegrupp.")]
@@ -313,6 +328,7 @@ def measurements_import(
     group, the occasion and the value are kept. A value already stored for the same
     person and occasion is replaced. Raises :class:`MeasurementImportError` naming the faulty rows.
     """
+    _check(actor, measure.schema.case, Action.REPORT)
     rows = read_person_measurements(upload_rows(content, filename))
     key = pseudonym_key()
     pseudonymised = [(pseudonymise(m.person, key), m) for m in rows]
@@ -357,6 +373,7 @@ def instruments_import(
     *, case: Case, actor: Any, instrument: str, content: bytes, filename: str
 ) -> ImportBatch:
     """Import SOC-13 item answers (scored here) or SDQ scale scores (validated here)."""
+    _check(actor, case, Action.REPORT)
     if instrument not in Instrument.values:
         raise ValidationError({"instrument": [_("Välj instrument.")]})
     rows = read_instrument_rows(upload_rows(content, filename), instrument)
@@ -394,6 +411,7 @@ def instruments_import(
 
 def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
     """Every view of (aggregates of) individual-level data leaves a row."""
+    _check(actor, case, Action.VIEW, Perm.VIEW_INDIVIDUAL_DATA)
     event_record(
         actor=actor, verb="followup.individual_data_viewed", target=case, data={"what": what}
     )
@@ -404,6 +422,7 @@ def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
 
 def reports_schedule(*, case: Case, actor: Any = None) -> list[Report]:
     """Create the reports the rulebook asks for (idempotent); returns the new ones."""
+    _check(actor, case, Action.VIEW)
     if case.stage not in lifecycle.FOLLOWED:
         return []
     existing = set(Report.objects.filter(case=case).values_list("kind", "period_end"))
@@ -449,6 +468,7 @@ def report_submit(
     claim_amount: Decimal | None = None,
 ) -> Report:
     """Submit a report; a periodic or final report carries its period's claim to the ledger."""
+    _check(actor, report.case, Action.REPORT)
     case = report.case
     errors: dict[str, list[str]] = {}
     if report.status not in (ReportStatus.SCHEDULED, ReportStatus.RETURNED):
@@ -525,6 +545,7 @@ def report_submit(
 
 
 def report_return(*, report: Report, actor: Any, reason: str) -> Report:
+    _check(actor, report.case, Action.VIEW, Perm.MANAGE_EVALUATION)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Bara inlämnade rapporter kan återsändas."))
     if not reason.strip():
@@ -546,6 +567,7 @@ def report_return(*, report: Report, actor: Any, reason: str) -> Report:
 def report_approve(*, report: Report, actor: Any) -> Report:
     """Approve a report. Approving the final report closes the case and schedules the
     follow-up evaluation."""
+    _check(actor, report.case, Action.VIEW, Perm.MANAGE_EVALUATION)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Bara inlämnade rapporter kan godkännas."))
     if report.submitted_by_id is not None and report.submitted_by_id == getattr(actor, "pk", None):
@@ -579,6 +601,7 @@ def report_approve(*, report: Report, actor: Any) -> Report:
 
 def follow_up_schedule(*, case: Case, actor: Any) -> Report | None:
     """Schedule the follow-up evaluation 1–3 years after the end (when the case closes)."""
+    _check(actor, case, Action.VIEW)
     if case.end_date is None:
         return None
     years = selectors.follow_up_years(case)
@@ -697,6 +720,7 @@ def effect_evaluation_record(
 
     ``volumes`` overrides the derived realised volume per economic measure id.
     """
+    _check(actor, case, Action.VIEW, Perm.MANAGE_EVALUATION)
     schema = selectors.schema_of(case)
     if schema is None:
         raise ValidationError(_("Ärendet har inget utvärderingsschema."))
@@ -793,6 +817,7 @@ def effect_evaluation_record(
 
 def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> EffectEvaluation:
     """Hand the realised savings per board to the ledger's repayment settlement."""
+    _check(actor, evaluation.case, Action.VIEW, Perm.MANAGE_EVALUATION)
     if evaluation.settled_at is not None:
         raise ValidationError(
             _("De realiserade besparingarna är redan överlämnade till återföringen.")
@@ -835,6 +860,7 @@ def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> Eff
 
 
 def termination_propose(*, case: Case, actor: Any, reasons: str) -> TerminationProposal:
+    _check(actor, case, Action.VIEW, Perm.SIGN_APPLICATION, Perm.MANAGE_EVALUATION)
     if case.stage not in REPORTING_STAGES:
         raise ValidationError(_("Bara beviljade ärenden i genomförande kan föreslås avbrytas."))
     if not reasons.strip():
@@ -863,6 +889,7 @@ def termination_decide(
     decided_on: dt.date,
 ) -> TerminationProposal:
     """The executive board's decision: terminate the case, or let it continue."""
+    _check(actor, proposal.case, Action.VIEW, Perm.RECORD_DECISION)
     if proposal.status != ProposalStatus.PROPOSED:
         raise ValidationError(_("Förslaget är redan avgjort."))
     if not reasons.strip():
@@ -914,6 +941,7 @@ def implementation_decide(
 ) -> ImplementationDecision:
     """The executive board's implementation and scale-up decision; implementing moves the
     case to "implemented"."""
+    _check(actor, case, Action.VIEW, Perm.RECORD_DECISION)
     errors: dict[str, list[str]] = {}
     if outcome not in ImplementationOutcome.values:
         errors["outcome"] = [_("Välj beslut.")]
@@ -989,6 +1017,7 @@ def fidelity_check_record(
 ) -> FidelityCheck:
     """Record a check of fidelity to the case's method: ``components`` holds each core
     component's name, rating (a FidelityRating value) and comment, in order."""
+    _check(actor, case, Action.REPORT)
     errors: dict[str, list[str]] = {}
     if not method.strip():
         errors["method"] = [_("Ange vilken metod som bedöms.")]

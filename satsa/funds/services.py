@@ -46,7 +46,7 @@ from satsa.funds.models import (
 )
 from satsa.funds.repayment import allocate, settlement_amounts
 from satsa.orgs.models import Board, Organisation
-from satsa.orgs.permissions import has_perm, is_system
+from satsa.orgs.permissions import has_perm, is_system, require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules.schema import ReportingPeriod
@@ -260,6 +260,7 @@ def commitment_create(
     the decision was made anyway; the reason is recorded on the transaction. The cases
     app calls this inside its grant-decision transaction.
     """
+    require_perm(actor, case.organisation, Perm.RECORD_DECISION)
     amount = _amount(amount)
     organisation = case.organisation
     reason = (override_reason or "").strip()
@@ -837,6 +838,7 @@ def repayment_plan_create(
 ) -> RepaymentPlan:
     """Record the repayment plan decided with the grant: per board and year, the principal
     (together the granted cost C) and the fee (g·C)."""
+    require_perm(actor, case.organisation, Perm.MANAGE_FUND)
     rule = _repayment_rule(case)
     lines = list(lines)
     _require(bool(lines), _("Planen behöver minst en rad."))
@@ -908,6 +910,7 @@ def repayment_settle(
     ``g·C`` replace the plan, shared among the boards by realised savings (by the plan's
     shares when nothing was saved). Each board's part keeps the plan's years.
     """
+    require_perm(actor, case.organisation, Perm.MANAGE_EVALUATION, Perm.MANAGE_FUND)
     rule = _repayment_rule(case)
     cost = sel.case_paid(case)
     _require(cost > 0, _("Inget är utbetalt till ärendet; det finns inget att avräkna."))

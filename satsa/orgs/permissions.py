@@ -75,6 +75,34 @@ def people_with_perm(organisation: Organisation, perm: str) -> list[Any]:
     )
 
 
+class NotPermitted(PermissionDenied):
+    """A service refused: the actor lacks the permission. ``message`` says so in the
+    person's language; a view that lets it through answers 403."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.messages = [message]
+
+
+def require_perm(
+    actor: Any, organisation: Organisation | None, *perms: str, message: str | None = None
+) -> None:
+    """Every service's own check: ``actor`` holds one of ``perms`` in ``organisation``.
+
+    What belongs to no organisation (the national unit-cost table) is maintained by the
+    system actor only (``satsa unitcosts import --national``).
+    """
+    if organisation is None:
+        allowed = is_system(actor)
+    else:
+        allowed = any(has_perm(actor, organisation, perm) for perm in perms)
+    if not allowed:
+        from django.utils.translation import gettext as _
+
+        raise NotPermitted(message or _("Du har inte behörighet att göra detta."))
+
+
 def organisations_of(user: Any) -> list[Organisation]:
     return list(
         Organisation.objects.filter(

@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 
 from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
+from satsa.orgs.permissions import require_perm
+from satsa.orgs.roles import Perm
 
 
 def organisation_set_two_factor(
     *, organisation: Organisation, required: bool, actor: Any
 ) -> Organisation:
+    require_perm(actor, organisation, Perm.MANAGE_ORGANISATION)
     with transaction.atomic():
         organisation.require_two_factor_for_staff = required
         organisation.save(update_fields=["require_two_factor_for_staff"])
@@ -101,6 +104,7 @@ def party_create(
 
 
 def board_create(*, organisation: Organisation, name: str, area: str, actor: Any) -> Board:
+    require_perm(actor, organisation, Perm.MANAGE_ORGANISATION)
     with transaction.atomic():
         board = Board.objects.create(organisation=organisation, name=name, area=area)
         event_record(actor=actor, verb="board.created", target=board, data={"area": area})
@@ -110,6 +114,7 @@ def board_create(*, organisation: Organisation, name: str, area: str, actor: Any
 def department_create(
     *, organisation: Organisation, name: str, boards: list[Board], actor: Any
 ) -> Department:
+    require_perm(actor, organisation, Perm.MANAGE_ORGANISATION)
     with transaction.atomic():
         department = Department.objects.create(organisation=organisation, name=name)
         department.boards.set(boards)
@@ -131,6 +136,7 @@ def membership_grant(
     board: Board | None = None,
     department: Department | None = None,
 ) -> Membership:
+    require_perm(actor, organisation, Perm.MANAGE_MEMBERSHIPS)
     with transaction.atomic():
         membership, created = Membership.objects.active().get_or_create(
             user=user,
@@ -150,6 +156,7 @@ def membership_grant(
 
 
 def membership_revoke(*, membership: Membership, actor: Any) -> None:
+    require_perm(actor, membership.organisation, Perm.MANAGE_MEMBERSHIPS)
     with transaction.atomic():
         membership.ended_at = timezone.now()
         membership.save(update_fields=["ended_at"])

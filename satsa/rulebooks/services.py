@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import require_perm
+from satsa.orgs.roles import Perm
 from satsa.rulebooks.models import RulebookVersion
 from satsa.rules import Problem, Rulebook, RulebookError, parse_rulebook, preset_path
 
@@ -78,6 +80,7 @@ def rulebook_version_upload(
 
 def rulebook_presets_install(*, organisation: Organisation, actor: Any) -> list[RulebookVersion]:
     """Store every bundled preset written for this organisation that is not stored yet."""
+    require_perm(actor, organisation, Perm.MANAGE_RULEBOOKS)
     from satsa.rules.loading import presets  # satsa.rules.presets is also a subpackage
 
     installed = []
