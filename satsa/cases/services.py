@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from satsa.cases import access, hooks, lifecycle
 from satsa.cases import selectors as sel
+from satsa.cases.access import Action
 from satsa.cases.models import (
     ApplicationVersion,
     Attachment,
@@ -35,7 +36,7 @@ from satsa.cases.models import (
 )
 from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
-from satsa.orgs.permissions import has_perm, roles_in
+from satsa.orgs.permissions import NotPermitted, has_perm, require_perm, roles_in
 from satsa.orgs.roles import Perm, Role
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES, Rulebook, guard_text, missing_guards
@@ -55,14 +56,11 @@ def _require(condition: bool, message: str, field: str | None = None) -> None:
 
 
 def _require_perm(actor: Any, organisation: Organisation, perm: str) -> None:
-    if not has_perm(actor, organisation, perm):
-        raise ValidationError(_("Du har inte behörighet att göra detta."))
+    require_perm(actor, organisation, perm)
 
 
 def _require_applicant(actor: Any, case: Case) -> None:
-    _require_perm(actor, case.organisation, Perm.SUBMIT_IDEA)
-    if not access.is_applicant(actor, case):
-        raise ValidationError(_("Bara ärendets sökande kan ändra det."))
+    access.check(actor, case, Action.EDIT_APPLICATION)
 
 
 def _require_open(case: Case) -> None:
@@ -420,10 +418,8 @@ def _advance_locked(case: Case, actor: Any, comment: str, confirmations: list[st
         _require_open(case)
     _require(bool(case.step), _("Ärendet väntar inte på något steg."))
     stage = rulebook.stage(case.step)
-    _require(
-        sel.may_act_on_step(actor, case, stage.role),
-        _("Det här steget hanteras av en annan roll."),
-    )
+    if not sel.may_act_on_step(actor, case, stage.role):
+        raise NotPermitted(_("Det här steget hanteras av en annan roll."))
     _require(stage.id != "decision", _("Kommunstyrelsens beslut registreras på fliken Beslut."))
     if stage.id == "application":
         _require(sel.latest_submitted(case) is not None, _("Ansökan är inte inlämnad än."))
@@ -484,10 +480,8 @@ def case_reject(*, case: Case, actor: Any, reasons: str, expected_step: str | No
         rulebook = rulebook_for(case)
         stage = rulebook.stage(case.step)
         _require(stage.id != "decision", _("Kommunstyrelsens avslag registreras på fliken Beslut."))
-        _require(
-            sel.may_act_on_step(actor, case, stage.role) and stage.role != Role.APPLICANT,
-            _("Det här steget hanteras av en annan roll."),
-        )
+        if not sel.may_act_on_step(actor, case, stage.role) or stage.role == Role.APPLICANT:
+            raise NotPermitted(_("Det här steget hanteras av en annan roll."))
         fields: dict[str, Any] = {"rejection_reasons": reasons, "step": "", "step_due_on": None}
         if stage.id in sel.idea_steps(rulebook):
             fields |= {"idea_outcome": Case.IdeaOutcome.NO, "idea_answered_at": timezone.now()}

@@ -27,7 +27,7 @@ from satsa.events.services import event_record
 from satsa.funds.selectors import fund_position
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import has_perm
+from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import Rulebook, missing_guards
@@ -39,8 +39,7 @@ def _require(condition: bool, message: str, field: str | None = None) -> None:
 
 
 def _require_perm(actor: Any, organisation: Organisation, perm: str) -> None:
-    if not has_perm(actor, organisation, perm):
-        raise ValidationError(_("Du har inte behörighet att göra detta."))
+    require_perm(actor, organisation, perm)
 
 
 def free_capital(organisation: Organisation, on: dt.date | None = None) -> Decimal:

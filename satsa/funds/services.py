@@ -46,7 +46,7 @@ from satsa.funds.models import (
 )
 from satsa.funds.repayment import allocate, settlement_amounts
 from satsa.orgs.models import Board, Organisation
-from satsa.orgs.permissions import has_perm, is_system, require_perm
+from satsa.orgs.permissions import NotPermitted, is_system, require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules.schema import ReportingPeriod
@@ -82,8 +82,7 @@ def _amount(value: Any, field: str = "amount") -> Decimal:
 
 
 def _permit(actor: Any, organisation: Organisation, perm: str, message: str) -> None:
-    if not has_perm(actor, organisation, perm):
-        raise ValidationError(message)
+    require_perm(actor, organisation, perm, message=message)
 
 
 def _lock_organisation(organisation: Organisation) -> None:
@@ -578,9 +577,11 @@ def claim_approve(
                 if level == ClaimApproval.Level.COORDINATOR
                 else Perm.APPROVE_CLAIM_FINANCE
             )
-            _require(
-                has_perm(actor, organisation, perm),
-                _("Du får inte godkänna utbetalningar.")
+            require_perm(
+                actor,
+                organisation,
+                perm,
+                message=_("Du får inte godkänna utbetalningar.")
                 if level == ClaimApproval.Level.COORDINATOR
                 else _("Begäran väntar på attest av ekonomi."),
             )
@@ -1201,10 +1202,8 @@ def payment_plan_propose(
         payment_plan_required(case),
         _("Regelboken kräver ingen utbetalningsplan för det här ärendet."),
     )
-    _require(
-        may_draft_payment_plan(actor, case),
-        _("Du får inte upprätta utbetalningsplanen för det här ärendet."),
-    )
+    if not may_draft_payment_plan(actor, case):
+        raise NotPermitted(_("Du får inte upprätta utbetalningsplanen för det här ärendet."))
     lines = list(lines)
     _require(bool(lines), _("Planen behöver minst en rad."))
     points = payment_plan_periods(case)
@@ -1287,9 +1286,11 @@ def plan_approval_required(case: Any, guard: str) -> bool:
 
 
 def _approve_plan(*, plan: Any, case: Any, actor: Any) -> PlanApproval:
-    _require(
-        has_perm(actor, case.organisation, Perm.STEERING_APPROVE),
-        _("Bara styrgruppen godkänner planerna."),
+    require_perm(
+        actor,
+        case.organisation,
+        Perm.STEERING_APPROVE,
+        message=_("Bara styrgruppen godkänner planerna."),
     )
     _require(
         is_system(actor) or plan.created_by_id != actor.pk,

@@ -77,6 +77,7 @@ def party_create(
     organisation_number: str = "",
     municipal_ownership: Decimal | None = None,
 ) -> ExternalParty:
+    require_perm(actor, organisation, Perm.MANAGE_PARTIES)
     check_party(
         organisation=organisation,
         name=name,
