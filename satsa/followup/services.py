@@ -420,7 +420,7 @@ def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
 # --- reports --------------------------------------------------------------------------------
 
 
-def reports_schedule(*, case: Case, actor: Any = None) -> list[Report]:
+def reports_schedule(*, case: Case, actor: Any) -> list[Report]:
     """Create the reports the rulebook asks for (idempotent); returns the new ones."""
     _check(actor, case, Action.VIEW)
     if case.stage not in lifecycle.FOLLOWED:

@@ -259,7 +259,7 @@ def commitment_create(
     the decision was made anyway; the reason is recorded on the transaction. The cases
     app calls this inside its grant-decision transaction.
     """
-    require_perm(actor, case.organisation, Perm.RECORD_DECISION)
+    require_perm(actor, case.organisation, Perm.RECORD_DECISION, Perm.MANAGE_FUND)
     amount = _amount(amount)
     organisation = case.organisation
     reason = (override_reason or "").strip()

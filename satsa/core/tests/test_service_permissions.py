@@ -87,9 +87,7 @@ def world(orebro: Organisation, uppsala: Organisation, make_person: Any) -> Simp
         reference="KS 2015/1",
         actor=system,
     )
-    preparing = _case(
-        orebro, applicant, Stage.PREPARATION, step="decision", project_leader=leader
-    )
+    preparing = _case(orebro, applicant, Stage.PREPARATION, step="decision", project_leader=leader)
     people = {role: make_person(f"p_{role}", (orebro, role)) for role in Role.values}
     people[MEMBER] = leader
     people[FOREIGN] = make_person("ulla", (uppsala, Role.COORDINATOR))
@@ -289,7 +287,8 @@ def _funds() -> list[Service]:
                 reference="KS",
                 actor=a,
             ),
-            roles_with(Perm.RECORD_DECISION),
+            # The grant decision books it; the fund's managers book historical grants.
+            roles_with(Perm.RECORD_DECISION, Perm.MANAGE_FUND),
         ),
     ]
 

@@ -29,6 +29,7 @@ from satsa.followup.models import Report
 from satsa.funds import services as fund_services
 from satsa.funds.models import Claim
 from satsa.orgs.models import Membership
+from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 from satsa.rulebooks.selectors import rulebook_for
 
@@ -370,7 +371,7 @@ def test_finance_is_asked_to_attest_after_the_coordinator(
 
 
 def first_report(case: Any) -> Report:
-    followup_services.reports_schedule(case=case)
+    followup_services.reports_schedule(case=case, actor=system_actor())
     return Report.objects.filter(case=case).order_by("due_date").first()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from satsa.evaluation import Measurement
 from satsa.followup import selectors, services
 from satsa.followup.models import Group, MeasureKind, Report
+from satsa.orgs.permissions import system_actor
 
 
 def test_a_complete_schema_lacks_nothing(schema: Any) -> None:
@@ -63,7 +64,7 @@ def test_a_measure_well_behind_target_flags_the_case(schema: Any, alice: Any) ->
 
 def test_spending_off_budget_and_late_reports_flag_the_case(schema: Any, lina: Any) -> None:
     case = schema.case
-    services.reports_schedule(case=case)
+    services.reports_schedule(case=case, actor=system_actor())
     first = Report.objects.filter(case=case).order_by("due_date").first()
     assert "report_late" in [s.code for s in selectors.off_plan_signals(case, dt.date(2025, 10, 1))]
     # the calculation budgets 1 000 000 for 2025; 1 500 000 spent is 50 % over

@@ -21,6 +21,7 @@ from satsa.followup.models import (
     ReportStatus,
 )
 from satsa.followup.tests.conftest import csv_bytes, pay_claims, personnummer
+from satsa.orgs.permissions import system_actor
 
 TEXT = {
     "activities": "Sex föräldragrupper",
@@ -30,18 +31,18 @@ TEXT = {
 
 
 def first_report(case: Any) -> Report:
-    services.reports_schedule(case=case)
+    services.reports_schedule(case=case, actor=system_actor())
     return Report.objects.filter(case=case).order_by("due_date").first()
 
 
 def test_the_schedule_follows_the_rulebook_and_is_made_once(case: Any) -> None:
-    created = services.reports_schedule(case=case)
+    created = services.reports_schedule(case=case, actor=system_actor())
     assert [(r.kind, r.period_name, r.period_end) for r in created] == [
         (ReportKind.PERIODIC, "Delår 2 2025", dt.date(2025, 8, 31)),
         (ReportKind.PERIODIC, "Helår 2025", dt.date(2025, 12, 31)),
         (ReportKind.FINAL, "Slutrapport", dt.date(2026, 6, 30)),
     ]
-    assert services.reports_schedule(case=case) == []
+    assert services.reports_schedule(case=case, actor=system_actor()) == []
 
 
 def test_a_report_carries_its_claim_to_the_ledger_and_starts_the_case(
@@ -113,7 +114,7 @@ def test_approving_the_final_report_closes_the_case_and_schedules_the_follow_up(
     schema: Any, alice: Any, lina: Any
 ) -> None:
     case = schema.case
-    services.reports_schedule(case=case)
+    services.reports_schedule(case=case, actor=system_actor())
     final = Report.objects.get(case=case, kind=ReportKind.FINAL)
     services.report_submit(
         report=final,
@@ -271,7 +272,7 @@ def test_termination_is_proposed_then_decided_by_the_board(
     schema: Any, alice: Any, karin: Any
 ) -> None:
     case = schema.case
-    services.reports_schedule(case=case)
+    services.reports_schedule(case=case, actor=system_actor())
     proposal = services.termination_propose(case=case, actor=alice, reasons="Målgruppen nås inte")
     with pytest.raises(ValidationError, match="väntar på beslut"):
         services.termination_propose(case=case, actor=alice, reasons="igen")

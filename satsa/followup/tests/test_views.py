@@ -13,6 +13,7 @@ from satsa.events.models import Event
 from satsa.followup import services
 from satsa.followup.models import Group, Report, ReportStatus
 from satsa.followup.tests.conftest import csv_bytes, make_case, personnummer
+from satsa.orgs.permissions import system_actor
 
 
 def url(name: str, pk: int | None = None) -> str:
@@ -48,7 +49,7 @@ def test_the_project_leader_reports_on_their_case_only(
     client = client_as(lina)
     assert client.get(url("case", schema.case.pk)).status_code == 200
     assert client.get(url("case", other.pk)).status_code == 404
-    services.reports_schedule(case=other)
+    services.reports_schedule(case=other, actor=system_actor())
     other_report = Report.objects.filter(case=other).first()
     assert client.get(url("report", other_report.pk)).status_code == 404
     report = Report.objects.filter(case=schema.case).order_by("due_date").first()
