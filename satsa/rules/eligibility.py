@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from satsa.rules import numbers
 from satsa.rules.case import Case, Party, parse_case
 from satsa.rules.schema import PARTY_TYPE_NAMES, ConsortiumClause, Rulebook
 
@@ -185,8 +186,8 @@ def _years(value: float, lang: str) -> str:
 
 
 def _kr(amount: Decimal, lang: str) -> str:
-    whole = f"{amount:,.0f}"
-    return f"{whole.replace(',', ' ')} kr" if lang == "sv" else f"SEK {whole}"
+    # The same words as satsa.core.money on the screens around these messages.
+    return numbers.kr(amount, lang=lang)
 
 
 def _span(low: float | None, high: float | None, lang: str) -> str:
