@@ -33,6 +33,7 @@ from satsa.cases.models import (
     StepRecord,
 )
 from satsa.cases.notifications import notify
+from satsa.core.money import AUTO, kr
 from satsa.events.services import event_record
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
@@ -974,8 +975,8 @@ def decision_record(
         free = sel.fund_free_capital(case.organisation, decided_on)
         if amount > free:
             overrides.append(
-                _("Beloppet %(amount)s kr är större än fondens fria kapital %(free)s kr.")
-                % {"amount": amount, "free": free}
+                _("Beloppet %(amount)s är större än fondens fria kapital %(free)s.")
+                % {"amount": kr(amount, decimals=AUTO), "free": kr(free, decimals=AUTO)}
             )
         limit = rulebook.grants.max_new_per_year
         done = sel.grants_in_year(case.organisation, decided_on.year, exclude=case)
@@ -1050,8 +1051,8 @@ def decision_record(
         recipients=recipients,
         subject=_("Kommunstyrelsens beslut"),
         body=(
-            _("Beviljad: %(amount)s kr. Diarienummer %(dnr)s.")
-            % {"amount": case.granted_amount, "dnr": diarienummer}
+            _("Beviljad: %(amount)s. Diarienummer %(dnr)s.")
+            % {"amount": kr(case.granted_amount, decimals=AUTO), "dnr": diarienummer}
             if case.granted_amount
             else _("Avslag. Skäl: %(reasons)s") % {"reasons": reasons}
         ),

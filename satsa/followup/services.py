@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satsa.cases.models import Case, Stage
+from satsa.core.money import AUTO, kr
 from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
 from satsa.events.services import event_record
 from satsa.followup import ledger, selectors
@@ -483,9 +484,12 @@ def report_submit(
         if claimed > case.granted_amount:
             errors["claim_amount"] = [
                 _(
-                    "Begärda utbetalningar (%(claimed)s kr) skulle överstiga det beviljade beloppet (%(granted)s kr)."
+                    "Begärda utbetalningar (%(claimed)s) skulle överstiga det beviljade beloppet (%(granted)s)."
                 )
-                % {"claimed": claimed, "granted": case.granted_amount}
+                % {
+                    "claimed": kr(claimed, decimals=AUTO),
+                    "granted": kr(case.granted_amount, decimals=AUTO),
+                }
             ]
     if errors:
         raise ValidationError(errors)
