@@ -80,8 +80,9 @@ def mkr_tick(value: object) -> str:
     return numbers.mkr_tick(value, lang=language())
 
 
-def percent(share: object, *, decimals: int = 1, empty: str = EMPTY) -> str:
-    """A share as a percentage: 0.125 → ``12,5 %`` (``12.5%`` in English).
+def percent(share: object, *, decimals: Decimals = 1, empty: str = EMPTY) -> str:
+    """A share as a percentage: 0.125 → ``12,5 %`` (``12.5%`` in English);
+    ``decimals="auto"`` for as few decimals as needed (up to two).
 
     >>> from django.utils import translation
     >>> with translation.override("sv"):

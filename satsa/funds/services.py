@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satsa.cases.models import Case
-from satsa.core.money import AUTO, kr
+from satsa.core.money import AUTO, kr, percent
 from satsa.events.services import event_record
 from satsa.funds import selectors as sel
 from satsa.funds.models import (
@@ -875,10 +875,10 @@ def repayment_plan_create(
     expected_fee = sel.money(cost * Decimal(str(rule.fee_share)))
     _require(
         fee == expected_fee,
-        _("Avgiften ska vara %(fee)s (%(share)s %% av kostnaden).")
+        _("Avgiften ska vara %(fee)s (%(share)s av kostnaden).")
         % {
             "fee": kr(expected_fee, decimals=AUTO),
-            "share": str((Decimal(str(rule.fee_share)) * 100).normalize()).replace(".", ","),
+            "share": percent(rule.fee_share, decimals=AUTO),
         },
     )
     with transaction.atomic():

@@ -162,16 +162,25 @@ def mkr_tick(value: object, *, lang: str = "sv") -> str:
     return kr(number, lang=lang)
 
 
-def percent(share: object, *, lang: str = "sv", decimals: int = 1, empty: str = EMPTY) -> str:
-    """A share (0.125) as a percentage.
+def percent(share: object, *, lang: str = "sv", decimals: Decimals = 1, empty: str = EMPTY) -> str:
+    """A share (0.125) as a percentage; ``decimals="auto"`` writes as few decimals as
+    needed, up to two (a rulebook's 5 % and 2,5 %).
 
     >>> percent(0.125), percent(0.125, lang="en"), percent(Decimal("0.3"), decimals=0)
     ('12,5\\xa0%', '12.5%', '30\\xa0%')
+    >>> percent(0.05, decimals="auto"), percent(0.025, decimals="auto"), percent(1/3, decimals="auto")
+    ('5\\xa0%', '2,5\\xa0%', '33,33\\xa0%')
     """
     number = to_decimal(share)
     if number is None:
         return empty
-    text = group(number * 100, decimals=decimals, lang=lang)
+    hundreds = number * 100
+    if decimals == AUTO:
+        hundreds = hundreds.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        places = next(p for p in (0, 1, 2) if hundreds == round(hundreds, p))
+    else:
+        places = int(decimals)
+    text = group(hundreds, decimals=places, lang=lang)
     return f"{text}{NBSP}%" if _swedish(lang) else f"{text}%"
 
 

@@ -45,7 +45,7 @@ def mkr(value: object) -> str:
 @register.filter
 def percent(value: object, decimals: object = None) -> str:
     """``{{ 0.125|percent }}`` → "12,5 %"; ``{{ share|percent:0 }}`` → "13 %"."""
-    return money.percent(value, decimals=int(_decimals(decimals, 1)))
+    return money.percent(value, decimals=_decimals(decimals, 1))
 
 
 @register.filter
