@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from satsa.calculations.templatetags.calc_format import group
+from satsa.core.money import mkr_tick
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 80, 16, 16, 40
@@ -22,16 +21,6 @@ LEFT, RIGHT, TOP, BOTTOM = 80, 16, 16, 40
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4"]
 FUND = "fund"
-
-
-def money_tick(value: float) -> str:
-    """Axis labels: "1,2 mnkr", "350 tkr", "0 kr"."""
-    size = abs(value)
-    if size >= 1_000_000:
-        return f"{group(Decimal(value) / 1_000_000, 1)}\u00a0mnkr"
-    if size >= 1_000:
-        return f"{group(Decimal(value) / 1_000, 0)}\u00a0tkr"
-    return f"{group(Decimal(value), 0)}\u00a0kr"
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -103,7 +92,7 @@ def cumulative_by_party(result: dict[str, Any], fund_label: str) -> dict[str, An
         "series": series,
         "years": years,
         "x_ticks": [{"x": x(yr), "label": yr} for yr in years[::step]],
-        "y_ticks": [{"y": y(t), "label": money_tick(t)} for t in ticks],
+        "y_ticks": [{"y": y(t), "label": mkr_tick(t)} for t in ticks],
         "zero": y(0.0),
         "left": LEFT,
         "right": WIDTH - RIGHT,
@@ -177,7 +166,7 @@ def tornado(result: dict[str, Any], fields: dict[str, Any] | None = None) -> dic
         "base": base,
         "base_x": x(base),
         "label_x": label_width - 8,
-        "x_ticks": [{"x": x(t), "label": money_tick(t)} for t in ticks],
+        "x_ticks": [{"x": x(t), "label": mkr_tick(t)} for t in ticks],
         "top": TOP,
         "bottom": height - BOTTOM,
     }
@@ -224,7 +213,7 @@ def histogram(npv: Any, summary: dict[str, Any], bins: int = 24) -> dict[str, An
         "bars": bars,
         "marks": marks,
         "zero_x": x(0.0) if x.d0 <= 0 <= x.d1 else None,
-        "x_ticks": [{"x": x(t), "label": money_tick(t)} for t in ticks],
+        "x_ticks": [{"x": x(t), "label": mkr_tick(t)} for t in ticks],
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "top": TOP,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from satsa.cases import selectors as sel
 from satsa.cases.models import Case
 from satsa.cases.reminders import reminder_recipients
+from satsa.core.money import AUTO, kr
 from satsa.events.models import Event
 from satsa.events.notifications import Notice
 from satsa.orgs.roles import Role
@@ -122,8 +123,8 @@ def decided(event: Event) -> list[Notice]:
         *(sel.actors_for_step(case, Role.FINANCE_OFFICER) if granted else []),
     }
     if granted:
-        body = _("Beviljad: %(amount)s kr. Diarienummer %(dnr)s.") % {
-            "amount": event.data.get("amount"),
+        body = _("Beviljad: %(amount)s. Diarienummer %(dnr)s.") % {
+            "amount": kr(event.data.get("amount"), decimals=AUTO),
             "dnr": event.data.get("diarienummer", ""),
         }
     else:

@@ -23,6 +23,7 @@ from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
 from satsa.cases.models import BoardNotice, Case, CriterionAssessment, Stage
 from satsa.cases.services import GuardError, enter_step
+from satsa.core.money import AUTO, kr
 from satsa.events.services import event_record
 from satsa.funds.selectors import fund_position
 from satsa.funds.services import commitment_create
@@ -289,8 +290,8 @@ def _decision_checks(
     free = free_capital(case.organisation, decided_on)
     if amount > free:
         overrides.append(
-            _("Beloppet %(amount)s kr är större än fondens fria kapital %(free)s kr.")
-            % {"amount": amount, "free": free}
+            _("Beloppet %(amount)s är större än fondens fria kapital %(free)s.")
+            % {"amount": kr(amount, decimals=AUTO), "free": kr(free, decimals=AUTO)}
         )
     limit = rulebook.grants.max_new_per_year
     done = sel.grants_in_year(case.organisation, decided_on.year, exclude=case)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from satsa.cases import access, lifecycle
 from satsa.cases.models import Case
+from satsa.core.money import AUTO, kr
 from satsa.evaluation import (
     MIN_GROUP_SIZE,
     SUPPRESSED,
@@ -164,14 +165,6 @@ def schema_is_complete(case: Case) -> list[str]:
 
 
 # --- measurements -------------------------------------------------------------------------
-
-
-def _fmt(value: Decimal | float | None) -> str:
-    if value is None:
-        return "—"
-    number = Decimal(str(value)).normalize()
-    text = f"{number:f}"
-    return text.replace(".", ",")
 
 
 @dataclass
@@ -562,11 +555,11 @@ def _signals(
                 Signal(
                     "off_budget",
                     _(
-                        "Förbrukningen %(spent)s kr avviker mer än %(tolerance)d %% från budgeten %(budget)s kr."
+                        "Förbrukningen %(spent)s avviker mer än %(tolerance)d %% från budgeten %(budget)s."
                     )
                     % {
-                        "spent": _fmt(last.spent_to_date),
-                        "budget": _fmt(budget),
+                        "spent": kr(last.spent_to_date, decimals=AUTO),
+                        "budget": kr(budget, decimals=AUTO),
                         "tolerance": int(BUDGET_TOLERANCE * 100),
                     },
                 )

@@ -17,6 +17,7 @@ from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.cases.lifecycle import stage_change
 from satsa.cases.models import Case, Stage
+from satsa.core.money import AUTO, kr
 from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
 from satsa.events.services import event_record
 from satsa.followup import ledger, selectors
@@ -490,9 +491,12 @@ def report_submit(
         if claimed > case.granted_amount:
             errors["claim_amount"] = [
                 _(
-                    "Begärda utbetalningar (%(claimed)s kr) skulle överstiga det beviljade beloppet (%(granted)s kr)."
+                    "Begärda utbetalningar (%(claimed)s) skulle överstiga det beviljade beloppet (%(granted)s)."
                 )
-                % {"claimed": claimed, "granted": case.granted_amount}
+                % {
+                    "claimed": kr(claimed, decimals=AUTO),
+                    "granted": kr(case.granted_amount, decimals=AUTO),
+                }
             ]
     if errors:
         raise ValidationError(errors)

@@ -9,14 +9,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from satsa.funds.formatting import sek
+from satsa.core.money import AUTO, kr, mkr
 from satsa.funds.selectors import ForecastYear
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 260, 90, 28, 16
-
-
-def _mkr(value: Decimal) -> str:
-    return f"{value / Decimal(1_000_000):.1f}".replace(".", ",") + " mnkr"
 
 
 def forecast_svg(rows: Sequence[ForecastYear], *, described_by: str = "") -> SafeString:
@@ -43,13 +39,13 @@ def forecast_svg(rows: Sequence[ForecastYear], *, described_by: str = "") -> Saf
         + ">",
         f'<title id="fund-chart-title">{escape(_("Prognos per år: utbetalningar, återföringar och fondens kapital"))}</title>',
         f'<line x1="{PAD_LEFT}" x2="{WIDTH}" y1="{zero_y:.1f}" y2="{zero_y:.1f}" class="axis"/>',
-        f'<text x="{PAD_LEFT - 6}" y="{y(top):.1f}" text-anchor="end" dy="0.35em">{_mkr(top)}</text>',
+        f'<text x="{PAD_LEFT - 6}" y="{y(top):.1f}" text-anchor="end" dy="0.35em">{escape(mkr(top))}</text>',
         f'<text x="{PAD_LEFT - 6}" y="{zero_y:.1f}" text-anchor="end" dy="0.35em">0</text>',
     ]
     if bottom:
         parts.append(
             f'<text x="{PAD_LEFT - 6}" y="{y(-bottom):.1f}" text-anchor="end" dy="0.35em">'
-            f"−{_mkr(bottom)}</text>"
+            f"{escape(mkr(-bottom))}</text>"
         )
     points = []
     for i, row in enumerate(rows):
@@ -58,12 +54,12 @@ def forecast_svg(rows: Sequence[ForecastYear], *, described_by: str = "") -> Saf
         parts.append(
             f'<rect class="out" x="{x - bar:.1f}" y="{zero_y:.1f}" width="{bar:.1f}" '
             f'height="{zero_y - y(-row.payments) if row.payments else 0:.1f}">'
-            f"<title>{row.year}: {escape(_('utbetalningar'))} {escape(sek(row.payments))}</title></rect>"
+            f"<title>{row.year}: {escape(_('utbetalningar'))} {escape(kr(row.payments, decimals=AUTO))}</title></rect>"
         )
         parts.append(
             f'<rect class="in" x="{x:.1f}" y="{y(up):.1f}" width="{bar:.1f}" '
             f'height="{zero_y - y(up):.1f}">'
-            f"<title>{row.year}: {escape(_('återföringar och avgifter'))} {escape(sek(up))}</title></rect>"
+            f"<title>{row.year}: {escape(_('återföringar och avgifter'))} {escape(kr(up, decimals=AUTO))}</title></rect>"
         )
         parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle">{row.year}</text>')
         points.append(f"{x:.1f},{y(max(row.capital, -bottom)):.1f}")

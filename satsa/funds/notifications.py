@@ -8,9 +8,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from satsa.core.money import AUTO, kr
 from satsa.events.models import Event
 from satsa.events.notifications import Notice
-from satsa.funds.formatting import sek
 from satsa.funds.models import Claim
 from satsa.funds.services import payment_period_names
 from satsa.orgs.permissions import people_with_perm
@@ -63,7 +63,7 @@ def submitted(event: Event) -> list[Notice]:
         approvers,
         _("Utbetalningsbegäran att godkänna"),
         _("%(amount)s begärs för %(period)s.")
-        % {"amount": sek(claim.amount), "period": _period(claim)},
+        % {"amount": kr(claim.amount, decimals=AUTO), "period": _period(claim)},
     )
 
 
@@ -73,7 +73,7 @@ def approved(event: Event) -> list[Notice]:
     claim = _claim(event.target_id)
     if claim is None:
         return []
-    values = {"amount": sek(claim.amount), "period": _period(claim)}
+    values = {"amount": kr(claim.amount, decimals=AUTO), "period": _period(claim)}
     if event.data.get("transaction") is None:
         approvers = {a.approved_by_id for a in claim.approvals.all()}
         attesters = [
@@ -105,7 +105,7 @@ def refused(event: Event) -> list[Notice]:
         _("Utbetalningsbegäran avslagen"),
         _("%(amount)s för %(period)s betalas inte ut. Skäl: %(reason)s")
         % {
-            "amount": sek(claim.amount),
+            "amount": kr(claim.amount, decimals=AUTO),
             "period": _period(claim),
             "reason": event.data.get("reason", ""),
         },
@@ -121,7 +121,7 @@ def paid(event: Event) -> list[Notice]:
         claimants(claim),
         _("Utbetalning gjord"),
         _("%(amount)s för %(period)s har betalats ut.")
-        % {"amount": sek(claim.amount), "period": _period(claim)},
+        % {"amount": kr(claim.amount, decimals=AUTO), "period": _period(claim)},
     )
 
 

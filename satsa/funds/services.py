@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
+from satsa.core.money import AUTO, kr, percent
 from satsa.events.services import event_record
 from satsa.funds import selectors as sel
-from satsa.funds.formatting import sek
 from satsa.funds.models import (
     Account,
     Claim,
@@ -224,7 +224,10 @@ def withdrawal_create(
         _require(
             amount <= min(free, free_then),
             _("Uttaget %(amount)s är större än fondens fria kapital %(free)s.")
-            % {"amount": sek(amount), "free": sek(min(free, free_then))},
+            % {
+                "amount": kr(amount, decimals=AUTO),
+                "free": kr(min(free, free_then), decimals=AUTO),
+            },
             "amount",
         )
         tx = _post(
@@ -279,7 +282,7 @@ def commitment_create(
                             "Beloppet %(amount)s är större än fondens fria kapital %(free)s. "
                             "Ange en motivering för att bevilja ändå."
                         )
-                        % {"amount": sek(amount), "free": sek(free)}
+                        % {"amount": kr(amount, decimals=AUTO), "free": kr(free, decimals=AUTO)}
                     ]
                 }
             )
@@ -334,7 +337,8 @@ def commitment_release(
         amount = _amount(amount)
         _require(
             amount <= left,
-            _("Bara %(left)s av åtagandet är outnyttjat.") % {"left": sek(max(left, ZERO))},
+            _("Bara %(left)s av åtagandet är outnyttjat.")
+            % {"left": kr(max(left, ZERO), decimals=AUTO)},
             "amount",
         )
         tx = _post(
@@ -415,8 +419,8 @@ def _held_to_payment_plan(case: Any, *, period_end: dt.date, claimed: Decimal, r
                     )
                     % {
                         "date": period_end.isoformat(),
-                        "claimed": sek(claimed),
-                        "planned": sek(planned),
+                        "claimed": kr(claimed, decimals=AUTO),
+                        "planned": kr(planned, decimals=AUTO),
                     }
                 ]
             }
@@ -494,7 +498,7 @@ def claim_submit(
             _require(
                 amount <= left,
                 _("Begäran tar ärendet över det beviljade beloppet: %(left)s återstår att begära.")
-                % {"left": sek(max(left, ZERO))},
+                % {"left": kr(max(left, ZERO), decimals=AUTO)},
                 "amount",
             )
             deviation = _held_to_payment_plan(
@@ -613,7 +617,7 @@ def claim_approve(
             _require(
                 claim.amount <= outstanding,
                 _("Begäran tar ärendet över det beviljade beloppet: %(left)s återstår.")
-                % {"left": sek(max(outstanding, ZERO))},
+                % {"left": kr(max(outstanding, ZERO), decimals=AUTO)},
             )
             booked = _post(
                 organisation=organisation,
@@ -776,14 +780,14 @@ def entry_reverse(
                 _require(
                     amount <= free,
                     _("Motbokningen skulle ge fonden negativt fritt kapital (%(free)s).")
-                    % {"free": sek(free)},
+                    % {"free": kr(free, decimals=AUTO)},
                 )
             if account == Account.COMMITTED and amount > 0 and case is not None:
                 left = sel.case_outstanding(case) - sel.case_claims_pending(case)
                 _require(
                     amount <= left,
                     _("Åtagandet är redan utnyttjat; bara %(left)s kan motbokas.")
-                    % {"left": sek(max(left, ZERO))},
+                    % {"left": kr(max(left, ZERO), decimals=AUTO)},
                 )
         rev = _post(
             organisation=organisation,
@@ -855,15 +859,15 @@ def repayment_plan_create(
     _require(
         principal == cost,
         _("Planen ska fördela hela kostnaden %(cost)s, inte %(sum)s.")
-        % {"cost": sek(cost), "sum": sek(principal)},
+        % {"cost": kr(cost, decimals=AUTO), "sum": kr(principal, decimals=AUTO)},
     )
     expected_fee = sel.money(cost * Decimal(str(rule.fee_share)))
     _require(
         fee == expected_fee,
-        _("Avgiften ska vara %(fee)s (%(share)s %% av kostnaden).")
+        _("Avgiften ska vara %(fee)s (%(share)s av kostnaden).")
         % {
-            "fee": sek(expected_fee),
-            "share": str((Decimal(str(rule.fee_share)) * 100).normalize()).replace(".", ","),
+            "fee": kr(expected_fee, decimals=AUTO),
+            "share": percent(rule.fee_share, decimals=AUTO),
         },
     )
     with transaction.atomic():
@@ -1020,13 +1024,13 @@ def repayment_receive(
         _require(
             principal <= principal_left,
             _("%(board)s har bara %(left)s kvar att återföra.")
-            % {"board": board.name, "left": sek(principal_left)},
+            % {"board": board.name, "left": kr(principal_left, decimals=AUTO)},
             "principal",
         )
         _require(
             fee <= fee_left,
             _("%(board)s har bara %(left)s i avgift kvar.")
-            % {"board": board.name, "left": sek(fee_left)},
+            % {"board": board.name, "left": kr(fee_left, decimals=AUTO)},
             "fee",
         )
         source = (
@@ -1233,7 +1237,11 @@ def payment_plan_propose(
             "Planens rader summerar till %(total)s men det beviljade beloppet är %(granted)s "
             "(skillnad %(diff)s)."
         )
-        % {"total": sek(total), "granted": sek(granted), "diff": sek(total - granted)},
+        % {
+            "total": kr(total, decimals=AUTO),
+            "granted": kr(granted, decimals=AUTO),
+            "diff": kr(total - granted, decimals=AUTO),
+        },
     )
     resolved.sort(key=lambda pair: pair[0].end)
     with transaction.atomic():

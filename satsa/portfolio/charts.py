@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from satsa.portfolio.formatting import kr
+from satsa.core.money import kr
 
 _ids = itertools.count(1)
 # Colours with at least 3:1 contrast against white (WCAG 1.4.11, non-text contrast).

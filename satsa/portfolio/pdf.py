@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -38,8 +38,8 @@ from reportlab.platypus import (
 )
 
 from satsa.cases.models import Case
+from satsa.core.money import kr, mkr, number
 from satsa.portfolio import selectors
-from satsa.portfolio.formatting import iso, kr, mkr
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 ACCENT = colors.HexColor("#005a8c")
@@ -171,6 +171,7 @@ class _Doc:
         cat.labels.fontSize = 7.5
         chart.valueAxis.labels.fontName = self.regular
         chart.valueAxis.labels.fontSize = 7.5
+        chart.valueAxis.labelTextFormat = lambda v: number(v, decimals=1)
         chart.valueAxis.valueMin = min(0.0, *(v for s in chart.data for v in s))
         for i, fill in enumerate((ACCENT, SECOND)[: len(series)]):
             chart.bars[i].fillColor = fill
@@ -217,6 +218,22 @@ class _Doc:
         return buffer.getvalue()
 
 
+def iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else "–"
+
+
+def _swedish[**P](render: Callable[P, bytes]) -> Callable[P, bytes]:
+    """The documents are written in Swedish, so their amounts are too, whatever language
+    the person who asked for them has chosen."""
+
+    @wraps(render)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        with translation.override("sv"):
+            return render(*args, **kwargs)
+
+    return wrapper
+
+
 def _period(case: Case) -> str:
     return f"{iso(case.start_date)} – {iso(case.end_date)}"
 
@@ -247,7 +264,7 @@ def _calculation(doc: _Doc, case: Case) -> None:
     if figures is None:
         doc.p("Ärendet har ingen beräknad kalkyl.")
         return
-    bcr = f"{figures.bcr:.2f}".replace(".", ",") if figures.bcr is not None else "–"
+    bcr = number(figures.bcr, decimals=2)
     doc.kv(
         [
             ("Kostnad (nuvärde)", kr(figures.pv_cost)),
@@ -291,6 +308,7 @@ def _calculation(doc: _Doc, case: Case) -> None:
 STATUS_SV = {"holds": "Uppfyllt", "fails": "Uppfylls inte", "review": "Bedöms manuellt"}
 
 
+@_swedish
 def decision_basis_pdf(case: Case) -> bytes:
     """Beslutsunderlag: what the executive board decides on."""
     doc = _Doc(f"Beslutsunderlag: {case.title}", "Beslutsunderlag till kommunstyrelsen")
@@ -374,6 +392,7 @@ def _report_body(doc: _Doc, report: selectors.ReportContent) -> None:
         )
 
 
+@_swedish
 def periodic_report_pdf(case: Case, report: selectors.ReportContent) -> bytes:
     """Lägesrapport: one report of the implementation phase."""
     doc = _Doc(f"Lägesrapport {report.period_name}: {case.title}", "Lägesrapport")
@@ -385,6 +404,7 @@ def periodic_report_pdf(case: Case, report: selectors.ReportContent) -> bytes:
     return doc.render(f"{case.organisation.name} · {case.title} · {report.period_name}")
 
 
+@_swedish
 def final_report_pdf(case: Case, *, summary: str = "") -> bytes:
     """Slutrapport: the implementation, the effect evaluation and the economic outcome."""
     doc = _Doc(f"Slutrapport: {case.title}", "Slutrapport")
@@ -424,6 +444,7 @@ def final_report_pdf(case: Case, *, summary: str = "") -> bytes:
     return doc.render(f"{case.organisation.name} · {case.title} · Slutrapport")
 
 
+@_swedish
 def consolidated_evaluation_pdf(data: dict[str, Any]) -> bytes:
     """Den samlade utvärderingen of the whole portfolio, drawn from its stored snapshot
     (see :func:`satsa.portfolio.selectors.evaluation_figures`)."""

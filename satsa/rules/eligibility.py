@@ -17,7 +17,7 @@ False
 applicant_types holds Båda parterna är av slag som får delta enligt regelboken.
 consortium holds Konsortieregeln är uppfylld (minst 2 organisationer eller verksamheter): ansökan har 2 organisationer.
 duration fails Satsningen pågår 4 år men regelboken tillåter högst 3 år.
-co_financing fails Samfinansieringen är 40 % men regelboken kräver minst 50 %.
+co_financing fails Samfinansieringen är 40\u00a0% men regelboken kräver minst 50\u00a0%.
 intake_round holds Ansökan kom in 2018-11-20, senast sista dagen 2018-11-30 för ansökningsomgång 2018.
 """
 
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from satsa.rules import numbers
 from satsa.rules.case import Case, Party, parse_case
 from satsa.rules.schema import PARTY_TYPE_NAMES, ConsortiumClause, Rulebook
 
@@ -173,8 +174,7 @@ def _num(value: float, lang: str) -> str:
 
 
 def _pct(share: float, lang: str) -> str:
-    text = _num(share * 100, lang)
-    return f"{text} %" if lang == "sv" else f"{text}%"
+    return numbers.percent(share, lang=lang, decimals=numbers.AUTO)
 
 
 def _years(value: float, lang: str) -> str:
@@ -185,8 +185,8 @@ def _years(value: float, lang: str) -> str:
 
 
 def _kr(amount: Decimal, lang: str) -> str:
-    whole = f"{amount:,.0f}"
-    return f"{whole.replace(',', ' ')} kr" if lang == "sv" else f"SEK {whole}"
+    # The same words as satsa.core.money on the screens around these messages.
+    return numbers.kr(amount, lang=lang)
 
 
 def _span(low: float | None, high: float | None, lang: str) -> str:

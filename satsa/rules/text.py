@@ -6,6 +6,7 @@ its own templates from the same models.
 
 from __future__ import annotations
 
+from satsa.rules import numbers
 from satsa.rules.eligibility import EligibilityResult
 from satsa.rules.schema import (
     GUARDS,
@@ -26,8 +27,7 @@ _STATUS = {
 
 
 def _pct(share: float, lang: str) -> str:
-    text = f"{round(share * 100, 2):g}"
-    return f"{text.replace('.', ',')} %" if lang == "sv" else f"{text}%"
+    return numbers.percent(share, lang=lang, decimals=numbers.AUTO)
 
 
 def _num(value: float, lang: str) -> str:

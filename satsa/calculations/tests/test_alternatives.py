@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from satsa.calculations import engine, services
 from satsa.calculations.models import Calculation, UnitCost
-from satsa.calculations.templatetags.calc_format import kr, pct
 from satsa.calculations.tests.test_editor import DATA, editor_post
 from satsa.cases.models import Case
+from satsa.core.money import kr, percent
 from satsa.economics import calculate
 from satsa.events.models import Event
 from satsa.orgs.permissions import system_actor
@@ -192,7 +192,7 @@ def test_the_results_partial_shows_the_comparison_without_saving(
         assert f'<td class="num">{kr(alt["totals"]["pv_savings"])}</td>' in table
         assert f'<td class="num relative-npv">{kr(alt["relative"]["npv"])}</td>' in table
         chance = expected["monte_carlo"]["alternatives"][alt["key"]]["p_relative_npv_nonnegative"]
-        assert f'<td class="num relative-chance">{pct(chance)}</td>' in table
+        assert f'<td class="num relative-chance">{percent(chance, decimals=0)}</td>' in table
     assert (
         '<caption id="alternative-2-caption">Insatsen jämförd med alternativet ”Ingen insats”'
         in html

@@ -120,7 +120,7 @@ def test_the_results_partial_recomputes_without_saving(
         DATA, effects=[dict(DATA["effects"][0], volume_after_end=3, uncertainty=uncertainty)]
     )
     expected = calculate(changed)["totals"]["npv"]
-    from satsa.calculations.templatetags.calc_format import kr
+    from satsa.core.money import kr
 
     assert f'id="npv">{kr(expected)}<' in html
     assert html.count("<figure") == 3 and html.count("<figcaption") == 3

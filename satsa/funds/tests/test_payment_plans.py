@@ -71,7 +71,7 @@ def claim(up: Any, year: int, period: str, amount: str, key: str, **kwargs: Any)
 
 
 def test_a_plan_pays_out_exactly_the_grant(up: Any) -> None:
-    with refused("Planens rader summerar till 500 000,00 kr men det beviljade beloppet är"):
+    with refused("Planens rader summerar till 500 000 kr men det beviljade beloppet är"):
         services.payment_plan_propose(case=up.case, lines=PLAN[:5], actor=up.applicant)
     with refused("Planen behöver minst en rad."):
         services.payment_plan_propose(case=up.case, lines=[], actor=up.applicant)
@@ -298,8 +298,8 @@ def test_uppsala_claims_wait_for_an_approved_plan(up: Any) -> None:
 def test_a_claim_beyond_the_plan_needs_a_reason(up: Any) -> None:
     approved_plan(up)
     with refused(
-        "Utbetalningarna till och med 2017-04-30 blir 150 000,00 kr, mer än "
-        "utbetalningsplanens 100 000,00 kr. Ange en motivering för avsteget från planen."
+        "Utbetalningarna till och med 2017-04-30 blir 150 000 kr, mer än "
+        "utbetalningsplanens 100 000 kr. Ange en motivering för avsteget från planen."
     ) as error:
         claim(up, 2017, "tertial1", "150000", "k1")
     assert "override_reason" in error.value.message_dict
@@ -309,7 +309,7 @@ def test_a_claim_beyond_the_plan_needs_a_reason(up: Any) -> None:
     assert ahead.plan_deviation_reason == "Rekryteringen gick fortare."
     assert sel.claim_over_plan(ahead) == D("50000")
     # The approver answers for the deviation too.
-    with refused("mer än utbetalningsplanens 100 000,00 kr"):
+    with refused("mer än utbetalningsplanens 100 000 kr"):
         services.claim_approve(claim=ahead, actor=up.coordinator, idempotency_key="a1")
     assert not ClaimApproval.objects.exists()
     services.claim_approve(

@@ -32,7 +32,9 @@ def test_the_overview_shows_the_position_in_swedish_money(
     response = client_as(alice).get(url("overview"), {"date": "2016-12-31"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "9\u00a0000\u00a0000,00" in html  # free
+    # the free capital, in whole kronor (the table's header names the unit)
+    assert "<strong>9\u00a0000\u00a0000</strong>" in html
+    assert ",00" not in html
     assert html.count("<h1") == 1
     assert 'role="img"' in html and 'id="forecast-table"' in html
 
@@ -130,4 +132,5 @@ def test_the_journal_exports(
 def test_the_journal_page_lists_every_leg(client_as: Any, alice: Any, granted_case: Any) -> None:
     response = client_as(alice).get(url("journal"))
     assert response.status_code == 200
-    assert "1\u00a0000\u00a0000,00" in response.content.decode()
+    html = response.content.decode()
+    assert '<td class="num">1\u00a0000\u00a0000</td>' in html and ",00" not in html

@@ -31,7 +31,7 @@ def test_the_dashboard_shows_the_portfolio(client_as: Any, alice: Any, portfolio
     assert response.status_code == 200
     html = response.content.decode()
     assert "Team Oxhagen" in html and "El Sistema" in html
-    assert "8 400 000 kr" in html
+    assert "8\u00a0400\u00a0000\u00a0kr" in html
     assert "Pågående satsningar" in html
     assert 'role="img"' in html
     assert html.count("<h1") == 1

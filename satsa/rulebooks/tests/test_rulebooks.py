@@ -86,7 +86,7 @@ def test_the_coordinator_uploads_a_new_version_and_sees_it(
     )
     assert response["Location"] == reverse("rulebooks:version", args=["orebro", "orebro-2024"])
     page = client.get(response["Location"]).content.decode()
-    assert "<h2" in page and "Konsortieregel" in page and "minst 25 %" in page
+    assert "<h2" in page and "Konsortieregel" in page and "minst 25\u00a0%" in page
     assert Event.objects.filter(verb="rulebook.uploaded", actor=alice).count() == 1
 
 

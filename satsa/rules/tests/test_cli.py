@@ -145,7 +145,7 @@ def test_the_failing_example_fails_gavleborg_for_co_financing_and_duration(
     assert "Behörig: nej" in out
     failing = [line.split()[2] for line in out.splitlines() if "EJ UPPFYLLD" in line]
     assert failing == ["duration:", "co_financing:"]
-    assert "Samfinansieringen är 40 % men regelboken kräver minst 50 %." in out
+    assert "Samfinansieringen är 40\u00a0% men regelboken kräver minst 50\u00a0%." in out
 
 
 def test_eligibility_accepts_a_rulebook_file(

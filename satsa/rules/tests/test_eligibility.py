@@ -84,7 +84,7 @@ def test_a_municipal_company_must_be_majority_owned() -> None:
     half = {**OBO, "municipal_ownership": 0.5}
     result = finding("orebro-2020", {"parties": [SOCIAL, SCHOOL, half]}, "applicant_types")
     assert result.status == "fails"
-    assert "ÖBO AB ägs till 50 % av kommunen" in result.message_sv
+    assert "ÖBO AB ägs till 50\u00a0% av kommunen" in result.message_sv
     assert "more than 50%" in result.message_en
     assert verdicts("orebro-2020", {"parties": [SOCIAL, SCHOOL, OBO]})["applicant_types"] == (
         "holds"
@@ -125,12 +125,15 @@ def test_orebro_2020_duration_project_leader_and_approval_rule() -> None:
     assert too_long.message_sv == "Satsningen pågår 5 år men regelboken tillåter högst 4 år."
     leader = finding("orebro-2020", {**base, "project_leader_share": 0.2}, "project_leader_share")
     assert leader.status == "fails"
-    assert "20 %" in leader.message_sv and "25 %" in leader.message_sv
+    assert "20\u00a0%" in leader.message_sv and "25\u00a0%" in leader.message_sv
     savings = {**base, "total_cost": 3_000_000, "expected_savings": 2_500_000}
     approval = finding("orebro-2020", savings, "approval_rule")
     assert approval.status == "fails"
     assert "inom 10 år efter avslut" in approval.message_sv
-    assert "2 500 000 kr" in approval.message_sv and "3 000 000 kr" in approval.message_sv
+    assert (
+        "2\u00a0500\u00a0000\u00a0kr" in approval.message_sv
+        and "3\u00a0000\u00a0000\u00a0kr" in approval.message_sv
+    )
 
 
 def test_the_duration_is_counted_from_the_dates_with_the_end_date_inclusive() -> None:
@@ -199,7 +202,9 @@ def test_gavleborg_accepts_two_organisations_three_years_and_half_co_financing()
 def test_gavleborg_refuses_40_percent_co_financing() -> None:
     result = finding("gavleborg-2018", {**GAVLE_OK, "co_financing_share": 0.4}, "co_financing")
     assert result.status == "fails"
-    assert result.message_sv == "Samfinansieringen är 40 % men regelboken kräver minst 50 %."
+    assert (
+        result.message_sv == "Samfinansieringen är 40\u00a0% men regelboken kräver minst 50\u00a0%."
+    )
     assert result.message_en == "The co-financing is 40% but the rulebook requires at least 50%."
 
 
@@ -212,8 +217,8 @@ def test_gavleborg_refuses_a_four_year_project() -> None:
 def test_gavleborg_derives_co_financing_from_cost_and_request() -> None:
     case = {**GAVLE_OK, "co_financing_share": None, "total_cost": 1_000_000}
     low = finding("gavleborg-2018", {**case, "requested_amount": 600_000}, "co_financing")
-    assert low.status == "fails" and "40 %" in low.message_sv
-    assert "600 000 kr" in low.message_sv
+    assert low.status == "fails" and "40\u00a0%" in low.message_sv
+    assert "600\u00a0000\u00a0kr" in low.message_sv
     ok = finding("gavleborg-2018", {**case, "requested_amount": 500_000}, "co_financing")
     assert ok.status == "holds"
     odd = finding("gavleborg-2018", {**case, "requested_amount": 2_000_000}, "co_financing")
