@@ -108,11 +108,12 @@ def text_width(text: str, size: float) -> float:
     >>> text_width("Mål", 10)
     17.51
     """
-    return round(sum(_WIDTHS.get(c, _UNKNOWN) for c in text) * size, 2)
+    return round(sum(_WIDTHS.get(c, _UNKNOWN) for c in str(text)) * size, 2)
 
 
 def shorten(text: str, width: float, size: float) -> str:
     """``text`` cut with an ellipsis so that it is at most ``width`` wide."""
+    text = str(text)
     if text_width(text, size) <= width:
         return text
     while text and text_width(text + ELLIPSIS, size) > width:
@@ -124,7 +125,7 @@ def wrap(text: str, width: float, size: float, max_lines: int = 2) -> list[str]:
     """``text`` broken at spaces into at most ``max_lines`` lines of at most ``width``;
     what still does not fit is shortened with an ellipsis."""
     lines: list[str] = []
-    for word in text.split():
+    for word in str(text).split():
         if lines and text_width(f"{lines[-1]} {word}", size) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
@@ -478,7 +479,7 @@ def _svg(s: Shape) -> str:
         anchor = f' text-anchor="{s.anchor}"' if s.anchor != "start" else ""
         return (
             f'<text x="{_n(s.x)}" y="{_n(s.y)}" font-size="{_n(s.size)}" fill="{s.fill}"'
-            f"{anchor}{weight}>{escape(s.text)}</text>"
+            f"{anchor}{weight}>{escape(str(s.text))}</text>"
         )
     if isinstance(s, Rect):
         title = f"<title>{escape(s.title)}</title>" if s.title else ""
