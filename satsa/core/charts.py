@@ -230,6 +230,27 @@ class Scale:
         return round(self.r0 + t * (self.r1 - self.r0), 2)
 
 
+def axis_ticks(
+    low: float,
+    high: float,
+    fmt: TickFormatter,
+    *,
+    span: Callable[[list[str]], float],
+    size: float,
+    vertical: bool = False,
+) -> tuple[list[float], list[str]]:
+    """The most ticks (at most six) whose labels do not touch at the axis' length, which
+    ``span`` gives for a set of labels (the margins depend on them)."""
+    for count in (6, 5, 4, 3, 2, 1):
+        values = nice_ticks(low, high, count)
+        labels = fmt(values)
+        need = size * LINE if vertical else max(text_width(t, size) for t in labels) + size
+        if len(values) < 2 or span(labels) / (len(values) - 1) >= need:
+            return values, labels
+    # Even one step is too many: only the two ends.
+    return [values[0], values[-1]], [labels[0], labels[-1]]
+
+
 # --- shapes ------------------------------------------------------------------------------
 
 
@@ -326,7 +347,7 @@ class Series:
     name: str
     values: Sequence[Number | None]
     colour: str = ""
-    dash: str = ""
+    dash: str | None = None  # None: solid bars, and a dash pattern of its own for lines
     width: float = 2
 
 
@@ -550,6 +571,10 @@ def _colour(series: Series, i: int) -> str:
     return series.colour or PALETTE[i % len(PALETTE)]
 
 
+def _dash(series: Series, i: int) -> str:
+    return DASHES[i % len(DASHES)] if series.dash is None else series.dash
+
+
 def _values(series: Sequence[Series]) -> list[float]:
     return [float(v) for s in series for v in s.values if v is not None]
 
@@ -586,7 +611,9 @@ def bar_chart(
     if value_labels is None:
         value_labels = horizontal
     keys = [_Key(s.name, _colour(s, i)) for i, s in enumerate(series)]
-    keys += [_Key(s.name, _colour(s, i + len(series)), True, s.dash) for i, s in enumerate(lines)]
+    keys += [
+        _Key(s.name, _colour(s, i + len(series)), True, s.dash or "") for i, s in enumerate(lines)
+    ]
     show_legend = len(keys) > 1
     rows = []
     for i, category in enumerate(categories):
@@ -612,15 +639,13 @@ def bar_chart(
     chart.shapes += legend_shapes
     top = PAD + legend_h + (size if legend_h else size * 0.6)
     low, high = _extent(series, lines, len(categories), stacked)
-    tick_values = nice_ticks(low, high)
-    labels = ticks(tick_values)
     if horizontal:
         mode: Mode = "stacked" if stacked else "grouped"
         _horizontal(
-            chart, categories, series, mode, tick_values, labels, top, size, fmt, value_labels
+            chart, categories, series, mode, (low, high), ticks, top, size, fmt, value_labels
         )
     else:
-        _vertical(chart, categories, series, lines, stacked, tick_values, labels, top, size, fmt)
+        _vertical(chart, categories, series, lines, stacked, (low, high), ticks, top, size, fmt)
     return _finish(chart)
 
 
@@ -671,13 +696,21 @@ def _vertical(
     series: Sequence[Series],
     lines: Sequence[Series],
     stacked: bool,
-    tick_values: list[float],
-    labels: list[str],
+    domain: tuple[float, float],
+    ticks: TickFormatter,
     top: float,
     size: float,
     fmt: Formatter,
 ) -> None:
     width, n = chart.width, len(categories)
+    # The plot's height if the category labels take three lines, the most they may take.
+    tick_values, labels = axis_ticks(
+        *domain,
+        ticks,
+        span=lambda _labels: chart.height - PAD - 3 * size * LINE - top,
+        size=size,
+        vertical=True,
+    )
     left = PAD + max(text_width(label, size) for label in labels) + PAD
     slot = (width - left - PAD) / n
     wrapped = [wrap(c, slot - 4, size, max_lines=3) for c in categories]
@@ -719,7 +752,7 @@ def _vertical(
             (left + (i + 0.5) * slot, y(v)) for i in range(n) if (v := _at(s.values, i)) is not None
         ]
         if len(points) > 1:
-            chart.shapes.append(Polyline(tuple(points), colour, s.width, s.dash))
+            chart.shapes.append(Polyline(tuple(points), colour, s.width, s.dash or ""))
         for (px, py), i in zip(
             points, [i for i in range(n) if _at(s.values, i) is not None], strict=True
         ):
@@ -735,14 +768,17 @@ def _horizontal(
     categories: Sequence[str],
     series: Sequence[Series],
     mode: Mode,
-    tick_values: list[float],
-    labels: list[str],
+    domain: tuple[float, float],
+    ticks: TickFormatter,
     top: float,
     size: float,
     fmt: Formatter,
     value_labels: bool,
-    base: float = 0.0,
+    shift: float = 0.0,
 ) -> None:
+    """Rows of bars; bar values are relative to ``shift`` (a tornado's base result), the
+    axis shows ``domain`` in real values."""
+    base = 0.0
     width = chart.width
     label_cap = width * 0.4
     wrapped = [wrap(c, label_cap, size) for c in categories]
@@ -762,9 +798,20 @@ def _horizontal(
                     value_w = max(value_w, text_w)
                 else:
                     negative_w = max(negative_w, text_w)
-    right = PAD + max(value_w, text_width(labels[-1], size) / 2)
-    # The plot starts past the widest label of a bar that reaches to the left.
-    plot_left = max(left + negative_w, PAD + text_width(labels[0], size) / 2)
+
+    def margins(labels: list[str]) -> tuple[float, float]:
+        right = PAD + max(value_w, text_width(labels[-1], size) / 2)
+        # The plot starts past the widest label of a bar that reaches to the left.
+        return max(left + negative_w, PAD + text_width(labels[0], size) / 2), right
+
+    tick_values, labels = axis_ticks(
+        *domain,
+        ticks,
+        span=lambda labels: width - sum(margins(labels)),
+        size=size,
+    )
+    plot_left, right = margins(labels)
+    tick_values = [t - shift for t in tick_values]
     bottom = top + row_h * len(categories)
     chart.height = bottom + PAD + size * (ASCENT + DESCENT) + PAD
     x = Scale(tick_values[0], tick_values[-1], plot_left, width - right)
@@ -847,25 +894,23 @@ def tornado_chart(
     chart.shapes += legend_shapes
     top = PAD + legend_h + size
     values = [base] + [float(v) for _, low, high in rows for v in (low, high)]
-    tick_values = nice_ticks(min(values), max(values))
-    labels = ticks(tick_values)
     # Each input is drawn as two bars from the base: one to its low, one to its high value.
     series = [
         Series(low_name, [float(low) - base for _, low, _ in rows], LOSS),
         Series(high_name, [float(high) - base for _, _, high in rows], GAIN),
     ]
-    shifted = [t - base for t in tick_values]
     _horizontal(
         chart,
         [label for label, _, _ in rows],
         series,
         "overlay",
-        shifted,
-        labels,
+        (min(values), max(values)),
+        ticks,
         top,
         size,
         lambda v: fmt(v + base),
         False,
+        shift=base,
     )
     chart.table = table or default_table
     return _finish(chart)
@@ -906,7 +951,7 @@ def line_chart(
         chart.height = size * 3
         chart.shapes.append(Text(PAD, size * 2, _("Inga värden."), size, fill=MUTED))
         return _finish(chart)
-    keys = [_Key(s.name, _colour(s, i), True, s.dash) for i, s in enumerate(series)]
+    keys = [_Key(s.name, _colour(s, i), True, _dash(s, i)) for i, s in enumerate(series)]
     keys += [_Key(g.label, MUTED, True, g.dash) for g in guides]
     legend_shapes, legend_h = _legend(
         keys if len(keys) > 1 else [], left=PAD, top=PAD, width=width - 2 * PAD, size=size
@@ -915,14 +960,14 @@ def line_chart(
         chart.legend = (PAD, PAD, width - PAD, PAD + legend_h)
     chart.shapes += legend_shapes
     top = PAD + legend_h + size
-    tick_values = nice_ticks(
-        min(values + ([0.0] if include_zero else [])), max(values + ([0.0] if include_zero else []))
+    bottom = height - PAD - size * LINE - PAD
+    domain = values + ([0.0] if include_zero else [])
+    tick_values, labels = axis_ticks(
+        min(domain), max(domain), ticks, span=lambda _l: bottom - top, size=size, vertical=True
     )
-    labels = ticks(tick_values)
     left = PAD + max(text_width(label, size) for label in labels) + PAD
     left = max(left, PAD + text_width(x_labels[0], size) / 2)
     right = PAD + text_width(x_labels[-1], size) / 2
-    bottom = height - PAD - size * LINE - PAD
     xs = [float(v) for v in x]
     sx = (
         Scale(min(xs), max(xs), left, width - right)
@@ -958,9 +1003,7 @@ def line_chart(
             (sx(xs[i]), y(v)) for i in range(len(xs)) if (v := _at(s.values, i)) is not None
         )
         if len(points) > 1:
-            chart.shapes.append(
-                Polyline(points, colour, s.width, s.dash or DASHES[k % len(DASHES)])
-            )
+            chart.shapes.append(Polyline(points, colour, s.width, _dash(s, k)))
         if markers or len(points) == 1:
             for i in range(len(xs)):
                 if (v := _at(s.values, i)) is not None:
@@ -1029,13 +1072,27 @@ def histogram(
     if legend_h:
         chart.legend = (PAD, PAD, width - PAD, PAD + legend_h)
     chart.shapes += legend_shapes
-    tick_values = nice_ticks(min(values), max(values))
-    labels = ticks(tick_values)
-    count_ticks = nice_ticks(0, max(b.count for b in counts), 4)
-    count_labels = number_ticks(count_ticks)
+    bottom = height - PAD - size * LINE - PAD
+    count_ticks, count_labels = axis_ticks(
+        0,
+        max(b.count for b in counts),
+        number_ticks,
+        span=lambda _l: (bottom - PAD - legend_h) * 0.7,
+        size=size,
+        vertical=True,
+    )
     left = PAD + max(text_width(t, size) for t in count_labels) + PAD
-    left = max(left, PAD + text_width(labels[0], size) / 2)
-    right = PAD + text_width(labels[-1], size) / 2
+
+    def margins(labels: list[str]) -> tuple[float, float]:
+        return (
+            max(left, PAD + text_width(labels[0], size) / 2),
+            PAD + text_width(labels[-1], size) / 2,
+        )
+
+    tick_values, labels = axis_ticks(
+        min(values), max(values), ticks, span=lambda marks: width - sum(margins(marks)), size=size
+    )
+    left, right = margins(labels)
     x = Scale(tick_values[0], tick_values[-1], left, width - right)
     # Mark labels sit in rows above the plot; a label that would touch the one before it
     # moves up a row, and none reaches past the box's edges.
@@ -1059,7 +1116,6 @@ def histogram(
     for text, row in mark_texts:
         base = top - size * 0.5 - row * size * LINE - size * DESCENT
         chart.shapes.append(replace(text, y=base))
-    bottom = height - PAD - size * LINE - PAD
     y = Scale(count_ticks[0], count_ticks[-1], bottom, top)
     chart.plot = (left, top, width - right, bottom)
     for value, label in zip(count_ticks, count_labels, strict=True):
