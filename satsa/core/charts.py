@@ -158,7 +158,7 @@ def _decimals(step: float) -> int:
     if step <= 0:
         return 0
     decimals = max(0, -math.floor(math.log10(step)))
-    while decimals < 4 and abs(round(step, decimals) - step) > step * 1e-6:
+    while decimals < 12 and abs(round(step, decimals) - step) > step * 1e-6:
         decimals += 1
     return decimals
 
@@ -211,7 +211,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     first = math.floor(low / step + 1e-9) * step
     last = math.ceil(high / step - 1e-9) * step
     n = round((last - first) / step)
-    return [round(first + i * step, 10) + 0.0 for i in range(n + 1)]
+    decimals = _decimals(step)
+    return [round(first + i * step, decimals) + 0.0 for i in range(n + 1)]
 
 
 @dataclass(frozen=True)
@@ -617,7 +618,8 @@ def bar_chart(
     show_legend = len(keys) > 1
     rows = []
     for i, category in enumerate(categories):
-        rows.append([category] + [fmt(_at(s.values, i)) for s in [*series, *lines]])
+        values = [_at(s.values, i) for s in [*series, *lines]]
+        rows.append([category] + ["–" if v is None else fmt(v) for v in values])
     default_table = Table(
         caption or title, [category_header, *(s.name for s in [*series, *lines])], rows
     )
@@ -798,6 +800,9 @@ def _horizontal(
                     value_w = max(value_w, text_w)
                 else:
                     negative_w = max(negative_w, text_w)
+    if width - left - negative_w - value_w - PAD < width * 0.3:
+        # No room for the bars beside their values: the values stay in the table only.
+        value_labels, value_w, negative_w = False, 0.0, 0.0
 
     def margins(labels: list[str]) -> tuple[float, float]:
         right = PAD + max(value_w, text_width(labels[-1], size) / 2)
@@ -813,14 +818,12 @@ def _horizontal(
     plot_left, right = margins(labels)
     tick_values = [t - shift for t in tick_values]
     bottom = top + row_h * len(categories)
-    chart.height = bottom + PAD + size * (ASCENT + DESCENT) + PAD
+    chart.height = bottom + PAD + size * (1 + DESCENT) + PAD
     x = Scale(tick_values[0], tick_values[-1], plot_left, width - right)
     chart.plot = (plot_left, top, width - right, bottom)
     for value, label in zip(tick_values, labels, strict=True):
         chart.shapes.append(Line(x(value), top, x(value), bottom, GRID))
-        chart.shapes.append(
-            Text(x(value), bottom + PAD + size * ASCENT, label, size, "middle", MUTED)
-        )
+        chart.shapes.append(Text(x(value), bottom + PAD + size, label, size, "middle", MUTED))
     for i, category in enumerate(categories):
         row_top = top + i * row_h
         lines = wrapped[i]
@@ -985,10 +988,10 @@ def line_chart(
     # one always shows, at the cost of the one before it.
     placed: list[Text] = []
     for xv, label in zip(xs, x_labels, strict=True):
-        text = Text(sx(xv), bottom + PAD + size * ASCENT, label, size, "middle", MUTED)
+        text = Text(sx(xv), bottom + PAD + size, label, size, "middle", MUTED)
         if not placed or text.box()[0] > placed[-1].box()[2] + size:
             placed.append(text)
-    last = Text(sx(xs[-1]), bottom + PAD + size * ASCENT, x_labels[-1], size, "middle", MUTED)
+    last = Text(sx(xs[-1]), bottom + PAD + size, x_labels[-1], size, "middle", MUTED)
     if placed[-1] != last:
         while placed and placed[-1].box()[2] + size > last.box()[0]:
             placed.pop()
@@ -1135,9 +1138,7 @@ def histogram(
         )
     chart.shapes.append(Line(left, bottom, width - right, bottom, INK))
     for value, label in zip(tick_values, labels, strict=True):
-        chart.shapes.append(
-            Text(x(value), bottom + PAD + size * ASCENT, label, size, "middle", MUTED)
-        )
+        chart.shapes.append(Text(x(value), bottom + PAD + size, label, size, "middle", MUTED))
     if tick_values[0] < 0 < tick_values[-1]:
         chart.shapes.append(Line(x(0), top, x(0), bottom, INK, 1.5))
     for _label, value in marks:
