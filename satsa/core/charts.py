@@ -106,7 +106,7 @@ def text_width(text: str, size: float) -> float:
     """The estimated width of ``text`` set at ``size``.
 
     >>> text_width("Mål", 10)
-    17.51
+    17.54
     """
     return round(sum(_WIDTHS.get(c, _UNKNOWN) for c in str(text)) * size, 2)
 
@@ -387,8 +387,7 @@ class Chart:
         boxes = [s.box() for s in self.shapes] + [(0, 0, self.width, self.height)]
         left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
         right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        pad = lambda v: math.floor(v) if v < 0 else 0  # noqa: E731
-        self.origin = (pad(left), pad(top))
+        self.origin = (min(0, math.floor(left)), min(0, math.floor(top)))
         self.width = math.ceil(max(right, self.width) - self.origin[0])
         self.height = math.ceil(max(bottom, self.height) - self.origin[1])
         return self
@@ -409,10 +408,10 @@ class Chart:
         return mark_safe("".join(out))  # noqa: S308
 
     def __html__(self) -> str:
-        return self.svg()
+        return str(self.svg())
 
     def __str__(self) -> str:
-        return self.svg()
+        return str(self.svg())
 
     def drawing(self, *, font: str = "Helvetica", bold: str = "Helvetica-Bold") -> Any:
         """The chart as a reportlab Drawing (y upwards), for the PDFs."""
@@ -879,10 +878,11 @@ def tornado_chart(
     default_table = Table(
         caption or title,
         ["", low_name, high_name],
-        [[label, fmt(low), fmt(high)] for label, low, high in rows],
+        [[label, fmt(float(low)), fmt(float(high))] for label, low, high in rows],
     )
     description = "; ".join(
-        f"{label}: {low_name} {fmt(low)}, {high_name} {fmt(high)}" for label, low, high in rows
+        f"{label}: {low_name} {fmt(float(low))}, {high_name} {fmt(float(high))}"
+        for label, low, high in rows
     )
     chart = Chart(
         title, f"{base_name} {fmt(base)}. {description}", width, 0, [], table or default_table
@@ -1099,7 +1099,7 @@ def histogram(
     x = Scale(tick_values[0], tick_values[-1], left, width - right)
     # Mark labels sit in rows above the plot; a label that would touch the one before it
     # moves up a row, and none reaches past the box's edges.
-    mark_texts: list[tuple[Text, float]] = []
+    mark_texts: list[tuple[Text, int]] = []
     rows_end: list[float] = []
     band_top = PAD + legend_h + (size * 0.5 if legend_h else 0)
     for label, value in sorted(marks, key=lambda m: float(m[1])):
@@ -1113,7 +1113,7 @@ def histogram(
             rows_end.append(cx + w / 2)
         else:
             rows_end[row] = cx + w / 2
-        mark_texts.append((Text(cx, 0, label, size, "middle", INK), float(row)))
+        mark_texts.append((Text(cx, 0, label, size, "middle", INK), row))
     band_h = len(rows_end) * size * LINE
     top = band_top + band_h + size * 0.6
     for text, row in mark_texts:

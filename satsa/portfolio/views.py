@@ -72,7 +72,7 @@ def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
         categories=[row.label for row in board.pipeline],
         series=[kit.Series(_("Antal"), [row.count for row in board.pipeline])],
         horizontal=True,
-        fmt=lambda v: kit.number(v),
+        fmt=kit.number,
         ticks=kit.number_ticks,
     )
     fund_chart = (
