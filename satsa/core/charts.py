@@ -192,22 +192,28 @@ def number_ticks(ticks: Sequence[float]) -> list[str]:
     return [number(t, decimals) for t in ticks]
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
     """Evenly spaced round ticks (1, 2, 2.5 or 5 times a power of ten) from at or below
-    ``low`` to at or above ``high``.
+    ``low`` to at or above ``high``; ``whole`` keeps them on whole numbers (for counts).
 
     >>> nice_ticks(-130, 870)
     [-200.0, 0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]
+    >>> nice_ticks(0, 3, whole=True)
+    [0.0, 1.0, 2.0, 3.0]
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError("ticks need finite bounds")
     if high < low:
         low, high = high, low
     if high == low:
-        low, high = (low - 1, high + 1) if low == 0 else sorted((0.0, low * 2))
+        # Nothing but zeros: an axis from zero up, as amounts and counts mostly are.
+        low, high = (0.0, 1.0) if low == 0 else sorted((0.0, low * 2))
     raw = (high - low) / max(count, 1)
+    if whole:
+        raw = max(raw, 1.0)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw)
+    factors = (1, 2, 5, 10) if whole and power < 10 else (1, 2, 2.5, 5, 10)
+    step = next(f * power for f in factors if f * power >= raw)
     first = math.floor(low / step + 1e-9) * step
     last = math.ceil(high / step - 1e-9) * step
     n = round((last - first) / step)
@@ -239,11 +245,12 @@ def axis_ticks(
     span: Callable[[list[str]], float],
     size: float,
     vertical: bool = False,
+    whole: bool = False,
 ) -> tuple[list[float], list[str]]:
     """The most ticks (at most six) whose labels do not touch at the axis' length, which
     ``span`` gives for a set of labels (the margins depend on them)."""
     for count in (6, 5, 4, 3, 2, 1):
-        values = nice_ticks(low, high, count)
+        values = nice_ticks(low, high, count, whole=whole)
         labels = fmt(values)
         need = size * LINE if vertical else max(text_width(t, size) for t in labels) + size
         if len(values) < 2 or span(labels) / (len(values) - 1) >= need:
@@ -600,14 +607,16 @@ def bar_chart(
     fmt: Formatter = number,
     ticks: TickFormatter = money_ticks,
     value_labels: bool | None = None,
+    whole: bool = False,
     category_header: str = "",
     caption: str = "",
     table: Table | None = None,
 ) -> Chart:
     """Bars per category, one per series side by side (or ``stacked``); negative values go
     below (left of) zero. Vertical charts may add ``lines`` over the bars (one value per
-    category). Horizontal charts grow downwards, one row per category, and print each value
-    at the end of its bar unless ``value_labels`` is False."""
+    category). Horizontal charts grow downwards, one row per category (``height`` is then
+    computed), and print each value at the end of its bar unless ``value_labels`` is False.
+    ``whole`` keeps the axis on whole numbers, for counts."""
     if value_labels is None:
         value_labels = horizontal
     keys = [_Key(s.name, _colour(s, i)) for i, s in enumerate(series)]
@@ -643,10 +652,22 @@ def bar_chart(
     if horizontal:
         mode: Mode = "stacked" if stacked else "grouped"
         _horizontal(
-            chart, categories, series, mode, (low, high), ticks, top, size, fmt, value_labels
+            chart,
+            categories,
+            series,
+            mode,
+            (low, high),
+            ticks,
+            top,
+            size,
+            fmt,
+            value_labels,
+            whole=whole,
         )
     else:
-        _vertical(chart, categories, series, lines, stacked, (low, high), ticks, top, size, fmt)
+        _vertical(
+            chart, categories, series, lines, stacked, (low, high), ticks, top, size, fmt, whole
+        )
     return _finish(chart)
 
 
@@ -702,6 +723,7 @@ def _vertical(
     top: float,
     size: float,
     fmt: Formatter,
+    whole: bool = False,
 ) -> None:
     width, n = chart.width, len(categories)
     # The plot's height if the category labels take three lines, the most they may take.
@@ -711,6 +733,7 @@ def _vertical(
         span=lambda _labels: chart.height - PAD - 3 * size * LINE - top,
         size=size,
         vertical=True,
+        whole=whole,
     )
     left = PAD + max(text_width(label, size) for label in labels) + PAD
     slot = (width - left - PAD) / n
@@ -776,6 +799,7 @@ def _horizontal(
     fmt: Formatter,
     value_labels: bool,
     shift: float = 0.0,
+    whole: bool = False,
 ) -> None:
     """Rows of bars; bar values are relative to ``shift`` (a tornado's base result), the
     axis shows ``domain`` in real values."""
@@ -813,6 +837,7 @@ def _horizontal(
         ticks,
         span=lambda labels: width - sum(margins(labels)),
         size=size,
+        whole=whole,
     )
     plot_left, right = margins(labels)
     tick_values = [t - shift for t in tick_values]
@@ -1083,6 +1108,7 @@ def histogram(
         span=lambda _l: (bottom - PAD - legend_h) * 0.7,
         size=size,
         vertical=True,
+        whole=True,
     )
     left = PAD + max(text_width(t, size) for t in count_labels) + PAD
 

@@ -14,8 +14,8 @@ PAYMENTS, RETURNS, CAPITAL = "#b3261e", "#1b6e3a", "#1f4e8c"
 
 
 def forecast_chart(rows: Sequence[ForecastYear]) -> kit.Chart | None:
-    """Bars per year: expected payments (down) and repayments with fees (up); a line for the
-    fund's capital at the end of each year."""
+    """Bars per year, on one spot: expected payments (down) and repayments with fees (up);
+    a line for the fund's capital at the end of each year."""
     if not rows:
         return None
     return kit.bar_chart(
@@ -27,6 +27,7 @@ def forecast_chart(rows: Sequence[ForecastYear]) -> kit.Chart | None:
                 _("Återföringar och avgifter"), [r.repayments + r.fees for r in rows], RETURNS
             ),
         ],
+        stacked=True,
         lines=[kit.Series(_("Fondens kapital vid årets slut"), [r.capital for r in rows], CAPITAL)],
         fmt=sek,
         category_header=_("År"),

@@ -74,6 +74,7 @@ def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
         horizontal=True,
         fmt=kit.number,
         ticks=kit.number_ticks,
+        whole=True,
     )
     fund_chart = (
         kit.bar_chart(

@@ -64,6 +64,23 @@ def test_nice_ticks_of_known_ranges() -> None:
     assert kit.nice_ticks(-130, 870) == [-200, 0, 200, 400, 600, 800, 1000]
     assert kit.nice_ticks(0, 1_230_000, 4) == [0, 500_000, 1_000_000, 1_500_000]
     assert kit.nice_ticks(5, 5) == [0, 2, 4, 6, 8, 10]
+    assert kit.nice_ticks(0, 0) == [0, 0.2, 0.4, 0.6, 0.8, 1]
+    assert kit.nice_ticks(0, 1, whole=True) == [0, 1]
+    assert kit.nice_ticks(0, 12, 4, whole=True) == [0, 5, 10, 15]
+
+
+def test_counts_are_drawn_on_whole_numbers() -> None:
+    chart = kit.bar_chart(
+        title="Ärenden per skede",
+        categories=["Idéprövning", "Ansökan"],
+        series=[kit.Series("Antal", [1, 0])],
+        horizontal=True,
+        fmt=kit.number,
+        ticks=kit.number_ticks,
+        whole=True,
+    )
+    ticks = [s.text for s in chart.shapes if isinstance(s, kit.Text) and s.fill == kit.MUTED]
+    assert ticks == ["0", "1"]
 
 
 @settings(max_examples=200, deadline=None)
