@@ -586,10 +586,6 @@ def _values(series: Sequence[Series]) -> list[float]:
     return [float(v) for s in series for v in s.values if v is not None]
 
 
-def _finish(chart: Chart) -> Chart:
-    return chart.fit()
-
-
 # --- bar charts --------------------------------------------------------------------------
 
 
@@ -640,7 +636,7 @@ def bar_chart(
     if not categories:
         chart.height = size * 3
         chart.shapes.append(Text(PAD, size * 2, _("Inga värden."), size, fill=MUTED))
-        return _finish(chart)
+        return chart.fit()
     legend_shapes, legend_h = _legend(
         keys if show_legend else [], left=PAD, top=PAD, width=width - 2 * PAD, size=size
     )
@@ -668,7 +664,7 @@ def bar_chart(
         _vertical(
             chart, categories, series, lines, stacked, (low, high), ticks, top, size, fmt, whole
         )
-    return _finish(chart)
+    return chart.fit()
 
 
 def _at(values: Sequence[Number | None], i: int) -> float | None:
@@ -941,7 +937,7 @@ def tornado_chart(
         shift=base,
     )
     chart.table = table or default_table
-    return _finish(chart)
+    return chart.fit()
 
 
 # --- line charts -------------------------------------------------------------------------
@@ -978,7 +974,7 @@ def line_chart(
     if not x or not values:
         chart.height = size * 3
         chart.shapes.append(Text(PAD, size * 2, _("Inga värden."), size, fill=MUTED))
-        return _finish(chart)
+        return chart.fit()
     keys = [_Key(s.name, _colour(s, i), True, _dash(s, i)) for i, s in enumerate(series)]
     keys += [_Key(g.label, MUTED, True, g.dash) for g in guides]
     legend_shapes, legend_h = _legend(
@@ -1038,7 +1034,7 @@ def line_chart(
                     chart.shapes.append(
                         Circle(sx(xs[i]), y(v), 3.5, colour, f"{x_labels[i]}, {s.name}: {fmt(v)}")
                     )
-    return _finish(chart)
+    return chart.fit()
 
 
 # --- histogram ---------------------------------------------------------------------------
@@ -1170,4 +1166,4 @@ def histogram(
     for _label, value in marks:
         mx = x(float(value))
         chart.shapes.append(Line(mx, top - size * 0.4, mx, bottom, INK, 1, "3 3"))
-    return _finish(chart)
+    return chart.fit()

@@ -385,6 +385,12 @@ def test_the_legend_sits_beside_the_bars_never_over_them(
     for shape in legend_shapes:
         assert all(not boxes_overlap(shape.box(), bar.box()) for bar in bars(chart))
     assert all(bar.y >= chart.legend[3] for bar in bars(chart))
+    left, top, right, bottom = chart.plot
+    assert all(
+        left - 0.01 <= bar.x and bar.x + bar.w <= right + 0.01 and top - 0.01 <= bar.y
+        for bar in bars(chart)
+    )
+    assert all(bar.y + bar.h <= bottom + 0.01 for bar in bars(chart))
 
 
 def test_the_tornado_draws_both_sides_from_the_base() -> None:
