@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 Number = Decimal | int | float
 Anchor = Literal["start", "middle", "end"]
-Formatter = Callable[[float], str]
+# Formats one value: a float, or in tables the value as given (an exact Decimal stays one).
+Formatter = Callable[[Any], str]
 TickFormatter = Callable[[Sequence[float]], list[str]]
 
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
@@ -622,7 +623,8 @@ def bar_chart(
     show_legend = len(keys) > 1
     rows = []
     for i, category in enumerate(categories):
-        values = [_at(s.values, i) for s in [*series, *lines]]
+        # The table gets the values as given: an exact Decimal stays exact.
+        values = [s.values[i] if i < len(s.values) else None for s in [*series, *lines]]
         rows.append([category] + ["–" if v is None else fmt(v) for v in values])
     default_table = Table(
         caption or title, [category_header, *(s.name for s in [*series, *lines])], rows
