@@ -289,9 +289,25 @@ class Rect:
     fill: str
     title: str = ""
     role: str = "bar"  # "bar", "swatch", …: what the shape stands for, for tests and styles
+    # White diagonal stripes, so that the series differ by more than colour.
+    hatch: bool = False
 
     def box(self) -> tuple[float, float, float, float]:
         return (self.x, self.y, self.x + self.w, self.y + self.h)
+
+    def stripes(self, gap: float = 5) -> list[tuple[float, float, float, float]]:
+        """The hatch's segments (x1, y1, x2, y2): lines x + y = c cut to the rectangle."""
+        if not self.hatch or self.w < 3 or self.h < 3:
+            return []
+        x0, y0, x1, y1 = self.box()
+        out = []
+        c = x0 + y0 + gap
+        while c < x1 + y1:
+            xa, xb = max(x0, c - y1), min(x1, c - y0)
+            if xb > xa:
+                out.append((xa, c - xa, xb, c - xb))
+            c += gap
+        return out
 
 
 @dataclass(frozen=True)
@@ -358,6 +374,7 @@ class Series:
     colour: str = ""
     dash: str | None = None  # None: solid bars, and a dash pattern of its own for lines
     width: float = 2
+    hatch: bool | None = None  # None: every second series of bars is hatched
 
 
 @dataclass(frozen=True)
@@ -447,6 +464,12 @@ class Chart:
                         strokeColor=None,
                     )
                 )
+                for a, b, c, d in s.stripes():
+                    drawing.add(
+                        rl.Line(
+                            a - vx, y(b), c - vx, y(d), strokeColor=colors.white, strokeWidth=0.9
+                        )
+                    )
             elif isinstance(s, Line):
                 drawing.add(
                     rl.Line(
@@ -512,9 +535,14 @@ def _svg(s: Shape) -> str:
         )
     if isinstance(s, Rect):
         title = f"<title>{escape(s.title)}</title>" if s.title else ""
+        stripes = "".join(
+            f'<line x1="{_n(a)}" y1="{_n(b)}" x2="{_n(c)}" y2="{_n(d)}" stroke="#ffffff" '
+            f'stroke-width="1.2"/>'
+            for a, b, c, d in s.stripes()
+        )
         return (
             f'<rect class="ck-{s.role}" x="{_n(s.x)}" y="{_n(s.y)}" width="{_n(s.w)}" '
-            f'height="{_n(s.h)}" fill="{s.fill}">{title}</rect>'
+            f'height="{_n(s.h)}" fill="{s.fill}">{title}</rect>{stripes}'
         )
     if isinstance(s, Line):
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
@@ -546,6 +574,7 @@ class _Key:
     colour: str
     line: bool = False
     dash: str = ""
+    hatch: bool = False
 
 
 def _legend(
@@ -569,7 +598,17 @@ def _legend(
             mid = base - size * 0.3
             shapes.append(Line(x, mid, x + sample, mid, key.colour, 2, key.dash))
         else:
-            shapes.append(Rect(x, base - swatch * 0.9, swatch, swatch, key.colour, role="swatch"))
+            shapes.append(
+                Rect(
+                    x,
+                    base - swatch * 0.9,
+                    swatch,
+                    swatch,
+                    key.colour,
+                    role="swatch",
+                    hatch=key.hatch,
+                )
+            )
         shapes.append(Text(x + sample + 4, base, label, size))
         x += item_w + size * 1.5
     return shapes, (row + 1) * row_h
@@ -577,6 +616,10 @@ def _legend(
 
 def _colour(series: Series, i: int) -> str:
     return series.colour or PALETTE[i % len(PALETTE)]
+
+
+def _hatched(series: Series, i: int) -> bool:
+    return i % 2 == 1 if series.hatch is None else series.hatch
 
 
 def _dash(series: Series, i: int) -> str:
@@ -616,7 +659,7 @@ def bar_chart(
     ``whole`` keeps the axis on whole numbers, for counts."""
     if value_labels is None:
         value_labels = horizontal
-    keys = [_Key(s.name, _colour(s, i)) for i, s in enumerate(series)]
+    keys = [_Key(s.name, _colour(s, i), hatch=_hatched(s, i)) for i, s in enumerate(series)]
     keys += [
         _Key(s.name, _colour(s, i + len(series)), True, s.dash or "") for i, s in enumerate(lines)
     ]
@@ -762,6 +805,7 @@ def _vertical(
                     max(y1 - y0, 0.0),
                     _colour(series[k], k),
                     f"{category}, {series[k].name}: {fmt(end - start)}",
+                    hatch=_hatched(series[k], k),
                 )
             )
         for j, text in enumerate(wrapped[i]):
@@ -865,6 +909,7 @@ def _horizontal(
                     bar_h,
                     _colour(series[k], k),
                     f"{category}, {series[k].name}: {fmt(end - start)}",
+                    hatch=_hatched(series[k], k),
                 )
             )
             if value_labels:
@@ -911,7 +956,7 @@ def tornado_chart(
         title, f"{base_name} {fmt(base)}. {description}", width, 0, [], table or default_table
     )
     keys = [
-        _Key(low_name, LOSS),
+        _Key(low_name, LOSS, hatch=True),
         _Key(high_name, GAIN),
         _Key(f"{base_name}: {fmt(base)}", INK, True),
     ]
@@ -922,8 +967,8 @@ def tornado_chart(
     values = [base] + [float(v) for _, low, high in rows for v in (low, high)]
     # Each input is drawn as two bars from the base: one to its low, one to its high value.
     series = [
-        Series(low_name, [float(low) - base for _, low, _ in rows], LOSS),
-        Series(high_name, [float(high) - base for _, _, high in rows], GAIN),
+        Series(low_name, [float(low) - base for _, low, _ in rows], LOSS, hatch=True),
+        Series(high_name, [float(high) - base for _, _, high in rows], GAIN, hatch=False),
     ]
     _horizontal(
         chart,
@@ -1093,7 +1138,11 @@ def histogram(
         [[fmt(b.start), fmt(b.end), str(b.count), number(b.share * 100, 1) + " %"] for b in counts],
     )
     chart = Chart(title, caption or title, width, height, [], table or default_table)
-    keys = [_Key(name, colour) for name, colour in ((loss_name, LOSS), (gain_name, GAIN)) if name]
+    keys = [
+        _Key(name, colour, hatch=colour == LOSS)
+        for name, colour in ((loss_name, LOSS), (gain_name, GAIN))
+        if name
+    ]
     legend_shapes, legend_h = _legend(keys, left=PAD, top=PAD, width=width - 2 * PAD, size=size)
     if legend_h:
         chart.legend = (PAD, PAD, width - PAD, PAD + legend_h)
@@ -1158,6 +1207,7 @@ def histogram(
                 y(0) - y(b.count),
                 LOSS if b.end <= 0 else GAIN,
                 f"{fmt(b.start)} – {fmt(b.end)}: {b.count}",
+                hatch=b.end <= 0,
             )
         )
     chart.shapes.append(Line(left, bottom, width - right, bottom, INK))

@@ -434,3 +434,30 @@ def test_the_pdf_drawing_keeps_every_label_inside_and_extractable() -> None:
     text = PdfReader(io.BytesIO(renderPDF.drawToString(drawing))).pages[0].extract_text()
     for label in ("Förväntat", "Realiserat", "Socialnämnden", "−987"):
         assert label in text
+
+
+@pytest.mark.parametrize(
+    "kind", ["horizontal bars", "vertical bars with a line", "tornado", "histogram with marks"]
+)
+def test_series_of_bars_differ_by_more_than_colour(kind: str) -> None:
+    chart = CHARTS[kind](640, 11)
+    swatches = [s for s in chart.shapes if isinstance(s, kit.Rect) and s.role == "swatch"]
+    assert [bool(s.stripes()) for s in swatches].count(True) == 1
+    hatched_fill = next(s.fill for s in swatches if s.stripes())
+    # Every wide enough bar of the hatched series is striped, and no other bar is.
+    for bar in bars(chart):
+        if bar.w >= 3 and bar.h >= 3:
+            assert bool(bar.stripes()) == (bar.fill == hatched_fill)
+    markup = str(chart.svg())
+    assert markup.count('stroke="#ffffff"') == sum(
+        len(s.stripes()) for s in chart.shapes if isinstance(s, kit.Rect)
+    )
+
+
+def test_stripes_stay_inside_their_bar() -> None:
+    bar = kit.Rect(10, 20, 30, 12, kit.LOSS, hatch=True)
+    stripes = bar.stripes()
+    assert len(stripes) >= 5
+    for x1, y1, x2, y2 in stripes:
+        assert min(x1, x2) >= 10 and max(x1, x2) <= 40 and min(y1, y2) >= 20 and max(y1, y2) <= 32
+        assert x1 + y1 == pytest.approx(x2 + y2)
