@@ -206,9 +206,11 @@ def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) 
         raise ValueError("ticks need finite bounds")
     if high < low:
         low, high = high, low
-    if high == low:
-        # Nothing but zeros: an axis from zero up, as amounts and counts mostly are.
-        low, high = (0.0, 1.0) if low == 0 else sorted((0.0, low * 2))
+    if high - low <= max(abs(low), abs(high), 1.0) * 1e-9:
+        # Too close to tell apart on any axis: one value, and an axis from zero to twice
+        # it (from zero up for nothing but zeros, as amounts and counts mostly are).
+        value = low if abs(low) > 1e-9 else 0.0
+        low, high = (0.0, 1.0) if value == 0 else sorted((0.0, value * 2))
     raw = (high - low) / max(count, 1)
     if whole:
         raw = max(raw, 1.0)

@@ -461,3 +461,81 @@ def test_stripes_stay_inside_their_bar() -> None:
     for x1, y1, x2, y2 in stripes:
         assert min(x1, x2) >= 10 and max(x1, x2) <= 40 and min(y1, y2) >= 20 and max(y1, y2) <= 32
         assert x1 + y1 == pytest.approx(x2 + y2)
+
+
+amounts = st.floats(-1e10, 1e10, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.text(alphabet, min_size=1, max_size=90), amounts, amounts),
+        min_size=1,
+        max_size=5,
+    ),
+    base=amounts,
+    size=st.sampled_from(SIZES),
+)
+def test_any_tornado_fits(rows: list[tuple[str, float, float]], base: float, size: tuple) -> None:
+    chart = kit.tornado_chart(
+        title="t",
+        rows=rows,
+        base=base,
+        low_name="lägsta värdet",
+        high_name="högsta värdet",
+        base_name="Kalkylens nuvärde",
+        width=size[0],
+        size=size[1],
+        fmt=kr,
+    )
+    svg = parsed(chart)
+    assert clipped_texts(svg) == [] and overlapping_texts(svg) == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    values=st.lists(amounts, min_size=2, max_size=300),
+    marks=st.lists(
+        st.tuples(st.sampled_from(["P5", "P10", "P50", "P90", "P95"]), amounts), max_size=5
+    ),
+    size=st.sampled_from(SIZES),
+)
+def test_any_histogram_fits(
+    values: list[float], marks: list[tuple[str, float]], size: tuple
+) -> None:
+    # The marks are percentiles: inside the values' range.
+    low, high = min(values), max(values)
+    marks = [(label, min(max(v, low), high)) for label, v in marks]
+    chart = kit.histogram(title="h", values=values, marks=marks, width=size[0], size=size[1])
+    assert chart is not None
+    svg = parsed(chart)
+    assert clipped_texts(svg) == [] and overlapping_texts(svg) == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    points=st.lists(
+        st.tuples(st.integers(1990, 2100), amounts),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda p: p[0],
+    ),
+    name=st.text(alphabet, min_size=1, max_size=60),
+    size=st.sampled_from(SIZES),
+)
+def test_any_line_chart_fits(points: list[tuple[int, float]], name: str, size: tuple) -> None:
+    points.sort()
+    chart = kit.line_chart(
+        title="l",
+        x=[p[0] for p in points],
+        x_labels=[str(p[0]) for p in points],
+        series=[
+            kit.Series(name, [p[1] for p in points]),
+            kit.Series("Totalt", [-p[1] for p in points]),
+        ],
+        guides=[kit.Guide(points[0][1], "mål")],
+        width=size[0],
+        size=size[1],
+    )
+    svg = parsed(chart)
+    assert clipped_texts(svg) == [] and overlapping_texts(svg) == []
