@@ -1100,7 +1100,8 @@ class Bin:
 def bins_of(values: Sequence[float], bins: int = 24) -> list[Bin]:
     """Equal-width bins from the smallest to the largest value."""
     low, high = min(values), max(values)
-    if high == low:
+    if high - low <= max(abs(low), abs(high), 1.0) * 1e-9:
+        # As one value (as nice_ticks draws it): one bin holds them all.
         high = low + 1
     step = (high - low) / bins
     counts = [0] * bins

@@ -539,3 +539,32 @@ def test_any_line_chart_fits(points: list[tuple[int, float]], name: str, size: t
     )
     svg = parsed(chart)
     assert clipped_texts(svg) == [] and overlapping_texts(svg) == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    columns=st.lists(
+        st.tuples(st.text(alphabet, min_size=1, max_size=50), amounts, amounts, amounts),
+        min_size=1,
+        max_size=15,
+    ),
+    stacked=st.booleans(),
+    size=st.sampled_from(SIZES),
+)
+def test_any_vertical_bar_chart_fits(
+    columns: list[tuple[str, float, float, float]], stacked: bool, size: tuple
+) -> None:
+    chart = kit.bar_chart(
+        title="v",
+        categories=[c[0] for c in columns],
+        series=[
+            kit.Series("Utbetalningar", [c[1] for c in columns]),
+            kit.Series("Återföringar och avgifter", [c[2] for c in columns]),
+        ],
+        lines=[kit.Series("Fondens kapital vid årets slut", [c[3] for c in columns])],
+        stacked=stacked,
+        width=size[0],
+        size=size[1],
+    )
+    svg = parsed(chart)
+    assert clipped_texts(svg) == [] and overlapping_texts(svg) == []
