@@ -1,59 +1,28 @@
-"""Geometry for the editor's charts, drawn as server-side SVG by the templates.
+"""What the editor's charts show, drawn by the chart kit (satsa.core.charts).
 
-Each function takes (part of) the engine's result and returns plain data: the shapes to
-draw, in a fixed viewBox, and the rows of the table that stands in for the chart for
-people who cannot see it.
+Each function takes (part of) the engine's result and returns a laid-out chart with the
+table that stands in for it for people who cannot see it.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from satsa.core.money import mkr_tick
+from satsa.core import charts as kit
+from satsa.core.money import kr, number, percent
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 80, 16, 16, 40
-# Colour-blind-safe (Okabe–Ito) colours, each series also with its own dash pattern.
-COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4"]
 FUND = "fund"
-
-
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    if high <= low:
-        high = low + 1
-    step = 10 ** math.floor(math.log10((high - low) / count))
-    for factor in (1, 2, 2.5, 5, 10):
-        if (high - low) / (step * factor) <= count:
-            step *= factor
-            break
-    ticks = [math.floor(low / step) * step]
-    # Up to the first tick at or past ``high``, so that nothing is drawn beyond the axis.
-    while ticks[-1] < high - step * 1e-9:
-        ticks.append(ticks[-1] + step)
-    return [round(t, 6) for t in ticks]
-
-
-class Scale:
-    def __init__(self, domain: tuple[float, float], extent: tuple[float, float]) -> None:
-        self.d0, self.d1 = domain
-        self.r0, self.r1 = extent
-
-    def __call__(self, value: float) -> float:
-        if self.d1 == self.d0:
-            return (self.r0 + self.r1) / 2
-        return round(self.r0 + (value - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0), 1)
 
 
 def party_label(name: str, fund_label: str) -> str:
     return fund_label if name == FUND else name
 
 
-def cumulative_by_party(result: dict[str, Any], fund_label: str) -> dict[str, Any]:
+def cumulative_by_party(result: dict[str, Any], fund_label: str) -> kit.Chart:
     """Cumulative net flow (savings − costs borne) per actor, year by year, nominal."""
     flows = result.get("flows") or []
     parties = list(
@@ -70,47 +39,34 @@ def cumulative_by_party(result: dict[str, Any], fund_label: str) -> dict[str, An
             running -= (row.get("cost_by_financier") or {}).get(party, 0.0)
             points.append(running)
         series.append(
-            {
-                "name": party_label(party, fund_label),
-                "values": points,
-                "colour": COLOURS[i % len(COLOURS)],
-                "dash": DASHES[i % len(DASHES)],
-            }
+            kit.Series(
+                party_label(party, fund_label),
+                points,
+                kit.PALETTE[i % (len(kit.PALETTE) - 1)],
+                kit.DASHES[i % len(kit.DASHES)],
+            )
         )
     total = [row["cumulative_net"] for row in flows]
-    series.append({"name": None, "values": total, "colour": "#1b1b1b", "dash": "", "total": True})
-    values = [v for s in series for v in s["values"]] or [0.0]
-    ticks = nice_ticks(min(0.0, *values), max(0.0, *values))
-    y = Scale((ticks[0], ticks[-1]), (HEIGHT - BOTTOM, TOP))
-    x = Scale((years[0], years[-1]) if years else (0, 1), (LEFT + 10, WIDTH - RIGHT - 10))
-    for s in series:
-        s["points"] = " ".join(f"{x(yr)},{y(v)}" for yr, v in zip(years, s["values"], strict=True))
-    step = max(1, math.ceil(len(years) / 8))
-    return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "series": series,
-        "years": years,
-        "x_ticks": [{"x": x(yr), "label": yr} for yr in years[::step]],
-        "y_ticks": [{"y": y(t), "label": mkr_tick(t)} for t in ticks],
-        "zero": y(0.0),
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "bottom": HEIGHT - BOTTOM,
-        "rows": [
-            {"year": yr, "values": [s["values"][i] for s in series]} for i, yr in enumerate(years)
-        ],
-    }
+    series.append(kit.Series(_("Totalt"), total, kit.INK, "", 3))
+    return kit.line_chart(
+        title=_("Ackumulerat nettoflöde per aktör (nominellt)"),
+        x=years,
+        x_labels=[str(y) for y in years],
+        series=series,
+        fmt=kr,
+        x_header=_("År"),
+        caption=_("Ackumulerat nettoflöde per aktör och år (kr, nominellt)"),
+    )
 
 
 # What the tornado calls each uncertain input of an effect line (values as the engine has them).
 INPUT_LABELS = {
-    "volume_after_end": _("volym per år efter projektet"),
-    "deadweight": _("dödvikt (andel)"),
-    "attribution": _("andel som beror på andra"),
-    "displacement": _("undanträngning (andel)"),
-    "drop_off": _("avtagande per år (andel)"),
-    "unit_cost": _("enhetskostnad (kr)"),
+    "volume_after_end": gettext_lazy("volym per år efter projektet"),
+    "deadweight": gettext_lazy("dödvikt (andel)"),
+    "attribution": gettext_lazy("andel som beror på andra"),
+    "displacement": gettext_lazy("undanträngning (andel)"),
+    "drop_off": gettext_lazy("avtagande per år (andel)"),
+    "unit_cost": gettext_lazy("enhetskostnad (kr)"),
 }
 INPUT_PATH = re.compile(r"^(effects|costs)\[(\d+)\]\.(.+)$")
 
@@ -128,7 +84,7 @@ def input_label(path: str, result: dict[str, Any], fields: dict[str, Any], fallb
     return f"{name}: {fields.get(field, field)}"
 
 
-def tornado(result: dict[str, Any], fields: dict[str, Any] | None = None) -> dict[str, Any] | None:
+def tornado(result: dict[str, Any], fields: dict[str, Any] | None = None) -> kit.Chart | None:
     """One bar per uncertain input: NPV at its low and its high value, widest first."""
     entries = sorted(result.get("sensitivity") or [], key=lambda e: -e["swing"])
     if not entries:
@@ -137,86 +93,70 @@ def tornado(result: dict[str, Any], fields: dict[str, Any] | None = None) -> dic
         dict(e, label=input_label(e["input"], result, fields or {}, e["label"])) for e in entries
     ]
     base = result["totals"]["npv"]
-    values = [base] + [v for e in entries for v in (e["npv_low"], e["npv_high"])]
-    ticks = nice_ticks(min(values), max(values))
-    row_height, label_width = 34, 220
-    height = TOP + row_height * len(entries) + BOTTOM
-    x = Scale((ticks[0], ticks[-1]), (label_width, WIDTH - RIGHT - 10))
-    bars = []
-    for i, e in enumerate(entries):
-        top = TOP + i * row_height + 6
-        low_x, high_x, base_x = x(e["npv_low"]), x(e["npv_high"]), x(base)
-        bars.append(
-            {
-                **e,
-                "y": top,
-                "h": row_height - 12,
-                "text_y": top + (row_height - 12) / 2 + 5,
-                # the part of the bar from the base to the input's low and high value
-                "low_x": min(low_x, base_x),
-                "low_w": abs(base_x - low_x),
-                "high_x": min(high_x, base_x),
-                "high_w": abs(high_x - base_x),
-            }
-        )
-    return {
-        "width": WIDTH,
-        "height": height,
-        "bars": bars,
-        "base": base,
-        "base_x": x(base),
-        "label_x": label_width - 8,
-        "x_ticks": [{"x": x(t), "label": mkr_tick(t)} for t in ticks],
-        "top": TOP,
-        "bottom": height - BOTTOM,
-    }
+    return kit.tornado_chart(
+        title=_("Känslighet (tornado)"),
+        rows=[(e["label"], e["npv_low"], e["npv_high"]) for e in entries],
+        base=base,
+        low_name=_("lägsta värdet"),
+        high_name=_("högsta värdet"),
+        base_name=_("Kalkylens nuvärde"),
+        fmt=kr,
+        table=kit.Table(
+            _("Nuvärde netto med varje osäker uppgift på sitt lägsta och högsta värde"),
+            [
+                _("Uppgift"),
+                _("Lägst"),
+                _("Troligast"),
+                _("Högst"),
+                _("NPV vid lägst"),
+                _("NPV vid högst"),
+            ],
+            [
+                [
+                    e["label"],
+                    number(e["low"], decimals=2),
+                    number(e["mode"], decimals=2),
+                    number(e["high"], decimals=2),
+                    kr(e["npv_low"]),
+                    kr(e["npv_high"]),
+                ]
+                for e in entries
+            ],
+        ),
+    )
 
 
-def histogram(npv: Any, summary: dict[str, Any], bins: int = 24) -> dict[str, Any] | None:
-    """The Monte Carlo distribution of NPV as a histogram; losses in one colour, gains in another."""
-    values = list(npv) if npv is not None else []
+def histogram(npv: Any, summary: dict[str, Any], bins: int = 24) -> kit.Chart | None:
+    """The Monte Carlo distribution of NPV; losses in one colour, gains in another, and the
+    percentiles as marked lines."""
+    values = [float(v) for v in npv] if npv is not None else []
     if len(values) < 2:
         return None
-    low, high = min(values), max(values)
-    if high == low:
-        high = low + 1
-    width = (high - low) / bins
-    counts = [0] * bins
-    for v in values:
-        counts[min(bins - 1, int((v - low) / width))] += 1
-    ticks = nice_ticks(low, high)
-    x = Scale((min(ticks[0], low), max(ticks[-1], high)), (LEFT, WIDTH - RIGHT))
-    y = Scale((0, max(counts)), (HEIGHT - BOTTOM, TOP))
-    bars = []
-    for i, count in enumerate(counts):
-        start, end = low + i * width, low + (i + 1) * width
-        bars.append(
-            {
-                "x": x(start),
-                "w": max(0.5, round(x(end) - x(start) - 1, 1)),
-                "y": y(count),
-                "h": round(y(0) - y(count), 1),
-                "start": start,
-                "end": end,
-                "count": count,
-                "share": count / len(values),
-                "loss": end <= 0,
-            }
+    marks = [
+        (label, summary[key])
+        for key, label in (
+            ("p5", "P5"),
+            ("p10", "P10"),
+            ("p50", "P50"),
+            ("p90", "P90"),
+            ("p95", "P95"),
         )
-    marks = []
-    for key, label in (("p5", "P5"), ("p50", "P50"), ("p95", "P95")):
-        if summary.get(key) is not None:
-            marks.append({"x": x(summary[key]), "label": label, "value": summary[key]})
-    return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "bars": bars,
-        "marks": marks,
-        "zero_x": x(0.0) if x.d0 <= 0 <= x.d1 else None,
-        "x_ticks": [{"x": x(t), "label": mkr_tick(t)} for t in ticks],
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "top": TOP,
-        "bottom": HEIGHT - BOTTOM,
-        "draws": len(values),
-    }
+        if summary.get(key) is not None
+    ]
+    chart = kit.histogram(
+        title=_("Fördelning av nuvärde netto"),
+        values=values,
+        marks=marks,
+        bins=bins,
+        loss_name=_("Kostnaden täcks inte"),
+        gain_name=_("Kostnaden täcks"),
+        fmt=kr,
+        caption=_("Antal simuleringar per intervall av nuvärde netto"),
+        headers=[_("Från"), _("Till"), _("Antal"), _("Andel")],
+    )
+    if chart is not None:
+        chart.table.rows[:] = [
+            [kr(b.start), kr(b.end), str(b.count), percent(b.share, decimals=1)]
+            for b in kit.bins_of(values, bins)
+        ]
+    return chart

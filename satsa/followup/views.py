@@ -399,7 +399,6 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
     values = selectors.measure_values(measure)
     shown = [v for v in values if v.value is not None]
     chart = measure_chart(
-        chart_id=f"chart-{measure.pk}",
         title=_("%(name)s över tid") % {"name": measure.name},
         treatment=[(v.measured_on, v.value) for v in shown if v.group == Group.TREATMENT],
         control=[(v.measured_on, v.value) for v in shown if v.group == Group.CONTROL],

@@ -23,7 +23,7 @@ from satsa.cases.access import Action
 from satsa.core import tabular
 from satsa.funds import exports, planning, services
 from satsa.funds import selectors as sel
-from satsa.funds.chart import forecast_svg
+from satsa.funds.chart import forecast_chart
 from satsa.funds.forms import (
     ApproveForm,
     ClaimForm,
@@ -75,7 +75,7 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
             "date_form": date_form,
             "position": position,
             "forecast": forecast,
-            "chart": forecast_svg(forecast, described_by="forecast-table"),
+            "chart": forecast_chart(forecast),
             "cases": cases,
             "claims": claims,
             "deposit_form": MovementForm(prefix="deposit") if can["manage_fund"] else None,

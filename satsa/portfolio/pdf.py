@@ -18,9 +18,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -38,12 +35,14 @@ from reportlab.platypus import (
 )
 
 from satsa.cases.models import Case
+from satsa.core import charts as kit
 from satsa.core.money import kr, mkr, number
 from satsa.portfolio import selectors
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 ACCENT = colors.HexColor("#005a8c")
-SECOND = colors.HexColor("#8a4b00")
+# The text width between the page margins, in points.
+CHART_WIDTH = 170 * mm
 
 
 @cache
@@ -155,37 +154,38 @@ class _Doc:
         names: Sequence[str] = (),
         horizontal: bool = True,
     ) -> None:
-        """A bar chart; the same figures are always printed in a table next to it."""
-        if not labels:
+        """A bar chart laid out by the chart kit; the same figures are always printed in a
+        table next to it."""
+        chart = self.chart(title, labels, series, names, horizontal)
+        if chart is None:
             return
-        height = 30 + 18 * len(labels) * max(1, len(series)) if horizontal else 170
-        drawing = Drawing(170 * mm, height + 30)
-        chart = HorizontalBarChart() if horizontal else VerticalBarChart()
-        chart.x, chart.y = (60 * mm if horizontal else 20 * mm), 20
-        chart.width = 100 * mm if horizontal else 140 * mm
-        chart.height = height - 10
-        chart.data = [[float(v) / 1_000_000 for v in s] for s in series]
-        cat = chart.categoryAxis
-        cat.categoryNames = [label if len(label) <= 32 else label[:31] + "…" for label in labels]
-        cat.labels.fontName = self.regular
-        cat.labels.fontSize = 7.5
-        chart.valueAxis.labels.fontName = self.regular
-        chart.valueAxis.labels.fontSize = 7.5
-        chart.valueAxis.labelTextFormat = lambda v: number(v, decimals=1)
-        chart.valueAxis.valueMin = min(0.0, *(v for s in chart.data for v in s))
-        for i, fill in enumerate((ACCENT, SECOND)[: len(series)]):
-            chart.bars[i].fillColor = fill
-        drawing.add(chart)
-        drawing.add(String(0, height + 18, title + " (mnkr)", fontName=self.bold, fontSize=9))
-        if names:
-            legend = Legend()
-            legend.x, legend.y = 60 * mm, height + 12
-            legend.fontName, legend.fontSize = self.regular, 7.5
-            legend.alignment = "right"
-            legend.columnMaximum = 1
-            legend.colorNamePairs = list(zip((ACCENT, SECOND), names, strict=False))
-            drawing.add(legend)
-        self.story.append(KeepTogether([Spacer(1, 4), drawing]))
+        heading = Paragraph(escape(title), self.styles["cellb"])
+        drawing = chart.drawing(font=self.regular, bold=self.bold)
+        self.story.append(KeepTogether([Spacer(1, 4), heading, drawing]))
+
+    def chart(
+        self,
+        title: str,
+        labels: Sequence[str],
+        series: Sequence[Sequence[Decimal | float]],
+        names: Sequence[str] = (),
+        horizontal: bool = True,
+    ) -> kit.Chart | None:
+        if not labels:
+            return None
+        return kit.bar_chart(
+            title=title,
+            categories=list(labels),
+            series=[
+                kit.Series(names[i] if i < len(names) else title, list(values))
+                for i, values in enumerate(series)
+            ],
+            horizontal=horizontal,
+            width=CHART_WIDTH,
+            height=170,
+            size=7.5,
+            fmt=kr,
+        )
 
     def space(self, height: float = 4) -> None:
         self.story.append(Spacer(1, height * mm))

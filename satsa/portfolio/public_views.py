@@ -14,9 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from satsa.core import charts as kit
 from satsa.core import tabular
+from satsa.core.money import kr
 from satsa.orgs.models import Organisation
-from satsa.portfolio import charts, opendata, selectors
+from satsa.portfolio import opendata, selectors
 
 
 def _organisation(org_slug: str) -> Organisation:
@@ -34,9 +36,12 @@ def index(request: HttpRequest, org_slug: str) -> HttpResponse:
         if day is not None:
             by_year[day.year] += item.granted_amount or Decimal(0)
     years = sorted(by_year)
-    chart = charts.bar_chart(
+    chart = kit.bar_chart(
         title=_("Beviljade belopp per år"),
-        bars=[(str(year), by_year[year]) for year in years],
+        categories=[str(year) for year in years],
+        series=[kit.Series(_("Beviljat"), [by_year[year] for year in years])],
+        horizontal=True,
+        fmt=kr,
     )
     return render(
         request,

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from satsa.cases.models import Case
+from satsa.core import charts as kit
 from satsa.core import tabular
+from satsa.core.money import kr
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
-from satsa.portfolio import charts, exports, pdf, selectors, services
+from satsa.portfolio import exports, pdf, selectors, services
 from satsa.portfolio.models import ConsolidatedEvaluation, PublishedReport
 
 
@@ -56,27 +58,49 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
     filters = _filters(request, org)
     board = selectors.dashboard(org, filters)
-    savings_chart = charts.bar_chart(
+    savings_chart = kit.bar_chart(
         title=_("Förväntade och realiserade besparingar per nämnd"),
-        bars=[(name, expected) for name, expected, _r in board.savings],
-        second=[realised for _n, _e, realised in board.savings],
-        legend=(_("Förväntat"), _("Realiserat")),
+        categories=[name for name, _e, _r in board.savings],
+        series=[
+            kit.Series(_("Förväntat"), [expected for _n, expected, _r in board.savings]),
+            kit.Series(_("Realiserat"), [realised for _n, _e, realised in board.savings]),
+        ],
+        horizontal=True,
+        fmt=kr,
     )
-    pipeline_chart = charts.bar_chart(
+    pipeline_chart = kit.bar_chart(
         title=_("Ärenden per skede"),
-        bars=[(row.label, row.count) for row in board.pipeline],
-        fmt=lambda v: str(int(v or 0)),
+        categories=[row.label for row in board.pipeline],
+        series=[kit.Series(_("Antal"), [row.count for row in board.pipeline])],
+        horizontal=True,
+        fmt=kit.number,
+        ticks=kit.number_ticks,
+        whole=True,
     )
     fund_chart = (
-        charts.bar_chart(
+        kit.bar_chart(
             title=_("Fondens ställning"),
-            bars=[
-                (_("Insatt"), board.fund.deposited),
-                (_("Beviljat"), board.fund.committed),
-                (_("Utbetalt"), board.fund.paid),
-                (_("Återfört"), board.fund.repaid),
-                (_("Fritt att bevilja"), board.fund.free),
+            categories=[
+                _("Insatt"),
+                _("Beviljat"),
+                _("Utbetalt"),
+                _("Återfört"),
+                _("Fritt att bevilja"),
             ],
+            series=[
+                kit.Series(
+                    _("Belopp"),
+                    [
+                        board.fund.deposited,
+                        board.fund.committed,
+                        board.fund.paid,
+                        board.fund.repaid,
+                        board.fund.free,
+                    ],
+                )
+            ],
+            horizontal=True,
+            fmt=kr,
         )
         if board.fund
         else None

@@ -84,7 +84,7 @@ def test_a_decided_case_from_reports_to_implementation(
     page.locator("#id_value").fill("7")
     page.get_by_role("button", name="Spara mätvärde").click()
     page.wait_for_load_state()
-    assert page.locator("svg.chart").count() == 1
+    assert page.locator("svg.chart-kit").count() == 1
     check(page, axe)
     page.goto(f"/o/orebro/uppfoljning/matt/{kasam.pk}/")
     page.get_by_label("Fil (CSV eller XLSX)").set_input_files(

@@ -179,3 +179,26 @@ def test_the_schema_page_lists_what_is_missing(client_as: Any, case: Any, alice:
 def test_the_overview_flags_late_reports(client_as: Any, schema: Any, alice: Any) -> None:
     page = client_as(alice).get(url("overview")).content.decode()
     assert "Avviker" in page and "skulle ha lämnats" in page
+
+
+def test_the_measure_chart_shows_every_label_whole(client_as: Any, schema: Any, alice: Any) -> None:
+    from satsa.testing.charts import assert_charts_fit
+
+    measure = schema.measures.get(name="Föräldragrupper")
+    for day, group, value in (
+        (dt.date(2025, 2, 28), Group.TREATMENT, "-1234.5"),
+        (dt.date(2025, 8, 31), Group.TREATMENT, "3.25"),
+        (dt.date(2025, 8, 31), Group.CONTROL, "7.75"),
+    ):
+        services.measure_value_record(
+            measure=measure,
+            actor=alice,
+            group=group,
+            period_label=f"Delår {day:%m}",
+            measured_on=day,
+            value=Decimal(value),
+            n=12,
+        )
+    page = client_as(alice).get(url("measure", measure.pk)).content.decode()
+    assert assert_charts_fit(page) == 1
+    assert "Målgrupp" in page and "Jämförelsegrupp" in page

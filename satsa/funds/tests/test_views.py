@@ -134,3 +134,22 @@ def test_the_journal_page_lists_every_leg(client_as: Any, alice: Any, granted_ca
     assert response.status_code == 200
     html = response.content.decode()
     assert '<td class="num">1\u00a0000\u00a0000</td>' in html and ",00" not in html
+
+
+def test_the_forecast_chart_draws_the_committed_payments_as_bars(
+    client_as: Any, alice: Any, granted_case: Any
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from satsa.testing.charts import SVG, assert_charts_fit, svgs_in
+
+    on = dt.date(2016, 12, 31)
+    forecast = sel.fund_forecast(organisation=granted_case.organisation, on=on)
+    assert any(row.payments for row in forecast)
+    html = client_as(alice).get(url("overview"), {"date": on.isoformat()}).content.decode()
+    assert assert_charts_fit(html) == 1
+    svg = svgs_in(html)[0]
+    bars = [r for r in svg.iter(f"{SVG}rect") if r.get("class") == "ck-bar"]
+    drawn = [r for r in bars if float(r.get("height", "0")) > 0]
+    assert len(drawn) >= sum(1 for row in forecast if row.payments)
+    assert any("Utbetalningar" in (ET.tostring(r, encoding="unicode")) for r in drawn)

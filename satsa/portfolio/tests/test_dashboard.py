@@ -107,3 +107,13 @@ def test_the_xlsx_export_reads_back(client_as: Any, alice: Any, portfolio: Any) 
     pipeline = {r[0]: r[1] for r in wb["Ärenden per skede"].iter_rows(min_row=2, values_only=True)}
     assert pipeline["Idéprövning"] == 1
     assert pipeline["Genomförande"] == 1
+
+
+def test_the_dashboard_charts_show_every_label_whole(
+    client_as: Any, alice: Any, portfolio: Any
+) -> None:
+    from satsa.testing.charts import assert_charts_fit
+
+    html = client_as(alice).get("/o/orebro/portfolj/").content.decode()
+    assert assert_charts_fit(html) >= 2
+    assert "Socialnämnden" in html

@@ -197,3 +197,33 @@ def test_generating_an_evaluation_over_http_writes_an_event(
     assert Event.objects.filter(verb="portfolio.evaluation_generated").count() == 1
     page = client.get("/o/orebro/portfolj/utvardering/").content.decode()
     assert "Samlad utvärdering 2017 (PDF)" in page
+
+
+def test_a_pdf_chart_keeps_its_legend_beside_the_bars_and_its_text_extractable() -> None:
+    from satsa.core import charts as kit
+
+    doc = pdf._Doc("Diagram", "Test")
+    boards = ["Socialnämnden – Individ- och familjeomsorg", "Grundskolenämnden"]
+    chart = doc.chart(
+        "Förväntade och realiserade besparingar per nämnd",
+        boards,
+        [[Decimal("6000000"), Decimal("-2100000")], [Decimal("4200000"), Decimal("900000")]],
+        names=["Förväntat", "Realiserat"],
+    )
+    assert chart is not None and chart.legend is not None
+    bars = [s for s in chart.shapes if isinstance(s, kit.Rect) and s.role == "bar"]
+    swatches = [s for s in chart.shapes if isinstance(s, kit.Rect) and s.role == "swatch"]
+    assert len(bars) == 4 and len(swatches) == 2
+    assert all(bar.y >= chart.legend[3] for bar in bars)
+    # The chart is as wide as the text between the page margins.
+    assert chart.width <= pdf.CHART_WIDTH + 0.5
+    doc.bar_chart(
+        "Förväntade och realiserade besparingar per nämnd",
+        boards,
+        [[Decimal("6000000"), Decimal("-2100000")], [Decimal("4200000"), Decimal("900000")]],
+        names=["Förväntat", "Realiserat"],
+    )
+    text = " ".join(text_of(doc.render("fot")).split())
+    assert "Förväntat" in text and "Realiserat" in text
+    assert "Socialnämnden – Individ- och familjeomsorg" in text
+    assert "−2 100 000 kr" in text

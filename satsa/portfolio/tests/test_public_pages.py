@@ -52,3 +52,10 @@ def test_reports_of_another_organisation_or_unknown_ids_are_404(
     assert client.get("/open/orebro/slutrapport.pdf?id=999").status_code == 404
     assert client.get("/open/orebro/slutrapport.pdf?id=x").status_code == 404
     assert client.get("/open/orebro/slutrapport.pdf").status_code == 302
+
+
+def test_the_public_chart_shows_every_label_whole(client: Client, portfolio: Any) -> None:
+    from satsa.testing.charts import assert_charts_fit
+
+    html = client.get("/open/orebro/").content.decode()
+    assert assert_charts_fit(html) == 1
