@@ -29,6 +29,7 @@ from django.core.mail import EmailMessage
 from django.utils import translation
 
 from satsa.events.models import Event
+from satsa.orgs.permissions import system_actor
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def _deliver(event: Event, key: str, notice: Notice) -> int:
         ok = _send(subject, body, [person.email for person in batch])
         (sent if ok else failed).extend(batch)
     event_record(
-        actor=None,
+        actor=system_actor(),
         verb=SENT,
         organisation=event.organisation,
         data={

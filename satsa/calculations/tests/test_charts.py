@@ -13,13 +13,14 @@ from satsa.calculations.models import Calculation
 from satsa.calculations.tests.test_editor import DATA, editor_post
 from satsa.cases.models import Case
 from satsa.economics import calculate
+from satsa.orgs.permissions import system_actor
 from satsa.testing.charts import assert_charts_fit
 
 
 @pytest.fixture
 def calculation(case: Case) -> Calculation:
-    calculation = services.calculation_create(case=case, actor=None)
-    return services.calculation_update(calculation=calculation, data=DATA, actor=None)
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    return services.calculation_update(calculation=calculation, data=DATA, actor=system_actor())
 
 
 def test_the_results_show_three_charts_with_every_label_whole(
