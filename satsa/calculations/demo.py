@@ -21,8 +21,8 @@ from satsa.calculations.models import (
     UnitCostArea,
     UnitCostValue,
 )
+from satsa.events.actors import system_actor
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import system_actor
 
 ASSUMPTION = (
     "Antagande för demonstration; storleksordningen motsvarar SKR:s sammanställning "

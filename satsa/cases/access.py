@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 
 from satsa.cases import lifecycle
 from satsa.cases.models import Case, Stage
+from satsa.events.actors import is_system
 from satsa.orgs.models import Membership, Organisation
-from satsa.orgs.permissions import NotPermitted, has_perm, is_system, roles_in
+from satsa.orgs.permissions import NotPermitted, has_perm, roles_in
 from satsa.orgs.roles import Perm, Role
 
 

@@ -17,10 +17,10 @@ from django.db import transaction
 from satsa.cases import services
 from satsa.cases.models import Case, Stage
 from satsa.decisions import services as decision_services
+from satsa.events.actors import system_actor
 from satsa.events.services import event_record
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
-from satsa.orgs.permissions import system_actor
 from satsa.rulebooks.selectors import rulebook_for
 
 D = dt.date

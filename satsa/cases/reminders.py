@@ -19,10 +19,10 @@ from django.db import transaction
 from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
 from satsa.cases.models import BoardNotice, Case
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
 from satsa.events.services import event_record
 from satsa.orgs.models import Membership
-from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 # a step whose last day is at most this many days away is "due soon"

@@ -28,8 +28,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.utils import translation
 
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
-from satsa.orgs.permissions import system_actor
 
 logger = logging.getLogger(__name__)
 

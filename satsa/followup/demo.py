@@ -21,11 +21,11 @@ from django.utils import timezone
 from satsa.cases import demo as cases_demo
 from satsa.cases import lifecycle
 from satsa.cases.models import Case, Stage
+from satsa.events.actors import system_actor
 from satsa.followup import selectors, services
 from satsa.followup.models import Group, MeasureKind, Report, ReportKind, ReportStatus
 from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import system_actor
 
 DEMO = "(illustrativa demovärden)"
 

@@ -19,6 +19,7 @@ from satsa.cases.lifecycle import stage_change
 from satsa.cases.models import Case, Stage
 from satsa.core.money import AUTO, kr
 from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
+from satsa.events.actors import system_actor
 from satsa.events.services import event_record
 from satsa.followup import ledger, selectors
 from satsa.followup.imports import (
@@ -52,7 +53,7 @@ from satsa.followup.models import (
     TerminationProposal,
 )
 from satsa.followup.pseudonyms import pseudonym_key
-from satsa.orgs.permissions import has_perm, system_actor
+from satsa.orgs.permissions import has_perm
 from satsa.orgs.roles import Perm
 
 __all__ = [

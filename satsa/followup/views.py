@@ -19,6 +19,7 @@ from satsa.cases.models import Case
 from satsa.core import tabular
 from satsa.core.tabular import Column, Kind, Table
 from satsa.evaluation import MIN_GROUP_SIZE
+from satsa.events.actors import system_actor
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
 from satsa.followup.forms import (
@@ -53,7 +54,7 @@ from satsa.followup.models import (
 )
 from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.orgs.models import Membership, Organisation
-from satsa.orgs.permissions import has_perm, org_view, system_actor
+from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
 
 

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from satsa.cases.models import Case
+from satsa.events.actors import system_actor
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Kind, Transaction
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import system_actor
 
 # date, amount, reference, assumption (None when the source states it)
 DEPOSITS = [

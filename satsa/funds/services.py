@@ -7,7 +7,7 @@ The organisation row guards the free capital (deposits, withdrawals, commitments
 releases, repayments, reversals); the case row guards the case's remaining commitment
 (claims, approvals, payments). Every change names its actor: a person, checked against
 the permission table and the case's people (satsa.cases.access), or the named system
-actor (``satsa.orgs.permissions.system_actor``) for demo data, commands and consequences
+actor (``satsa.events.actors.system_actor``) for demo data, commands and consequences
 of decisions; there is no unchecked path.
 """
 
@@ -29,6 +29,7 @@ from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
 from satsa.core.money import AUTO, kr, percent
+from satsa.events.actors import is_system
 from satsa.events.services import event_record
 from satsa.funds import selectors as sel
 from satsa.funds.models import (
@@ -46,7 +47,7 @@ from satsa.funds.models import (
 )
 from satsa.funds.repayment import allocate, settlement_amounts
 from satsa.orgs.models import Board, Organisation
-from satsa.orgs.permissions import NotPermitted, is_system, require_perm
+from satsa.orgs.permissions import NotPermitted, require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules.schema import ReportingPeriod

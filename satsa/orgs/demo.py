@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from satsa.events.actors import system_actor
 from satsa.orgs import services
 from satsa.orgs.models import Area, Board, Department, ExternalParty, Organisation
-from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 DEMO_PASSWORD = "satsa-demo"

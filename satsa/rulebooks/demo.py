@@ -1,7 +1,7 @@
 """Demo: each demo organisation gets the bundled presets written for it."""
 
+from satsa.events.actors import system_actor
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import system_actor
 from satsa.rulebooks.services import rulebook_presets_install
 
 

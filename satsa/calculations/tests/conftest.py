@@ -7,7 +7,7 @@ import pytest
 from satsa.calculations import services
 from satsa.calculations.models import UnitCost
 from satsa.cases.models import Case
-from satsa.orgs.permissions import system_actor
+from satsa.events.actors import system_actor
 
 
 @pytest.fixture

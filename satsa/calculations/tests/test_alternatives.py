@@ -14,8 +14,8 @@ from satsa.calculations.tests.test_editor import DATA, editor_post
 from satsa.cases.models import Case
 from satsa.core.money import kr, percent
 from satsa.economics import calculate
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
-from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 ORDINARY = {

@@ -7,7 +7,7 @@ import pytest
 from satsa.calculations import services
 from satsa.calculations.tests.test_editor import DATA
 from satsa.cases.models import Case
-from satsa.orgs.permissions import system_actor
+from satsa.events.actors import system_actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

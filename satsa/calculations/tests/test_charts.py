@@ -13,7 +13,7 @@ from satsa.calculations.models import Calculation
 from satsa.calculations.tests.test_editor import DATA, editor_post
 from satsa.cases.models import Case
 from satsa.economics import calculate
-from satsa.orgs.permissions import system_actor
+from satsa.events.actors import system_actor
 from satsa.testing.charts import assert_charts_fit
 
 

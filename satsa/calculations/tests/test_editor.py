@@ -20,8 +20,8 @@ from satsa.calculations.models import (
 from satsa.cases.access import Action, may
 from satsa.cases.models import Case
 from satsa.economics import calculate
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
-from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 DATA = {

@@ -13,7 +13,7 @@ from satsa.calculations.terms import apply_terms, terms_of
 from satsa.calculations.tests.test_editor import DATA, editor_post
 from satsa.cases.models import Case
 from satsa.economics import calculate
-from satsa.orgs.permissions import system_actor
+from satsa.events.actors import system_actor
 from satsa.rulebooks.services import rulebook_version_upload
 from satsa.rules import get_preset, preset_path
 

@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from satsa.calculations import demo, selectors, services, tabular
 from satsa.calculations.models import UnitCost, UnitCostValue
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
-from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 HEADER = [h for _k, h in tabular.COLUMNS]

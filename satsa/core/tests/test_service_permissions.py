@@ -20,8 +20,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from satsa.cases.models import Case, Stage
+from satsa.events.actors import system_actor
 from satsa.orgs.models import Board, Membership, Organisation
-from satsa.orgs.permissions import NotPermitted, system_actor
+from satsa.orgs.permissions import NotPermitted
 from satsa.orgs.roles import ROLE_PERMISSIONS, Perm, Role
 
 MEMBER = "member"  # the case's project leader (holding the project-leader role)

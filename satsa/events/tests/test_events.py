@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from satsa.events.actors import system_actor
 from satsa.events.models import AppendOnlyError, Event
 from satsa.events.selectors import events_for_object
 from satsa.events.services import event_record
-from satsa.orgs.permissions import system_actor
 
 
 def test_it_records_actor_verb_object_and_data(alice: Any, orebro: Any) -> None:

@@ -21,6 +21,7 @@ from django.utils import translation
 
 from satsa.cases import services as case_services
 from satsa.cases.models import Case, Stage
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
 from satsa.events.notifications import SENT, all_handlers, dispatch
 from satsa.events.selectors import events_for_organisation
@@ -29,7 +30,6 @@ from satsa.followup.models import Report
 from satsa.funds import services as fund_services
 from satsa.funds.models import Claim
 from satsa.orgs.models import Membership
-from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 from satsa.rulebooks.selectors import rulebook_for
 

@@ -15,10 +15,10 @@ import pytest
 from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
+from satsa.events.actors import system_actor
 from satsa.followup import services
 from satsa.followup.models import EvaluationSchema, MeasureKind
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 CALCULATION = {

@@ -5,9 +5,9 @@ from decimal import Decimal
 from typing import Any
 
 from satsa.evaluation import Measurement
+from satsa.events.actors import system_actor
 from satsa.followup import selectors, services
 from satsa.followup.models import Group, MeasureKind, Report
-from satsa.orgs.permissions import system_actor
 
 
 def test_a_complete_schema_lacks_nothing(schema: Any) -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from satsa.cases.models import Stage
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
 from satsa.followup import services
 from satsa.followup.models import (
@@ -21,7 +22,6 @@ from satsa.followup.models import (
     ReportStatus,
 )
 from satsa.followup.tests.conftest import csv_bytes, pay_claims, personnummer
-from satsa.orgs.permissions import system_actor
 
 TEXT = {
     "activities": "Sex föräldragrupper",

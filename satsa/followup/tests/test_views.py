@@ -9,11 +9,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
 from satsa.followup import services
 from satsa.followup.models import Group, Report, ReportStatus
 from satsa.followup.tests.conftest import csv_bytes, make_case, personnummer
-from satsa.orgs.permissions import system_actor
 
 
 def url(name: str, pk: int | None = None) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from satsa.events.actors import system_actor
 from satsa.funds import services
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import system_actor
 from satsa.orgs.roles import Role
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from satsa.events.actors import system_actor
 from satsa.funds import selectors as sel
 from satsa.funds import services
-from satsa.orgs.permissions import system_actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, connections
 from django.db.models import Count, Sum
 
+from satsa.events.actors import system_actor
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Claim, Entry, Kind, Transaction
-from satsa.orgs.permissions import system_actor
 
 pytestmark = pytest.mark.postgres
 

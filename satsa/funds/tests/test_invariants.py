@@ -21,11 +21,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from satsa.events.actors import system_actor
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Claim, Entry, Kind, Transaction
 from satsa.orgs.models import Area, Board, Organisation
-from satsa.orgs.permissions import system_actor
 
 DAY = dt.date(2020, 9, 1)
 PERIOD_END = dt.date(2020, 8, 31)

@@ -12,11 +12,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import AppendOnlyError, Claim, Entry, Kind, Transaction
-from satsa.orgs.permissions import system_actor
 
 D = Decimal
 SEPT = dt.date(2016, 9, 30)

@@ -5,9 +5,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
 from satsa.orgs.models import ExternalParty, Membership
-from satsa.orgs.permissions import has_perm, roles_in, system_actor
+from satsa.orgs.permissions import has_perm, roles_in
 from satsa.orgs.roles import ROLE_PERMISSIONS, Perm, Role
 
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from satsa.events.actors import system_actor
 from satsa.orgs.models import Board
-from satsa.orgs.permissions import system_actor
 from satsa.portfolio import selectors
 from satsa.portfolio.tests.conftest import make_case
 from satsa.rulebooks.services import rulebook_presets_install

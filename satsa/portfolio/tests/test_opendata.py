@@ -8,8 +8,8 @@ from typing import Any
 
 from django.test import Client
 
+from satsa.events.actors import system_actor
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import system_actor
 
 CONTRACT_KEYS = {"name", "start_date", "end_date", "granted_amount", "departments", "status"}
 

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from satsa.orgs.permissions import system_actor
+from satsa.events.actors import system_actor
 from satsa.rulebooks.services import rulebook_presets_install
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from satsa.events.actors import system_actor
 from satsa.events.models import Event
-from satsa.orgs.permissions import system_actor
 from satsa.rulebooks import selectors
 from satsa.rulebooks.models import RulebookVersion
 from satsa.rulebooks.services import (

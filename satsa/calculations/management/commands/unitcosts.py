@@ -14,8 +14,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from satsa.calculations import selectors, services, tabular
+from satsa.events.actors import system_actor
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import system_actor
 
 
 class Command(BaseCommand):
