@@ -319,3 +319,29 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["board"].queryset = Board.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
         self.fields["status"].choices = [("", _("Alla")), *stages]  # type: ignore[attr-defined]
+
+
+class CasePeopleForm(forms.Form):
+    """The case's people beside its applicants, chosen among the organisation's people."""
+
+    project_owner = forms.ModelChoiceField(
+        label=_("Projektägare"), queryset=None, required=False, empty_label=_("Ingen")
+    )
+    project_leader = forms.ModelChoiceField(
+        label=_("Projektledare"), queryset=None, required=False, empty_label=_("Ingen")
+    )
+    steering_members = forms.ModelMultipleChoiceField(
+        label=_("Projektets styrgrupp"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("project_owner", "project_leader", "steering_members"):
+            field = self.fields[name]
+            field.queryset = people  # type: ignore[attr-defined]
+            field.label_from_instance = (  # type: ignore[attr-defined]
+                lambda u: u.get_full_name() or u.username
+            )

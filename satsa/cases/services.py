@@ -789,3 +789,49 @@ def exemption_grant(*, case: Case, actor: Any, rule: str, reason: str) -> Exempt
             data={"rule": rule, "reason": reason},
         )
     return exemption
+
+
+# --- the case's people --------------------------------------------------------------------
+
+
+def case_people_set(
+    *,
+    case: Case,
+    actor: Any,
+    project_owner: Any = None,
+    project_leader: Any = None,
+    steering_members: Iterable[Any] = (),
+) -> Case:
+    """Name the case's project owner, project leader and project steering group: the people
+    who, beside the applicants, see the case, report on it and claim its money
+    (satsa.cases.access). Each must hold a role in the case's organisation."""
+    access.check(actor, case, Action.MANAGE_PEOPLE)
+    steering_members = list(steering_members)
+    named = {"project_owner": project_owner, "project_leader": project_leader}
+    for field, person in named.items():
+        _require(
+            person is None or bool(roles_in(person, case.organisation)),
+            _("Personen måste ha en roll i organisationen."),
+            field,
+        )
+    _require(
+        all(roles_in(person, case.organisation) for person in steering_members),
+        _("Personen måste ha en roll i organisationen."),
+        "steering_members",
+    )
+    with transaction.atomic():
+        lifecycle.locked_case(case)
+        case.project_owner, case.project_leader = project_owner, project_leader
+        case.save(update_fields=["project_owner", "project_leader"])
+        case.steering_members.set(steering_members)
+        event_record(
+            actor=actor,
+            verb="case.people_changed",
+            target=case,
+            data={
+                "project_owner": getattr(project_owner, "pk", None),
+                "project_leader": getattr(project_leader, "pk", None),
+                "steering_members": sorted(p.pk for p in steering_members),
+            },
+        )
+    return case

@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/synpunkter/", views.comments, name="comments"),
     path("<int:pk>/underskrifter/", views.signatures, name="signatures"),
     path("<int:pk>/aktivitet/", views.activity, name="activity"),
+    path("<int:pk>/personer/", views.people, name="people"),
 ]

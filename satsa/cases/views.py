@@ -20,11 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from satsa.cases import access, lifecycle, services
 from satsa.cases import selectors as sel
+from satsa.cases.access import Action
 from satsa.cases.forms import (
     AdvanceForm,
     ApplicationForm,
     AttachmentForm,
     BoardCommentForm,
+    CasePeopleForm,
     CoApplicantForm,
     CriteriaForm,
     ExemptionForm,
@@ -219,8 +221,44 @@ def overview(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
             chain=chain,
             guards=sel.guard_states(case),
             records=case.step_records.select_related("actor"),
+            people_form=_people_form(case)
+            if access.may(request.user, case, Action.MANAGE_PEOPLE)
+            else None,
         ),
     )
+
+
+def _org_people(org: Organisation) -> Any:
+    from django.contrib.auth import get_user_model
+
+    members = Membership.objects.active().filter(organisation=org).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("first_name", "username")
+
+
+def _people_form(case: Case, data: Any = None) -> CasePeopleForm:
+    initial = {
+        "project_owner": case.project_owner,
+        "project_leader": case.project_leader,
+        "steering_members": list(case.steering_members.all()),
+    }
+    return CasePeopleForm(data, initial=initial, people=_org_people(case.organisation))
+
+
+@require_POST
+@org_view(Perm.VIEW_ORGANISATION)
+def people(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+    case = access.case_for(request.user, org, pk)
+    form = _people_form(case, request.POST)
+    if form.is_valid():
+        try:
+            services.case_people_set(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Ärendets personer är sparade."))
+    else:
+        messages.error(request, _("Välj personer ur organisationen."))
+    return to_tab(case, "overview")
 
 
 @require_http_methods(["GET", "POST"])

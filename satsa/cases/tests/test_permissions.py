@@ -81,3 +81,30 @@ def test_a_viewer_cannot_record_a_decision(people: Any, walk: Any, client_as: An
     )
     assert "behörighet" in response.content.decode()
     assert Case.objects.get(pk=case.pk).outcome == ""
+
+
+def test_the_coordinator_names_the_cases_people_who_then_see_and_claim(
+    people: Any, walk: Any, client_as: Any, make_person: Any
+) -> None:
+    from django.urls import reverse
+
+    from satsa.cases.access import Action, may, visible_cases
+    from satsa.orgs.roles import Role
+
+    case = walk.new_idea(people)
+    lina = make_person("lina_pl", (people.org, Role.PROJECT_LEADER))
+    owner = make_person("olle_owner", (people.org, Role.DEPARTMENT_HEAD))
+    assert case not in visible_cases(lina, people.org)
+    url = reverse("cases:people", args=["orebro", case.pk])
+    # Someone who may not manage the case's people is refused by the service.
+    assert client_as(people.applicant).post(url, {"project_leader": lina.pk}).status_code == 403
+    response = client_as(people.coordinator).post(
+        url, {"project_leader": lina.pk, "project_owner": owner.pk, "steering_members": [owner.pk]}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.project_leader, case.project_owner) == (lina, owner)
+    assert case in visible_cases(lina, people.org)
+    assert may(lina, case, Action.REPORT)
+    page = client_as(people.coordinator).get(reverse("cases:overview", args=["orebro", case.pk]))
+    assert "Lina_Pl" in page.content.decode()
