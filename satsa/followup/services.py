@@ -895,13 +895,17 @@ def termination_decide(
 ) -> TerminationProposal:
     """The executive board's decision: terminate the case, or let it continue."""
     _check(actor, proposal.case, Action.VIEW, Perm.RECORD_DECISION)
-    if proposal.status != ProposalStatus.PROPOSED:
-        raise ValidationError(_("Förslaget är redan avgjort."))
     if not reasons.strip():
         raise ValidationError({"reasons": [_("Skriv beslutets motivering.")]})
     if decided_on > timezone.localdate():
         raise ValidationError({"decided_on": [_("Beslutsdatumet kan inte ligga i framtiden.")]})
     with transaction.atomic():
+        # Race: the board's decision entered twice (two secretaries, a double click). Lock
+        # the case, then the proposal, and check the stored status inside the lock.
+        lifecycle.locked_case(proposal.case)
+        proposal = TerminationProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != ProposalStatus.PROPOSED:
+            raise ValidationError(_("Förslaget är redan avgjort."))
         proposal.status = ProposalStatus.TERMINATED if terminate else ProposalStatus.CONTINUED
         proposal.decision_reasons = reasons.strip()
         proposal.decided_on = decided_on
@@ -965,15 +969,20 @@ def implementation_decide(
         errors["decided_on"] = [_("Beslutsdatumet kan inte ligga i framtiden.")]
     if errors:
         raise ValidationError(errors)
-    if not lifecycle.may_move(case, Stage.IMPLEMENTED):
-        raise ValidationError(_("Ärendet är inte i ett skede där implementering kan beslutas."))
-    if ImplementationDecision.objects.filter(case=case).exists():
-        raise ValidationError(_("Implementeringsbeslutet är redan fattat."))
-    if selectors.latest_evaluation(case) is None:
-        raise ValidationError(
-            _("Implementering beslutas på grundval av en effektutvärdering; registrera den först.")
-        )
     with transaction.atomic():
+        # Lock, then check: two secretaries entering the same decision record it once.
+        lifecycle.locked_case(case)
+        if not lifecycle.may_move(case, Stage.IMPLEMENTED):
+            raise ValidationError(_("Ärendet är inte i ett skede där implementering kan beslutas."))
+        if ImplementationDecision.objects.filter(case=case).exists():
+            raise ValidationError(_("Implementeringsbeslutet är redan fattat."))
+        if selectors.latest_evaluation(case) is None:
+            raise ValidationError(
+                _(
+                    "Implementering beslutas på grundval av en effektutvärdering; "
+                    "registrera den först."
+                )
+            )
         decision = ImplementationDecision.objects.create(
             organisation=case.organisation,
             case=case,
