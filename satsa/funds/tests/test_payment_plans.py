@@ -21,6 +21,7 @@ from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.forms import PaymentPlanForm
 from satsa.funds.models import AppendOnlyError, Claim, ClaimApproval, PaymentPlan, Transaction
+from satsa.orgs.permissions import NotPermitted
 from satsa.orgs.roles import Role
 from satsa.rulebooks.selectors import rulebook_for
 
@@ -39,9 +40,9 @@ PLAN = [
 
 @contextlib.contextmanager
 def refused(text: str) -> Iterator[ValidationError]:
-    """The block raises a ValidationError whose messages contain ``text`` (spaces in
-    amounts are no-break spaces)."""
-    with pytest.raises(ValidationError) as error:
+    """The block raises a ValidationError (or, for who may act, NotPermitted) whose
+    messages contain ``text`` (spaces in amounts are no-break spaces)."""
+    with pytest.raises((ValidationError, NotPermitted)) as error:
         yield error  # type: ignore[misc]
     found = " ".join(error.value.messages)
     assert text.replace(" ", "\u00a0") in found.replace(" ", "\u00a0"), found

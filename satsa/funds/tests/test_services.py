@@ -17,6 +17,7 @@ from satsa.events.models import Event
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import AppendOnlyError, Claim, Entry, Kind, Transaction
+from satsa.orgs.permissions import NotPermitted
 
 D = Decimal
 SEPT = dt.date(2016, 9, 30)
@@ -37,9 +38,9 @@ def claim(case: Any, actor: Any, amount: str, key: str, period: str = "delar2") 
 
 @contextlib.contextmanager
 def refused(text: str) -> Iterator[None]:
-    """The block raises a ValidationError whose messages contain ``text`` (spaces in
-    amounts are no-break spaces)."""
-    with pytest.raises(ValidationError) as error:
+    """The block raises a ValidationError (or, for who may act, NotPermitted) whose
+    messages contain ``text`` (spaces in amounts are no-break spaces)."""
+    with pytest.raises((ValidationError, NotPermitted)) as error:
         yield
     found = " ".join(error.value.messages)
     assert text.replace(" ", "\u00a0") in found.replace(" ", "\u00a0"), found
