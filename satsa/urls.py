@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("satsa.core.urls")),
     path("konto/", include("satsa.accounts.urls")),
+    path("konto/", include("satsa.eid.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("o/<slug:org_slug>/", include("satsa.orgs.urls")),
     path("o/<slug:org_slug>/regelbok/", include("satsa.rulebooks.urls")),
