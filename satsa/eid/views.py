@@ -17,20 +17,21 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from saml2.saml import NameID
 
-from satsa.eid import oidc, saml
+from satsa.eid import middleware, oidc, saml
 from satsa.eid.identity import (
     EidLoginError,
     VerifiedIdentity,
     eid_login_resolve,
     eid_settings_of,
+    loa_at_least,
     login_failure_record,
 )
-from satsa.eid.models import EidSettings
+from satsa.eid.models import EidSettings, Loa
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 
 #: Session key holding how the person logged in (read by the middleware and logout).
-SESSION_KEY = "satsa_eid"
+SESSION_KEY = middleware.SESSION_KEY
 _SAML_PENDING = "satsa_eid_saml_pending"
 _OIDC_PENDING = "satsa_eid_oidc_pending"
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -78,6 +79,8 @@ def _complete_login(
         "method": identity.method,
         "org": org.slug,
         "loa": identity.loa,
+        # Read by satsa.accounts.middleware: level 3 and up is multi-factor by definition.
+        "two_factor": loa_at_least(identity.loa, Loa.LOA3),
         **(extra or {}),
     }
     event_record(
