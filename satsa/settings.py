@@ -145,6 +145,8 @@ SATSA_BASE_URL = os.environ.get("SATSA_BASE_URL", "http://127.0.0.1:8000")
 SATSA_SAML_KEY_FILE = os.environ.get("SATSA_SAML_KEY_FILE", str(VAR_DIR / "saml" / "sp-key.pem"))
 SATSA_SAML_CERT_FILE = os.environ.get("SATSA_SAML_CERT_FILE", str(VAR_DIR / "saml" / "sp-cert.pem"))
 SATSA_SAML_FEDERATION_METADATA = os.environ.get("SATSA_SAML_FEDERATION_METADATA", "")
+# Where `satsa demo_idp` serves the demo identity provider.
+SATSA_DEMO_IDP_URL = os.environ.get("SATSA_DEMO_IDP_URL", "http://127.0.0.1:8001")
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]

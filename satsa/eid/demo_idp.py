@@ -30,6 +30,8 @@ class DemoPerson:
     personal_number: str
     given_name: str
     surname: str
+    #: The demo user this person is registered as in ``satsa demo`` ("" for nobody).
+    demo_username: str = ""
 
     @property
     def display_name(self) -> str:
@@ -42,8 +44,8 @@ class DemoPerson:
 # Test personal identity numbers (birth number 98x, as in Skatteverket's test series;
 # check them against its published list before relying on them being unassigned).
 DEMO_PERSONS = [
-    DemoPerson("198112189876", "Anna", "Andersson"),
-    DemoPerson("197802249867", "Bertil", "Berg"),
+    DemoPerson("198112189876", "Anna", "Lindqvist", "anna"),
+    DemoPerson("197802249867", "Erik", "Nordin", "erik"),
     DemoPerson("199010109891", "Cecilia", "Carlsson"),
 ]
 

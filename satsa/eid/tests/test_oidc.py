@@ -38,8 +38,8 @@ def orebro_oidc(orebro: Organisation, provider: Provider, alice: Any) -> EidSett
     person_register(
         actor=alice,
         organisation=orebro,
-        first_name="Anna",
-        last_name="Andersson",
+        first_name=DEMO_PERSONS[0].given_name,
+        last_name=DEMO_PERSONS[0].surname,
         email="",
         personal_number=DEMO_PERSONS[0].personal_number,
         roles=[Role.ECONOMIST],
@@ -82,7 +82,7 @@ def test_it_logs_in_a_registered_person_with_pkce_nonce_and_state(
     assert response.status_code == 302
     event = Event.objects.get(verb="eid.logged_in")
     assert event.data == {"method": "oidc", "loa": Loa.LOA3}
-    assert event.actor.get_full_name() == "Anna Andersson"
+    assert event.actor.get_full_name() == DEMO_PERSONS[0].display_name
 
 
 def test_it_refuses_a_tampered_id_token(

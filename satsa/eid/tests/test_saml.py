@@ -130,7 +130,7 @@ def test_it_creates_a_role_less_account_just_in_time(
     response = post(client, orebro, respond(idp, request, anna))
     assert response.status_code == 302
     created = Event.objects.get(verb="eid.account_created").actor
-    assert created.get_full_name() == "Anna Andersson"
+    assert created.get_full_name() == anna.display_name
     assert not created.memberships.exists()
     assert not created.has_usable_password()
     # The next login matches the same account instead of making another.
@@ -174,7 +174,7 @@ def test_it_refuses_a_tampered_assertion(
     bertil = DEMO_PERSONS[1]
     register(orebro, alice, bertil)
     request = login_start(client, orebro, idp)
-    # Anna's signed response, edited to claim she is Bertil (who is registered).
+    # Anna's signed response, edited to claim she is Erik (who is registered).
     xml = base64.b64decode(respond(idp, request, anna)).decode()
     assert anna.personal_number in xml
     forged = xml.replace(anna.personal_number, bertil.personal_number)
