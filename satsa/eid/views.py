@@ -4,9 +4,12 @@ single logout), OpenID Connect (login, callback) and the identity provider choos
 from __future__ import annotations
 
 import contextlib
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import saml2
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from saml2.saml import NameID
 
 from satsa.eid import middleware, oidc, saml
@@ -37,12 +40,30 @@ _OIDC_PENDING = "satsa_eid_oidc_pending"
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+class _NotOffered(Exception):
+    """The organisation does not offer this way of logging in."""
+
+
 def _organisation(org_slug: str, method: str | None = None) -> tuple[Organisation, EidSettings]:
     org = get_object_or_404(Organisation, slug=org_slug)
     eid = eid_settings_of(org)
     if eid is None or not eid.enabled or (method is not None and eid.method != method):
-        raise Http404
+        raise _NotOffered
     return org, eid
+
+
+def _offered(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send a browser that asks for a login the organisation does not offer home, saying so."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _NotOffered:
+            messages.error(request, EidLoginError("disabled").message)
+            return redirect("core:home")
+
+    return wrapper
 
 
 def _safe_next(request: HttpRequest, target: str) -> str:
@@ -98,6 +119,7 @@ def _complete_login(
 
 @login_not_required
 @require_GET
+@_offered
 def chooser(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Pick the identity provider (a federation offers several), then go to it."""
     org, eid = _organisation(org_slug)
@@ -134,6 +156,7 @@ def saml_metadata(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@_offered
 def saml_login(request: HttpRequest, org_slug: str) -> HttpResponse:
     org, eid = _organisation(org_slug, EidSettings.Method.SAML)
     choices = {c.entity_id for c in saml.idp_choices(org, eid)}
@@ -157,9 +180,15 @@ def saml_login(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @csrf_exempt  # the IdP's form posts here; the response's signature and InResponseTo protect it
 @login_not_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def saml_acs(request: HttpRequest, org_slug: str) -> HttpResponse:
-    org, eid = _organisation(org_slug, EidSettings.Method.SAML)
+    if request.method == "GET":
+        return redirect("core:home")  # a bookmark or a reload: nothing to consume
+    try:
+        org, eid = _organisation(org_slug, EidSettings.Method.SAML)
+    except _NotOffered:
+        org = get_object_or_404(Organisation, slug=org_slug)
+        return _refuse(request, org, "saml", EidLoginError("disabled"))
     if _SAML_PENDING not in request.session and not request.POST.get("resubmitted"):
         # With SameSite=Lax the IdP's cross-site POST came without our session cookie:
         # post the same response again from our own page, which carries it.
@@ -190,14 +219,14 @@ def saml_acs(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_POST
-def saml_logout(request: HttpRequest, org_slug: str) -> HttpResponse:
+def saml_logout(request: HttpRequest) -> HttpResponse:
     """Log out here and, where the IdP offers single logout, there too."""
     info: dict[str, str] = request.session.get(SESSION_KEY, {})
-    org = get_object_or_404(Organisation, slug=org_slug)
-    eid = eid_settings_of(org)
+    org = Organisation.objects.filter(slug=info.get("org", "")).first()
+    eid = eid_settings_of(org) if org is not None else None
     user = request.user
     logout(request)
-    if info.get("method") != "saml" or info.get("org") != org.slug or eid is None:
+    if info.get("method") != "saml" or org is None or eid is None:
         return redirect("core:home")
     client = saml.sp_client(org, eid)
     try:
@@ -231,6 +260,7 @@ def saml_logout(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@_offered
 def saml_sls(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The IdP's answer to our logout, or its request to log a person out here."""
     org, eid = _organisation(org_slug, EidSettings.Method.SAML)
@@ -274,6 +304,7 @@ def saml_sls(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@_offered
 def oidc_login(request: HttpRequest, org_slug: str) -> HttpResponse:
     org, eid = _organisation(org_slug, EidSettings.Method.OIDC)
     redirect_uri = saml.base_url() + reverse("eid:oidc_callback", args=[org.slug])
@@ -285,6 +316,7 @@ def oidc_login(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@_offered
 def oidc_callback(request: HttpRequest, org_slug: str) -> HttpResponse:
     org, eid = _organisation(org_slug, EidSettings.Method.OIDC)
     all_pending: dict[str, Any] = request.session.pop(_OIDC_PENDING, {})

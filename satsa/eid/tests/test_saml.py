@@ -255,5 +255,8 @@ def test_the_request_asks_for_the_required_level_of_assurance(
 def test_an_organisation_without_e_legitimation_has_no_login(
     client: Client, uppsala: Organisation
 ) -> None:
-    assert client.get(reverse("eid:saml_login", args=["uppsala"])).status_code == 404
-    assert client.post(reverse(ACS, args=["uppsala"]), {"SAMLResponse": "x"}).status_code == 404
+    response = client.get(reverse("eid:saml_login", args=["uppsala"]), follow=True)
+    assert "inte påslagen" in response.content.decode()
+    assert client.post(reverse(ACS, args=["uppsala"]), {"SAMLResponse": "x"}).status_code == 403
+    assert failed_reasons() == ["disabled"]
+    assert client.get(reverse("eid:saml_login", args=["nowhere"])).status_code == 404
