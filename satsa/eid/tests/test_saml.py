@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
+import saml2
 from django.test import Client
 from django.urls import reverse
 
@@ -260,3 +262,35 @@ def test_an_organisation_without_e_legitimation_has_no_login(
     assert client.post(reverse(ACS, args=["uppsala"]), {"SAMLResponse": "x"}).status_code == 403
     assert failed_reasons() == ["disabled"]
     assert client.get(reverse("eid:saml_login", args=["nowhere"])).status_code == 404
+
+
+def test_logging_out_logs_out_at_the_identity_provider_too(
+    client: Client, orebro_eid: EidSettings, idp: DemoIdp, anna: DemoPerson, alice: Any
+) -> None:
+    orebro = orebro_eid.organisation
+    register(orebro, alice, anna)
+    request = login_start(client, orebro, idp)
+    post(client, orebro, respond(idp, request, anna))
+    page = client.get("/o/orebro/").content.decode()
+    assert reverse("eid:saml_logout") in page  # the logout button goes through the IdP
+    response = client.post(reverse("eid:saml_logout"))
+    assert "_auth_user_id" not in client.session
+    location = urlparse(response["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == idp.slo_url
+    # The IdP reads the signed LogoutRequest and answers at Satsa's logout service.
+    server = idp.server()
+    logout_request = server.parse_logout_request(
+        parse_qs(location.query)["SAMLRequest"][0], saml2.BINDING_HTTP_REDIRECT
+    )
+    assert logout_request.message.issuer.text == sp_entity_id(orebro)
+    answer = server.create_logout_response(logout_request.message, [saml2.BINDING_HTTP_REDIRECT])
+    http = server.apply_binding(
+        saml2.BINDING_HTTP_REDIRECT,
+        str(answer),
+        "http://testserver" + reverse("eid:saml_sls", args=["orebro"]),
+        "",
+        response=True,
+    )
+    back = urlparse(dict(http["headers"])["Location"])
+    assert client.get(back.path + "?" + back.query).status_code == 302
+    assert Event.objects.filter(verb="eid.logged_out").count() == 1
