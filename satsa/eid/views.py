@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from saml2.saml import NameID
+from saml2.sigver import verify_redirect_signature
 
 from satsa.eid import middleware, oidc, saml
 from satsa.eid.identity import (
@@ -274,12 +275,21 @@ def saml_sls(request: HttpRequest, org_slug: str) -> HttpResponse:
         return redirect("core:home")
     if "SAMLRequest" in request.GET:
         info = request.session.get(SESSION_KEY, {})
+        # Only a request signed by the IdP may end a session here (no forged logouts).
+        if not request.GET.get("Signature"):
+            raise Http404
         try:
             req = client.parse_logout_request(
-                request.GET["SAMLRequest"], saml2.BINDING_HTTP_REDIRECT
+                request.GET["SAMLRequest"],
+                saml2.BINDING_HTTP_REDIRECT,
+                relay_state=request.GET.get("RelayState"),
+                sigalg=request.GET.get("SigAlg"),
+                signature=request.GET["Signature"],
             )
         except Exception as error:
             raise Http404 from error
+        if req is None or not _redirect_signature_ok(client, req.issuer.text, request.GET):
+            raise Http404
         if info.get("method") == "saml" and info.get("idp") == req.issuer.text:
             logout(request)
         response = client.create_logout_response(req.message, [saml2.BINDING_HTTP_REDIRECT])
@@ -297,6 +307,25 @@ def saml_sls(request: HttpRequest, org_slug: str) -> HttpResponse:
         )
         return HttpResponseRedirect(dict(http["headers"])["Location"])
     raise Http404
+
+
+def _redirect_signature_ok(client: Any, issuer: str, query: Any) -> bool:
+    """Whether the HTTP-Redirect binding's query signature is the IdP's (from its metadata).
+
+    pysaml2 checks it only where a service requires signed requests, which an SP
+    configuration cannot say for logout requests, so it is checked here.
+    """
+    message = {
+        k: query[k] for k in ("SAMLRequest", "RelayState", "SigAlg", "Signature") if k in query
+    }
+    try:
+        certs = client.metadata.certs(issuer, "idpsso", "signing")
+        return any(
+            verify_redirect_signature(message, client.sec.sec_backend, cert)
+            for _name, cert in certs
+        )
+    except Exception:  # an unknown algorithm or issuer: not verified
+        return False
 
 
 # --- OpenID Connect --------------------------------------------------------------------

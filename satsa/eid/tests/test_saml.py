@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import saml2
 from django.test import Client
@@ -294,3 +294,51 @@ def test_logging_out_logs_out_at_the_identity_provider_too(
     back = urlparse(dict(http["headers"])["Location"])
     assert client.get(back.path + "?" + back.query).status_code == 302
     assert Event.objects.filter(verb="eid.logged_out").count() == 1
+
+
+def idp_logout_request(idp: DemoIdp, client_session: Any, *, sign: bool) -> str:
+    """The IdP's signed (or unsigned) LogoutRequest for the logged-in session, as a URL."""
+    server = idp.server()
+    info = client_session["satsa_eid"]
+    destination = "http://testserver" + reverse("eid:saml_sls", args=["orebro"])
+    _id, logout_request = server.create_logout_request(
+        destination,
+        sp_entity_id(Organisation.objects.get(slug="orebro")),
+        name_id=saml2.saml.name_id_from_string(info["name_id"]),
+        sign=False,
+    )
+    http = server.apply_binding(
+        saml2.BINDING_HTTP_REDIRECT,
+        str(logout_request),
+        destination,
+        "",
+        sign=sign,
+        sigalg=saml2.xmldsig.SIG_RSA_SHA256 if sign else None,
+    )
+    target = urlparse(dict(http["headers"])["Location"])
+    return target.path + "?" + target.query
+
+
+def test_the_identity_provider_can_end_the_session_with_a_signed_request(
+    client: Client, orebro_eid: EidSettings, idp: DemoIdp, anna: DemoPerson, alice: Any
+) -> None:
+    orebro = orebro_eid.organisation
+    register(orebro, alice, anna)
+    request = login_start(client, orebro, idp)
+    post(client, orebro, respond(idp, request, anna))
+    unsigned = idp_logout_request(idp, client.session, sign=False)
+    assert client.get(unsigned).status_code == 404
+    assert "_auth_user_id" in client.session  # a forged logout changes nothing
+    signed = idp_logout_request(idp, client.session, sign=True)
+    query = parse_qs(urlparse(signed).query)
+    signature = query["Signature"][0]
+    query["Signature"] = [
+        ("B" if signature[10] != "B" else "C").join([signature[:10], signature[11:]])
+    ]
+    forged = urlparse(signed).path + "?" + urlencode({k: v[0] for k, v in query.items()})
+    assert client.get(forged).status_code == 404
+    assert "_auth_user_id" in client.session
+    response = client.get(signed)
+    assert response.status_code == 302
+    assert response["Location"].startswith(idp.slo_url)
+    assert "_auth_user_id" not in client.session
