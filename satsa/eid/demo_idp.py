@@ -59,6 +59,7 @@ class DemoIdp:
     cert_file: Path
     sp_metadata: list[str] = field(default_factory=list)
     lifetime_minutes: int = 5
+    name: str = "Satsa demo-IdP"
 
     @property
     def entity_id(self) -> str:
@@ -83,10 +84,11 @@ class DemoIdp:
             "cert_file": str(self.cert_file),
             "accepted_time_diff": 90,
             "allow_unknown_attributes": True,
+            "organization": {"name": self.name, "display_name": self.name, "url": self.base_url},
             "metadata": {"inline": list(self.sp_metadata)} if self.sp_metadata else {},
             "service": {
                 "idp": {
-                    "name": "Satsa demo-IdP",
+                    "name": self.name,
                     "name_id_format": [NAMEID_FORMAT_TRANSIENT],
                     "endpoints": {
                         "single_sign_on_service": [(self.sso_url, saml2.BINDING_HTTP_REDIRECT)],

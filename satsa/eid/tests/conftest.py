@@ -71,9 +71,10 @@ def anna() -> DemoPerson:
 def login_start(client: Client, org: Organisation, idp: DemoIdp, next_url: str = "") -> Any:
     """Follow "Logga in med e-legitimation" to the IdP; the AuthnRequest it receives."""
     url = reverse("eid:saml_login", args=[org.slug])
-    response = client.get(url + (f"?next={next_url}" if next_url else ""))
+    params = {"idp": idp.entity_id, **({"next": next_url} if next_url else {})}
+    response = client.get(url, params)
     assert response.status_code == 302
     location = urlparse(response["Location"])
-    assert location.netloc == "idp.test"
+    assert location.netloc == urlparse(idp.base_url).netloc
     saml_request = parse_qs(location.query)["SAMLRequest"][0]
     return request_parse(idp.server(), saml_request)
