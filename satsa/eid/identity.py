@@ -29,7 +29,6 @@ from satsa.eid.models import EidSettings, Loa, PersonIdentity
 from satsa.evaluation.pseudonym import MIN_KEY_BYTES, normalise_identifier, pseudonymise
 from satsa.events.services import event_record
 from satsa.orgs.models import Membership, Organisation
-from satsa.orgs.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -256,9 +255,6 @@ def eid_login_resolve(*, organisation: Organisation, identity: VerifiedIdentity)
             data={"method": identity.method},
         )
         return user
-
-
-STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices]
 
 
 def check_person_register(*, organisation: Organisation, personal_number: str) -> str:
