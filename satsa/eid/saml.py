@@ -192,7 +192,8 @@ def authn_response_verify(
     saml_response: str,
     outstanding: dict[str, str],
 ) -> tuple[VerifiedIdentity, dict[str, str]]:
-    """Verify a POSTed SAMLResponse; return the identity and what single logout needs.
+    """Verify a POSTed SAMLResponse; return the identity and what single logout needs
+    (with ``request_id``, the AuthnRequest it answers).
 
     Raises :class:`EidLoginError` for a response that is cancelled, unsigned, tampered,
     for another service provider, expired, unsolicited or replayed.
@@ -237,6 +238,7 @@ def authn_response_verify(
     if assertion.authn_statement:
         session_index = assertion.authn_statement[0].session_index or ""
     logout = {
+        "request_id": str(response.in_response_to or ""),
         "idp": issuer,
         "name_id": str(response.name_id) if response.name_id is not None else "",
         "session_index": session_index,

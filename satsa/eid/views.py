@@ -7,6 +7,7 @@ import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import saml2
 from django.contrib import messages
@@ -137,8 +138,6 @@ def chooser(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _query(**params: str) -> str:
-    from urllib.parse import urlencode
-
     present = {k: v for k, v in params.items() if v}
     return "?" + urlencode(present) if present else ""
 
@@ -215,7 +214,7 @@ def saml_acs(request: HttpRequest, org_slug: str) -> HttpResponse:
     finally:
         # A request is answered once: whatever came back, it is no longer outstanding.
         request.session[_SAML_PENDING] = {}
-    next_url = next(iter(outstanding.values()), "")
+    next_url = outstanding.get(logout_info.pop("request_id", ""), "")
     return _complete_login(request, org, identity, next_url, extra=logout_info)
 
 
