@@ -134,10 +134,11 @@ def authn_response_create(
     sp_entity_id: str,
     loa: str = Loa.LOA3.value,
     sign_assertion: bool = True,
+    extra_attributes: dict[str, list[str]] | None = None,
 ) -> str:
     """A SAMLResponse for the HTTP-POST binding (base64), as the IdP would send it."""
     response = server.create_authn_response(
-        identity=identity_of(person),
+        identity=identity_of(person) | (extra_attributes or {}),
         in_response_to=in_response_to,
         destination=destination,
         sp_entity_id=sp_entity_id,

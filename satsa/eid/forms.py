@@ -32,7 +32,44 @@ class PersonRegisterForm(forms.Form):
         return check_personal_number(self.cleaned_data["personal_number"])
 
 
+class GroupRolesField(forms.CharField):
+    """One "group = role" per line, the role by its Swedish name; stored as {group: role}."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            labels = dict(Role.choices)
+            return "\n".join(f"{g} = {labels.get(r, r)}" for g, r in value.items())
+        return value
+
+    def to_python(self, value: Any) -> dict[str, str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        by_label = {str(label).casefold(): role for role, label in Role.choices}
+        mapping: dict[str, str] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            group, sep, label = line.partition("=")
+            role = by_label.get(label.strip().casefold())
+            if not sep or not group.strip() or role is None:
+                raise ValidationError(
+                    _("Rad %(number)d ska vara ”grupp = roll” med en av Satsas roller.")
+                    % {"number": number}
+                )
+            mapping[group.strip()] = role
+        return mapping
+
+
 class EidSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    group_roles = GroupRolesField(
+        label=_("Roller per grupp"),
+        required=False,
+        help_text=_(
+            "Valfritt. En rad per grupp: ”grupp = roll”, till exempel ”satsa-ekonomer = "
+            "Ekonom/utvärderare”. Roller som getts här tas bort när gruppen försvinner."
+        ),
+    )
     oidc_client_secret = forms.CharField(
         label=_("OIDC-klienthemlighet"),
         required=False,
@@ -52,6 +89,8 @@ class EidSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "oidc_issuer",
             "oidc_client_id",
             "oidc_client_secret",
+            "group_attribute",
+            "group_roles",
         ]
 
     def clean(self) -> dict[str, Any]:

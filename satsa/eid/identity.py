@@ -29,6 +29,7 @@ from satsa.eid.models import EidSettings, Loa, PersonIdentity
 from satsa.evaluation.pseudonym import MIN_KEY_BYTES, normalise_identifier, pseudonymise
 from satsa.events.services import event_record
 from satsa.orgs.models import Membership, Organisation
+from satsa.orgs.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +219,7 @@ def eid_login_resolve(*, organisation: Organisation, identity: VerifiedIdentity)
             first_login = found.last_login_at is None
             found.last_login_at = timezone.now()
             found.save(update_fields=["last_login_at"])
+            _group_roles_apply(settings=settings, person=found, identity=identity)
             if first_login:
                 event_record(
                     actor=found.user,
@@ -236,12 +238,13 @@ def eid_login_resolve(*, organisation: Organisation, identity: VerifiedIdentity)
                     first_name=identity.given_name[:150],
                     last_name=identity.surname[:150],
                 )
-                PersonIdentity.objects.create(
+                person = PersonIdentity.objects.create(
                     organisation=organisation,
                     user=user,
                     number_hash=number_hash,
                     last_login_at=timezone.now(),
                 )
+                _group_roles_apply(settings=settings, person=person, identity=identity)
         except IntegrityError:
             # A simultaneous first login created the person a moment ago.
             return PersonIdentity.objects.get(
@@ -255,6 +258,55 @@ def eid_login_resolve(*, organisation: Organisation, identity: VerifiedIdentity)
             data={"method": identity.method},
         )
         return user
+
+
+def _group_roles_apply(
+    *, settings: EidSettings, person: PersonIdentity, identity: VerifiedIdentity
+) -> None:
+    """Give the roles the IdP's groups map to, and end those whose group is gone.
+
+    Only roles granted this way are ever ended: a role the coordinator gave in Satsa
+    stays, whatever the IdP says. Runs inside the login's transaction.
+    """
+    if not settings.group_attribute or not settings.group_roles:
+        return
+    valid = set(Role.values)
+    wanted = {
+        role
+        for group, role in settings.group_roles.items()
+        if group in identity.groups and role in valid
+    }
+    granted = set(person.group_granted_roles)
+    active = set(
+        Membership.objects.active()
+        .filter(user=person.user, organisation=person.organisation)
+        .values_list("role", flat=True)
+    )
+    for role in sorted(wanted - active):
+        Membership.objects.create(user=person.user, organisation=person.organisation, role=role)
+        granted.add(role)
+        event_record(
+            actor=person.user,
+            verb="eid.role_granted",
+            target=person.user,
+            organisation=person.organisation,
+            data={"role": role},
+        )
+    for role in sorted(granted - wanted):
+        Membership.objects.active().filter(
+            user=person.user, organisation=person.organisation, role=role
+        ).update(ended_at=timezone.now())
+        granted.discard(role)
+        event_record(
+            actor=person.user,
+            verb="eid.role_ended",
+            target=person.user,
+            organisation=person.organisation,
+            data={"role": role},
+        )
+    if sorted(granted) != sorted(person.group_granted_roles):
+        person.group_granted_roles = sorted(granted)
+        person.save(update_fields=["group_granted_roles"])
 
 
 def check_person_register(*, organisation: Organisation, personal_number: str) -> str:

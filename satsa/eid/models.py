@@ -50,6 +50,16 @@ class EidSettings(models.Model):
     require_eid_for_staff = models.BooleanField(
         _("kräv e-legitimation för handläggare"), default=False
     )
+    # Optional: roles from a group attribute of the IdP, e.g. {"satsa-ekonomer": "economist"}.
+    group_attribute = models.CharField(
+        _("attribut med grupper"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "SAML-attributets namn eller OIDC-claim. Lämna tomt om roller bara ges i Satsa."
+        ),
+    )
+    group_roles = models.JSONField(_("roller per grupp"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("inställning för e-legitimation")
@@ -72,6 +82,8 @@ class PersonIdentity(models.Model):
     number_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     last_login_at = models.DateTimeField(null=True, blank=True)
+    # Roles this person holds because of the IdP's groups (ended when the group goes).
+    group_granted_roles = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("e-legitimation")

@@ -117,6 +117,9 @@ def callback_verify(
         nonce=pending["nonce"],
     )
     number = claims.get(PERSONAL_NUMBER_CLAIM) or ""
+    groups = claims.get(eid.group_attribute, []) if eid.group_attribute else []
+    if isinstance(groups, str):
+        groups = [groups]
     return VerifiedIdentity(
         method="oidc",
         issuer=eid.oidc_issuer,
@@ -125,6 +128,7 @@ def callback_verify(
         given_name=str(claims.get("given_name", "")),
         surname=str(claims.get("family_name", "")),
         display_name=str(claims.get("name", "")),
+        groups=tuple(str(g) for g in groups),
     )
 
 

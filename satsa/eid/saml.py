@@ -117,6 +117,8 @@ def sp_config(organisation: Organisation, eid: EidSettings | None) -> SPConfig:
                 "allow_unsolicited": False,
                 # Requested in the metadata by OID, as the eID Framework names them.
                 "required_attributes": list(ATTRIBUTES.values()),
+                # IdPs release only what the SP's metadata asks for.
+                "optional_attributes": [eid.group_attribute] if eid and eid.group_attribute else [],
                 "logout_requests_signed": True,
             }
         },
@@ -233,6 +235,7 @@ def authn_response_verify(
         given_name=_first(ava, "givenName"),
         surname=_first(ava, "sn"),
         display_name=_first(ava, "displayName"),
+        groups=_attribute_values(client, ava, eid.group_attribute),
     )
     session_index = ""
     if assertion.authn_statement:
@@ -244,6 +247,18 @@ def authn_response_verify(
         "session_index": session_index,
     }
     return identity, logout
+
+
+def _attribute_values(client: Saml2Client, ava: dict[str, Any], name: str) -> tuple[str, ...]:
+    """An attribute's values whether pysaml2 keeps it under its URI or a friendly name."""
+    if not name:
+        return ()
+    names = {name}
+    for converter in client.config.attribute_converters:
+        friendly = (converter._fro or {}).get(name.lower())
+        if friendly:
+            names.add(friendly)
+    return tuple(str(v) for n in names for v in ava.get(n, []))
 
 
 def _assertion_consume(*, assertion: Any, issuer: str) -> None:

@@ -10,4 +10,6 @@ VERBS = {
     "eid.person_registered": _("registrerade en person för inloggning med e-legitimation"),
     "eid.settings_changed": _("ändrade inställningarna för e-legitimation"),
     "eid.logged_out": _("loggade ut via identitetsleverantören"),
+    "eid.role_granted": _("fick en roll från identitetsleverantörens grupper"),
+    "eid.role_ended": _("förlorade en roll från identitetsleverantörens grupper"),
 }

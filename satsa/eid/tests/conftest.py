@@ -36,12 +36,13 @@ def saml_settings(settings: Any, key_dir: Path) -> None:
 
 @pytest.fixture
 def make_idp(key_dir: Path, orebro: Organisation, uppsala: Organisation) -> Any:
-    def make(lifetime_minutes: int = 5) -> DemoIdp:
+    def make(lifetime_minutes: int = 5, sp_metadata: list[str] | None = None) -> DemoIdp:
         return DemoIdp(
             base_url="http://idp.test",
             key_file=key_dir / "idp.key",
             cert_file=key_dir / "idp.crt",
-            sp_metadata=[saml.sp_metadata_xml(org, None) for org in (orebro, uppsala)],
+            sp_metadata=sp_metadata
+            or [saml.sp_metadata_xml(org, None) for org in (orebro, uppsala)],
             lifetime_minutes=lifetime_minutes,
         )
 
