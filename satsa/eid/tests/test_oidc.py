@@ -155,3 +155,16 @@ def test_an_unknown_person_is_refused(
     response = log_in(client, provider, DEMO_PERSONS[2])
     assert response.status_code == 403
     assert reasons() == ["unknown_person"]
+
+
+def test_a_mapped_group_claim_gives_a_role(
+    client: Client, provider: Provider, orebro_oidc: EidSettings
+) -> None:
+    orebro_oidc.group_attribute = "groups"
+    orebro_oidc.group_roles = {"satsa-styrgrupp": Role.STEERING_GROUP}
+    orebro_oidc.save()
+    provider.claims_override = {"groups": ["satsa-styrgrupp"]}
+    assert log_in(client, provider, DEMO_PERSONS[0]).status_code == 302
+    user = Event.objects.get(verb="eid.logged_in").actor
+    roles = set(user.memberships.active().values_list("role", flat=True))
+    assert roles == {Role.ECONOMIST, Role.STEERING_GROUP}
