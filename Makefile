@@ -21,8 +21,9 @@ $(AXE): package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $(AXE)
 
+# The demo identity provider (e-legitimation, docs/login.md) runs beside Satsa.
 run: demo
-	$(BIN)/satsa runserver $(HOST)
+	$(BIN)/satsa demo_idp & trap "kill $$!" EXIT; $(BIN)/satsa runserver $(HOST)
 
 demo: $(STAMP)
 	$(BIN)/satsa migrate --noinput

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "satsa.core",
     "satsa.accounts",
+    "satsa.eid",
     "satsa.events",
     "satsa.orgs",
     "satsa.rulebooks",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "satsa.accounts.middleware.TwoFactorMiddleware",
+    "satsa.eid.middleware.EidRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -137,6 +139,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 OTP_TOTP_ISSUER = "Satsa"
 
+# E-legitimation (satsa.eid): the address the identity providers know Satsa by, the key
+# pair that signs SAML requests and metadata (made on first use when missing), and the
+# federation's metadata (Sweden Connect) for organisations without their own IdP.
+SATSA_BASE_URL = os.environ.get("SATSA_BASE_URL", "http://127.0.0.1:8000")
+SATSA_SAML_KEY_FILE = os.environ.get("SATSA_SAML_KEY_FILE", str(VAR_DIR / "saml" / "sp-key.pem"))
+SATSA_SAML_CERT_FILE = os.environ.get("SATSA_SAML_CERT_FILE", str(VAR_DIR / "saml" / "sp-cert.pem"))
+SATSA_SAML_FEDERATION_METADATA = os.environ.get("SATSA_SAML_FEDERATION_METADATA", "")
+# Where `satsa demo_idp` serves the demo identity provider.
+SATSA_DEMO_IDP_URL = os.environ.get("SATSA_DEMO_IDP_URL", "http://127.0.0.1:8001")
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "satsa" / "locale"]
@@ -191,6 +203,10 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No personal identity number may reach a log (issue #18).
+    "filters": {"personal_numbers": {"()": "satsa.eid.logging.RedactPersonalNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # pysaml2 logs whole SAML messages, attributes included, below WARNING.
+    "loggers": {"saml2": {"level": "WARNING"}},
 }

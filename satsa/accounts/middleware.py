@@ -35,6 +35,8 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
             return None
+        if request.session.get("satsa_eid", {}).get("two_factor"):
+            return None  # e-legitimation at level 3 or above is itself two-factor
         match = request.resolver_match
         if match is None or match.view_name in EXEMPT_VIEWS:
             return None

@@ -7,6 +7,7 @@ import importlib
 # Each app adds its loader here, after the loaders whose data it builds on.
 LOADERS = [
     "satsa.orgs.demo.load",
+    "satsa.eid.demo.load",
     "satsa.funds.demo.load_deposits",
     "satsa.calculations.demo.load",
     "satsa.rulebooks.demo.load",

@@ -329,8 +329,35 @@ def _followup() -> list[Service]:
     ]
 
 
+def _eid() -> list[Service]:
+    from satsa.eid import identity
+    from satsa.eid import services as s
+
+    return [
+        Service(
+            "eid.eid_settings_update",
+            lambda a, w: s.eid_settings_update(actor=a, organisation=w.org, values={}),
+            roles_with(Perm.MANAGE_ORGANISATION),
+        ),
+        Service(
+            "eid.person_register",
+            lambda a, w: identity.person_register(
+                actor=a,
+                organisation=w.org,
+                first_name="Tolvan",
+                last_name="Tolvansson",
+                email="tolvan@example.org",
+                personal_number="191212121212",
+                roles=[],
+            ),
+            roles_with(Perm.MANAGE_MEMBERSHIPS),
+        ),
+    ]
+
+
 SERVICES = [
     *_orgs(),
+    *_eid(),
     *_rulebooks(),
     *_cases(),
     *_decisions(),
@@ -359,4 +386,13 @@ def test_each_service_refuses_exactly_whom_the_permissions_refuse(
 
 def test_the_matrix_covers_every_app_with_services() -> None:
     apps = {s.name.split(".")[0] for s in SERVICES}
-    assert apps == {"orgs", "rulebooks", "cases", "decisions", "calculations", "funds", "followup"}
+    assert apps == {
+        "orgs",
+        "eid",
+        "rulebooks",
+        "cases",
+        "decisions",
+        "calculations",
+        "funds",
+        "followup",
+    }

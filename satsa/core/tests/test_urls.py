@@ -19,6 +19,16 @@ PUBLIC |= {
     "public_portfolio:calls_json",
     "public_portfolio:final_report",
 }
+# Logging in with e-legitimation starts before anyone is logged in (satsa.eid).
+PUBLIC |= {
+    "eid:chooser",
+    "eid:saml_metadata",
+    "eid:saml_login",
+    "eid:saml_acs",
+    "eid:saml_sls",
+    "eid:oidc_login",
+    "eid:oidc_callback",
+}
 # Filled in for URL parameters; organisation-scoped objects use ids that exist nowhere.
 PARAMS = {"pk": "1", "id": "1", "version": "1", "token": "x"}
 

@@ -1,0 +1,44 @@
+"""Key pairs for signing SAML messages: a self-signed certificate is what the Swedish eID
+Framework's metadata expects (trust comes from the federation's signed metadata)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+
+def key_pair_create(*, key_file: Path, cert_file: Path, common_name: str, years: int = 10) -> None:
+    """Write a new RSA key and a self-signed certificate (PEM) for ``common_name``."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365 * years))
+        .sign(key, hashes.SHA256())
+    )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_file.chmod(0o600)
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def key_pair_ensure(*, key_file: Path, cert_file: Path, common_name: str) -> None:
+    if not (key_file.exists() and cert_file.exists()):
+        key_pair_create(key_file=key_file, cert_file=cert_file, common_name=common_name)
