@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# SAML signatures (e-legitimation) need Debian's xmlsec1: installed here when we may.
+	@command -v xmlsec1 >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xmlsec1; } \
+	  || echo "NOTE: install Debian's xmlsec1 (apt-get install xmlsec1) for e-legitimation"
 	touch $(STAMP)
 
 venv: $(STAMP)
