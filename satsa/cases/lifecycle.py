@@ -67,6 +67,15 @@ def locked_case(case: Case) -> Case:
     return fresh
 
 
+def locked_at_step(case: Case, expected_step: str | None) -> Case:
+    """Lock ``case`` (see :func:`locked_case`) and refuse when it has left the step the
+    person saw (``expected_step``; None when the caller does not know it)."""
+    locked_case(case)
+    if expected_step is not None and case.step != expected_step:
+        raise StageError(_("Ärendet har redan gått vidare från steget du såg. Ladda om sidan."))
+    return case
+
+
 def stage_change(
     *,
     case: Case,

@@ -397,11 +397,7 @@ def case_advance(
     with transaction.atomic():
         # Race: two people (or one double click) moving the same step on. Lock the row,
         # then check everything against what is stored.
-        lifecycle.locked_case(case)
-        if expected_step is not None and case.step != expected_step:
-            raise lifecycle.StageError(
-                _("Ärendet har redan gått vidare från steget du såg. Ladda om sidan.")
-            )
+        lifecycle.locked_at_step(case, expected_step)
         return _advance_locked(case, actor, comment, confirmations)
 
 
@@ -470,11 +466,7 @@ def case_reject(*, case: Case, actor: Any, reasons: str, expected_step: str | No
     """Stop the case at its current stage (before the executive board), with reasons."""
     _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
     with transaction.atomic():
-        lifecycle.locked_case(case)
-        if expected_step is not None and case.step != expected_step:
-            raise lifecycle.StageError(
-                _("Ärendet har redan gått vidare från steget du såg. Ladda om sidan.")
-            )
+        lifecycle.locked_at_step(case, expected_step)
         _require_open(case)
         _require(bool(case.step), _("Ärendet väntar inte på något steg."))
         rulebook = rulebook_for(case)

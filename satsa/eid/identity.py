@@ -10,9 +10,7 @@ evaluation data, and neither can be recomputed from a guessed number without the
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -25,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satsa.core.keys import KeyMissing, key_from_environment
 from satsa.eid.models import EidSettings, Loa, PersonIdentity
-from satsa.evaluation.pseudonym import MIN_KEY_BYTES, normalise_identifier, pseudonymise
+from satsa.evaluation.pseudonym import normalise_identifier, pseudonymise
 from satsa.events.services import event_record
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import require_perm
@@ -45,27 +44,19 @@ PERSONAL_NUMBER_OID = "urn:oid:1.2.752.29.4.13"
 LOA_ORDER = [Loa.LOA2.value, Loa.LOA3.value, Loa.LOA4.value]
 
 
-class IdentityKeyMissing(RuntimeError):
+class IdentityKeyMissing(KeyMissing):
     """Production without ``SATSA_IDENTITY_KEY``: nobody can be matched safely."""
 
 
-def _debugging() -> bool:
-    value = os.environ.get("DJANGO_DEBUG")
-    return value is None or value.strip().lower() in {"1", "true", "yes", "on"}
-
-
 def identity_key() -> bytes:
-    configured = os.environ.get(KEY_ENV_NAME, "")
-    if configured:
-        key = configured.encode("utf-8")
-        if len(key) < MIN_KEY_BYTES:
-            raise IdentityKeyMissing(f"{KEY_ENV_NAME} must be at least {MIN_KEY_BYTES} bytes long.")
-        return key
-    if _debugging():
-        return hashlib.sha256(_DEVELOPMENT_LABEL).digest()
-    raise IdentityKeyMissing(
-        f"{KEY_ENV_NAME} is not set; e-legitimation cannot match people without it. Keep it "
-        "outside the database and its backups."
+    return key_from_environment(
+        KEY_ENV_NAME,
+        development_label=_DEVELOPMENT_LABEL,
+        error=IdentityKeyMissing,
+        missing=(
+            f"{KEY_ENV_NAME} is not set; e-legitimation cannot match people without it. Keep "
+            "it outside the database and its backups."
+        ),
     )
 
 
