@@ -244,8 +244,8 @@ def _people_form(case: Case, data: Any = None) -> CasePeopleForm:
     return CasePeopleForm(data, initial=initial, people=_org_people(case.organisation))
 
 
-@require_POST
 @org_view(Perm.VIEW_ORGANISATION)
+@require_POST
 def people(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = _people_form(case, request.POST)
