@@ -1,4 +1,7 @@
-"""``satsa evaluate``: difference-in-differences from a CSV of individual measurements.
+"""``satsa evaluate``: difference-in-differences from a CSV of measurements.
+
+Individual rows (``person,group,period,value`` and any covariate columns) or aggregate
+rows (``group,period,value,n[,sd]``, no ``person`` column) give the same JSON keys.
 
 Exit codes: 0 all estimates shown; 1 an estimate was refused because it rests on a
 group smaller than 5 (what may be shown is still printed); 2 the input is wrong.
@@ -11,8 +14,9 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
+from satsa.evaluation.aggregate import AggregateReport, evaluate_aggregates, read_aggregate_csv
 from satsa.evaluation.effects import Change, DifferenceInDifferences
 from satsa.evaluation.errors import EvaluationError
 from satsa.evaluation.measurements import (
@@ -40,6 +44,14 @@ _TEXT = {
         "std": "Standardiserad effekt",
         "refused": "ingen skattning visas",
         "error": "fel",
+        "aggregate": "Aggregerade värden per grupp och period.",
+        "point": "bara punktskattning: standardavvikelse eller antal saknas",
+        "no_comparison": "ingen jämförelsegrupp",
+        "rating": "Tillförlitlighet (Maryland-skalan)",
+        "method": "Metod",
+        "regression": "regression",
+        "covariates": "kovariater",
+        "cluster": "kluster",
     },
     "en": {
         "title": "Effect evaluation: difference-in-differences ({pct} % confidence interval)",
@@ -54,6 +66,14 @@ _TEXT = {
         "std": "Standardised effect",
         "refused": "no estimate shown",
         "error": "error",
+        "aggregate": "Aggregate values per group and period.",
+        "point": "point estimate only: standard deviation or head-count missing",
+        "no_comparison": "no comparison group",
+        "rating": "Confidence (Maryland scale)",
+        "method": "Method",
+        "regression": "regression",
+        "covariates": "covariates",
+        "cluster": "cluster",
     },
 }
 
@@ -64,11 +84,44 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Difference-in-differences with a 95 % confidence interval from a CSV with "
             "the columns person,group,period,value (group: treatment|control, period: "
-            "baseline|follow_up). Estimates resting on fewer than "
+            "baseline|follow_up) and any covariate columns, or aggregate rows "
+            "group,period,value,n[,sd] (no person column). Estimates resting on fewer than "
             f"{MIN_GROUP_SIZE} people are refused."
         ),
     )
     parser.add_argument("file", metavar="FILE.csv", help="the measurements; '-' reads stdin")
+    parser.add_argument(
+        "--covariates",
+        metavar="COL[,COL...]",
+        default="",
+        help="individual rows: adjust the difference-in-differences for these columns (regression)",
+    )
+    parser.add_argument(
+        "--cluster",
+        metavar="COL",
+        default=None,
+        help="individual rows: cluster-robust standard errors by this column ('person' for "
+        "each person's rows)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=("two_period", "regression"),
+        default=None,
+        help="individual rows: two_period (default; Welch intervals per group) or regression "
+        "(OLS; implied by --covariates and --cluster)",
+    )
+    parser.add_argument(
+        "--kind",
+        choices=("rate", "percent", "mean"),
+        default=None,
+        help="aggregate rows: what the value is (default: mean when an sd is given, rate when "
+        "all values lie in 0..1, mean otherwise)",
+    )
+    parser.add_argument(
+        "--randomised",
+        action="store_true",
+        help="the groups were formed by lot (raises the confidence rating to level 5)",
+    )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default text)"
     )
@@ -150,6 +203,14 @@ def _write_text(report: EvaluationReport, lang: str, out: TextIO) -> None:
             file=out,
         )
         print(f"{t['std']}: {_effect_sizes(did.cohens_d, did.hedges_g, lang)}", file=out)
+        if report.method == "regression":
+            covs = ", ".join(report.covariates) or "–"
+            print(
+                f"{t['method']}: {t['regression']}; {t['covariates']}: {covs}; "
+                f"{t['cluster']}: {report.cluster or '–'}",
+                file=out,
+            )
+    _write_rating(shown["confidence_rating"], lang, out)
     if report.refusals:
         print(file=out)
     for refusal in report.refusals:
@@ -169,12 +230,28 @@ def main(argv: list[str]) -> int:
     lang: str = args.lang
     label = _TEXT[lang]["error"]
 
+    covariates = tuple(c.strip().lower() for c in args.covariates.split(",") if c.strip())
+    cluster = args.cluster.strip().lower() if args.cluster else None
+    extra = covariates + ((cluster,) if cluster and cluster != "person" else ())
     try:
         if args.file == "-":
-            measurements = read_measurements_csv(sys.stdin)
+            lines = sys.stdin.read().splitlines()
         else:
             with open(args.file, encoding="utf-8-sig", newline="") as handle:
-                measurements = read_measurements_csv(handle)
+                lines = handle.read().splitlines()
+        aggregate = _is_aggregate(lines)
+        if aggregate:
+            report: EvaluationReport | AggregateReport = evaluate_aggregates(
+                read_aggregate_csv(lines), kind=args.kind, randomised=args.randomised
+            )
+        else:
+            report = evaluate_measurements(
+                read_measurements_csv(lines, extra=extra),
+                regression=args.method == "regression",
+                covariates=covariates,
+                cluster=cluster,
+                randomised=args.randomised,
+            )
     except EvaluationError as error:
         print(f"satsa evaluate: {label}: {args.file}: {error.message(lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -191,7 +268,6 @@ def main(argv: list[str]) -> int:
         print(f"satsa evaluate: {label}: {args.file}: {error.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    report = evaluate_measurements(measurements)
     try:
         _write(report, args.format, lang)
     except BrokenPipeError:
@@ -200,7 +276,59 @@ def main(argv: list[str]) -> int:
     return EXIT_REFUSED if report.refused else EXIT_OK
 
 
-def _write(report: EvaluationReport, output_format: str, lang: str) -> None:
+def _is_aggregate(lines: list[str]) -> bool:
+    """Aggregate rows have an ``n`` column and no ``person`` column."""
+    first = next((line for line in lines if line.strip()), "").removeprefix("\ufeff")
+    delimiter = ";" if ";" in first and "," not in first else ","
+    header = {name.strip().lower() for name in first.split(delimiter)}
+    return "person" not in header and "n" in header
+
+
+def _write_aggregate_text(report: AggregateReport, lang: str, out: TextIO) -> None:
+    t = _TEXT[lang]
+    fmt = _number_formatter(lang)
+    shown = report.as_dict()
+    print(t["title"].format(pct=f"{report.confidence * 100:g}"), file=out)
+    print(t["aggregate"], file=out)
+    print(file=out)
+    print(t["counts"].format(min=MIN_GROUP_SIZE, sup=SUPPRESSED), file=out)
+    for group, periods in shown["counts"].items():
+        cells = "".join(f"{periods.get(p, '–')!s:>11}" for p in PERIODS)
+        print(f"  {group:<10}{cells}", file=out)
+    print(file=out)
+    print(t["changes"], file=out)
+
+    def line(est: dict[str, Any] | None) -> str:
+        if est is None:
+            return f"– ({t['refused']})"
+        if est["std_error"] is None:
+            return f"{fmt(est['estimate'])}  ({t['point']})"
+        sep = "; " if lang == "sv" else ", "
+        return (
+            f"{fmt(est['estimate'])} [{fmt(est['ci_low'])}{sep}{fmt(est['ci_high'])}]  "
+            f"{t['se']} {fmt(est['std_error'])}, {_p_value(est['p_value'], lang)}"
+        )
+
+    for group, change in shown["changes"].items():
+        print(f"  {group + ':':<11} {line(change)}", file=out)
+    print(file=out)
+    if "control" in shown["changes"]:
+        print(f"{t['did']}: {line(shown['difference_in_differences'])}", file=out)
+    else:
+        print(f"{t['did']}: – ({t['no_comparison']})", file=out)
+    _write_rating(shown["confidence_rating"], lang, out)
+    for refusal in report.refusals:
+        print(
+            f"{t['refused'].capitalize()} ({refusal.estimate}): {refusal.error.message(lang)}",
+            file=out,
+        )
+
+
+def _write_rating(rating: dict[str, Any], lang: str, out: TextIO) -> None:
+    print(f"{_TEXT[lang]['rating']}: {rating['label_' + lang]}", file=out)
+
+
+def _write(report: EvaluationReport | AggregateReport, output_format: str, lang: str) -> None:
     if output_format == "json":
         json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -211,6 +339,8 @@ def _write(report: EvaluationReport, output_format: str, lang: str) -> None:
                 f"{refusal.error.message(lang)}",
                 file=sys.stderr,
             )
+    elif isinstance(report, AggregateReport):
+        _write_aggregate_text(report, lang, sys.stdout)
     else:
         _write_text(report, lang, sys.stdout)
     sys.stdout.flush()
