@@ -127,6 +127,14 @@ def regression_difference_in_differences(
         df = float(result.df_resid)
     else:
         labels = people if cluster == PERSON else [m.extra.get(cluster, "") for m in measurements]
+        for m, label in zip(measurements, labels, strict=True):
+            if not label or label.lower() in ("nan", "na"):
+                raise CsvError(
+                    row=m.row,
+                    column=cluster,
+                    sv="klustret saknas på raden.",
+                    en="the cluster is missing on the row.",
+                )
         codes = np.unique(np.array(labels), return_inverse=True)[1]
         n_clusters = int(codes.max()) + 1
         if n_clusters < 2:
@@ -135,7 +143,7 @@ def regression_difference_in_differences(
                 en="Cluster-robust standard errors need at least two clusters.",
             )
         result = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
-        df = float(n_clusters - 1)
+        df = float(result.df_resid_inference)  # G − 1
     estimate = float(result.params[3])
     se = float(result.bse[3])
     low, high = (float(v) for v in result.conf_int(alpha=1.0 - confidence)[3])

@@ -1,6 +1,7 @@
 """Student's t distribution (tail probability, quantile), as the estimates need it.
 
-Thin, checked wrappers over :mod:`scipy.stats` (which statsmodels brings): they keep the
+Thin, checked wrappers over :mod:`scipy.special` (which statsmodels brings; its ``stdtr``
+and ``stdtrit`` are what ``scipy.stats.t`` calls, without its overhead): they keep the
 names the package has always exported, refuse impossible arguments with a plain
 ``ValueError``, and return plain floats. ``df = math.inf`` gives the standard normal.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
+from scipy import special
 
 __all__ = ["t_critical", "t_quantile", "t_sf", "two_sided_p_value"]
 
@@ -17,10 +18,6 @@ __all__ = ["t_critical", "t_quantile", "t_sf", "two_sided_p_value"]
 def _check_df(df: float) -> None:
     if not df > 0:  # also catches nan
         raise ValueError(f"degrees of freedom must be > 0, got {df!r}")
-
-
-def _distribution(df: float) -> stats.rv_continuous:
-    return stats.norm if df == math.inf else stats.t(df)
 
 
 def t_sf(t: float, df: float) -> float:
@@ -36,7 +33,9 @@ def t_sf(t: float, df: float) -> float:
     _check_df(df)
     if math.isnan(t):
         raise ValueError("t must be a number, got nan")
-    return float(_distribution(df).sf(t))
+    if df == math.inf:
+        return float(special.ndtr(-t))
+    return float(special.stdtr(df, -t))
 
 
 def two_sided_p_value(t: float, df: float) -> float:
@@ -63,7 +62,9 @@ def t_quantile(p: float, df: float) -> float:
     _check_df(df)
     if not 0.0 < p < 1.0:
         raise ValueError(f"p must be strictly between 0 and 1, got {p!r}")
-    return float(_distribution(df).ppf(p))
+    if df == math.inf:
+        return float(special.ndtri(p))
+    return float(special.stdtrit(df, p))
 
 
 def t_critical(df: float, confidence: float = 0.95) -> float:

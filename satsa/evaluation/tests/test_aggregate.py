@@ -1,0 +1,226 @@
+"""Aggregate evaluation: values per group and period with head-counts, through the
+functions and through ``satsa evaluate``."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from numpy.testing import assert_allclose
+
+from satsa.evaluation.aggregate import (
+    AggregateValue,
+    aggregate_change,
+    evaluate_aggregates,
+    read_aggregate_csv,
+)
+from satsa.evaluation.cli import main
+from satsa.evaluation.errors import CsvError
+from satsa.evaluation.tests import strategies as s
+
+
+def V(
+    group: str, period: str, value: float, n: int | None, sd: float | None = None
+) -> AggregateValue:
+    return AggregateValue(group, period, value, n, sd)
+
+
+def test_a_rate_s_change_has_the_binomial_standard_error() -> None:
+    c = aggregate_change(
+        V("treatment", "baseline", 0.40, 50), V("treatment", "follow_up", 0.50, 60), kind="rate"
+    )
+    assert_allclose(c.estimate, 0.10)
+    assert_allclose(c.std_error, math.sqrt(0.4 * 0.6 / 50 + 0.5 * 0.5 / 60))
+    assert c.ci_low < 0.10 < c.ci_high
+
+
+def test_a_percentage_is_a_rate_on_the_scale_of_100() -> None:
+    rate = aggregate_change(
+        V("treatment", "baseline", 0.42, 30), V("treatment", "follow_up", 0.49, 30), kind="rate"
+    )
+    pct = aggregate_change(
+        V("treatment", "baseline", 42, 30), V("treatment", "follow_up", 49, 30), kind="percent"
+    )
+    assert_allclose(pct.std_error, 100 * rate.std_error)
+    assert_allclose(pct.ci_low, 100 * rate.ci_low)
+
+
+def test_a_mean_uses_its_sd_and_without_sd_is_a_point_estimate_only() -> None:
+    with_sd = aggregate_change(
+        V("treatment", "baseline", 50.0, 25, 10.0),
+        V("treatment", "follow_up", 55.0, 25, 10.0),
+        kind="mean",
+    )
+    assert_allclose(with_sd.std_error, math.sqrt(100 / 25 + 100 / 25))
+    assert_allclose(with_sd.df, 48.0)
+    assert_allclose(with_sd.cohens_d, 0.5)
+    without = aggregate_change(
+        V("treatment", "baseline", 50.0, 25), V("treatment", "follow_up", 55.0, 25), kind="mean"
+    )
+    assert without.estimate == 5.0
+    assert without.std_error is None and without.ci_low is None and without.p_value is None
+
+
+def test_the_difference_against_a_comparison_series_adds_the_variances() -> None:
+    report = evaluate_aggregates(
+        [
+            V("treatment", "baseline", 0.30, 40),
+            V("treatment", "follow_up", 0.45, 40),
+            V("control", "baseline", 0.32, 5000),
+            V("control", "follow_up", 0.35, 5000),
+        ]
+    )
+    did = report.difference_in_differences
+    assert did is not None
+    assert_allclose(did.estimate, 0.12)
+    t, c = report.changes["treatment"], report.changes["control"]
+    assert t is not None and c is not None
+    assert_allclose(did.std_error, math.hypot(t.std_error, c.std_error))  # type: ignore[arg-type]
+    shown = report.as_dict()
+    assert shown["method"] == "aggregate_did" and shown["confidence_rating"]["level"] == 3
+
+
+def test_without_comparison_it_is_a_change_from_baseline_rated_level_2() -> None:
+    shown = evaluate_aggregates(
+        [V("treatment", "baseline", 42, 28), V("treatment", "follow_up", 49, 30)], kind="percent"
+    ).as_dict()
+    assert shown["method"] == "aggregate_change"
+    assert set(shown["changes"]) == {"treatment"}
+    assert shown["difference_in_differences"] is None and shown["refused"] == []
+    assert shown["confidence_rating"]["level"] == 2
+
+
+def test_a_group_below_5_shows_nothing() -> None:
+    report = evaluate_aggregates(
+        [
+            V("treatment", "baseline", 0.3, 40),
+            V("treatment", "follow_up", 0.4, 40),
+            V("control", "baseline", 0.5, 4),
+            V("control", "follow_up", 0.25, 4),
+        ]
+    )
+    shown = report.as_dict()
+    assert shown["counts"]["control"] == {"baseline": "<5", "follow_up": "<5"}
+    assert shown["changes"]["control"] is None
+    assert shown["difference_in_differences"] is None
+    assert [r["estimate"] for r in shown["refused"]] == [
+        "changes.control",
+        "difference_in_differences",
+    ]
+    assert "0.25" not in json.dumps(shown) and "0.5," not in json.dumps(shown)
+
+
+def test_it_refuses_a_rate_outside_its_range() -> None:
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        aggregate_change(
+            V("treatment", "baseline", 42, 30), V("treatment", "follow_up", 140, 30), kind="percent"
+        )
+
+
+def test_the_reader_names_row_and_column() -> None:
+    with pytest.raises(CsvError, match="row 3, column 'n'"):
+        read_aggregate_csv(
+            ["group,period,value,n", "treatment,baseline,0.4,30", "treatment,follow_up,0.5,2.5"]
+        )
+    with pytest.raises(CsvError, match="row 3, column 'period'"):
+        read_aggregate_csv(
+            ["group,period,value,n", "treatment,baseline,0.4,30", "treatment,baseline,0.5,30"]
+        )
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=s.seeds)
+def test_a_zero_effect_is_covered_at_about_the_nominal_rate(seed: int) -> None:
+    # 400 simulated pairs of groups with the same true rates: the DiD interval covers 0
+    # in about 95 % (binomial 99.9 % band of 400 at 95 %: 90.5 %–98.5 %).
+    rng = np.random.default_rng(seed)
+    covered = 0
+    for _ in range(400):
+        n = rng.integers(80, 300, size=4)
+        p = [0.3, 0.4, 0.5, 0.6]  # treatment +0.1, control +0.1
+        values = [
+            V(g, per, float(rng.binomial(k, q) / k), int(k))
+            for (g, per), k, q in zip(
+                [
+                    ("treatment", "baseline"),
+                    ("treatment", "follow_up"),
+                    ("control", "baseline"),
+                    ("control", "follow_up"),
+                ],
+                n,
+                p,
+                strict=True,
+            )
+        ]
+        did = evaluate_aggregates(values, kind="rate").difference_in_differences
+        assert did is not None and did.ci_low is not None and did.ci_high is not None
+        covered += did.ci_low <= 0.0 <= did.ci_high
+    assert 362 <= covered <= 394
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "aggregate.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_satsa_evaluate_reads_aggregate_rows_with_the_same_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "group,period,value,n,sd\n"
+        "treatment,baseline,54.0,40,8\ntreatment,follow_up,60.0,38,8\n"
+        "comparison,baseline,55.0,900,9\ncomparison,follow_up,56.0,910,9\n",
+    )
+    assert main([path, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {
+        "min_group_size",
+        "confidence",
+        "counts",
+        "changes",
+        "difference_in_differences",
+        "refused",
+    } <= set(out)
+    assert out["data"] == "aggregate" and out["kind"] == "mean"
+    did = out["difference_in_differences"]
+    assert_allclose(did["estimate"], 5.0)
+    assert {
+        "estimate",
+        "std_error",
+        "df",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "cohens_d",
+        "hedges_g",
+    } <= set(did)
+    assert out["counts"]["control"] == {"baseline": 900, "follow_up": 910}
+
+
+def test_satsa_evaluate_says_plainly_when_only_a_point_estimate_is_possible(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path, "group,period,value,n\ntreatment,baseline,12,40\ntreatment,follow_up,9,40\n"
+    )
+    assert main([path, "--kind", "mean"]) == 0
+    out = capsys.readouterr().out
+    assert "bara punktskattning" in out and "-3,00" in out
+    assert "ingen jämförelsegrupp" in out and "Nivå 2" in out
+
+
+def test_satsa_evaluate_refuses_a_small_aggregate_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path, "group,period,value,n\ntreatment,baseline,0.5,4\ntreatment,follow_up,0.75,4\n"
+    )
+    assert main([path, "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["changes"]["treatment"] is None and out["counts"]["treatment"]["baseline"] == "<5"
