@@ -32,21 +32,21 @@ def V(
 def test_a_rate_s_change_has_the_binomial_standard_error() -> None:
     c = aggregate_change(
         V("treatment", "baseline", 0.40, 50), V("treatment", "follow_up", 0.50, 60), kind="rate"
-    )
-    assert_allclose(c.estimate, 0.10)
-    assert_allclose(c.std_error, math.sqrt(0.4 * 0.6 / 50 + 0.5 * 0.5 / 60))
-    assert c.ci_low < 0.10 < c.ci_high
+    ).as_dict()
+    assert_allclose(c["estimate"], 0.10)
+    assert_allclose(c["std_error"], math.sqrt(0.4 * 0.6 / 50 + 0.5 * 0.5 / 60))
+    assert c["ci_low"] < 0.10 < c["ci_high"]
 
 
 def test_a_percentage_is_a_rate_on_the_scale_of_100() -> None:
     rate = aggregate_change(
         V("treatment", "baseline", 0.42, 30), V("treatment", "follow_up", 0.49, 30), kind="rate"
-    )
+    ).as_dict()
     pct = aggregate_change(
         V("treatment", "baseline", 42, 30), V("treatment", "follow_up", 49, 30), kind="percent"
-    )
-    assert_allclose(pct.std_error, 100 * rate.std_error)
-    assert_allclose(pct.ci_low, 100 * rate.ci_low)
+    ).as_dict()
+    assert_allclose(pct["std_error"], 100 * rate["std_error"])
+    assert_allclose(pct["ci_low"], 100 * rate["ci_low"])
 
 
 def test_a_mean_uses_its_sd_and_without_sd_is_a_point_estimate_only() -> None:
@@ -54,15 +54,15 @@ def test_a_mean_uses_its_sd_and_without_sd_is_a_point_estimate_only() -> None:
         V("treatment", "baseline", 50.0, 25, 10.0),
         V("treatment", "follow_up", 55.0, 25, 10.0),
         kind="mean",
-    )
-    assert_allclose(with_sd.std_error, math.sqrt(100 / 25 + 100 / 25))
-    assert_allclose(with_sd.df, 48.0)
-    assert_allclose(with_sd.cohens_d, 0.5)
+    ).as_dict()
+    assert_allclose(with_sd["std_error"], math.sqrt(100 / 25 + 100 / 25))
+    assert_allclose(with_sd["df"], 48.0)
+    assert_allclose(with_sd["cohens_d"], 0.5)
     without = aggregate_change(
         V("treatment", "baseline", 50.0, 25), V("treatment", "follow_up", 55.0, 25), kind="mean"
-    )
-    assert without.estimate == 5.0
-    assert without.std_error is None and without.ci_low is None and without.p_value is None
+    ).as_dict()
+    assert without["estimate"] == 5.0
+    assert without["std_error"] is None and without["ci_low"] is None and without["p_value"] is None
 
 
 def test_the_difference_against_a_comparison_series_adds_the_variances() -> None:
