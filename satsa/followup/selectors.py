@@ -30,6 +30,7 @@ from satsa.evaluation import (
     is_reportable,
     suppress,
 )
+from satsa.evaluation.aggregate import AggregateValue, Kind, evaluate_aggregates
 from satsa.followup.models import (
     EffectEvaluation,
     EvaluationSchema,
@@ -308,6 +309,55 @@ def evaluation_of(measurements: list[Measurement]) -> dict[str, Any] | None:
     if not measurements:
         return None
     return evaluate_measurements(measurements).as_dict()
+
+
+def aggregate_kind(measure: Measure) -> Kind:
+    """How the measure's values are read: a percentage (binomial errors) or a mean."""
+    unit = measure.unit.strip().lower()
+    return "percent" if "procent" in unit or "%" in unit else "mean"
+
+
+def aggregate_values(measure: Measure) -> list[AggregateValue]:
+    """The measure's aggregate values as baseline and follow-up per group.
+
+    Baseline: the earliest recorded value on or before the measure's baseline date, else
+    the schema's baseline value (head-count unknown). Follow-up: the latest recorded
+    value after the baseline. Empty when the target group lacks either.
+    """
+    out: list[AggregateValue] = []
+    for group, schema_baseline in (
+        (Group.TREATMENT, measure.baseline_value),
+        (Group.CONTROL, measure.comparison_baseline_value),
+    ):
+        rows = [v for v in measure.values.all() if v.group == group]
+        first = rows[0] if rows else None
+        if first is not None and (
+            measure.baseline_date is None
+            and len(rows) > 1
+            or measure.baseline_date is not None
+            and first.measured_on <= measure.baseline_date
+        ):
+            baseline = AggregateValue(group, "baseline", float(first.value), first.n)
+            later = rows[1:]
+        elif schema_baseline is not None:
+            baseline = AggregateValue(group, "baseline", float(schema_baseline), None)
+            later = rows
+        else:
+            continue
+        if later:
+            last = later[-1]
+            out += [baseline, AggregateValue(group, "follow_up", float(last.value), last.n)]
+    if not any(v.group == Group.TREATMENT for v in out):
+        return []
+    return out
+
+
+def aggregate_evaluation_of(measure: Measure) -> dict[str, Any] | None:
+    """``AggregateReport.as_dict()`` (suppressed), or None without baseline and follow-up."""
+    values = aggregate_values(measure)
+    if not values:
+        return None
+    return evaluate_aggregates(values, kind=aggregate_kind(measure)).as_dict()
 
 
 # --- reports ------------------------------------------------------------------------------

@@ -732,6 +732,8 @@ def effect_evaluation_record(
     """Record the effect evaluation: for every measure and instrument score with
     individual-level data, the change from baseline, the difference-in-differences with its
     confidence interval and the effect sizes (satsa.evaluation, small groups refused); for
+    every other effect measure with a baseline and a follow-up value, the same from its
+    aggregates (satsa.evaluation.aggregate); for
     every economic measure, the realised volume valued at the calculation's unit cost,
     giving realised savings per board beside the expected ones.
 
@@ -743,7 +745,11 @@ def effect_evaluation_record(
     if case.stage not in (Stage.DECIDED, Stage.RUNNING, Stage.CLOSED, Stage.TERMINATED):
         raise ValidationError(_("Ärendet följs inte upp i sitt nuvarande skede."))
     volumes = dict(volumes or {})
-    results: dict[str, list[dict[str, Any]]] = {"measures": [], "instruments": []}
+    results: dict[str, list[dict[str, Any]]] = {
+        "measures": [],
+        "instruments": [],
+        "aggregates": [],
+    }
     for m in schema.measures.all():
         rows = selectors.person_measurements(m)
         if rows:
@@ -754,6 +760,16 @@ def effect_evaluation_record(
                     "unit": m.unit,
                     "report": selectors.evaluation_of(rows),
                 }
+            )
+    # Measures followed in aggregate only (a value per group and period, as most
+    # municipal follow-up is) are evaluated from those values.
+    for m in schema.measures.exclude(kind=MeasureKind.ACTIVITY):
+        if any(r["measure"] == m.pk for r in results["measures"]):
+            continue
+        report = selectors.aggregate_evaluation_of(m)
+        if report is not None:
+            results["aggregates"].append(
+                {"measure": m.pk, "name": m.name, "unit": m.unit, "report": report}
             )
     for instrument, scores in selectors.INSTRUMENT_SCORES.items():
         for score, label in scores:
@@ -798,9 +814,12 @@ def effect_evaluation_record(
         )
     if errors:
         raise ValidationError(errors)
-    if not results["measures"] and not results["instruments"] and not lines:
+    if not any(results.values()) and not lines:
         raise ValidationError(
-            _("Det finns inga individdata och inga ekonomiska mått med värden att utvärdera ännu.")
+            _(
+                "Det finns inga individdata, inga mått med basvärde och uppföljningsvärde och "
+                "inga ekonomiska mått med värden att utvärdera ännu."
+            )
         )
     realised = realised_savings(effects) if effects else {}
     with transaction.atomic():

@@ -1,0 +1,132 @@
+"""A case followed only in aggregate (a share per group and period) gets an effect
+evaluation, and with it an implementation decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from satsa.cases.models import Case, Stage
+from satsa.followup import selectors, services
+from satsa.followup.models import EvaluationSchema, Group, ImplementationOutcome, MeasureKind
+
+
+@pytest.fixture
+def aggregate_schema(case: Case, alice: Any, lina: Any) -> EvaluationSchema:
+    """Pupils reaching the goals in Swedish, in percent, for the target group and the
+    whole municipality (a comparison series); nothing measured person by person."""
+    schema = services.schema_save(
+        case=case,
+        actor=alice,
+        overall_goal="Familjehemsplacerade barn når kunskapskraven",
+        target_group="Familjehemsplacerade barn i grundskolan",
+        comparison_group="Alla elever i kommunen",
+        project_leader=lina,
+    )
+    services.schema_measure_add(
+        schema=schema,
+        actor=alice,
+        kind=MeasureKind.OUTCOME,
+        name="Når kunskapskraven i svenska",
+        unit="procent",
+        baseline_value=Decimal(42),
+        baseline_date=dt.date(2024, 10, 1),
+        comparison_baseline_value=Decimal(80),
+        target_value=Decimal(60),
+        source="Skolverket",
+        responsible="Lina",
+    )
+    return schema
+
+
+def record(
+    schema: EvaluationSchema, actor: Any, group: str, on: dt.date, value: int, n: int
+) -> None:
+    services.measure_value_record(
+        measure=schema.measures.get(),
+        actor=actor,
+        group=group,
+        period_label=f"{on:%Y-%m}",
+        measured_on=on,
+        value=Decimal(value),
+        n=n,
+    )
+
+
+def test_an_aggregate_measure_is_evaluated_against_the_comparison_series(
+    aggregate_schema: EvaluationSchema, erik: Any, lina: Any
+) -> None:
+    for group, values in ((Group.TREATMENT, (42, 55)), (Group.CONTROL, (80, 82))):
+        record(
+            aggregate_schema,
+            lina,
+            group,
+            dt.date(2024, 9, 30),
+            values[0],
+            30 if group == Group.TREATMENT else 2400,
+        )
+        record(
+            aggregate_schema,
+            lina,
+            group,
+            dt.date(2026, 6, 30),
+            values[1],
+            32 if group == Group.TREATMENT else 2450,
+        )
+    evaluation = services.effect_evaluation_record(case=aggregate_schema.case, actor=erik)
+    assert evaluation.results["measures"] == []
+    [part] = evaluation.results["aggregates"]
+    report = part["report"]
+    assert report["kind"] == "percent" and report["method"] == "aggregate_did"
+    did = report["difference_in_differences"]
+    assert did["estimate"] == pytest.approx(11.0)
+    assert did["ci_low"] < 11.0 < did["ci_high"]
+    assert report["counts"]["treatment"] == {"baseline": 30, "follow_up": 32}
+    assert report["confidence_rating"]["level"] == 3
+
+
+def test_without_a_recorded_baseline_the_schema_s_value_gives_a_point_estimate(
+    aggregate_schema: EvaluationSchema, erik: Any, lina: Any
+) -> None:
+    record(aggregate_schema, lina, Group.TREATMENT, dt.date(2026, 6, 30), 49, 30)
+    report = selectors.aggregate_evaluation_of(aggregate_schema.measures.get())
+    assert report is not None
+    assert report["changes"]["treatment"]["estimate"] == pytest.approx(7.0)
+    assert report["point_estimate_only"] is True
+    assert report["counts"]["treatment"] == {"baseline": None, "follow_up": 30}
+
+
+def test_a_value_resting_on_fewer_than_5_shows_nothing(
+    aggregate_schema: EvaluationSchema, erik: Any, lina: Any
+) -> None:
+    record(aggregate_schema, lina, Group.TREATMENT, dt.date(2024, 9, 30), 50, 4)
+    record(aggregate_schema, lina, Group.TREATMENT, dt.date(2026, 6, 30), 75, 4)
+    evaluation = services.effect_evaluation_record(case=aggregate_schema.case, actor=erik)
+    report = evaluation.results["aggregates"][0]["report"]
+    assert report["changes"]["treatment"] is None
+    assert report["counts"]["treatment"] == {"baseline": "<5", "follow_up": "<5"}
+    assert "75" not in str(report["changes"])
+
+
+def test_the_implementation_decision_follows_an_aggregate_evaluation(
+    aggregate_schema: EvaluationSchema, erik: Any, karin: Any, lina: Any
+) -> None:
+    case = aggregate_schema.case
+    with pytest.raises(ValidationError, match="inga mått med basvärde och uppföljningsvärde"):
+        services.effect_evaluation_record(case=case, actor=erik)
+    record(aggregate_schema, lina, Group.TREATMENT, dt.date(2026, 6, 30), 49, 30)
+    services.effect_evaluation_record(case=case, actor=erik)
+    services.implementation_decide(
+        case=case,
+        actor=karin,
+        outcome=ImplementationOutcome.WHOLE,
+        reasons="Fler barn når kunskapskraven",
+        decided_on=dt.date(2026, 11, 1),
+        replaces="inget",
+    )
+    case.refresh_from_db()
+    assert case.stage == Stage.IMPLEMENTED
