@@ -18,7 +18,8 @@ from typing import Any, TextIO
 
 from satsa.evaluation.aggregate import AggregateReport, evaluate_aggregates, read_aggregate_csv
 from satsa.evaluation.effects import Change, DifferenceInDifferences
-from satsa.evaluation.errors import EvaluationError
+from satsa.evaluation.errors import EvaluationError, SmallGroupError
+from satsa.evaluation.its import InterruptedTimeSeries, interrupted_time_series, read_series_csv
 from satsa.evaluation.measurements import (
     GROUPS,
     PERIODS,
@@ -26,9 +27,11 @@ from satsa.evaluation.measurements import (
     evaluate_measurements,
     read_measurements_csv,
 )
+from satsa.evaluation.staggered import EventStudy, event_study, period_key, read_panel_csv
 from satsa.evaluation.suppression import MIN_GROUP_SIZE, SUPPRESSED, suppress
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
+Report = EvaluationReport | AggregateReport | EventStudy | InterruptedTimeSeries
 
 _TEXT = {
     "sv": {
@@ -52,6 +55,15 @@ _TEXT = {
         "regression": "regression",
         "covariates": "kovariater",
         "cluster": "kluster",
+        "event_study": "Händelsestudie: effekt per period i förhållande till starten (e = 0 första perioden med insatsen):",
+        "reference": "referens",
+        "pre_trend": "Test av parallella trender före starten",
+        "parallel": "inga tecken på olika trender",
+        "not_parallel": "grupperna följde inte varandra före starten",
+        "aggregated": "Sammanvägd effekt (förskjutna starter)",
+        "its": "Avbruten tidsserie (Newey–West-medelfel):",
+        "level": "nivåförändring vid starten",
+        "slope": "lutningsförändring per period",
     },
     "en": {
         "title": "Effect evaluation: difference-in-differences ({pct} % confidence interval)",
@@ -74,6 +86,15 @@ _TEXT = {
         "regression": "regression",
         "covariates": "covariates",
         "cluster": "cluster",
+        "event_study": "Event study: effect per period relative to the start (e = 0 the first period with the intervention):",
+        "reference": "reference",
+        "pre_trend": "Test of parallel trends before the start",
+        "parallel": "no sign of different trends",
+        "not_parallel": "the groups did not move together before the start",
+        "aggregated": "Aggregated effect (staggered starts)",
+        "its": "Interrupted time series (Newey–West standard errors):",
+        "level": "level change at the start",
+        "slope": "slope change per period",
     },
 }
 
@@ -116,6 +137,20 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="aggregate rows: what the value is (default: mean when an sd is given, rate when "
         "all values lie in 0..1, mean otherwise)",
+    )
+    parser.add_argument(
+        "--its-start",
+        metavar="PERIOD",
+        default=None,
+        help="interrupted time series: rows period,value[,control] (a number or a date per "
+        "period); PERIOD is the first period after the start",
+    )
+    parser.add_argument(
+        "--newey-west-lags",
+        metavar="N",
+        type=int,
+        default=None,
+        help="interrupted time series: lags of the Newey-West errors (default ⌊4(n/100)^(2/9)⌋)",
     )
     parser.add_argument(
         "--randomised",
@@ -239,9 +274,21 @@ def main(argv: list[str]) -> int:
         else:
             with open(args.file, encoding="utf-8-sig", newline="") as handle:
                 lines = handle.read().splitlines()
-        aggregate = _is_aggregate(lines)
-        if aggregate:
-            report: EvaluationReport | AggregateReport = evaluate_aggregates(
+        header = _header(lines)
+        report: Report
+        if args.its_start is not None:
+            periods, values, control = read_series_csv(lines)
+            report = interrupted_time_series(
+                periods,
+                values,
+                start=period_key(args.its_start),
+                control=control,
+                maxlags=args.newey_west_lags,
+            )
+        elif {"unit", "start"} <= header:
+            report = event_study(read_panel_csv(lines))
+        elif "person" not in header and "n" in header:
+            report = evaluate_aggregates(
                 read_aggregate_csv(lines), kind=args.kind, randomised=args.randomised
             )
         else:
@@ -252,6 +299,10 @@ def main(argv: list[str]) -> int:
                 cluster=cluster,
                 randomised=args.randomised,
             )
+    except SmallGroupError as error:
+        # the whole estimate rests on a small group: refused, as any estimate is
+        print(f"satsa evaluate: {label}: {args.file}: {error.message(lang)}", file=sys.stderr)
+        return EXIT_REFUSED
     except EvaluationError as error:
         print(f"satsa evaluate: {label}: {args.file}: {error.message(lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -276,12 +327,46 @@ def main(argv: list[str]) -> int:
     return EXIT_REFUSED if report.refused else EXIT_OK
 
 
-def _is_aggregate(lines: list[str]) -> bool:
-    """Aggregate rows have an ``n`` column and no ``person`` column."""
+def _header(lines: list[str]) -> set[str]:
+    """The column names: aggregate rows have ``n`` and no ``person``; panel rows for the
+    event study have ``unit`` and ``start``."""
     first = next((line for line in lines if line.strip()), "").removeprefix("\ufeff")
     delimiter = ";" if ";" in first and "," not in first else ","
-    header = {name.strip().lower() for name in first.split(delimiter)}
-    return "person" not in header and "n" in header
+    return {name.strip().lower() for name in first.split(delimiter)}
+
+
+def _write_other_text(report: EventStudy | InterruptedTimeSeries, lang: str, out: TextIO) -> None:
+    t = _TEXT[lang]
+    fmt = _number_formatter(lang)
+    shown = report.as_dict()
+    sep = "; " if lang == "sv" else ", "
+
+    def line(est: dict[str, Any]) -> str:
+        return (
+            f"{fmt(est['estimate'])} [{fmt(est['ci_low'])}{sep}{fmt(est['ci_high'])}]  "
+            f"{t['se']} {fmt(est['std_error'])}"
+        )
+
+    if isinstance(report, EventStudy):
+        print(t["event_study"], file=out)
+        for event in shown["event_study"]:
+            suffix = f"  ({t['reference']})" if event["reference"] else ""
+            print(f"  e = {event['e']:>3}: {line(event)}{suffix}", file=out)
+        pre = shown["pre_trend"]
+        if pre["p_value"] is not None:
+            verdict = t["parallel"] if pre["parallel"] else t["not_parallel"]
+            print(f"{t['pre_trend']}: {_p_value(pre['p_value'], lang)} ({verdict})", file=out)
+        print(f"{t['aggregated']}: {line(shown['difference_in_differences'])}", file=out)
+    else:
+        print(t["its"], file=out)
+        print(f"  {t['level']}: {line(shown['level_change'])}", file=out)
+        print(f"  {t['slope']}: {line(shown['slope_change'])}", file=out)
+    _write_rating(shown["confidence_rating"], lang, out)
+    for refusal in shown["refused"]:
+        print(
+            f"{t['refused'].capitalize()} ({refusal['estimate']}): {refusal['message_' + lang]}",
+            file=out,
+        )
 
 
 def _write_aggregate_text(report: AggregateReport, lang: str, out: TextIO) -> None:
@@ -328,17 +413,19 @@ def _write_rating(rating: dict[str, Any], lang: str, out: TextIO) -> None:
     print(f"{_TEXT[lang]['rating']}: {rating['label_' + lang]}", file=out)
 
 
-def _write(report: EvaluationReport | AggregateReport, output_format: str, lang: str) -> None:
+def _write(report: Report, output_format: str, lang: str) -> None:
     if output_format == "json":
         json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         # stdout stays valid JSON; the reasons (also under "refused") go to stderr too.
-        for refusal in report.refusals:
+        for refusal in report.as_dict()["refused"]:
             print(
-                f"satsa evaluate: {_TEXT[lang]['refused']} ({refusal.estimate}): "
-                f"{refusal.error.message(lang)}",
+                f"satsa evaluate: {_TEXT[lang]['refused']} ({refusal['estimate']}): "
+                f"{refusal['message_' + lang]}",
                 file=sys.stderr,
             )
+    elif isinstance(report, EventStudy | InterruptedTimeSeries):
+        _write_other_text(report, lang, sys.stdout)
     elif isinstance(report, AggregateReport):
         _write_aggregate_text(report, lang, sys.stdout)
     else:

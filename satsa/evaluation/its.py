@@ -15,17 +15,18 @@ At least 8 points before and 8 after the start are needed; fewer are refused.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import statsmodels.api as sm
 
-from satsa.evaluation.errors import EvaluationError
+from satsa.evaluation.errors import CsvError, EvaluationError
+from satsa.evaluation.measurements import check_row_length, open_csv, parse_number
 from satsa.evaluation.rating import ConfidenceRating, maryland_rating
 
-__all__ = ["MIN_POINTS", "InterruptedTimeSeries", "interrupted_time_series"]
+__all__ = ["MIN_POINTS", "InterruptedTimeSeries", "interrupted_time_series", "read_series_csv"]
 
 #: fewest points on each side of the start
 MIN_POINTS = 8
@@ -44,6 +45,10 @@ class InterruptedTimeSeries:
     slope_change: dict[str, Any]
     slope_before: dict[str, Any]
     rating: ConfidenceRating
+
+    @property
+    def refused(self) -> bool:
+        return False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -153,3 +158,44 @@ def interrupted_time_series(
         slope_before=coefficient(1),
         rating=maryland_rating(before_after=True, comparison=control is not None),
     )
+
+
+def read_series_csv(
+    lines: Iterable[str],
+) -> tuple[list[float], list[float], list[float] | None]:
+    """Rows ``period,value[,control]``: periods (numbers or dates, as
+    :func:`~satsa.evaluation.staggered.period_key`), values and the control series.
+
+    >>> read_series_csv(["period,value,control", "2019-01,10,8", "2019-02,11,8.5"])[2]
+    [8.0, 8.5]
+    """
+    from satsa.evaluation.staggered import period_key
+
+    reader, header, delimiter = open_csv(lines, ("period", "value"))
+    has_control = "control" in header
+    periods: list[float] = []
+    values: list[float] = []
+    controls: list[float] = []
+    for cells in reader:
+        row = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        check_row_length(cells, header, row)
+        try:
+            periods.append(period_key(cells[header.index("period")]))
+        except EvaluationError as error:
+            raise CsvError(row=row, column="period", sv=error.sv, en=error.en) from error
+        for column, target in (("value", values), ("control", controls)):
+            if column == "control" and not has_control:
+                continue
+            text = cells[header.index(column)].strip()
+            number = parse_number(text, delimiter)
+            if not math.isfinite(number):
+                raise CsvError(
+                    row=row,
+                    column=column,
+                    sv=f"värdet '{text}' är inte ett tal.",
+                    en=f"the value '{text}' is not a number.",
+                )
+            target.append(number)
+    return periods, values, controls if has_control else None

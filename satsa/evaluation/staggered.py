@@ -25,7 +25,8 @@ units refuse the whole estimate.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +34,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from satsa.evaluation.errors import EvaluationError, SmallGroupError
+from satsa.evaluation.errors import CsvError, EvaluationError, SmallGroupError
+from satsa.evaluation.measurements import check_row_length, open_csv, parse_number
 from satsa.evaluation.rating import ConfidenceRating, maryland_rating
 from satsa.evaluation.suppression import MIN_GROUP_SIZE, is_reportable, require_group_size
 from satsa.evaluation.tdist import t_critical, two_sided_p_value
 
-__all__ = ["EventStudy", "PanelRow", "event_study", "period_key"]
+__all__ = ["PANEL_COLUMNS", "EventStudy", "PanelRow", "event_study", "period_key", "read_panel_csv"]
+
+PANEL_COLUMNS: tuple[str, ...] = ("unit", "period", "value", "start")
 
 PeriodKey = float
 
@@ -75,6 +79,51 @@ class PanelRow:
     period: PeriodKey
     value: float
     start: PeriodKey | None
+
+
+def read_panel_csv(lines: Iterable[str]) -> list[PanelRow]:
+    """Rows ``unit,period,value,start``; ``start`` is the unit's first treated period,
+    empty for a unit never treated. Periods may be numbers (years) or dates.
+
+    >>> rows = read_panel_csv(["unit,period,value,start", "s1,2019,3.5,2020", "s2,2019,4,"])
+    >>> rows[0].start, rows[1].start
+    (2020.0, None)
+    """
+    reader, header, delimiter = open_csv(lines, PANEL_COLUMNS)
+    index = {name: header.index(name) for name in PANEL_COLUMNS}
+    rows: list[PanelRow] = []
+    for cells in reader:
+        row = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        check_row_length(cells, header, row)
+        unit = cells[index["unit"]].strip()
+        if not unit:
+            raise CsvError(row=row, column="unit", sv="enhet saknas.", en="the unit is empty.")
+        text = cells[index["value"]].strip()
+        value = parse_number(text, delimiter)
+        if not math.isfinite(value):
+            raise CsvError(
+                row=row,
+                column="value",
+                sv=f"värdet '{text}' är inte ett tal.",
+                en=f"the value '{text}' is not a number.",
+            )
+        parsed: dict[str, float | None] = {}
+        for column in ("period", "start"):
+            cell = cells[index[column]].strip()
+            try:
+                parsed[column] = period_key(cell) if cell or column == "period" else None
+            except EvaluationError as error:
+                raise CsvError(row=row, column=column, sv=error.sv, en=error.en) from error
+        period, start = parsed["period"], parsed["start"]
+        assert period is not None
+        rows.append(PanelRow(unit, period, value, start))
+    if not rows:
+        raise CsvError(
+            row=1, column=None, sv="filen har inga mätvärden.", en="the file has no measurements."
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,15 @@ of short series, and coverage of a zero effect under autocorrelation."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from numpy.testing import assert_allclose
 
+from satsa.evaluation.cli import main
 from satsa.evaluation.errors import EvaluationError
 from satsa.evaluation.its import interrupted_time_series
 from satsa.evaluation.tests import strategies as s
@@ -70,3 +74,23 @@ def test_a_zero_effect_is_covered_at_about_the_nominal_rate(seed: int) -> None:
         level = interrupted_time_series(t.tolist(), y.tolist(), start=48).level_change
         covered += level["ci_low"] <= 0.0 <= level["ci_high"]
     assert 172 <= covered <= 197
+
+
+def test_satsa_evaluate_runs_an_interrupted_time_series_on_monthly_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = np.random.default_rng(13)
+    lines = ["period,value,control"]
+    for i in range(30):
+        month = f"{2020 + i // 12}-{i % 12 + 1:02d}"
+        drop = 12.0 if i >= 15 else 0.0
+        lines.append(f"{month},{300 + i - drop + rng.normal(0, 0.5):.3f},{200 + i:.3f}")
+    path = tmp_path / "series.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main([str(path), "--its-start", "2021-04", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "interrupted_time_series" and out["control_series"] is True
+    assert out["counts"] == {"before": 15, "after": 15}
+    assert_allclose(out["level_change"]["estimate"], -12.0, atol=1.0)
+    assert main([str(path), "--its-start", "2022-01"]) == 2
+    assert "minst 8 punkter" in capsys.readouterr().err

@@ -3,11 +3,15 @@ test, suppression of small cohorts, and coverage of a zero effect."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from numpy.testing import assert_allclose
 
+from satsa.evaluation.cli import main
 from satsa.evaluation.errors import EvaluationError, SmallGroupError
 from satsa.evaluation.staggered import PanelRow, event_study, period_key
 from satsa.evaluation.tests import strategies as s
@@ -124,3 +128,25 @@ def test_a_zero_effect_is_covered_at_about_the_nominal_rate(seed: int) -> None:
         agg = event_study(rows).aggregate
         covered += agg["ci_low"] <= 0.0 <= agg["ci_high"]
     assert 129 <= covered <= 150
+
+
+def test_satsa_evaluate_runs_the_event_study_on_unit_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = panel(8, cohorts={None: 20, 3: 15, 5: 15}, effect={0: 3.0}, noise=0.3)
+    lines = ["unit,period,value,start"] + [
+        f"{r.unit},{r.period:g},{r.value},{'' if r.start is None else f'{r.start:g}'}" for r in rows
+    ]
+    path = tmp_path / "panel.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main([str(path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "event_study"
+    did = out["difference_in_differences"]
+    assert {"estimate", "std_error", "df", "ci_low", "ci_high", "p_value"} <= set(did)
+    assert_allclose(did["estimate"], 3.0, atol=0.2)
+    assert out["counts"] == {"never_treated": 20, "start 2018": 15, "start 2020": 15}
+    assert main([str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "Händelsestudie" in text and "Sammanvägd effekt" in text
+    assert "Tillförlitlighet (Maryland-skalan): Nivå" in text
