@@ -31,6 +31,7 @@ from satsa.evaluation import (
     suppress,
 )
 from satsa.evaluation.aggregate import AggregateValue, Kind, evaluate_aggregates
+from satsa.evaluation.power import TARGET_POWER, n_for_power, power_difference
 from satsa.followup.models import (
     EffectEvaluation,
     EvaluationSchema,
@@ -358,6 +359,52 @@ def aggregate_evaluation_of(measure: Measure) -> dict[str, Any] | None:
     if not values:
         return None
     return evaluate_aggregates(values, kind=aggregate_kind(measure)).as_dict()
+
+
+@dataclass(frozen=True)
+class PlannedPower:
+    measure: Measure
+    effect: Decimal
+    power: float
+    n_needed: int | None
+
+    @property
+    def too_weak(self) -> bool:
+        return self.power < TARGET_POWER
+
+
+def planned_power(measure: Measure) -> PlannedPower | None:
+    """The power to detect the measure's expected effect (target − baseline) with the
+    planned groups, or None when something the calculation needs is not given."""
+    if measure.kind == MeasureKind.ACTIVITY or not measure.planned_n:
+        return None
+    if measure.baseline_value is None or measure.target_value is None:
+        return None
+    effect = measure.target_value - measure.baseline_value
+    kind = aggregate_kind(measure)
+    sd = float(measure.expected_sd) if measure.expected_sd is not None else None
+    if kind == "mean" and sd is None:
+        return None
+    comparison_n = measure.planned_comparison_n
+    try:
+        power = power_difference(
+            effect=float(effect),
+            baseline=float(measure.baseline_value),
+            n_treatment=measure.planned_n,
+            n_control=comparison_n,
+            kind=kind,
+            sd=sd,
+        )
+        needed = n_for_power(
+            effect=float(effect),
+            baseline=float(measure.baseline_value),
+            comparison=comparison_n is not None,
+            kind=kind,
+            sd=sd,
+        )
+    except ValueError:
+        return None
+    return PlannedPower(measure, effect, power, needed)
 
 
 # --- reports ------------------------------------------------------------------------------

@@ -210,8 +210,13 @@ def schema_measure_add(
     activity: Activity | None = None,
     comparison_baseline_value: Decimal | None = None,
     effect_line_index: int | None = None,
+    planned_n: int | None = None,
+    planned_comparison_n: int | None = None,
+    expected_sd: Decimal | None = None,
 ) -> Measure:
     errors: dict[str, list[str]] = {}
+    if expected_sd is not None and not expected_sd > 0:
+        errors["expected_sd"] = [_("Standardavvikelsen ska vara större än noll.")]
     if kind not in MeasureKind.values:
         errors["kind"] = [_("Välj typ av mått.")]
     if not name.strip():
@@ -258,6 +263,9 @@ def schema_measure_add(
             responsible=responsible.strip(),
             effect_line_index=effect_line_index if kind == MeasureKind.ECONOMIC else None,
             effect_line_name=line_name,
+            planned_n=planned_n,
+            planned_comparison_n=planned_comparison_n,
+            expected_sd=expected_sd,
             position=schema.measures.count() + 1,
         )
         event_record(

@@ -309,6 +309,11 @@ def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             subgoal_form=SubGoalForm(),
             activity_form=ActivityForm(schema=schema) if schema else None,
             missing=selectors.schema_is_complete(case),
+            powers=[
+                p
+                for m in (schema.measures.all() if schema else [])
+                if (p := selectors.planned_power(m)) is not None
+            ],
         ),
     )
 
