@@ -407,6 +407,32 @@ def planned_power(measure: Measure) -> PlannedPower | None:
     return PlannedPower(measure, effect, power, needed)
 
 
+def estimate_lines(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """One line per evaluated measure or score of an ``EffectEvaluation.results``: its main
+    estimate (the difference-in-differences, else the target group's change; None when
+    refused) and its confidence rating (None for evaluations recorded before ratings)."""
+    lines = []
+    for part in ("measures", "aggregates", "instruments"):
+        for entry in results.get(part) or []:
+            report = entry.get("report") or {}
+            did = report.get("difference_in_differences")
+            change = (report.get("changes") or {}).get("treatment")
+            main = did or change
+            rating = report.get("confidence_rating") or {}
+            lines.append(
+                {
+                    "name": entry.get("name", ""),
+                    "what": "did" if did else "change",
+                    "estimate": None if main is None else main.get("estimate"),
+                    "ci_low": None if main is None else main.get("ci_low"),
+                    "ci_high": None if main is None else main.get("ci_high"),
+                    "level": rating.get("level"),
+                    "label_sv": rating.get("label_sv", ""),
+                }
+            )
+    return lines
+
+
 # --- reports ------------------------------------------------------------------------------
 
 
