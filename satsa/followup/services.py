@@ -808,6 +808,11 @@ def effect_evaluation_record(
         unit_cost = _decimal(line.get("unit_cost", 0), f"volume_{m.pk}")
         actor_name = str(line.get("actor", ""))
         effects.append(RealisedEffect(actor_name, volume, unit_cost, m.name))
+        # What the calculation expected of this line, per year and in total, beside what
+        # was realised (ECONOMICS.md §5 "effects": volume is {year: units}).
+        planned = line.get("volume") if isinstance(line.get("volume"), dict) else {}
+        expected_by_year = {str(y): str(_decimal(v, f"volume_{m.pk}")) for y, v in planned.items()}
+        expected_volume = sum((Decimal(v) for v in expected_by_year.values()), Decimal(0))
         lines.append(
             {
                 "measure": m.pk,
@@ -818,6 +823,9 @@ def effect_evaluation_record(
                 "unit_cost": str(unit_cost),
                 "volume": str(volume),
                 "saving": str((volume * unit_cost).quantize(Decimal("0.01"))),
+                "expected_volume_by_year": expected_by_year,
+                "expected_volume": str(expected_volume),
+                "expected_saving": str((expected_volume * unit_cost).quantize(Decimal("0.01"))),
             }
         )
     if errors:

@@ -130,3 +130,24 @@ def test_the_implementation_decision_follows_an_aggregate_evaluation(
     )
     case.refresh_from_db()
     assert case.stage == Stage.IMPLEMENTED
+
+
+def test_each_economic_line_shows_expected_against_realised_volume(schema: Any, erik: Any) -> None:
+    placements = schema.measures.get(name="Placerade barn")
+    for group, value in ((Group.TREATMENT, 7), (Group.CONTROL, 8)):
+        services.measure_value_record(
+            measure=placements,
+            actor=erik,
+            group=group,
+            period_label="Delår 2 2026",
+            measured_on=dt.date(2026, 8, 31),
+            value=Decimal(value),
+        )
+    evaluation = services.effect_evaluation_record(case=schema.case, actor=erik)
+    [line] = evaluation.economic_lines
+    # the calculation expected 1 + 2 placement years avoided at 420 000; realised
+    # (10 − 7) − (9 − 8) = 2
+    assert line["expected_volume_by_year"] == {"2025": "1", "2026": "2"}
+    assert Decimal(line["expected_volume"]) == 3
+    assert Decimal(line["expected_saving"]) == Decimal("1260000.00")
+    assert Decimal(line["volume"]) == 2 and Decimal(line["saving"]) == Decimal("840000.00")
