@@ -127,6 +127,14 @@ class ValueForm(forms.Form):
         min_value=0,
         help_text=_("Värden som bygger på färre än 5 personer sparas men visas aldrig."),
     )
+    sd = forms.DecimalField(
+        label=_("Standardavvikelse (för ett medelvärde)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=4,
+        help_text=_("Med standardavvikelsen får effektutvärderingen ett konfidensintervall."),
+    )
 
 
 class UploadForm(forms.Form):

@@ -186,6 +186,10 @@ class MeasureValue(models.Model):
     measured_on = models.DateField(_("mätdatum"))
     value = models.DecimalField(_("värde"), max_digits=16, decimal_places=4)
     n = models.PositiveIntegerField(_("antal personer"), null=True, blank=True)
+    # For a mean: its standard deviation, which gives the effect evaluation an interval.
+    sd = models.DecimalField(
+        _("standardavvikelse"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -338,7 +338,7 @@ def aggregate_values(measure: Measure) -> list[AggregateValue]:
             or measure.baseline_date is not None
             and first.measured_on <= measure.baseline_date
         ):
-            baseline = AggregateValue(group, "baseline", float(first.value), first.n)
+            baseline = AggregateValue(group, "baseline", float(first.value), first.n, _sd(first))
             later = rows[1:]
         elif schema_baseline is not None:
             baseline = AggregateValue(group, "baseline", float(schema_baseline), None)
@@ -347,10 +347,17 @@ def aggregate_values(measure: Measure) -> list[AggregateValue]:
             continue
         if later:
             last = later[-1]
-            out += [baseline, AggregateValue(group, "follow_up", float(last.value), last.n)]
+            out += [
+                baseline,
+                AggregateValue(group, "follow_up", float(last.value), last.n, _sd(last)),
+            ]
     if not any(v.group == Group.TREATMENT for v in out):
         return []
     return out
+
+
+def _sd(value: Any) -> float | None:
+    return None if value.sd is None else float(value.sd)
 
 
 def aggregate_evaluation_of(measure: Measure) -> dict[str, Any] | None:

@@ -289,8 +289,11 @@ def measure_value_record(
     measured_on: dt.date,
     value: Decimal,
     n: int | None = None,
+    sd: Decimal | None = None,
 ) -> MeasureValue:
     errors: dict[str, list[str]] = {}
+    if sd is not None and sd < 0:
+        errors["sd"] = [_("Standardavvikelsen kan inte vara negativ.")]
     if group not in Group.values:
         errors["group"] = [_("Välj målgrupp eller jämförelsegrupp.")]
     if not period_label.strip():
@@ -308,6 +311,7 @@ def measure_value_record(
                 "period_label": period_label.strip(),
                 "value": value,
                 "n": n,
+                "sd": sd,
                 "created_by": actor,
             },
         )
@@ -769,9 +773,10 @@ def effect_evaluation_record(
                     "report": selectors.evaluation_of(rows),
                 }
             )
-    # Measures followed in aggregate only (a value per group and period, as most
-    # municipal follow-up is) are evaluated from those values.
-    for m in schema.measures.exclude(kind=MeasureKind.ACTIVITY):
+    # Effect measures followed in aggregate only (a value per group and period, as most
+    # municipal follow-up is) are evaluated from those values. Economic measures are
+    # evaluated below, as realised volumes of their effect lines.
+    for m in schema.measures.exclude(kind__in=(MeasureKind.ACTIVITY, MeasureKind.ECONOMIC)):
         if any(r["measure"] == m.pk for r in results["measures"]):
             continue
         report = selectors.aggregate_evaluation_of(m)

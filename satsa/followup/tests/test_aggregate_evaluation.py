@@ -151,3 +151,33 @@ def test_each_economic_line_shows_expected_against_realised_volume(schema: Any, 
     assert Decimal(line["expected_volume"]) == 3
     assert Decimal(line["expected_saving"]) == Decimal("1260000.00")
     assert Decimal(line["volume"]) == 2 and Decimal(line["saving"]) == Decimal("840000.00")
+
+
+def test_a_mean_with_its_sd_gets_an_interval(case: Case, alice: Any, lina: Any) -> None:
+    schema = services.schema_save(
+        case=case, actor=alice, overall_goal="Tryggare föräldrar", target_group="Föräldrar"
+    )
+    measure = services.schema_measure_add(
+        schema=schema,
+        actor=alice,
+        kind=MeasureKind.SHORT_TERM,
+        name="KASAM, gruppens medelvärde",
+        unit="poäng",
+    )
+    for on, value in ((dt.date(2024, 9, 30), 54), (dt.date(2026, 6, 30), 60)):
+        services.measure_value_record(
+            measure=measure,
+            actor=lina,
+            group=Group.TREATMENT,
+            period_label=f"{on:%Y}",
+            measured_on=on,
+            value=Decimal(value),
+            n=25,
+            sd=Decimal(10),
+        )
+    report = selectors.aggregate_evaluation_of(measure)
+    assert report is not None and report["kind"] == "mean"
+    change = report["changes"]["treatment"]
+    assert change["std_error"] == pytest.approx((100 / 25 + 100 / 25) ** 0.5)
+    assert change["cohens_d"] == pytest.approx(0.6)
+    assert report["point_estimate_only"] is False
