@@ -377,6 +377,7 @@ def _write_aggregate_text(report: AggregateReport, lang: str, out: TextIO) -> No
     print(t["aggregate"], file=out)
     print(file=out)
     print(t["counts"].format(min=MIN_GROUP_SIZE, sup=SUPPRESSED), file=out)
+    print(f"  {t['group']:<10}" + "".join(f"{p:>11}" for p in PERIODS), file=out)
     for group, periods in shown["counts"].items():
         cells = "".join(f"{periods.get(p, '–')!s:>11}" for p in PERIODS)
         print(f"  {group:<10}{cells}", file=out)
