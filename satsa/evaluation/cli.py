@@ -27,6 +27,7 @@ from satsa.evaluation.measurements import (
     evaluate_measurements,
     read_measurements_csv,
 )
+from satsa.evaluation.plots import event_study_page
 from satsa.evaluation.staggered import EventStudy, event_study, period_key, read_panel_csv
 from satsa.evaluation.suppression import MIN_GROUP_SIZE, SUPPRESSED, suppress
 
@@ -151,6 +152,13 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="interrupted time series: lags of the Newey-West errors (default ⌊4(n/100)^(2/9)⌋)",
+    )
+    parser.add_argument(
+        "--chart",
+        metavar="FILE.html",
+        default=None,
+        help="event study: also write the plot with its intervals and the table of the same "
+        "numbers as a standalone HTML page",
     )
     parser.add_argument(
         "--randomised",
@@ -319,6 +327,13 @@ def main(argv: list[str]) -> int:
         print(f"satsa evaluate: {label}: {args.file}: {error.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
+    if args.chart and isinstance(report, EventStudy):
+        try:
+            with open(args.chart, "w", encoding="utf-8") as handle:
+                handle.write(event_study_page(report.as_dict(), lang=lang))
+        except OSError as error:
+            print(f"satsa evaluate: {label}: {args.chart}: {error.strerror}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     try:
         _write(report, args.format, lang)
     except BrokenPipeError:

@@ -146,7 +146,11 @@ def test_satsa_evaluate_runs_the_event_study_on_unit_rows(
     assert {"estimate", "std_error", "df", "ci_low", "ci_high", "p_value"} <= set(did)
     assert_allclose(did["estimate"], 3.0, atol=0.2)
     assert out["counts"] == {"never_treated": 20, "start 2018": 15, "start 2020": 15}
-    assert main([str(path)]) == 0
+    chart = tmp_path / "event_study.html"
+    assert main([str(path), "--chart", str(chart)]) == 0
     text = capsys.readouterr().out
+    page = chart.read_text(encoding="utf-8")
+    assert page.count("<circle") == len(out["event_study"])  # one point per period
+    assert 'role="img"' in page and "<table>" in page and '<th scope="row">0</th>' in page
     assert "Händelsestudie" in text and "Sammanvägd effekt" in text
     assert "Tillförlitlighet (Maryland-skalan): Nivå" in text
