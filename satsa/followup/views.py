@@ -443,6 +443,10 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
             has_individual=measure.person_values.exists(),
             may_see_individual=may_see_individual,
             upload_form=UploadForm(),
+            # the effect so far, from the aggregate values (already suppressed)
+            aggregate_evaluation=None
+            if measure.kind in (MeasureKind.ACTIVITY, MeasureKind.ECONOMIC)
+            else selectors.aggregate_evaluation_of(measure),
         ),
     )
 

@@ -181,3 +181,15 @@ def test_a_mean_with_its_sd_gets_an_interval(case: Case, alice: Any, lina: Any) 
     assert change["std_error"] == pytest.approx((100 / 25 + 100 / 25) ** 0.5)
     assert change["cohens_d"] == pytest.approx(0.6)
     assert report["point_estimate_only"] is False
+
+
+def test_the_measure_page_shows_the_effect_so_far_with_its_rating(
+    client_as: Any, aggregate_schema: EvaluationSchema, alice: Any, lina: Any
+) -> None:
+    record(aggregate_schema, lina, Group.TREATMENT, dt.date(2024, 9, 30), 42, 30)
+    record(aggregate_schema, lina, Group.TREATMENT, dt.date(2026, 6, 30), 49, 30)
+    measure = aggregate_schema.measures.get()
+    page = client_as(alice).get(f"/o/orebro/uppfoljning/matt/{measure.pk}/").content.decode()
+    assert "Effekt hittills enligt de aggregerade värdena" in page
+    assert "Tillförlitlighet (Maryland-skalan): 2/5." in page
+    assert "7,00" in page
