@@ -224,3 +224,12 @@ def test_satsa_evaluate_refuses_a_small_aggregate_with_exit_1(
     assert main([path, "--format", "json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["changes"]["treatment"] is None and out["counts"]["treatment"]["baseline"] == "<5"
+
+
+def test_the_shipped_aggregate_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).resolve().parents[3] / "examples" / "evaluate" / "aggregate.csv"
+    assert main([str(example), "--kind", "percent", "--format", "json"]) == 0
+    did = json.loads(capsys.readouterr().out)["difference_in_differences"]
+    assert_allclose(
+        [did["estimate"], did["ci_low"], did["ci_high"]], [6.0, -20.28, 32.28], atol=0.005
+    )
