@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
 from satsa.core.demo import load_all
-from satsa.followup.models import EffectEvaluation, PersonValue
+from satsa.followup.models import EffectEvaluation, Measure, PersonValue
 from satsa.orgs.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,8 +31,14 @@ def test_skolfam_measured_in_aggregate_reaches_an_implementation_decision(
     assert not PersonValue.objects.filter(measure__schema__case=case).exists()
     case_url = f"/o/orebro/uppfoljning/arende/{case.pk}/"
 
-    # The economist records the effect evaluation from the aggregate values.
+    # The economist sees the effect so far on the measure, then records the evaluation.
     login_in_browser("erik", DEMO_PASSWORD)
+    share = Measure.objects.get(schema__case=case, name="Barn som når kunskapskraven i svenska")
+    page.goto(f"/o/orebro/uppfoljning/matt/{share.pk}/")
+    assert page.get_by_role(
+        "heading", name="Effekt hittills enligt de aggregerade värdena"
+    ).is_visible()
+    check(page, axe)
     page.goto(case_url)
     page.get_by_role("link", name="Registrera effektutvärdering").click()
     check(page, axe)
