@@ -31,6 +31,9 @@ from satsa.evaluation import (
     suppress,
 )
 from satsa.evaluation.aggregate import AggregateValue, Kind, evaluate_aggregates
+from satsa.evaluation.errors import EvaluationError
+from satsa.evaluation.its import MIN_POINTS as MIN_ITS_POINTS
+from satsa.evaluation.its import interrupted_time_series
 from satsa.evaluation.power import TARGET_POWER, n_for_power, power_difference
 from satsa.followup.models import (
     EffectEvaluation,
@@ -414,22 +417,47 @@ def planned_power(measure: Measure) -> PlannedPower | None:
     return PlannedPower(measure, effect, power, needed)
 
 
+def its_of(measure: Measure) -> dict[str, Any] | None:
+    """An interrupted time series of the measure's target-group values around the case's
+    start (against the comparison group's values on the same dates when every date has
+    one), or None unless at least 8 shown values lie on each side of the start."""
+    start = measure.schema.case.start_date
+    if start is None:
+        return None
+    shown = [v for v in measure_values(measure) if v.value is not None]
+    treatment = [v for v in shown if v.group == Group.TREATMENT]
+    before = sum(1 for v in treatment if v.measured_on < start)
+    if before < MIN_ITS_POINTS or len(treatment) - before < MIN_ITS_POINTS:
+        return None
+    control = {v.measured_on: v.value for v in shown if v.group == Group.CONTROL}
+    paired = all(v.measured_on in control for v in treatment)
+    try:
+        return interrupted_time_series(
+            [float(v.measured_on.toordinal()) for v in treatment],
+            [float(v.value) for v in treatment if v.value is not None],
+            start=float(start.toordinal()),
+            control=[float(control[v.measured_on]) for v in treatment] if paired else None,
+        ).as_dict()
+    except EvaluationError:
+        return None
+
+
 def estimate_lines(results: dict[str, Any]) -> list[dict[str, Any]]:
     """One line per evaluated measure or score of an ``EffectEvaluation.results``: its main
     estimate (the difference-in-differences, else the target group's change; None when
     refused) and its confidence rating (None for evaluations recorded before ratings)."""
     lines = []
-    for part in ("measures", "aggregates", "instruments"):
+    for part in ("measures", "aggregates", "instruments", "series"):
         for entry in results.get(part) or []:
             report = entry.get("report") or {}
             did = report.get("difference_in_differences")
             change = (report.get("changes") or {}).get("treatment")
-            main = did or change
+            main = did or change or report.get("level_change")
             rating = report.get("confidence_rating") or {}
             lines.append(
                 {
                     "name": entry.get("name", ""),
-                    "what": "did" if did else "change",
+                    "what": "did" if did else ("change" if change else "level"),
                     "estimate": None if main is None else main.get("estimate"),
                     "ci_low": None if main is None else main.get("ci_low"),
                     "ci_high": None if main is None else main.get("ci_high"),

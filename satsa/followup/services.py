@@ -761,6 +761,7 @@ def effect_evaluation_record(
         "measures": [],
         "instruments": [],
         "aggregates": [],
+        "series": [],
     }
     for m in schema.measures.all():
         rows = selectors.person_measurements(m)
@@ -783,6 +784,13 @@ def effect_evaluation_record(
         if report is not None:
             results["aggregates"].append(
                 {"measure": m.pk, "name": m.name, "unit": m.unit, "report": report}
+            )
+        # A long series around the start (monthly costs, placements) also gets an
+        # interrupted time series.
+        series = selectors.its_of(m)
+        if series is not None:
+            results["series"].append(
+                {"measure": m.pk, "name": m.name, "unit": m.unit, "report": series}
             )
     for instrument, scores in selectors.INSTRUMENT_SCORES.items():
         for score, label in scores:

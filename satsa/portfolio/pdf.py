@@ -547,7 +547,9 @@ def _estimate_table(estimates: Sequence[dict[str, Any]]) -> tuple[list[str], lis
 
     rows = []
     for e in estimates:
-        what = "skillnad-i-skillnader" if e.get("what") == "did" else "förändring"
+        what = {"did": "skillnad-i-skillnader", "level": "nivåförändring"}.get(
+            e.get("what", ""), "förändring"
+        )
         if e.get("estimate") is None:
             value, interval = "visas inte (liten grupp)", "–"
         else:

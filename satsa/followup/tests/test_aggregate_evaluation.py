@@ -193,3 +193,47 @@ def test_the_measure_page_shows_the_effect_so_far_with_its_rating(
     assert "Effekt hittills enligt de aggregerade värdena" in page
     assert "Tillförlitlighet (Maryland-skalan): 2/5." in page
     assert "7,00" in page
+
+
+def test_a_long_monthly_series_gets_an_interrupted_time_series(
+    client_as: Any, case: Case, alice: Any, erik: Any, lina: Any
+) -> None:
+    schema = services.schema_save(
+        case=case,
+        actor=alice,
+        overall_goal="Färre hushåll med försörjningsstöd",
+        target_group="Hushåll",
+    )
+    measure = services.schema_measure_add(
+        schema=schema,
+        actor=alice,
+        kind=MeasureKind.OUTCOME,
+        name="Hushåll med försörjningsstöd",
+        unit="hushåll",
+    )
+    # monthly from 2024-03 to 2025-12 around the start 2025-01-01: a drop of 20 households
+    for i in range(22):
+        on = dt.date(2024 + (i + 2) // 12, (i + 2) % 12 + 1, 1)
+        value = 300 + 2 * i + (i % 3) - (20 if on >= case.start_date else 0)
+        services.measure_value_record(
+            measure=measure,
+            actor=lina,
+            group=Group.TREATMENT,
+            period_label=f"{on:%Y-%m}",
+            measured_on=on,
+            value=Decimal(value),
+        )
+    evaluation = services.effect_evaluation_record(case=case, actor=erik)
+    [part] = evaluation.results["series"]
+    report = part["report"]
+    assert report["method"] == "interrupted_time_series"
+    assert report["counts"] == {"before": 10, "after": 12}
+    assert report["level_change"]["estimate"] == pytest.approx(-20, abs=2)
+    assert report["confidence_rating"]["level"] == 2
+    assert [line["what"] for line in selectors.estimate_lines(evaluation.results)] == [
+        "change",
+        "level",
+    ]
+    page = client_as(erik).get(f"/o/orebro/uppfoljning/effektutvardering/{evaluation.pk}/")
+    text = page.content.decode()
+    assert "Nivåförändring vid starten" in text and "10 mätningar före och 12 efter" in text
