@@ -107,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
             "Difference-in-differences with a 95 % confidence interval from a CSV with "
             "the columns person,group,period,value (group: treatment|control, period: "
             "baseline|follow_up) and any covariate columns, or aggregate rows "
-            "group,period,value,n[,sd] (no person column). Estimates resting on fewer than "
+            "group,period,value,n[,sd] (no person column), or unit rows "
+            "unit,period,value,start for an event study, or with --its-start a series "
+            "period,value[,control]. Estimates resting on fewer than "
             f"{MIN_GROUP_SIZE} people are refused."
         ),
     )
@@ -283,6 +285,11 @@ def main(argv: list[str]) -> int:
             with open(args.file, encoding="utf-8-sig", newline="") as handle:
                 lines = handle.read().splitlines()
         header = _header(lines)
+        if (covariates or cluster or args.method) and "person" not in header:
+            raise EvaluationError(
+                sv="--covariates, --cluster och --method gäller rader per person (kolumnen person).",
+                en="--covariates, --cluster and --method apply to rows per person (the person column).",
+            )
         report: Report
         if args.its_start is not None:
             periods, values, control = read_series_csv(lines)

@@ -233,3 +233,13 @@ def test_the_shipped_aggregate_example_runs(capsys: pytest.CaptureFixture[str]) 
     assert_allclose(
         [did["estimate"], did["ci_low"], did["ci_high"]], [6.0, -20.28, 32.28], atol=0.005
     )
+
+
+def test_covariates_are_refused_for_aggregate_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path, "group,period,value,n\ntreatment,baseline,0.4,30\ntreatment,follow_up,0.5,30\n"
+    )
+    assert main([path, "--covariates", "age"]) == 2
+    assert "rader per person" in capsys.readouterr().err
