@@ -22,6 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+from scipy import stats
+
 from satsa.evaluation.effects import hedges_correction
 from satsa.evaluation.errors import CsvError, SmallGroupError
 from satsa.evaluation.measurements import (
@@ -43,6 +46,7 @@ __all__ = [
     "AggregateValue",
     "Kind",
     "aggregate_change",
+    "aggregate_event_study",
     "evaluate_aggregates",
     "guess_kind",
     "read_aggregate_csv",
@@ -427,3 +431,114 @@ def evaluate_aggregates(
         ),
         refusals=refusals,
     )
+
+
+def aggregate_event_study(
+    periods: Sequence[tuple[float, AggregateValue, AggregateValue | None]],
+    *,
+    start: float,
+    kind: Kind,
+    confidence: float = 0.95,
+) -> dict[str, Any] | None:
+    """Per-period effects of aggregate values relative to the last period before ``start``.
+
+    ``periods`` holds (period, target group's value, comparison value or None). Each
+    estimate is (T_t − T_ref) − (C_t − C_ref) (without comparison: T_t − T_ref), with
+    the head-count variances; estimates share the reference period, so their covariance
+    is its variance, which the pre-trend Wald test uses. None when there is nothing
+    before or after the start, or a value gives no variance (point estimates only).
+
+    Raises :class:`SmallGroupError` when a value rests on fewer than 5 people.
+
+    Examples
+    --------
+    >>> rows = [(float(t), AggregateValue("treatment", "p", 40 + t + 5 * (t >= 3), 200), None)
+    ...         for t in range(5)]
+    >>> es = aggregate_event_study(rows, start=3, kind="percent")
+    >>> [(e["e"], round(e["estimate"], 1)) for e in es["event_study"]]
+    [(-3, -2.0), (-2, -1.0), (-1, 0.0), (0, 6.0), (1, 7.0)]
+    """
+    ordered = sorted(periods, key=lambda row: row[0])
+    before = [row for row in ordered if row[0] < start]
+    after = [row for row in ordered if row[0] >= start]
+    if not before or not after:
+        return None
+    comparison = all(c is not None for _, _, c in ordered)
+
+    def level(row: tuple[float, AggregateValue, AggregateValue | None]) -> tuple[float, float]:
+        _, t, c = row
+        vt = _component(t, kind, "treatment")
+        vc = _component(c, kind, "control") if comparison and c is not None else (0.0, 1.0)
+        if vt is None or vc is None:
+            raise _NoVariance
+        value = t.value - (c.value if comparison and c is not None else 0.0)
+        return value, vt[0] + vc[0]
+
+    try:
+        levels = [level(row) for row in ordered]
+    except _NoVariance:
+        return None
+    ref = len(before) - 1
+    ref_value, ref_var = levels[ref]
+    events: list[dict[str, Any]] = []
+    placebo: list[int] = []
+    # a normal interval: the head-counts behind aggregates are large and many
+    z = t_critical(math.inf, confidence)
+    for i, (value, var) in enumerate(levels):
+        e = i - ref - 1
+        if i == ref:
+            events.append(
+                {
+                    "e": e,
+                    "estimate": 0.0,
+                    "std_error": 0.0,
+                    "ci_low": 0.0,
+                    "ci_high": 0.0,
+                    "reference": True,
+                }
+            )
+            continue
+        estimate = value - ref_value
+        se = math.sqrt(var + ref_var)
+        events.append(
+            {
+                "e": e,
+                "estimate": estimate,
+                "std_error": se,
+                "ci_low": estimate - z * se,
+                "ci_high": estimate + z * se,
+                "reference": False,
+            }
+        )
+        if i < ref:
+            placebo.append(i)
+    pre_trend: dict[str, Any] = {
+        "tested_periods": len(placebo),
+        "wald": None,
+        "p_value": None,
+        "parallel": None,
+    }
+    if placebo:
+        theta = np.array([levels[i][0] - ref_value for i in placebo])
+        cov = np.full((len(placebo), len(placebo)), ref_var) + np.diag(
+            [levels[i][1] for i in placebo]
+        )
+        wald = float(theta @ np.linalg.solve(cov, theta))
+        p_value = float(stats.chi2.sf(wald, len(placebo)))
+        pre_trend = {
+            "tested_periods": len(placebo),
+            "wald": wald,
+            "p_value": p_value,
+            "parallel": p_value >= 0.05,
+        }
+    return {
+        "method": "aggregate_event_study",
+        "confidence": confidence,
+        "comparison": comparison,
+        "event_study": events,
+        "pre_trend": pre_trend,
+    }
+
+
+class _NoVariance(Exception):
+    """A value without head-count or SD: no interval, so no event study."""

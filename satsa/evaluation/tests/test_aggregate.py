@@ -15,11 +15,12 @@ from numpy.testing import assert_allclose
 from satsa.evaluation.aggregate import (
     AggregateValue,
     aggregate_change,
+    aggregate_event_study,
     evaluate_aggregates,
     read_aggregate_csv,
 )
 from satsa.evaluation.cli import main
-from satsa.evaluation.errors import CsvError
+from satsa.evaluation.errors import CsvError, SmallGroupError
 from satsa.evaluation.tests import strategies as s
 
 
@@ -243,3 +244,47 @@ def test_covariates_are_refused_for_aggregate_rows(
     )
     assert main([path, "--covariates", "age"]) == 2
     assert "rader per person" in capsys.readouterr().err
+
+
+def series(
+    values: list[tuple[float, float | None]], n: int = 400
+) -> list[tuple[float, AggregateValue, AggregateValue | None]]:
+    return [
+        (float(t), V("treatment", "p", tv, n), None if cv is None else V("control", "p", cv, n))
+        for t, (tv, cv) in enumerate(values)
+    ]
+
+
+def test_the_aggregate_event_study_nets_out_the_comparison_series() -> None:
+    rows = series([(0.30, 0.40), (0.32, 0.42), (0.34, 0.44), (0.46, 0.46), (0.50, 0.48)])
+    es = aggregate_event_study(rows, start=3, kind="rate")
+    assert es is not None and es["comparison"] is True
+    assert_allclose([e["estimate"] for e in es["event_study"]], [0, 0, 0, 0.10, 0.12], atol=1e-12)
+    assert es["pre_trend"]["parallel"] is True
+    # each estimate against the reference: the variances of four values add
+
+    def var(p: float) -> float:
+        return p * (1 - p) / 400
+
+    assert_allclose(
+        es["event_study"][3]["std_error"],
+        math.sqrt(var(0.46) + var(0.46) + var(0.34) + var(0.44)),
+    )
+
+
+def test_diverging_groups_before_the_start_fail_the_pre_trend_test() -> None:
+    rows = series([(0.20, 0.40), (0.26, 0.40), (0.32, 0.40), (0.40, 0.40)], n=2000)
+    es = aggregate_event_study(rows, start=3, kind="rate")
+    assert es is not None and es["pre_trend"]["parallel"] is False
+
+
+def test_no_aggregate_event_study_without_head_counts_or_periods_on_both_sides() -> None:
+    rows = series([(0.3, None), (0.4, None)])
+    assert aggregate_event_study(rows, start=5, kind="rate") is None
+    no_n = [
+        (0.0, V("treatment", "p", 3.0, None), None),
+        (1.0, V("treatment", "p", 4.0, None), None),
+    ]
+    assert aggregate_event_study(no_n, start=1, kind="mean") is None
+    with pytest.raises(SmallGroupError):
+        aggregate_event_study(series([(0.3, None), (0.4, None)], n=3), start=1, kind="rate")
