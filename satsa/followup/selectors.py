@@ -30,7 +30,12 @@ from satsa.evaluation import (
     is_reportable,
     suppress,
 )
-from satsa.evaluation.aggregate import AggregateValue, Kind, evaluate_aggregates
+from satsa.evaluation.aggregate import (
+    AggregateValue,
+    Kind,
+    aggregate_event_study,
+    evaluate_aggregates,
+)
 from satsa.evaluation.errors import EvaluationError
 from satsa.evaluation.its import MIN_POINTS as MIN_ITS_POINTS
 from satsa.evaluation.its import interrupted_time_series
@@ -415,6 +420,40 @@ def planned_power(measure: Measure) -> PlannedPower | None:
     except ValueError:
         return None
     return PlannedPower(measure, effect, power, needed)
+
+
+def aggregate_event_study_of(measure: Measure) -> dict[str, Any] | None:
+    """Effects per measurement relative to the last one before the case's start, from the
+    aggregate values with head-counts (against the comparison group when every date has
+    one); None without two values before the start and one after. Values resting on
+    fewer than five people are left out, as they are on screen."""
+    start = measure.schema.case.start_date
+    if start is None or measure.kind in (MeasureKind.ACTIVITY, MeasureKind.ECONOMIC):
+        return None
+    rows = [v for v in measure.values.all() if v.n is not None and is_reportable(v.n)]
+    control = {v.measured_on: v for v in rows if v.group == Group.CONTROL}
+    treatment = [v for v in rows if v.group == Group.TREATMENT]
+    if sum(1 for v in treatment if v.measured_on < start) < 2 or all(
+        v.measured_on < start for v in treatment
+    ):
+        return None
+    paired = all(v.measured_on in control for v in treatment)
+
+    def value(v: Any) -> AggregateValue:
+        return AggregateValue(v.group, v.period_label, float(v.value), v.n, _sd(v))
+
+    return aggregate_event_study(
+        [
+            (
+                float(v.measured_on.toordinal()),
+                value(v),
+                value(control[v.measured_on]) if paired else None,
+            )
+            for v in treatment
+        ],
+        start=float(start.toordinal()),
+        kind=aggregate_kind(measure),
+    )
 
 
 def its_of(measure: Measure) -> dict[str, Any] | None:

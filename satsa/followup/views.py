@@ -11,11 +11,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satsa.cases.models import Case, Stage
 from satsa.evaluation import MIN_GROUP_SIZE
+from satsa.evaluation.plots import event_study_svg
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
 from satsa.followup.forms import (
@@ -418,6 +421,7 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
         target=measure.target_value,
         start=measure.baseline_date,
     )
+    event_study = selectors.aggregate_event_study_of(measure)
     individual = None
     may_see_individual = has_perm(request.user, org, Perm.VIEW_INDIVIDUAL_DATA)
     if may_see_individual and measure.person_values.exists():
@@ -447,6 +451,12 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
             aggregate_evaluation=None
             if measure.kind in (MeasureKind.ACTIVITY, MeasureKind.ECONOMIC)
             else selectors.aggregate_evaluation_of(measure),
+            event_study=event_study,
+            event_study_chart=mark_safe(  # noqa: S308 - numbers and fixed, escaped text only
+                event_study_svg(event_study["event_study"], lang=get_language() or "sv")
+            )
+            if event_study
+            else "",
         ),
     )
 

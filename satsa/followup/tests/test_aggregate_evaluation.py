@@ -237,3 +237,26 @@ def test_a_long_monthly_series_gets_an_interrupted_time_series(
     page = client_as(erik).get(f"/o/orebro/uppfoljning/effektutvardering/{evaluation.pk}/")
     text = page.content.decode()
     assert "Nivåförändring vid starten" in text and "10 mätningar före och 12 efter" in text
+
+
+def test_the_measure_page_plots_the_effect_per_measurement_with_a_table(
+    client_as: Any, aggregate_schema: EvaluationSchema, alice: Any, lina: Any
+) -> None:
+    # case start 2025-01-01: three yearly values before, two after, for both groups
+    for year, target, whole in (
+        (2022, 40, 78),
+        (2023, 41, 79),
+        (2024, 42, 80),
+        (2025, 52, 81),
+        (2026, 55, 82),
+    ):
+        record(aggregate_schema, lina, Group.TREATMENT, dt.date(year, 6, 30), target, 60)
+        record(aggregate_schema, lina, Group.CONTROL, dt.date(year, 6, 30), whole, 2400)
+    measure = aggregate_schema.measures.get()
+    study = selectors.aggregate_event_study_of(measure)
+    assert study is not None and study["comparison"] is True
+    assert [round(e["estimate"], 6) for e in study["event_study"]] == [0, 0, 0, 9, 11]
+    page = client_as(alice).get(f"/o/orebro/uppfoljning/matt/{measure.pk}/").content.decode()
+    assert "Effekt per mätning i förhållande till starten" in page
+    assert 'aria-labelledby="es-title es-desc"' in page
+    assert "Test av parallella trender före starten" in page
