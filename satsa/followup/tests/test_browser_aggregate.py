@@ -4,6 +4,8 @@ an implementation decision, with axe on every page."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,7 +13,8 @@ from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
 from satsa.core.demo import load_all
-from satsa.followup.models import EffectEvaluation, Measure, PersonValue
+from satsa.followup import services
+from satsa.followup.models import EffectEvaluation, Group, Measure, MeasureKind, PersonValue
 from satsa.orgs.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,3 +78,30 @@ def test_skolfam_measured_in_aggregate_reaches_an_implementation_decision(
     check(page, axe)
     case.refresh_from_db()
     assert case.stage == Stage.IMPLEMENTED
+
+
+def test_the_event_study_plot_and_its_table_are_accessible(
+    page: Any, login_in_browser: Any, axe: Any, case: Any, alice: Any, lina: Any
+) -> None:
+    schema = services.schema_save(
+        case=case, actor=alice, overall_goal="Fler klarar skolan", target_group="Elever"
+    )
+    measure = services.schema_measure_add(
+        schema=schema, actor=alice, kind=MeasureKind.OUTCOME, name="Godkänt", unit="procent"
+    )
+    for year, value in ((2022, 40), (2023, 41), (2024, 42), (2025, 50), (2026, 53)):
+        services.measure_value_record(
+            measure=measure,
+            actor=lina,
+            group=Group.TREATMENT,
+            period_label=str(year),
+            measured_on=dt.date(year, 6, 30),
+            value=Decimal(value),
+            n=80,
+        )
+    login_in_browser("alice")
+    page.goto(f"/o/orebro/uppfoljning/matt/{measure.pk}/")
+    assert page.get_by_role(
+        "heading", name="Effekt per mätning i förhållande till starten"
+    ).is_visible()
+    check(page, axe)
