@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,7 @@ from satsa.evaluation.effects import (
     difference_in_differences,
 )
 from satsa.evaluation.errors import CsvError, SmallGroupError
+from satsa.evaluation.rating import maryland_rating
 from satsa.evaluation.suppression import MIN_GROUP_SIZE, suppress
 
 __all__ = [
@@ -61,17 +62,77 @@ class Measurement:
     period: str
     value: float
     row: int = 0
+    #: further columns asked for by name (covariates, cluster), as the raw text
+    extra: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _clean_choice(text: str) -> str:
     return re.sub(r"[\s-]+", "_", text.strip().lower())
 
 
-def read_measurements_csv(lines: Iterable[str]) -> list[Measurement]:
+def open_csv(lines: Iterable[str], required: Sequence[str]) -> tuple[Any, list[str], str]:
+    """A CSV reader positioned after the header, the lower-cased header and the separator.
+
+    A header separated by semicolons (Swedish Excel) switches to ``;``; a byte-order mark
+    is dropped; a missing or repeated ``required`` column is a :class:`CsvError` on row 1.
+    """
+    iterator = iter(lines)
+    first = next(iterator, None)
+    if first is not None:
+        first = first.removeprefix("\ufeff")  # a byte-order mark left by Excel
+    if first is None or not first.strip():
+        raise CsvError(
+            row=1, column=None, sv="filen saknar rubrikrad.", en="the file has no header row."
+        )
+    delimiter = ";" if ";" in first and "," not in first else ","
+
+    def chained() -> Iterable[str]:
+        yield first
+        yield from iterator
+
+    reader = csv.reader(chained(), delimiter=delimiter)
+    header = [name.strip().lower() for name in next(reader)]
+    missing = [column for column in required if column not in header]
+    if missing:
+        listed = ", ".join(missing)
+        raise CsvError(
+            row=1,
+            column=missing[0],
+            sv=f"kolumn saknas i rubrikraden: {listed} (behövs: {', '.join(required)}).",
+            en=f"missing column in the header: {listed} (needed: {', '.join(required)}).",
+        )
+    for name in header:
+        if name and header.count(name) > 1 and name in required:
+            raise CsvError(
+                row=1, column=name, sv="kolumnen finns två gånger.", en="the column appears twice."
+            )
+    return reader, header, delimiter
+
+
+def parse_number(text: str, delimiter: str) -> float:
+    """The cell as a finite float, or nan; a decimal comma is read in ``;`` files."""
+    text = text.strip()
+    number = text.replace(",", ".") if delimiter == ";" else text
+    return float(number) if _NUMBER.fullmatch(number) else math.nan
+
+
+def check_row_length(cells: list[str], header: list[str], row: int) -> None:
+    """Refuse a row with fewer or more fields than the header."""
+    if len(cells) != len(header):
+        raise CsvError(
+            row=row,
+            column=header[len(cells)] if len(cells) < len(header) else None,
+            sv=f"raden har {len(cells)} fält men rubrikraden {len(header)}.",
+            en=f"the row has {len(cells)} fields but the header has {len(header)}.",
+        )
+
+
+def read_measurements_csv(lines: Iterable[str], *, extra: Sequence[str] = ()) -> list[Measurement]:
     """Read and check measurements from CSV text.
 
     The header must name the columns ``person``, ``group``, ``period`` and ``value``
-    (any order, any case; other columns are ignored). ``group`` is ``treatment`` or
+    (any order, any case; other columns are ignored unless named in ``extra``, whose
+    text is kept in ``Measurement.extra``). ``group`` is ``treatment`` or
     ``control``, ``period`` is ``baseline`` or ``follow_up``. A header separated by
     semicolons (as Swedish Excel saves CSV) switches to ``;`` as separator and accepts
     a decimal comma in ``value``. Blank lines are skipped.
@@ -113,10 +174,12 @@ def read_measurements_csv(lines: Iterable[str]) -> list[Measurement]:
     reader = csv.reader(chained(), delimiter=delimiter)
     numbered = ((reader.line_num, cells) for cells in reader)
     # A decimal comma only where the comma cannot be the separator.
-    return _read_numbered(numbered, decimal_comma=delimiter == ";")
+    return _read_numbered(numbered, decimal_comma=delimiter == ";", extra=extra)
 
 
-def read_measurement_rows(rows: Iterable[Sequence[str]]) -> list[Measurement]:
+def read_measurement_rows(
+    rows: Iterable[Sequence[str]], *, extra: Sequence[str] = ()
+) -> list[Measurement]:
     """Like :func:`read_measurements_csv`, for rows already split into cells (the header
     first, as an uploaded spreadsheet is read); a decimal comma is always accepted.
 
@@ -134,11 +197,14 @@ def read_measurement_rows(rows: Iterable[Sequence[str]]) -> list[Measurement]:
         yield first
         yield from numbered
 
-    return _read_numbered(chained(), decimal_comma=True)
+    return _read_numbered(chained(), decimal_comma=True, extra=extra)
 
 
 def _read_numbered(
-    numbered: Iterable[tuple[int, Sequence[str]]], *, decimal_comma: bool
+    numbered: Iterable[tuple[int, Sequence[str]]],
+    *,
+    decimal_comma: bool,
+    extra: Sequence[str] = (),
 ) -> list[Measurement]:
     iterator = iter(numbered)
     _row, first_cells = next(iterator)
@@ -157,6 +223,14 @@ def _read_numbered(
             raise CsvError(
                 row=1, column=name, sv="kolumnen finns två gånger.", en="the column appears twice."
             )
+    for name in extra:
+        if name not in header:
+            raise CsvError(
+                row=1,
+                column=name,
+                sv=f"kolumnen '{name}' saknas i rubrikraden.",
+                en=f"the column '{name}' is missing from the header.",
+            )
     index = {name: header.index(name) for name in COLUMNS}
 
     measurements: list[Measurement] = []
@@ -165,20 +239,7 @@ def _read_numbered(
     for row, cells in iterator:
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) < len(header):
-            raise CsvError(
-                row=row,
-                column=header[len(cells)],
-                sv=f"raden har {len(cells)} fält men rubrikraden {len(header)}.",
-                en=f"the row has {len(cells)} fields but the header has {len(header)}.",
-            )
-        if len(cells) > len(header):
-            raise CsvError(
-                row=row,
-                column=None,
-                sv=f"raden har {len(cells)} fält men rubrikraden {len(header)}.",
-                en=f"the row has {len(cells)} fields but the header has {len(header)}.",
-            )
+        check_row_length(cells, header, row)
         person = cells[index["person"]].strip()
         if not person:
             raise CsvError(row=row, column="person", sv="person saknas.", en="the person is empty.")
@@ -199,8 +260,7 @@ def _read_numbered(
                 en=f"unknown period '{cells[index['period']].strip()}'; must be baseline or follow_up.",
             )
         text = cells[index["value"]].strip()
-        number = text.replace(",", ".") if decimal_comma else text
-        value = float(number) if _NUMBER.fullmatch(number) else math.nan
+        value = parse_number(text, ";" if decimal_comma else ",")
         if not math.isfinite(value):
             raise CsvError(
                 row=row,
@@ -225,7 +285,8 @@ def _read_numbered(
                 sv=f"personen står i gruppen {earlier_group} på rad {earlier_row}; en person kan bara vara i en grupp.",
                 en=f"the person is in the group {earlier_group} on row {earlier_row}; a person can be in one group only.",
             )
-        measurements.append(Measurement(person, group, period, value, row))
+        kept = {name: cells[header.index(name)].strip() for name in extra}
+        measurements.append(Measurement(person, group, period, value, row, kept))
     if not measurements:
         raise CsvError(
             row=1, column=None, sv="filen har inga mätvärden.", en="the file has no measurements."
@@ -261,8 +322,13 @@ class EvaluationReport:
     confidence: float
     counts: dict[str, dict[str, int]]
     changes: dict[str, Change | None]
-    difference_in_differences: DifferenceInDifferences | None
+    # a RegressionDiD (satsa.evaluation.regression) when covariates or clusters were asked
+    difference_in_differences: DifferenceInDifferences | Any | None
     refusals: list[Refusal] = field(default_factory=list)
+    method: str = "two_period"
+    covariates: tuple[str, ...] = ()
+    cluster: str | None = None
+    randomised: bool = False
 
     @property
     def refused(self) -> bool:
@@ -272,7 +338,21 @@ class EvaluationReport:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready and safe to show: counts below 5 as ``"<5"``; keys in docs/evaluation.md."""
         did = self.difference_in_differences
+        shown_did = None
+        if did is not None:
+            shown_did = {k: v for k, v in did.as_dict().items() if k not in GROUPS}
+            shown_did.update(
+                method=self.method, covariates=list(self.covariates), cluster=self.cluster
+            )
+        rating = maryland_rating(
+            before_after=True,
+            comparison=True,
+            covariates=bool(self.covariates),
+            randomised=self.randomised,
+        )
         return {
+            "data": "individual",
+            "method": self.method,
             "min_group_size": MIN_GROUP_SIZE,
             "confidence": self.confidence,
             "counts": {
@@ -283,17 +363,28 @@ class EvaluationReport:
                 group: None if change is None else change.as_dict()
                 for group, change in self.changes.items()
             },
-            "difference_in_differences": None
-            if did is None
-            else {k: v for k, v in did.as_dict().items() if k not in GROUPS},
+            "difference_in_differences": shown_did,
+            "confidence_rating": rating.as_dict(),
             "refused": [refusal.as_dict() for refusal in self.refusals],
         }
 
 
 def evaluate_measurements(
-    measurements: Sequence[Measurement], *, confidence: float = 0.95
+    measurements: Sequence[Measurement],
+    *,
+    confidence: float = 0.95,
+    regression: bool = False,
+    covariates: Sequence[str] = (),
+    cluster: str | None = None,
+    randomised: bool = False,
 ) -> EvaluationReport:
     """Counts, each group's change and the difference-in-differences.
+
+    With ``regression`` (implied by ``covariates`` or ``cluster``) the
+    difference-in-differences is the regression estimate of
+    :func:`satsa.evaluation.regression.regression_difference_in_differences`; the
+    changes per group stay the plain ones. ``randomised`` says the groups were formed
+    by lot, which only raises the confidence rating.
 
     Examples
     --------
@@ -343,9 +434,18 @@ def evaluate_measurements(
             refusals.append(Refusal(f"changes.{group}", error))
 
     treatment, control = changes["treatment"], changes["control"]
-    did = None
+    did: DifferenceInDifferences | Any | None = None
+    regression = regression or bool(covariates) or cluster is not None
     if treatment is not None and control is not None:
-        did = difference_in_differences(treatment, control)
+        if regression:
+            from satsa.evaluation.regression import regression_difference_in_differences
+
+            did = regression_difference_in_differences(
+                measurements, covariates=covariates, cluster=cluster, confidence=confidence
+            )
+            cluster = did.cluster
+        else:
+            did = difference_in_differences(treatment, control)
     else:
         first = next(r for r in refusals if r.estimate.startswith("changes."))
         refusals.append(Refusal("difference_in_differences", first.error))
@@ -356,4 +456,8 @@ def evaluate_measurements(
         changes=changes,
         difference_in_differences=did,
         refusals=refusals,
+        method="regression" if regression else "two_period",
+        covariates=tuple(covariates),
+        cluster=cluster,
+        randomised=randomised,
     )

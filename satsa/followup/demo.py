@@ -59,6 +59,9 @@ CASES: dict[str, dict[str, Any]] = {
             (MeasureKind.OUTCOME, "Barn som når kunskapskraven i svenska", "procent", 42, 60),
         ],
         "values": [(dt.date(2016, 12, 31), 9, 45, None), (dt.date(2017, 8, 31), 17, 49, None)],
+        # Measured in aggregate only: the baseline share rests on this many children, so
+        # the effect evaluation can give an interval, not only a point estimate.
+        "baseline_n": 28,
     },
 }
 
@@ -110,6 +113,18 @@ def _load_case(case: Case, spec: dict[str, Any], coordinator: Any, leader: Any) 
                 subgoal=subgoal,
             )
         )
+    if spec.get("baseline_n"):
+        for measure in measures:
+            if measure.kind != MeasureKind.ACTIVITY and measure.baseline_value is not None:
+                services.measure_value_record(
+                    measure=measure,
+                    actor=coordinator,
+                    group=Group.TREATMENT,
+                    period_label=f"{baseline_on:%Y-%m} {DEMO}",
+                    measured_on=baseline_on,
+                    value=measure.baseline_value,
+                    n=spec["baseline_n"],
+                )
     for on, *values in spec["values"]:
         for measure, value in zip(measures, values, strict=False):
             if value is None:

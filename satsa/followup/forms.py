@@ -84,6 +84,21 @@ class MeasureForm(forms.Form):
         label=_("Frekvens"), choices=Frequency.choices, initial=Frequency.REPORTING
     )
     responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
+    planned_n = forms.IntegerField(
+        label=_("Planerat antal i målgruppen"),
+        min_value=1,
+        required=False,
+        help_text=_("För styrkeberäkningen: hur många personer utvärderingen väntas bygga på."),
+    )
+    planned_comparison_n = forms.IntegerField(
+        label=_("Planerat antal i jämförelsegruppen"), min_value=1, required=False
+    )
+    expected_sd = forms.DecimalField(
+        label=_("Förväntad standardavvikelse (för medelvärden)"),
+        required=False,
+        max_digits=16,
+        decimal_places=4,
+    )
     effect_line_index = forms.TypedChoiceField(
         label=_("Effektrad i kalkylen (för ekonomiska mått)"),
         coerce=int,
@@ -111,6 +126,14 @@ class ValueForm(forms.Form):
         required=False,
         min_value=0,
         help_text=_("Värden som bygger på färre än 5 personer sparas men visas aldrig."),
+    )
+    sd = forms.DecimalField(
+        label=_("Standardavvikelse (för ett medelvärde)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=4,
+        help_text=_("Med standardavvikelsen får effektutvärderingen ett konfidensintervall."),
     )
 
 

@@ -145,6 +145,15 @@ class Measure(models.Model):
         _("kalkylens effektrad"), null=True, blank=True
     )
     effect_line_name = models.CharField(_("effektradens namn"), max_length=300, blank=True)
+    # Planning: the groups the evaluation will rest on and, for a mean, its spread, so the
+    # schema can show the power to detect the expected effect (target − baseline).
+    planned_n = models.PositiveIntegerField(_("planerat antal i målgruppen"), null=True, blank=True)
+    planned_comparison_n = models.PositiveIntegerField(
+        _("planerat antal i jämförelsegruppen"), null=True, blank=True
+    )
+    expected_sd = models.DecimalField(
+        _("förväntad standardavvikelse"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -169,6 +178,10 @@ class MeasureValue(models.Model):
     measured_on = models.DateField(_("mätdatum"))
     value = models.DecimalField(_("värde"), max_digits=16, decimal_places=4)
     n = models.PositiveIntegerField(_("antal personer"), null=True, blank=True)
+    # For a mean: its standard deviation, which gives the effect evaluation an interval.
+    sd = models.DecimalField(
+        _("standardavvikelse"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

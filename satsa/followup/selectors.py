@@ -30,6 +30,16 @@ from satsa.evaluation import (
     is_reportable,
     suppress,
 )
+from satsa.evaluation.aggregate import (
+    AggregateValue,
+    Kind,
+    aggregate_event_study,
+    evaluate_aggregates,
+)
+from satsa.evaluation.errors import EvaluationError
+from satsa.evaluation.its import MIN_POINTS as MIN_ITS_POINTS
+from satsa.evaluation.its import interrupted_time_series
+from satsa.evaluation.power import TARGET_POWER, n_for_power, power_difference
 from satsa.followup.models import (
     EffectEvaluation,
     EvaluationSchema,
@@ -259,6 +269,193 @@ def evaluation_of(measurements: list[Measurement]) -> dict[str, Any] | None:
     if not measurements:
         return None
     return evaluate_measurements(measurements).as_dict()
+
+
+def aggregate_kind(measure: Measure) -> Kind:
+    """How the measure's values are read: a percentage (binomial errors) or a mean."""
+    unit = measure.unit.strip().lower()
+    return "percent" if "procent" in unit or "%" in unit else "mean"
+
+
+def aggregate_values(measure: Measure) -> list[AggregateValue]:
+    """The measure's aggregate values as baseline and follow-up per group.
+
+    Baseline: the earliest recorded value on or before the measure's baseline date, else
+    the schema's baseline value (head-count unknown). Follow-up: the latest recorded
+    value after the baseline. Empty when the target group lacks either.
+    """
+    out: list[AggregateValue] = []
+    for group, schema_baseline in (
+        (Group.TREATMENT, measure.baseline_value),
+        (Group.CONTROL, measure.comparison_baseline_value),
+    ):
+        rows = [v for v in measure.values.all() if v.group == group]
+        first = rows[0] if rows else None
+        if first is not None and (
+            measure.baseline_date is None
+            and len(rows) > 1
+            or measure.baseline_date is not None
+            and first.measured_on <= measure.baseline_date
+        ):
+            baseline = AggregateValue(group, "baseline", float(first.value), first.n, _sd(first))
+            later = rows[1:]
+        elif schema_baseline is not None:
+            baseline = AggregateValue(group, "baseline", float(schema_baseline), None)
+            later = rows
+        else:
+            continue
+        if later:
+            last = later[-1]
+            out += [
+                baseline,
+                AggregateValue(group, "follow_up", float(last.value), last.n, _sd(last)),
+            ]
+    if not any(v.group == Group.TREATMENT for v in out):
+        return []
+    return out
+
+
+def _sd(value: Any) -> float | None:
+    return None if value.sd is None else float(value.sd)
+
+
+def aggregate_evaluation_of(measure: Measure) -> dict[str, Any] | None:
+    """``AggregateReport.as_dict()`` (suppressed), or None without baseline and follow-up."""
+    values = aggregate_values(measure)
+    if not values:
+        return None
+    return evaluate_aggregates(values, kind=aggregate_kind(measure)).as_dict()
+
+
+@dataclass(frozen=True)
+class PlannedPower:
+    measure: Measure
+    effect: Decimal
+    power: float
+    n_needed: int | None
+
+    @property
+    def too_weak(self) -> bool:
+        return self.power < TARGET_POWER
+
+
+def planned_power(measure: Measure) -> PlannedPower | None:
+    """The power to detect the measure's expected effect (target − baseline) with the
+    planned groups, or None when something the calculation needs is not given."""
+    if measure.kind == MeasureKind.ACTIVITY or not measure.planned_n:
+        return None
+    if measure.baseline_value is None or measure.target_value is None:
+        return None
+    effect = measure.target_value - measure.baseline_value
+    kind = aggregate_kind(measure)
+    sd = float(measure.expected_sd) if measure.expected_sd is not None else None
+    if kind == "mean" and sd is None:
+        return None
+    comparison_n = measure.planned_comparison_n
+    try:
+        power = power_difference(
+            effect=float(effect),
+            baseline=float(measure.baseline_value),
+            n_treatment=measure.planned_n,
+            n_control=comparison_n,
+            kind=kind,
+            sd=sd,
+        )
+        needed = n_for_power(
+            effect=float(effect),
+            baseline=float(measure.baseline_value),
+            comparison=comparison_n is not None,
+            kind=kind,
+            sd=sd,
+        )
+    except ValueError:
+        return None
+    return PlannedPower(measure, effect, power, needed)
+
+
+def aggregate_event_study_of(measure: Measure) -> dict[str, Any] | None:
+    """Effects per measurement relative to the last one before the case's start, from the
+    aggregate values with head-counts (against the comparison group when every date has
+    one); None without two values before the start and one after. Values resting on
+    fewer than five people are left out, as they are on screen."""
+    start = measure.schema.case.start_date
+    if start is None or measure.kind in (MeasureKind.ACTIVITY, MeasureKind.ECONOMIC):
+        return None
+    rows = [v for v in measure.values.all() if v.n is not None and is_reportable(v.n)]
+    control = {v.measured_on: v for v in rows if v.group == Group.CONTROL}
+    treatment = [v for v in rows if v.group == Group.TREATMENT]
+    if sum(1 for v in treatment if v.measured_on < start) < 2 or all(
+        v.measured_on < start for v in treatment
+    ):
+        return None
+    paired = all(v.measured_on in control for v in treatment)
+
+    def value(v: Any) -> AggregateValue:
+        return AggregateValue(v.group, v.period_label, float(v.value), v.n, _sd(v))
+
+    return aggregate_event_study(
+        [
+            (
+                float(v.measured_on.toordinal()),
+                value(v),
+                value(control[v.measured_on]) if paired else None,
+            )
+            for v in treatment
+        ],
+        start=float(start.toordinal()),
+        kind=aggregate_kind(measure),
+    )
+
+
+def its_of(measure: Measure) -> dict[str, Any] | None:
+    """An interrupted time series of the measure's target-group values around the case's
+    start (against the comparison group's values on the same dates when every date has
+    one), or None unless at least 8 shown values lie on each side of the start."""
+    start = measure.schema.case.start_date
+    if start is None:
+        return None
+    shown = [v for v in measure_values(measure) if v.value is not None]
+    treatment = [v for v in shown if v.group == Group.TREATMENT]
+    before = sum(1 for v in treatment if v.measured_on < start)
+    if before < MIN_ITS_POINTS or len(treatment) - before < MIN_ITS_POINTS:
+        return None
+    control = {v.measured_on: v.value for v in shown if v.group == Group.CONTROL}
+    paired = all(v.measured_on in control for v in treatment)
+    try:
+        return interrupted_time_series(
+            [float(v.measured_on.toordinal()) for v in treatment],
+            [float(v.value) for v in treatment if v.value is not None],
+            start=float(start.toordinal()),
+            control=[float(control[v.measured_on]) for v in treatment] if paired else None,
+        ).as_dict()
+    except EvaluationError:
+        return None
+
+
+def estimate_lines(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """One line per evaluated measure or score of an ``EffectEvaluation.results``: its main
+    estimate (the difference-in-differences, else the target group's change; None when
+    refused) and its confidence rating (None for evaluations recorded before ratings)."""
+    lines = []
+    for part in ("measures", "aggregates", "instruments", "series"):
+        for entry in results.get(part) or []:
+            report = entry.get("report") or {}
+            did = report.get("difference_in_differences")
+            change = (report.get("changes") or {}).get("treatment")
+            main = did or change or report.get("level_change")
+            rating = report.get("confidence_rating") or {}
+            lines.append(
+                {
+                    "name": entry.get("name", ""),
+                    "what": "did" if did else ("change" if change else "level"),
+                    "estimate": None if main is None else main.get("estimate"),
+                    "ci_low": None if main is None else main.get("ci_low"),
+                    "ci_high": None if main is None else main.get("ci_high"),
+                    "level": rating.get("level"),
+                    "label_sv": rating.get("label_sv", ""),
+                }
+            )
+    return lines
 
 
 # --- reports ------------------------------------------------------------------------------

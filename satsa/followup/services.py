@@ -212,9 +212,14 @@ def schema_measure_add(
     activity: Activity | None = None,
     comparison_baseline_value: Decimal | None = None,
     effect_line_index: int | None = None,
+    planned_n: int | None = None,
+    planned_comparison_n: int | None = None,
+    expected_sd: Decimal | None = None,
 ) -> Measure:
     _check(actor, schema.case, Action.REPORT)
     errors: dict[str, list[str]] = {}
+    if expected_sd is not None and not expected_sd > 0:
+        errors["expected_sd"] = [_("Standardavvikelsen ska vara större än noll.")]
     if kind not in MeasureKind.values:
         errors["kind"] = [_("Välj typ av mått.")]
     if not name.strip():
@@ -261,6 +266,9 @@ def schema_measure_add(
             responsible=responsible.strip(),
             effect_line_index=effect_line_index if kind == MeasureKind.ECONOMIC else None,
             effect_line_name=line_name,
+            planned_n=planned_n,
+            planned_comparison_n=planned_comparison_n,
+            expected_sd=expected_sd,
             position=schema.measures.count() + 1,
         )
         event_record(
@@ -284,9 +292,12 @@ def measure_value_record(
     measured_on: dt.date,
     value: Decimal,
     n: int | None = None,
+    sd: Decimal | None = None,
 ) -> MeasureValue:
     _check(actor, measure.schema.case, Action.REPORT)
     errors: dict[str, list[str]] = {}
+    if sd is not None and sd < 0:
+        errors["sd"] = [_("Standardavvikelsen kan inte vara negativ.")]
     if group not in Group.values:
         errors["group"] = [_("Välj målgrupp eller jämförelsegrupp.")]
     if not period_label.strip():
@@ -304,6 +315,7 @@ def measure_value_record(
                 "period_label": period_label.strip(),
                 "value": value,
                 "n": n,
+                "sd": sd,
                 "created_by": actor,
             },
         )
@@ -720,6 +732,8 @@ def effect_evaluation_record(
     """Record the effect evaluation: for every measure and instrument score with
     individual-level data, the change from baseline, the difference-in-differences with its
     confidence interval and the effect sizes (satsa.evaluation, small groups refused); for
+    every other effect measure with a baseline and a follow-up value, the same from its
+    aggregates (satsa.evaluation.aggregate); for
     every economic measure, the realised volume valued at the calculation's unit cost,
     giving realised savings per board beside the expected ones.
 
@@ -732,7 +746,12 @@ def effect_evaluation_record(
     if case.stage not in lifecycle.FOLLOWED - {Stage.IMPLEMENTED}:
         raise ValidationError(_("Ärendet följs inte upp i sitt nuvarande skede."))
     volumes = dict(volumes or {})
-    results: dict[str, list[dict[str, Any]]] = {"measures": [], "instruments": []}
+    results: dict[str, list[dict[str, Any]]] = {
+        "measures": [],
+        "instruments": [],
+        "aggregates": [],
+        "series": [],
+    }
     for m in schema.measures.all():
         rows = selectors.person_measurements(m)
         if rows:
@@ -743,6 +762,24 @@ def effect_evaluation_record(
                     "unit": m.unit,
                     "report": selectors.evaluation_of(rows),
                 }
+            )
+    # Effect measures followed in aggregate only (a value per group and period, as most
+    # municipal follow-up is) are evaluated from those values. Economic measures are
+    # evaluated below, as realised volumes of their effect lines.
+    for m in schema.measures.exclude(kind__in=(MeasureKind.ACTIVITY, MeasureKind.ECONOMIC)):
+        if any(r["measure"] == m.pk for r in results["measures"]):
+            continue
+        report = selectors.aggregate_evaluation_of(m)
+        if report is not None:
+            results["aggregates"].append(
+                {"measure": m.pk, "name": m.name, "unit": m.unit, "report": report}
+            )
+        # A long series around the start (monthly costs, placements) also gets an
+        # interrupted time series.
+        series = selectors.its_of(m)
+        if series is not None:
+            results["series"].append(
+                {"measure": m.pk, "name": m.name, "unit": m.unit, "report": series}
             )
     for instrument, scores in selectors.INSTRUMENT_SCORES.items():
         for score, label in scores:
@@ -773,6 +810,11 @@ def effect_evaluation_record(
         unit_cost = _decimal(line.get("unit_cost", 0), f"volume_{m.pk}")
         actor_name = str(line.get("actor", ""))
         effects.append(RealisedEffect(actor_name, volume, unit_cost, m.name))
+        # What the calculation expected of this line, per year and in total, beside what
+        # was realised (ECONOMICS.md §5 "effects": volume is {year: units}).
+        planned = line.get("volume") if isinstance(line.get("volume"), dict) else {}
+        expected_by_year = {str(y): str(_decimal(v, f"volume_{m.pk}")) for y, v in planned.items()}
+        expected_volume = sum((Decimal(v) for v in expected_by_year.values()), Decimal(0))
         lines.append(
             {
                 "measure": m.pk,
@@ -783,13 +825,19 @@ def effect_evaluation_record(
                 "unit_cost": str(unit_cost),
                 "volume": str(volume),
                 "saving": str((volume * unit_cost).quantize(Decimal("0.01"))),
+                "expected_volume_by_year": expected_by_year,
+                "expected_volume": str(expected_volume),
+                "expected_saving": str((expected_volume * unit_cost).quantize(Decimal("0.01"))),
             }
         )
     if errors:
         raise ValidationError(errors)
-    if not results["measures"] and not results["instruments"] and not lines:
+    if not any(results.values()) and not lines:
         raise ValidationError(
-            _("Det finns inga individdata och inga ekonomiska mått med värden att utvärdera ännu.")
+            _(
+                "Det finns inga individdata, inga mått med basvärde och uppföljningsvärde och "
+                "inga ekonomiska mått med värden att utvärdera ännu."
+            )
         )
     realised = realised_savings(effects) if effects else {}
     with transaction.atomic():

@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +21,7 @@ from satsa.cases.models import Case
 from satsa.core import tabular
 from satsa.core.tabular import Column, Kind, Table
 from satsa.evaluation import MIN_GROUP_SIZE
+from satsa.evaluation.plots import event_study_svg
 from satsa.events.actors import system_actor
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
@@ -304,6 +307,11 @@ def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             subgoal_form=SubGoalForm(),
             activity_form=ActivityForm(schema=schema) if schema else None,
             missing=selectors.schema_is_complete(case),
+            powers=[
+                p
+                for m in (schema.measures.all() if schema else [])
+                if (p := selectors.planned_power(m)) is not None
+            ],
         ),
     )
 
@@ -407,6 +415,7 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
         target=measure.target_value,
         start=measure.baseline_date,
     )
+    event_study = selectors.aggregate_event_study_of(measure)
     individual = None
     may_see_individual = has_perm(request.user, org, Perm.VIEW_INDIVIDUAL_DATA)
     if may_see_individual and measure.person_values.exists():
@@ -432,6 +441,16 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
             has_individual=measure.person_values.exists(),
             may_see_individual=may_see_individual,
             upload_form=UploadForm(),
+            # the effect so far, from the aggregate values (already suppressed)
+            aggregate_evaluation=None
+            if measure.kind in (MeasureKind.ACTIVITY, MeasureKind.ECONOMIC)
+            else selectors.aggregate_evaluation_of(measure),
+            event_study=event_study,
+            event_study_chart=mark_safe(  # noqa: S308 - numbers and fixed, escaped text only
+                event_study_svg(event_study["event_study"], lang=get_language() or "sv")
+            )
+            if event_study
+            else "",
         ),
     )
 

@@ -424,6 +424,9 @@ def final_report_pdf(case: Case, *, summary: str = "") -> bytes:
         doc.p("Ingen effektutvärdering är registrerad.")
     else:
         doc.p(effect.conclusion)
+        if effect.estimates:
+            doc.table(*_estimate_table(effect.estimates), widths=[62, 26, 40, 42], numeric=[1])
+            doc.p(_MARYLAND, "small")
         boards = sorted(set(effect.expected) | set(effect.realised))
         doc.bar_chart(
             "Förväntade och realiserade besparingar per nämnd",
@@ -519,6 +522,17 @@ def consolidated_evaluation_pdf(data: dict[str, Any]) -> bytes:
         widths=[90, 40, 40],
         numeric=[1, 2],
     )
+    estimates = [(c["name"], e) for c in data["cases"] for e in c.get("estimates") or []]
+    if estimates:
+        doc.h2("Effektskattningar och deras tillförlitlighet")
+        header, rows = _estimate_table([e for _, e in estimates])
+        doc.table(
+            ["Satsning", *header],
+            [[name, *row] for (name, _), row in zip(estimates, rows, strict=True)],
+            widths=[40, 45, 22, 33, 30],
+            numeric=[2],
+        )
+        doc.p(_MARYLAND, "small")
     if deep:
         doc.h2("Satsning för satsning")
         for c in data["cases"]:
@@ -537,6 +551,40 @@ def consolidated_evaluation_pdf(data: dict[str, Any]) -> bytes:
             for reason in c.get("reasons", []):
                 doc.p(f"• {reason}", "small")
     return doc.render(f"{org} · {label} {year} · {mkr(Decimal(totals['granted']))} beviljat")
+
+
+_MARYLAND = (
+    "Tillförlitlighet enligt Maryland-skalan (1–5) följer av utvärderingens upplägg: "
+    "2 före och efter utan jämförelsegrupp, 3 med jämförelsegrupp, 4 dessutom justerad "
+    "för skillnader mellan grupperna eller med förskjutna starter, 5 lottade grupper."
+)
+
+
+def _estimate_table(estimates: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Each evaluated measure's main estimate with its interval and Maryland level."""
+
+    def number(x: Any) -> str:
+        return "–" if x is None else f"{x:.2f}".replace(".", ",").replace("-", "−")
+
+    rows = []
+    for e in estimates:
+        what = {"did": "skillnad-i-skillnader", "level": "nivåförändring"}.get(
+            e.get("what", ""), "förändring"
+        )
+        if e.get("estimate") is None:
+            value, interval = "visas inte (liten grupp)", "–"
+        else:
+            value = f"{number(e['estimate'])} ({what})"
+            interval = (
+                "bara punktskattning"
+                if e.get("ci_low") is None
+                else f"[{number(e['ci_low'])}; {number(e['ci_high'])}]"
+            )
+        level = e.get("level")
+        rows.append(
+            [e.get("name", ""), value, interval, "–" if level is None else f"nivå {level} av 5"]
+        )
+    return ["Mått", "Skattning", "95 % konfidensintervall", "Tillförlitlighet"], rows
 
 
 def _dec(value: Any) -> Decimal | None:

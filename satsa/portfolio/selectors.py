@@ -527,6 +527,8 @@ class EffectSummary:
     expected: dict[str, Decimal]
     realised: dict[str, Decimal]
     measures: list[dict[str, Any]]
+    # main estimate and Maryland rating per evaluated measure (followup.selectors.estimate_lines)
+    estimates: list[dict[str, Any]] = field(default_factory=list)
 
 
 def effect_summary(case: Case) -> EffectSummary | None:
@@ -538,6 +540,7 @@ def effect_summary(case: Case) -> EffectSummary | None:
         expected={k: _number(v) or Decimal(0) for k, v in (ev.expected_savings or {}).items()},
         realised={k: _number(v) or Decimal(0) for k, v in (ev.realised_savings or {}).items()},
         measures=list((ev.results or {}).get("measures") or []),
+        estimates=followup_sel.estimate_lines(ev.results or {}),
     )
 
 
@@ -791,6 +794,7 @@ def evaluation_figures(organisation: Organisation, year: int, depth: str) -> dic
                 "expected": str(expected) if expected is not None else None,
                 "realised": str(realised) if realised is not None else None,
                 "conclusion": effect.conclusion if effect else "",
+                "estimates": effect.estimates if effect else [],
                 "reports": len(reports_of(case)) if depth == "deep" else 0,
             }
         )

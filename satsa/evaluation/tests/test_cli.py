@@ -71,19 +71,24 @@ def test_the_json_output_has_the_documented_keys(
     assert main([path, "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {
+        "data",
+        "method",
         "min_group_size",
         "confidence",
         "counts",
         "changes",
         "difference_in_differences",
+        "confidence_rating",
         "refused",
     }
+    assert out["data"] == "individual" and out["method"] == "two_period"
+    assert out["confidence_rating"]["level"] == 3
     assert out["counts"] == {
         "treatment": {"baseline": 40, "follow_up": 40},
         "control": {"baseline": 40, "follow_up": 40},
     }
     assert set(out["changes"]["treatment"]) == CHANGE_KEYS
-    assert set(out["difference_in_differences"]) == DID_KEYS
+    assert set(out["difference_in_differences"]) == DID_KEYS | {"method", "covariates", "cluster"}
     did = out["difference_in_differences"]
     assert did["ci_low"] < 5.0 < did["ci_high"]
     assert out["refused"] == [] and out["min_group_size"] == 5 and out["confidence"] == 0.95

@@ -106,6 +106,8 @@ def test_small_groups_are_suppressed_on_screen(client_as: Any, schema: Any, erik
     # the control group's mean (91 at baseline, 13 at follow-up) appears nowhere; random
     # tokens (CSRF) are left out of the search, since they may contain "91" by chance
     visible = re.sub(r"[A-Za-z0-9]{32,}", "", page)
+    # and so are links, whose ids (e.g. /arende/91/) depend on how many rows came before
+    visible = re.sub(r'(href|action)="[^"]*"', "", visible)
     assert "91" not in visible.replace("191", "")
     assert ">13" not in visible
 
