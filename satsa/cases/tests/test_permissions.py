@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from satsa.cases.access import visible_cases as cases_visible_to
+from satsa.cases.access import visible_cases
 from satsa.cases.models import Case
 
 STAGES = ["draft", "idea_test", "application"]
@@ -47,9 +47,9 @@ def test_the_permission_matrix(
 
 def test_a_board_secretary_sees_only_cases_concerning_their_board(people: Any, walk: Any) -> None:
     case = walk.new_idea(people)
-    assert case in cases_visible_to(people.social_secretary, people.org)
+    assert case in visible_cases(people.social_secretary, people.org)
     case.boards.remove(people.boards[0])
-    assert case not in cases_visible_to(people.social_secretary, people.org)
+    assert case not in visible_cases(people.social_secretary, people.org)
 
 
 def test_a_co_applicant_sees_and_edits_the_draft(people: Any, walk: Any, client_as: Any) -> None:
