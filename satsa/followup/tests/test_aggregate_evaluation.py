@@ -154,8 +154,13 @@ def test_each_economic_line_shows_expected_against_realised_volume(schema: Any, 
 
 
 def test_a_mean_with_its_sd_gets_an_interval(case: Case, alice: Any, lina: Any) -> None:
+    # Lina leads the project, so she records its values.
     schema = services.schema_save(
-        case=case, actor=alice, overall_goal="Tryggare föräldrar", target_group="Föräldrar"
+        case=case,
+        actor=alice,
+        overall_goal="Tryggare föräldrar",
+        target_group="Föräldrar",
+        project_leader=lina,
     )
     measure = services.schema_measure_add(
         schema=schema,
@@ -203,6 +208,7 @@ def test_a_long_monthly_series_gets_an_interrupted_time_series(
         actor=alice,
         overall_goal="Färre hushåll med försörjningsstöd",
         target_group="Hushåll",
+        project_leader=lina,
     )
     measure = services.schema_measure_add(
         schema=schema,
