@@ -358,7 +358,7 @@ def commitment_release(
 # --- claims in arrears ----------------------------------------------------------------------
 
 
-def reporting_periods(case: Any) -> list[Any]:
+def reporting_periods(case: Case) -> list[ReportingPeriod]:
     rulebook = rulebook_for(case)
     return list(rulebook.reporting.periods)
 
@@ -462,6 +462,7 @@ def claim_submit(
             % {"codes": ", ".join(periods)},
             "period_code",
         )
+        assert period is not None  # _require refused the unknown code
         _require(
             period.in_year(period_end.year) == period_end,
             _("%(name)s slutar den %(date)s.")
