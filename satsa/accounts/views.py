@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from satsa.accounts.forms import TokenForm
 from satsa.events.services import event_record
 from satsa.orgs.roles import Role
+from satsa.orgs.types import AuthenticatedRequest
 
 
 def _safe_next(request: HttpRequest, default: str = "core:dashboard") -> str:
@@ -52,7 +53,7 @@ class LoginView(auth_views.LoginView):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol a TOTP device: show the QR code, confirm with a first code."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:

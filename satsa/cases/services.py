@@ -38,6 +38,7 @@ from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import NotPermitted, has_perm, require_perm, roles_in
 from satsa.orgs.roles import Perm, Role
+from satsa.orgs.types import Actor
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES, Rulebook, guard_text, missing_guards
 
@@ -55,11 +56,11 @@ def _require(condition: bool, message: str, field: str | None = None) -> None:
         raise ValidationError({field: message} if field else message)
 
 
-def _require_perm(actor: Any, organisation: Organisation, perm: str) -> None:
+def _require_perm(actor: Actor, organisation: Organisation, perm: str) -> None:
     require_perm(actor, organisation, perm)
 
 
-def _require_applicant(actor: Any, case: Case) -> None:
+def _require_applicant(actor: Actor, case: Case) -> None:
     access.check(actor, case, Action.EDIT_APPLICATION)
 
 
@@ -76,7 +77,7 @@ def needs_create(
     organisation: Organisation,
     title: str,
     target_group: str,
-    actor: Any,
+    actor: Actor,
     statistics: str = "",
     operational_data: str = "",
     boards: Iterable[Board] = (),
@@ -120,7 +121,7 @@ def idea_create(
     *,
     organisation: Organisation,
     title: str,
-    actor: Any,
+    actor: Actor,
     idea: Mapping[str, str] | None = None,
     target_group: str = "",
     needs_analysis: NeedsAnalysis | None = None,
@@ -163,7 +164,7 @@ def idea_create(
 def idea_update(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     title: str,
     idea: Mapping[str, str],
     target_group: str = "",
@@ -194,7 +195,7 @@ def idea_update(
 def parts_update(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     boards: Iterable[Board],
     departments: Iterable[Department],
     parties: Iterable[ExternalParty],
@@ -218,7 +219,7 @@ def parts_update(
     return case
 
 
-def co_applicant_add(*, case: Case, user: Any, actor: Any) -> Case:
+def co_applicant_add(*, case: Case, user: Any, actor: Actor) -> Case:
     _require_applicant(actor, case)
     _require(
         Membership.objects.active().filter(user=user, organisation=case.organisation).exists(),
@@ -232,7 +233,7 @@ def co_applicant_add(*, case: Case, user: Any, actor: Any) -> Case:
     return case
 
 
-def idea_submit(*, case: Case, actor: Any) -> Case:
+def idea_submit(*, case: Case, actor: Actor) -> Case:
     """Hand in the idea description; the first stage of the decision chain begins."""
     _require_applicant(actor, case)
     _require(case.idea_submitted_at is None, _("Idén är redan inlämnad."))
@@ -257,7 +258,7 @@ def idea_submit(*, case: Case, actor: Any) -> Case:
 def criteria_assess(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     criteria_list: str,
     verdicts: Mapping[str, Mapping[str, Any]],
 ) -> list[CriterionAssessment]:
@@ -319,7 +320,7 @@ def criteria_assess(
 
 
 def idea_assess(
-    *, case: Case, actor: Any, verdicts: Mapping[str, Mapping[str, Any]]
+    *, case: Case, actor: Actor, verdicts: Mapping[str, Mapping[str, Any]]
 ) -> list[CriterionAssessment]:
     """The preparation group's assessment of an idea against the idea criteria."""
     return criteria_assess(case=case, actor=actor, criteria_list="idea", verdicts=verdicts)
@@ -328,7 +329,7 @@ def idea_assess(
 # --- moving along the chain --------------------------------------------------------------
 
 
-def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None:
+def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Actor) -> None:
     """Put the case at ``step_id``: due date, board notices, and the event that e-mails
     those who act."""
     stage = rulebook.stage(step_id)
@@ -381,7 +382,7 @@ def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None
 def case_advance(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     comment: str = "",
     confirmations: Iterable[str] = (),
     expected_step: str | None = None,
@@ -405,7 +406,7 @@ def case_advance(
         return _advance_locked(case, actor, comment, confirmations)
 
 
-def _advance_locked(case: Case, actor: Any, comment: str, confirmations: list[str]) -> Case:
+def _advance_locked(case: Case, actor: Actor, comment: str, confirmations: list[str]) -> Case:
     rulebook = rulebook_for(case)
     chain = [s.id for s in rulebook.decision_chain]
     # A grant may still have steps after the decision (Uppsala: the plans are approved).
@@ -466,7 +467,9 @@ def _advance_locked(case: Case, actor: Any, comment: str, confirmations: list[st
     return case
 
 
-def case_reject(*, case: Case, actor: Any, reasons: str, expected_step: str | None = None) -> Case:
+def case_reject(
+    *, case: Case, actor: Actor, reasons: str, expected_step: str | None = None
+) -> Case:
     """Stop the case at its current stage (before the executive board), with reasons."""
     _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
     with transaction.atomic():
@@ -505,7 +508,7 @@ def case_reject(*, case: Case, actor: Any, reasons: str, expected_step: str | No
 
 
 def board_comment_add(
-    *, case: Case, board: Board, actor: Any, comment: str, backs: bool
+    *, case: Case, board: Board, actor: Actor, comment: str, backs: bool
 ) -> BoardNotice:
     """The board's comment (yttrande) on the idea or the application, before the deadline."""
     _require_perm(actor, case.organisation, Perm.BOARD_COMMENT)
@@ -568,7 +571,7 @@ def _clean_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
 def application_save(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     sections: Mapping[str, str],
     figures: Mapping[str, Any],
 ) -> ApplicationVersion:
@@ -607,7 +610,7 @@ def application_save(
     return draft
 
 
-def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
+def application_submit(*, case: Case, actor: Actor) -> ApplicationVersion:
     """Freeze the draft as a submitted version; signatures of older content become void.
 
     A failing eligibility rule blocks submission unless the coordinator has recorded an
@@ -664,7 +667,7 @@ def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
 
 
 def attachment_add(
-    *, case: Case, actor: Any, kind: str, file: UploadedFile, title: str = ""
+    *, case: Case, actor: Actor, kind: str, file: UploadedFile, title: str = ""
 ) -> Attachment:
     _require_applicant(actor, case)
     _require_open(case)
@@ -693,7 +696,7 @@ def attachment_add(
 def signature_add(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     department: Department | None = None,
     party: ExternalParty | None = None,
     signer_name: str = "",
@@ -770,7 +773,7 @@ def signature_add(
     return signature
 
 
-def exemption_grant(*, case: Case, actor: Any, rule: str, reason: str) -> Exemption:
+def exemption_grant(*, case: Case, actor: Actor, rule: str, reason: str) -> Exemption:
     """The coordinator's reasoned exemption from one eligibility rule that fails."""
     _require_perm(actor, case.organisation, Perm.GRANT_EXEMPTION)
     _require_open(case)

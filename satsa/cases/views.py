@@ -40,6 +40,7 @@ from satsa.events.selectors import events_for_object
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import has_perm, org_view, roles_in
 from satsa.orgs.roles import Perm, Role
+from satsa.orgs.types import AuthenticatedRequest
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES
 
@@ -140,7 +141,7 @@ def tasks(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def needs(request: HttpRequest, org: Organisation) -> HttpResponse:
+def needs(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = NeedsForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +159,7 @@ def needs(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.SUBMIT_IDEA)
-def idea_create(request: HttpRequest, org: Organisation) -> HttpResponse:
+def idea_create(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     from satsa.rulebooks.selectors import rulebook_in_force
 
     rulebook = rulebook_in_force(org, sel.today())
@@ -225,7 +226,7 @@ def overview(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def idea(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     rulebook = rulebook_for(case)
     editable = access.is_applicant(request.user, case) and case.idea_submitted_at is None
@@ -290,7 +291,7 @@ def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
-def co_applicant_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def co_applicant_add(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = CoApplicantForm(request.POST)
     if form.is_valid():
@@ -365,7 +366,7 @@ def _application_context(
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def application(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def application(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     if request.method == "POST":
         form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
@@ -395,7 +396,7 @@ def application(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
-def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def application_autosave(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     """htmx: save the draft as the applicant types and answer with the live findings."""
     case = access.case_for(request.user, org, pk)
     form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
@@ -431,7 +432,7 @@ def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> Ht
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
-def parts(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def parts(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = PartsForm(request.POST, organisation=org)
     if form.is_valid():
@@ -450,7 +451,7 @@ def parts(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
-def attachment_upload(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     rulebook = rulebook_for(case)
     kinds = [(a.id, a.title) for a in sel.application_attachments(rulebook)]
@@ -502,7 +503,7 @@ def version(request: HttpRequest, org: Organisation, pk: int, version: int) -> H
 
 @org_view(Perm.GRANT_EXEMPTION)
 @require_POST
-def exemption(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def exemption(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = ExemptionForm(request.POST, rules=[(r, r) for r in RULES])
     if form.is_valid():
@@ -552,7 +553,7 @@ def _criteria_forms(
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def reviews(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     if request.method == "POST":
         list_name = request.POST.get("criteria_list", "")
@@ -605,7 +606,7 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
-def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def advance(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     confirmable = [g.code for g in sel.guard_states(case) if g.confirmable]
     form = AdvanceForm(request.POST, confirmable=confirmable)
@@ -628,7 +629,7 @@ def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
-def reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def reject(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = RejectForm(request.POST)
     if form.is_valid():
@@ -648,7 +649,7 @@ def reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     return to_tab(case, "reviews")
 
 
-def _my_boards(request: HttpRequest, org: Organisation, case: Case) -> Any:
+def _my_boards(request: AuthenticatedRequest, org: Organisation, case: Case) -> Any:
     ids = Membership.objects.active().filter(
         user=request.user, organisation=org, role=Role.BOARD_SECRETARY
     )
@@ -657,7 +658,7 @@ def _my_boards(request: HttpRequest, org: Organisation, case: Case) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def comments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def comments(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     boards = _my_boards(request, org, case)
     form = BoardCommentForm(request.POST or None, boards=boards)
@@ -694,7 +695,7 @@ def comments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def signatures(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def signatures(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     parties = case.parties.filter(kind__in=sel.SIGNING_PARTY_KINDS)
     partner_form = PartnerSignatureForm(

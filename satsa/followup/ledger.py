@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from satsa.funds.services import claim_submit, commitment_release, repayment_settle
 from satsa.orgs.models import Board
 from satsa.orgs.permissions import system_actor
+from satsa.orgs.types import Actor
 from satsa.rulebooks.selectors import rulebook_for
 
 
@@ -43,7 +44,7 @@ def claim_period(report: Any) -> tuple[str, dt.date] | None:
     return None
 
 
-def claim_to_ledger(*, report: Any, actor: Any) -> str:
+def claim_to_ledger(*, report: Any, actor: Actor) -> str:
     """Submit the report's claim for its period to the ledger; the claim's id."""
     period = claim_period(report)
     if period is None:
@@ -66,7 +67,7 @@ def claim_to_ledger(*, report: Any, actor: Any) -> str:
 
 
 def settlement_to_ledger(
-    *, case: Any, actor: Any, realised_savings: dict[str, Decimal], reference: str = ""
+    *, case: Any, actor: Actor, realised_savings: dict[str, Decimal], reference: str = ""
 ) -> str:
     """Hand the realised savings per board to the repayment settlement; the plan's id.
 

@@ -54,6 +54,7 @@ from satsa.followup.models import (
 from satsa.followup.pseudonyms import pseudonym_key
 from satsa.orgs.permissions import has_perm, system_actor
 from satsa.orgs.roles import Perm
+from satsa.orgs.types import Actor
 
 __all__ = [
     "MeasurementImportError",
@@ -81,7 +82,7 @@ __all__ = [
 REPORTING_STAGES = lifecycle.ACTIVE
 
 
-def _check(actor: Any, case: Case, action: Action, *perms: str) -> None:
+def _check(actor: Actor, case: Case, action: Action, *perms: str) -> None:
     """The service's own permission check: ``actor`` may do ``action`` to ``case`` and,
     when ``perms`` are named, holds one of them in the case's organisation."""
     access.check(actor, case, action)
@@ -100,7 +101,7 @@ def _require_org(case: Case, obj: Any) -> None:
 # --- stage ----------------------------------------------------------------------------------
 
 
-def case_stage_set(*, case: Case, actor: Any, stage: str, reason: str) -> Case:
+def case_stage_set(*, case: Case, actor: Actor, stage: str, reason: str) -> Case:
     """Move the case to ``stage`` for a follow-up decision (running, termination, closing,
     implementation) through the life cycle; a project that ends gives back to the fund
     what it will never claim, in the same transaction."""
@@ -120,7 +121,7 @@ def case_stage_set(*, case: Case, actor: Any, stage: str, reason: str) -> Case:
 def schema_save(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     overall_goal: str,
     target_group: str,
     comparison_group: str = "",
@@ -160,7 +161,7 @@ def schema_save(
     return schema
 
 
-def schema_subgoal_add(*, schema: EvaluationSchema, actor: Any, text: str) -> SubGoal:
+def schema_subgoal_add(*, schema: EvaluationSchema, actor: Actor, text: str) -> SubGoal:
     _check(actor, schema.case, Action.REPORT)
     if not text.strip():
         raise ValidationError({"text": [_("Skriv delmålet.")]})
@@ -177,7 +178,7 @@ def schema_subgoal_add(*, schema: EvaluationSchema, actor: Any, text: str) -> Su
     return subgoal
 
 
-def schema_activity_add(*, subgoal: SubGoal, actor: Any, text: str) -> Activity:
+def schema_activity_add(*, subgoal: SubGoal, actor: Actor, text: str) -> Activity:
     _check(actor, subgoal.schema.case, Action.REPORT)
     if not text.strip():
         raise ValidationError({"text": [_("Beskriv aktiviteten.")]})
@@ -197,7 +198,7 @@ def schema_activity_add(*, subgoal: SubGoal, actor: Any, text: str) -> Activity:
 def schema_measure_add(
     *,
     schema: EvaluationSchema,
-    actor: Any,
+    actor: Actor,
     kind: str,
     name: str,
     unit: str,
@@ -277,7 +278,7 @@ def schema_measure_add(
 def measure_value_record(
     *,
     measure: Measure,
-    actor: Any,
+    actor: Actor,
     group: str,
     period_label: str,
     measured_on: dt.date,
@@ -321,7 +322,7 @@ def measure_value_record(
 
 
 def measurements_import(
-    *, measure: Measure, actor: Any, content: bytes, filename: str
+    *, measure: Measure, actor: Actor, content: bytes, filename: str
 ) -> ImportBatch:
     """Import individual-level values (``person,group,period,value``) of one measure.
 
@@ -371,7 +372,7 @@ def measurements_import(
 
 
 def instruments_import(
-    *, case: Case, actor: Any, instrument: str, content: bytes, filename: str
+    *, case: Case, actor: Actor, instrument: str, content: bytes, filename: str
 ) -> ImportBatch:
     """Import SOC-13 item answers (scored here) or SDQ scale scores (validated here)."""
     _check(actor, case, Action.REPORT)
@@ -410,7 +411,7 @@ def instruments_import(
     return batch
 
 
-def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
+def individual_data_viewed(*, case: Case, actor: Actor, what: str) -> None:
     """Every view of (aggregates of) individual-level data leaves a row."""
     _check(actor, case, Action.VIEW, Perm.VIEW_INDIVIDUAL_DATA)
     event_record(
@@ -421,7 +422,7 @@ def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
 # --- reports --------------------------------------------------------------------------------
 
 
-def reports_schedule(*, case: Case, actor: Any) -> list[Report]:
+def reports_schedule(*, case: Case, actor: Actor) -> list[Report]:
     """Create the reports the rulebook asks for (idempotent); returns the new ones."""
     _check(actor, case, Action.VIEW)
     if case.stage not in lifecycle.FOLLOWED:
@@ -460,7 +461,7 @@ def reports_schedule(*, case: Case, actor: Any) -> list[Report]:
 def report_submit(
     *,
     report: Report,
-    actor: Any,
+    actor: Actor,
     activities: str,
     ways_of_working: str,
     effects: str,
@@ -548,7 +549,7 @@ def report_submit(
     return report
 
 
-def report_return(*, report: Report, actor: Any, reason: str) -> Report:
+def report_return(*, report: Report, actor: Actor, reason: str) -> Report:
     _check(actor, report.case, Action.VIEW, Perm.MANAGE_EVALUATION)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Bara inlämnade rapporter kan återsändas."))
@@ -568,7 +569,7 @@ def report_return(*, report: Report, actor: Any, reason: str) -> Report:
     return report
 
 
-def report_approve(*, report: Report, actor: Any) -> Report:
+def report_approve(*, report: Report, actor: Actor) -> Report:
     """Approve a report. Approving the final report closes the case and schedules the
     follow-up evaluation."""
     _check(actor, report.case, Action.VIEW, Perm.MANAGE_EVALUATION)
@@ -603,7 +604,7 @@ def report_approve(*, report: Report, actor: Any) -> Report:
     return report
 
 
-def follow_up_schedule(*, case: Case, actor: Any) -> Report | None:
+def follow_up_schedule(*, case: Case, actor: Actor) -> Report | None:
     """Schedule the follow-up evaluation 1–3 years after the end (when the case closes)."""
     _check(actor, case, Action.VIEW)
     if case.end_date is None:
@@ -712,7 +713,7 @@ def expected_savings(case: Case) -> dict[str, Decimal]:
 def effect_evaluation_record(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     conclusion: str = "",
     volumes: Mapping[int, Decimal] | None = None,
 ) -> EffectEvaluation:
@@ -819,7 +820,7 @@ def effect_evaluation_record(
     return evaluation
 
 
-def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> EffectEvaluation:
+def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Actor) -> EffectEvaluation:
     """Hand the realised savings per board to the ledger's repayment settlement."""
     _check(actor, evaluation.case, Action.VIEW, Perm.MANAGE_EVALUATION)
     if evaluation.settled_at is not None:
@@ -863,7 +864,7 @@ def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> Eff
 # --- closing the life cycle -----------------------------------------------------------------
 
 
-def termination_propose(*, case: Case, actor: Any, reasons: str) -> TerminationProposal:
+def termination_propose(*, case: Case, actor: Actor, reasons: str) -> TerminationProposal:
     _check(actor, case, Action.VIEW, Perm.SIGN_APPLICATION, Perm.MANAGE_EVALUATION)
     if case.stage not in REPORTING_STAGES:
         raise ValidationError(_("Bara beviljade ärenden i genomförande kan föreslås avbrytas."))
@@ -887,7 +888,7 @@ def termination_propose(*, case: Case, actor: Any, reasons: str) -> TerminationP
 def termination_decide(
     *,
     proposal: TerminationProposal,
-    actor: Any,
+    actor: Actor,
     terminate: bool,
     reasons: str,
     decided_on: dt.date,
@@ -935,7 +936,7 @@ def termination_decide(
 def implementation_decide(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     outcome: str,
     reasons: str,
     decided_on: dt.date,
@@ -1016,7 +1017,7 @@ def fidelity_check_record(
     method: str,
     checked_on: dt.date,
     components: list[tuple[str, Any, str]],
-    actor: Any,
+    actor: Actor,
     note: str = "",
 ) -> FidelityCheck:
     """Record a check of fidelity to the case's method: ``components`` holds each core

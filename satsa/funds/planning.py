@@ -20,6 +20,7 @@ from satsa.economics import CalculationError, calculate
 from satsa.funds.models import RepaymentPlan
 from satsa.funds.repayment import allocate
 from satsa.funds.services import PlanLine, repayment_plan_create
+from satsa.orgs.types import Actor
 from satsa.rulebooks.selectors import rulebook_for
 
 
@@ -66,7 +67,7 @@ def plan_lines_from_calculation(case: Any) -> list[PlanLine]:
 
 
 def repayment_plan_from_calculation(
-    *, case: Any, decided_on: dt.date, actor: Any, reference: str = ""
+    *, case: Any, decided_on: dt.date, actor: Actor, reference: str = ""
 ) -> RepaymentPlan:
     """Record the repayment plan the case's calculation implies (see the module docstring)."""
     return repayment_plan_create(

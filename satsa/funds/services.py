@@ -48,6 +48,7 @@ from satsa.funds.repayment import allocate, settlement_amounts
 from satsa.orgs.models import Board, Organisation
 from satsa.orgs.permissions import NotPermitted, is_system, require_perm
 from satsa.orgs.roles import Perm
+from satsa.orgs.types import Actor
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules.schema import ReportingPeriod
 
@@ -81,7 +82,7 @@ def _amount(value: Any, field: str = "amount") -> Decimal:
     return sel.money(amount)
 
 
-def _permit(actor: Any, organisation: Organisation, perm: str, message: str) -> None:
+def _permit(actor: Actor, organisation: Organisation, perm: str, message: str) -> None:
     require_perm(actor, organisation, perm, message=message)
 
 
@@ -109,7 +110,7 @@ def _post(
     kind: str,
     booked_on: dt.date,
     legs: Iterable[Leg],
-    actor: Any,
+    actor: Actor,
     case: Any = None,
     claim: Claim | None = None,
     reverses: Transaction | None = None,
@@ -144,7 +145,7 @@ def _post(
     return tx
 
 
-def _event(verb: str, tx: Transaction, actor: Any, **data: Any) -> None:
+def _event(verb: str, tx: Transaction, actor: Actor, **data: Any) -> None:
     event_record(
         actor=actor,
         verb=verb,
@@ -170,7 +171,7 @@ def deposit_create(
     amount: Decimal,
     booked_on: dt.date,
     reference: str,
-    actor: Any,
+    actor: Actor,
     description: str = "",
     idempotency_key: str | None = None,
     data: Mapping[str, Any] | None = None,
@@ -205,7 +206,7 @@ def withdrawal_create(
     amount: Decimal,
     booked_on: dt.date,
     reference: str,
-    actor: Any,
+    actor: Actor,
     description: str = "",
     idempotency_key: str | None = None,
 ) -> Transaction:
@@ -253,7 +254,7 @@ def commitment_create(
     amount: Decimal,
     booked_on: dt.date,
     reference: str,
-    actor: Any,
+    actor: Actor,
     override_reason: str | None = None,
 ) -> Transaction:
     """Commit ``amount`` of the free capital to ``case`` (its grant decision).
@@ -313,7 +314,7 @@ def commitment_release(
     case: Any,
     booked_on: dt.date,
     reason: str,
-    actor: Any,
+    actor: Actor,
     amount: Decimal | None = None,
 ) -> Transaction | None:
     """Return what ``case`` will not claim to the free capital (it closed or was stopped).
@@ -434,7 +435,7 @@ def claim_submit(
     period_code: str,
     period_end: dt.date,
     amount: Decimal,
-    actor: Any,
+    actor: Actor,
     idempotency_key: str,
     description: str = "",
     report_reference: str = "",
@@ -546,7 +547,7 @@ def _lock_claim(claim: Claim) -> Claim:
 def claim_approve(
     *,
     claim: Claim,
-    actor: Any,
+    actor: Actor,
     idempotency_key: str,
     approved_on: dt.date | None = None,
     override_reason: str = "",
@@ -654,7 +655,7 @@ def claim_approve(
     return claim
 
 
-def claim_reject(*, claim: Claim, actor: Any, reason: str) -> Claim:
+def claim_reject(*, claim: Claim, actor: Actor, reason: str) -> Claim:
     """Turn down a claim not yet booked. A booked claim is reversed instead (entry_reverse)."""
     _require(bool(reason.strip()), _("Ange skälet till avslaget."), "reason")
     with transaction.atomic():
@@ -684,7 +685,7 @@ def claim_reject(*, claim: Claim, actor: Any, reason: str) -> Claim:
 
 
 def payment_book(
-    *, claim: Claim, booked_on: dt.date, actor: Any, idempotency_key: str, reference: str = ""
+    *, claim: Claim, booked_on: dt.date, actor: Actor, idempotency_key: str, reference: str = ""
 ) -> Transaction:
     """Book the payment of an approved claim (payable → treasury), once."""
     _require(bool(idempotency_key), "idempotency_key is required")
@@ -741,7 +742,7 @@ def entry_reverse(
     tx: Transaction,
     booked_on: dt.date,
     reason: str,
-    actor: Any,
+    actor: Actor,
     idempotency_key: str | None = None,
 ) -> Transaction:
     """Cancel a transaction with its counter-entry (never an edit).
@@ -839,7 +840,7 @@ def repayment_plan_create(
     case: Any,
     lines: Iterable[PlanLine],
     decided_on: dt.date,
-    actor: Any,
+    actor: Actor,
     reference: str = "",
 ) -> RepaymentPlan:
     """Record the repayment plan decided with the grant: per board and year, the principal
@@ -907,7 +908,7 @@ def repayment_settle(
     case: Any,
     realised_savings: Mapping[Board, Decimal],
     settled_on: dt.date,
-    actor: Any,
+    actor: Actor,
     reference: str = "",
 ) -> RepaymentPlan:
     """Settle the repayment after the effect evaluation (risk sharing, ECONOMICS.md §3).
@@ -996,7 +997,7 @@ def repayment_receive(
     board: Board,
     principal: Decimal,
     received_on: dt.date,
-    actor: Any,
+    actor: Actor,
     fee: Decimal = ZERO,
     reference: str = "",
     idempotency_key: str | None = None,
@@ -1182,7 +1183,7 @@ def _resolve_period(case: Any, line: PaymentLine, n: int, points: list[PlanPerio
     return point
 
 
-def may_draft_payment_plan(actor: Any, case: Any) -> bool:
+def may_draft_payment_plan(actor: Actor, case: Any) -> bool:
     """The fund's staff, and the case's applicants and project leader (those who claim
     its money or report on it)."""
     return access.may(actor, case, Action.CLAIM) or access.may(actor, case, Action.REPORT)
@@ -1193,7 +1194,7 @@ def _lines_key(lines: Iterable[Any]) -> list[tuple[dt.date, Decimal]]:
 
 
 def payment_plan_propose(
-    *, case: Any, lines: Iterable[PaymentLine], actor: Any, note: str = ""
+    *, case: Any, lines: Iterable[PaymentLine], actor: Actor, note: str = ""
 ) -> PaymentPlan:
     """Record a new version of the case's payment plan; it supersedes the older ones and
     waits for the steering group's approval.
@@ -1294,7 +1295,7 @@ def plan_approval_required(case: Any, guard: str) -> bool:
     return any(guard in s.guards for s in rulebook.decision_chain)
 
 
-def _approve_plan(*, plan: Any, case: Any, actor: Any) -> PlanApproval:
+def _approve_plan(*, plan: Any, case: Any, actor: Actor) -> PlanApproval:
     require_perm(
         actor,
         case.organisation,
@@ -1309,7 +1310,7 @@ def _approve_plan(*, plan: Any, case: Any, actor: Any) -> PlanApproval:
     return PlanApproval(approved_by=actor if getattr(actor, "is_authenticated", False) else None)
 
 
-def payment_plan_approve(*, plan: PaymentPlan, actor: Any) -> PlanApproval:
+def payment_plan_approve(*, plan: PaymentPlan, actor: Actor) -> PlanApproval:
     """The steering group approves the newest version of a payment plan."""
     case = plan.case
     with transaction.atomic():
@@ -1334,7 +1335,7 @@ def payment_plan_approve(*, plan: PaymentPlan, actor: Any) -> PlanApproval:
     return approval
 
 
-def repayment_plan_approve(*, plan: RepaymentPlan, actor: Any) -> PlanApproval:
+def repayment_plan_approve(*, plan: RepaymentPlan, actor: Actor) -> PlanApproval:
     """The steering group approves the case's repayment plan, where the rulebook asks it to
     (Uppsala: before the project may start)."""
     case = plan.case

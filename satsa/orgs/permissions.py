@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from satsa.orgs.types import Actor
 
 # The user the system itself acts as: the demo loader, the commands run from cron, and the
 # consequences a decision books by itself (such as releasing an ended project's money).
@@ -20,7 +21,7 @@ from satsa.orgs.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 SYSTEM_USERNAME = "system:satsa"
 
 
-def system_actor() -> Any:
+def system_actor() -> Actor:
     """The named system actor (created on first use); it holds every role everywhere."""
     from django.contrib.auth import get_user_model
 
@@ -86,7 +87,7 @@ class NotPermitted(PermissionDenied):
 
 
 def require_perm(
-    actor: Any, organisation: Organisation | None, *perms: str, message: str | None = None
+    actor: Actor, organisation: Organisation | None, *perms: str, message: str | None = None
 ) -> None:
     """Every service's own check: ``actor`` holds one of ``perms`` in ``organisation``.
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
+from satsa.orgs.types import AuthenticatedRequest
 from satsa.rulebooks import selectors, services
 from satsa.rulebooks.forms import DiffForm, UploadForm
 from satsa.rulebooks.models import RulebookVersion
@@ -58,7 +59,7 @@ def version_toml(request: HttpRequest, org: Organisation, key: str) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE_RULEBOOKS)
-def upload(request: HttpRequest, org: Organisation) -> HttpResponse:
+def upload(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
