@@ -96,9 +96,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    memberships = request.user.memberships.active().select_related(  # type: ignore[union-attr]
+    memberships = request.user.memberships.active().select_related(
         "organisation", "board", "department"
     )
     return render(

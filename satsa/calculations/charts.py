@@ -62,7 +62,7 @@ def cumulative_by_party(result: dict[str, Any], fund_label: str) -> dict[str, An
         )
     )
     years = [row["year"] for row in flows]
-    series = []
+    series: list[dict[str, Any]] = []
     for i, party in enumerate(parties):
         running, points = 0.0, []
         for row in flows:

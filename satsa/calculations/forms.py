@@ -266,8 +266,8 @@ SHARES = ("deadweight", "attribution", "displacement", "drop_off")
 
 
 class BaseLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, form_kwargs: dict[str, Any] | None = None, **kwargs: Any):
-        super().__init__(*args, form_kwargs=form_kwargs, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
         for form in self.forms:
             form.empty_permitted = True
             form.use_required_attribute = False

@@ -460,7 +460,7 @@ def price_index_set(*, index: PriceIndex, year: Any, value: Any, actor: Actor) -
         errors["value"] = _("Indexvärdet ska vara ett tal större än noll.")
     if errors:
         raise ValidationError(errors)
-    assert clean_value is not None
+    assert clean_value is not None and clean_year is not None
     with transaction.atomic():
         point, _created = PriceIndexPoint.objects.update_or_create(
             index=index,

@@ -76,9 +76,9 @@ def measure_chart(
     parts.append(
         f'<text x="{LEFT + plot_w}" y="{HEIGHT - 8}" text-anchor="end" font-size="11">{last.isoformat()}</text>'
     )
-    for value, label, dash in ((baseline, "basvärde", "2 3"), (target, "mål", "8 4")):
-        if value is not None:
-            yy = y(float(value))
+    for guide, label, dash in ((baseline, "basvärde", "2 3"), (target, "mål", "8 4")):
+        if guide is not None:
+            yy = y(float(guide))
             parts.append(
                 f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{LEFT + plot_w}" y2="{yy:.1f}" '
                 f'stroke="{GUIDE_COLOUR}" stroke-dasharray="{dash}"/>'
