@@ -8,6 +8,7 @@ organisation's URL is a 404 (core/tests/test_urls.py).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -111,7 +112,7 @@ def _movement(
     else:
         for field_errors in form.errors.values():
             for message in field_errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     return redirect("funds:overview", org_slug=org.slug)
 
 
@@ -312,7 +313,7 @@ def case_money(request: AuthenticatedRequest, org: Organisation, pk: int) -> Htt
                 )
             except ValidationError as error:
                 by_field = error.message_dict if hasattr(error, "error_dict") else {}
-                for field, field_errors in (by_field or {None: error.messages}).items():
+                for field, field_errors in (by_field or {"": error.messages}).items():
                     for message in field_errors:
                         target = {"period_code": "period", "period_end": "period"}.get(
                             field or "", field
@@ -525,7 +526,7 @@ def case_repayment(request: AuthenticatedRequest, org: Organisation, pk: int) ->
             case=case,
             board=form.cleaned_data["board"],
             principal=form.cleaned_data["principal"],
-            fee=form.cleaned_data["fee"] or 0,
+            fee=form.cleaned_data["fee"] or Decimal(0),
             received_on=form.cleaned_data["received_on"],
             reference=form.cleaned_data["reference"],
             actor=request.user,
