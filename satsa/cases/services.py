@@ -110,7 +110,8 @@ def _check_parts(
     departments: Iterable[Department],
     parties: Iterable[ExternalParty],
 ) -> None:
-    for item in [*boards, *departments, *parties]:
+    items: list[Board | Department | ExternalParty] = [*boards, *departments, *parties]
+    for item in items:
         if item.organisation_id != organisation.pk:
             raise ValidationError(
                 _("En nämnd, förvaltning eller part hör till en annan organisation.")
@@ -358,6 +359,7 @@ def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Actor) -> No
         phase = (
             BoardNotice.Phase.IDEA if case.stage == Stage.IDEA else BoardNotice.Phase.APPLICATION
         )
+        assert case.step_due_on is not None  # a board secretary's step always has a due date
         for board in case.boards.all():
             BoardNotice.objects.get_or_create(
                 case=case,
@@ -674,8 +676,8 @@ def attachment_add(
     rulebook = rulebook_for(case)
     kinds = {a.id: a.title for a in sel.application_attachments(rulebook)}
     _require(kind in kinds or kind == "other", _("Välj vilken bilaga filen är."), "kind")
-    _require(file is not None and file.size, _("Välj en fil."), "file")
-    _require(file.size <= 20 * 1024 * 1024, _("Filen får vara högst 20 MB."), "file")
+    _require(file is not None and bool(file.size), _("Välj en fil."), "file")
+    _require((file.size or 0) <= 20 * 1024 * 1024, _("Filen får vara högst 20 MB."), "file")
     with transaction.atomic():
         attachment = Attachment.objects.create(
             case=case,

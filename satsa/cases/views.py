@@ -445,7 +445,7 @@ def parts(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResp
     else:
         for errs in form.errors.values():
             for e in errs:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return to_tab(case, "application")
 
 
@@ -580,11 +580,13 @@ def reviews(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpRe
     guards = sel.guard_states(case)
     # The criteria the current step works with are shown opened.
     step = sel.current_step(case)
-    open_list = {
-        Role.PREPARATION_GROUP: "idea" if case.stage == Stage.IDEA else "assessment",
-        Role.COORDINATOR: "basic",
-        Role.STEERING_GROUP: "selection",
-    }.get(step.role if step else "", "")
+    open_list = dict[str, str](
+        {
+            Role.PREPARATION_GROUP: "idea" if case.stage == Stage.IDEA else "assessment",
+            Role.COORDINATOR: "basic",
+            Role.STEERING_GROUP: "selection",
+        }
+    ).get(step.role if step else "", "")
     return render(
         request,
         "cases/reviews.html",

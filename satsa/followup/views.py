@@ -398,12 +398,12 @@ def measure_detail(request: AuthenticatedRequest, org: Organisation, pk: int) ->
                 messages.success(request, _("Mätvärdet har sparats."))
                 return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
     values = selectors.measure_values(measure)
-    shown = [v for v in values if v.value is not None]
+    shown = [(v.measured_on, v.value, v.group) for v in values if v.value is not None]
     chart = measure_chart(
         chart_id=f"chart-{measure.pk}",
         title=_("%(name)s över tid") % {"name": measure.name},
-        treatment=[(v.measured_on, v.value) for v in shown if v.group == Group.TREATMENT],
-        control=[(v.measured_on, v.value) for v in shown if v.group == Group.CONTROL],
+        treatment=[(day, value) for day, value, group in shown if group == Group.TREATMENT],
+        control=[(day, value) for day, value, group in shown if group == Group.CONTROL],
         baseline=measure.baseline_value,
         target=measure.target_value,
         start=measure.baseline_date,
@@ -446,7 +446,7 @@ def measure_import(request: AuthenticatedRequest, org: Organisation, pk: int) ->
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
     upload = form.cleaned_data["file"]
     try:
