@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -669,7 +669,7 @@ def application_submit(*, case: Case, actor: Actor) -> ApplicationVersion:
 
 
 def attachment_add(
-    *, case: Case, actor: Actor, kind: str, file: UploadedFile, title: str = ""
+    *, case: Case, actor: Actor, kind: str, file: File[bytes], title: str = ""
 ) -> Attachment:
     _require_applicant(actor, case)
     _require_open(case)
