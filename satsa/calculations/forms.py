@@ -265,7 +265,7 @@ EFFECT_UNCERTAIN = ("volume_after_end", "deadweight", "unit_cost")
 SHARES = ("deadweight", "attribution", "displacement", "drop_off")
 
 
-class BaseLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseLineFormSet(forms.BaseFormSet):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for form in self.forms:

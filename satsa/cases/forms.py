@@ -109,7 +109,7 @@ class ApplicationForm(forms.Form):
             if section.required:
                 field = section_fields[f"section_{section.id}"]
                 field.label = f"{section.title_sv} ({_('obligatoriskt')})"
-        self.fields = {**section_fields, **self.fields}  # type: ignore[assignment]
+        self.fields = {**section_fields, **self.fields}
 
     def sections_data(self) -> dict[str, str]:
         return {s.id: self.cleaned_data.get(f"section_{s.id}", "") for s in self.sections}

@@ -10,10 +10,10 @@ from satsa.orgs.models import Organisation
 
 
 def events_for_object(obj: models.Model, *, limit: int = 50) -> EventQuerySet:
-    return Event.objects.for_object(obj).select_related("actor")[:limit]  # type: ignore[return-value]
+    return Event.objects.for_object(obj).select_related("actor")[:limit]
 
 
 def events_for_organisation(organisation: Organisation, *, limit: int = 50) -> EventQuerySet:
     # Records of e-mail sent are for audit, not news: one per change would crowd the feed.
     events = Event.objects.filter(organisation=organisation).exclude(verb=SENT)
-    return events.select_related("actor")[:limit]  # type: ignore[return-value]
+    return events.select_related("actor")[:limit]

@@ -80,7 +80,7 @@ def today() -> dt.date:
 
 def schema_of(case: Case) -> EvaluationSchema | None:
     try:
-        return case.evaluation_schema  # type: ignore[attr-defined, no-any-return]
+        return case.evaluation_schema
     except ObjectDoesNotExist:
         return None
 
@@ -95,7 +95,7 @@ def report_writers(report: Report) -> list[Any]:
 def calculation_effect_lines(case: Case) -> list[dict[str, Any]]:
     """The effect lines of the case's calculation (ECONOMICS.md §5 ``effects``)."""
     try:
-        calculation = case.calculation  # type: ignore[attr-defined]
+        calculation = case.calculation
     except (ObjectDoesNotExist, AttributeError):
         return []
     effects = (calculation.data or {}).get("effects") or []
@@ -356,7 +356,7 @@ def budget_to(case: Case, on: dt.date) -> Decimal | None:
     """The fund's budget for the case up to ``on``: the calculation's fund costs for the
     years begun, or the grant spread evenly over the project's days."""
     try:
-        data = case.calculation.data or {}  # type: ignore[attr-defined]
+        data = case.calculation.data or {}
     except (ObjectDoesNotExist, AttributeError):
         data = {}
     costs = [c for c in data.get("costs") or [] if isinstance(c, dict)]

@@ -193,9 +193,7 @@ class FundFigures:
 
 def fund_position_of(organisation: Organisation, on: dt.date | None = None) -> FundFigures | None:
     p = funds_sel.fund_position(organisation=organisation, on=on)
-    return FundFigures(
-        **{k: Decimal(getattr(p, k)) for k in FundFigures.__dataclass_fields__}  # type: ignore[arg-type]
-    )
+    return FundFigures(**{k: Decimal(getattr(p, k)) for k in FundFigures.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -309,7 +307,7 @@ def calculation_figures_from(result: dict[str, Any] | None) -> CalcFigures | Non
 
 def calculation_figures(case: Case) -> CalcFigures | None:
     try:
-        calculation = case.calculation  # type: ignore[attr-defined]
+        calculation = case.calculation
     except Calculation.DoesNotExist:
         return None
     return calculation_figures_from(calculation.result)
