@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,9 @@ TEXTAREA = {"rows": 4}
 def _org_choices(form: forms.Form, organisation: Organisation) -> None:
     for name, model in (("boards", Board), ("departments", Department), ("parties", ExternalParty)):
         if name in form.fields:
-            form.fields[name].queryset = model.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+            cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = model.objects.filter(
+                organisation=organisation
+            )
 
 
 class NeedsForm(forms.Form):
@@ -75,9 +77,8 @@ class IdeaForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         _org_choices(self, organisation)
-        self.fields["needs_analysis"].queryset = NeedsAnalysis.objects.filter(  # type: ignore[attr-defined]
-            organisation=organisation
-        )
+        needs = cast("forms.ModelChoiceField[Any]", self.fields["needs_analysis"])
+        needs.queryset = NeedsAnalysis.objects.filter(organisation=organisation)
         self.sections = list(rulebook.idea.sections)
         self.fields.update(_section_fields(self.sections, "idea_"))
 
@@ -156,7 +157,8 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [*kinds, ("other", _("Övrig bilaga"))]  # type: ignore[attr-defined]
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [*kinds, ("other", _("Övrig bilaga"))]
 
 
 MET_CHOICES = [("", _("Ej bedömt")), ("yes", _("Uppfyllt")), ("no", _("Inte uppfyllt"))]
@@ -261,7 +263,7 @@ class BoardCommentForm(forms.Form):
 
     def __init__(self, *args: Any, boards: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = boards  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["board"]).queryset = boards
 
 
 class PartnerSignatureForm(forms.Form):
@@ -270,7 +272,7 @@ class PartnerSignatureForm(forms.Form):
 
     def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = parties  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["party"]).queryset = parties
 
 
 class DecisionForm(forms.Form):
@@ -305,7 +307,7 @@ class ExemptionForm(forms.Form):
 
     def __init__(self, *args: Any, rules: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = rules  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["rule"]).choices = rules
 
 
 class FilterForm(forms.Form):
@@ -317,5 +319,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, stages: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = Board.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
-        self.fields["status"].choices = [("", _("Alla")), *stages]  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["board"]).queryset = Board.objects.filter(
+            organisation=organisation
+        )
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Alla")), *stages]

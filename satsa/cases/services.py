@@ -143,7 +143,8 @@ def idea_create(
     if rulebook_key is None:
         rulebook = rulebook_in_force(organisation, sel.today())
         _require(rulebook is not None, _("Organisationen har ingen regelbok som gäller i dag."))
-        rulebook_key = rulebook.id  # type: ignore[union-attr]
+        assert rulebook is not None  # _require refused a missing one
+        rulebook_key = rulebook.id
     with transaction.atomic():
         case = Case.objects.create(
             organisation=organisation,
@@ -280,8 +281,9 @@ def criteria_assess(
     _require(allowed, _("Du har inte behörighet att bedöma dessa kriterier."))
     _require_open(case)
     _require(case.idea_submitted_at is not None, _("Idén är inte inlämnad än."))
-    known = {item.id for item in criteria.items}  # type: ignore[union-attr]
-    scale = criteria.scale  # type: ignore[union-attr]
+    assert criteria is not None  # _require refused a missing list
+    known = {item.id for item in criteria.items}
+    scale = criteria.scale
     errors = []
     for criterion, verdict in verdicts.items():
         if criterion not in known:

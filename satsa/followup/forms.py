@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -21,6 +21,10 @@ from satsa.followup.models import (
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _person_label(user: Any) -> str:
+    return str(user.get_full_name() or user.username)
 
 
 class SchemaForm(forms.Form):
@@ -42,10 +46,10 @@ class SchemaForm(forms.Form):
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if people is not None:
-            self.fields["project_leader"].queryset = people  # type: ignore[attr-defined]
-            self.fields["project_leader"].label_from_instance = (  # type: ignore[attr-defined]
-                lambda u: u.get_full_name() or u.username
-            )
+            leader = cast("forms.ModelChoiceField[Any]", self.fields["project_leader"])
+            leader.queryset = people
+            # Set on the instance (no self): the stubs know label_from_instance only as a method.
+            leader.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
 
 
 class SubGoalForm(forms.Form):
@@ -59,7 +63,8 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, schema: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if schema is not None:
-            self.fields["subgoal"].queryset = schema.subgoals.all()  # type: ignore[attr-defined]
+            subgoal = cast("forms.ModelChoiceField[Any]", self.fields["subgoal"])
+            subgoal.queryset = schema.subgoals.all()
 
 
 class MeasureForm(forms.Form):
@@ -95,8 +100,9 @@ class MeasureForm(forms.Form):
     def __init__(self, *args: Any, schema: Any = None, lines: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if schema is not None:
-            self.fields["subgoal"].queryset = schema.subgoals.all()  # type: ignore[attr-defined]
-        self.fields["effect_line_index"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            subgoal = cast("forms.ModelChoiceField[Any]", self.fields["subgoal"])
+            subgoal.queryset = schema.subgoals.all()
+        cast(forms.ChoiceField, self.fields["effect_line_index"]).choices = [("", "—")] + [
             (i, f"{line.get('name', '')} ({line.get('actor', '')})") for i, line in enumerate(lines)
         ]
 
