@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.accounts.types import Actor
 from satsa.cases import access, hooks, lifecycle
 from satsa.cases import selectors as sel
 from satsa.cases.access import Action
@@ -38,7 +39,6 @@ from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import NotPermitted, has_perm, require_perm, roles_in
 from satsa.orgs.roles import Perm, Role
-from satsa.orgs.types import Actor
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES, Rulebook, guard_text, missing_guards
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from satsa.accounts.types import AuthenticatedRequest
 from satsa.cases import access, lifecycle, services
 from satsa.cases import selectors as sel
 from satsa.cases.forms import (
@@ -40,7 +41,6 @@ from satsa.events.selectors import events_for_object
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import has_perm, org_view, roles_in
 from satsa.orgs.roles import Perm, Role
-from satsa.orgs.types import AuthenticatedRequest
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES
 

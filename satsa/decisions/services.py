@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.accounts.types import Actor
 from satsa.calculations.services import calculation_snapshot
 from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
@@ -29,7 +30,6 @@ from satsa.funds.services import commitment_create
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
-from satsa.orgs.types import Actor
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import Rulebook, missing_guards
 

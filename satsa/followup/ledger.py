@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.accounts.types import Actor
 from satsa.funds.services import claim_submit, commitment_release, repayment_settle
 from satsa.orgs.models import Board
 from satsa.orgs.permissions import system_actor
-from satsa.orgs.types import Actor
 from satsa.rulebooks.selectors import rulebook_for
 
 

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.accounts.types import Actor
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
@@ -48,7 +49,6 @@ from satsa.funds.repayment import allocate, settlement_amounts
 from satsa.orgs.models import Board, Organisation
 from satsa.orgs.permissions import NotPermitted, is_system, require_perm
 from satsa.orgs.roles import Perm
-from satsa.orgs.types import Actor
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules.schema import ReportingPeriod
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from satsa.accounts.types import AuthenticatedRequest
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.core import tabular
@@ -40,7 +41,6 @@ from satsa.funds.models import Account, Claim, PaymentPlan, RepaymentPlan, Trans
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
-from satsa.orgs.types import AuthenticatedRequest
 from satsa.rulebooks.selectors import rulebook_for
 
 

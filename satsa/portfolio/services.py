@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.accounts.types import Actor
 from satsa.cases.models import Case
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
-from satsa.orgs.types import Actor
 from satsa.portfolio import pdf, selectors
 from satsa.portfolio.models import ConsolidatedEvaluation, PublishedReport
 

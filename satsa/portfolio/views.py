@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from satsa.accounts.types import AuthenticatedRequest
 from satsa.cases.models import Case
 from satsa.core import tabular
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
-from satsa.orgs.types import AuthenticatedRequest
 from satsa.portfolio import charts, exports, pdf, selectors, services
 from satsa.portfolio.models import ConsolidatedEvaluation, PublishedReport
 

@@ -10,10 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from satsa.accounts.types import AuthenticatedRequest
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
-from satsa.orgs.types import AuthenticatedRequest
 from satsa.rulebooks import selectors, services
 from satsa.rulebooks.forms import DiffForm, UploadForm
 from satsa.rulebooks.models import RulebookVersion
