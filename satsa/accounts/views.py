@@ -22,9 +22,9 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from satsa.accounts.forms import TokenForm
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.events.services import event_record
 from satsa.orgs.roles import Role
+from satsa.types import AuthenticatedRequest
 
 
 def _safe_next(request: HttpRequest, default: str = "core:dashboard") -> str:

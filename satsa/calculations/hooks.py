@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from satsa.accounts.types import Actor
 from satsa.calculations.services import calculation_snapshot
 from satsa.cases.hooks import on_application_submitted
 from satsa.cases.models import Case
+from satsa.types import Actor
 
 
 @on_application_submitted

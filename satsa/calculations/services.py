@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.calculations import engine, selectors
 from satsa.calculations.models import (
     ActorType,
@@ -35,6 +34,7 @@ from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
+from satsa.types import Actor
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 

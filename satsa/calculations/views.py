@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.calculations import charts, engine, selectors, services, tabular
 from satsa.calculations.forms import (
     ALTERNATIVE_LABELS,
@@ -48,6 +47,7 @@ from satsa.core.tabular import http_response
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
+from satsa.types import AuthenticatedRequest
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:

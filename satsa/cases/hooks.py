@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from satsa.accounts.types import Actor
 from satsa.cases.models import Case
+from satsa.types import Actor
 
 GuardFact = Callable[[Case], bool]
 SubmittedHook = Callable[[Case, Actor], None]

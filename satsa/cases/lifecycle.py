@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.cases.models import Case, Stage
 from satsa.events.services import event_record
+from satsa.types import Actor
 
 # Before the executive board's decision: the pipeline (needs analysis to preparation).
 OPEN = frozenset({Stage.NEEDS, Stage.IDEA, Stage.APPLICATION, Stage.PREPARATION})

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.cases import access, hooks, lifecycle
 from satsa.cases import selectors as sel
 from satsa.cases.access import Action
@@ -41,6 +40,7 @@ from satsa.orgs.permissions import NotPermitted, has_perm, require_perm, roles_i
 from satsa.orgs.roles import Perm, Role
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES, Rulebook, guard_text, missing_guards
+from satsa.types import Actor
 
 
 class GuardError(ValidationError):

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.cases import access, lifecycle, services
 from satsa.cases import selectors as sel
 from satsa.cases.forms import (
@@ -43,6 +42,7 @@ from satsa.orgs.permissions import has_perm, org_view, roles_in
 from satsa.orgs.roles import Perm, Role
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES
+from satsa.types import AuthenticatedRequest
 
 # The case's tabs: (tab, URL name, label). The calculation and the decision are shown by
 # the apps that own them (satsa.calculations, satsa.decisions) under the case's URLs.

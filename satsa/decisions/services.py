@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.calculations.services import calculation_snapshot
 from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
@@ -32,6 +31,7 @@ from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import Rulebook, missing_guards
+from satsa.types import Actor
 
 
 def _require(condition: bool, message: str, field: str | None = None) -> None:

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.cases import access
 from satsa.cases import selectors as sel
 from satsa.cases.forms import DecisionForm
@@ -23,6 +22,7 @@ from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
+from satsa.types import AuthenticatedRequest
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,10 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
-from satsa.accounts.types import Actor
 from satsa.events.models import Event
 from satsa.events.notifications import dispatch, handles
 from satsa.events.verbs import all_verbs
+from satsa.types import Actor
 
 
 def event_record(

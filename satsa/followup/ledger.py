@@ -17,11 +17,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.funds.services import claim_submit, commitment_release, repayment_settle
 from satsa.orgs.models import Board
 from satsa.orgs.permissions import system_actor
 from satsa.rulebooks.selectors import rulebook_for
+from satsa.types import Actor
 
 
 def claim_period(report: Any) -> tuple[str, dt.date] | None:

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.cases.lifecycle import stage_change
@@ -55,6 +54,7 @@ from satsa.followup.models import (
 from satsa.followup.pseudonyms import pseudonym_key
 from satsa.orgs.permissions import has_perm, system_actor
 from satsa.orgs.roles import Perm
+from satsa.types import Actor
 
 __all__ = [
     "MeasurementImportError",

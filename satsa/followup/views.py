@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.cases.models import Case
@@ -56,6 +55,7 @@ from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import has_perm, org_view, system_actor
 from satsa.orgs.roles import Perm
+from satsa.types import AuthenticatedRequest
 
 
 def _context(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str, Any]:

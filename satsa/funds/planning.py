@@ -15,13 +15,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.calculations.selectors import calculation_of
 from satsa.economics import CalculationError, calculate
 from satsa.funds.models import RepaymentPlan
 from satsa.funds.repayment import allocate
 from satsa.funds.services import PlanLine, repayment_plan_create
 from satsa.rulebooks.selectors import rulebook_for
+from satsa.types import Actor
 
 
 def expected_savings_by_board(case: Any) -> dict[tuple[Any, int], Decimal]:

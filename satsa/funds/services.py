@@ -25,7 +25,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
@@ -51,6 +50,7 @@ from satsa.orgs.permissions import NotPermitted, is_system, require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules.schema import ReportingPeriod
+from satsa.types import Actor
 
 ZERO = sel.ZERO
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.core import tabular
@@ -42,6 +41,7 @@ from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
+from satsa.types import AuthenticatedRequest
 
 
 def _can(request: HttpRequest, org: Organisation) -> dict[str, bool]:

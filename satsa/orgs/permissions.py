@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from satsa.accounts.types import Actor
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from satsa.types import Actor
 
 # The user the system itself acts as: the demo loader, the commands run from cron, and the
 # consequences a decision books by itself (such as releasing an ended project's money).

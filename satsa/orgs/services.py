@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
+from satsa.types import Actor
 
 
 def organisation_set_two_factor(

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.events.selectors import events_for_organisation
 from satsa.orgs import services
 from satsa.orgs.forms import PartyForm, TwoFactorPolicyForm
@@ -18,6 +17,7 @@ from satsa.orgs.models import Board, Department, Membership, Organisation
 from satsa.orgs.overview import panels_for
 from satsa.orgs.permissions import has_perm, org_view, roles_in
 from satsa.orgs.roles import Perm, Role
+from satsa.types import AuthenticatedRequest
 
 
 def _context(request: HttpRequest, org: Organisation, **extra: object) -> dict[str, object]:

@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.cases.models import Case
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 from satsa.portfolio import pdf, selectors
 from satsa.portfolio.models import ConsolidatedEvaluation, PublishedReport
+from satsa.types import Actor
 
 
 def check_final_report_publish(*, case: Case, summary: str) -> None:

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.cases.models import Case
 from satsa.core import tabular
 from satsa.orgs.models import Organisation
@@ -19,6 +18,7 @@ from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
 from satsa.portfolio import charts, exports, pdf, selectors, services
 from satsa.portfolio.models import ConsolidatedEvaluation, PublishedReport
+from satsa.types import AuthenticatedRequest
 
 
 def _filters(request: HttpRequest, org: Organisation) -> selectors.Filters:

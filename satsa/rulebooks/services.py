@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from satsa.accounts.types import Actor
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.models import RulebookVersion
 from satsa.rules import Problem, Rulebook, RulebookError, parse_rulebook, preset_path
+from satsa.types import Actor
 
 
 class RulebookUploadError(Exception):

@@ -10,7 +10,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from satsa.accounts.types import AuthenticatedRequest
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -19,6 +18,7 @@ from satsa.rulebooks.forms import DiffForm, UploadForm
 from satsa.rulebooks.models import RulebookVersion
 from satsa.rulebooks.presenters import rulebook_outline
 from satsa.rules import rulebook_diff
+from satsa.types import AuthenticatedRequest
 
 
 def _page(request: HttpRequest, org: Organisation, version: RulebookVersion | None) -> HttpResponse:

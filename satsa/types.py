@@ -1,4 +1,9 @@
-"""Types shared by the services and views of every app."""
+"""Types shared by the services and views of every app.
+
+It sits beside settings.py rather than in an app: every app names the user model (as
+``settings.AUTH_USER_MODEL`` foreign keys do), and the model is only imported for mypy,
+so this adds no import between apps at run time.
+"""
 
 from __future__ import annotations
 
