@@ -30,6 +30,7 @@ from satsa.calculations.tabular import HEADERS, RawRow, TableFileError, read_tab
 from satsa.calculations.terms import apply_terms
 from satsa.cases import access
 from satsa.cases.access import Action
+from satsa.cases.models import Case
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import require_perm
@@ -480,7 +481,7 @@ def price_index_set(*, index: PriceIndex, year: Any, value: Any, actor: Actor) -
 # --- calculations --------------------------------------------------------------------
 
 
-def calculation_create(*, case: Any, actor: Actor) -> Calculation:
+def calculation_create(*, case: Case, actor: Actor) -> Calculation:
     """Start the calculation of a case from a small template: the case's years, no lines."""
     access.check(actor, case, Action.EDIT_CALCULATION)
     with transaction.atomic():
@@ -547,7 +548,7 @@ def calculation_update(
     return locked
 
 
-def calculation_snapshot(*, case: Any, reason: str, actor: Actor) -> CalculationSnapshot:
+def calculation_snapshot(*, case: Case, reason: str, actor: Actor) -> CalculationSnapshot:
     """Keep an immutable copy of the case's calculation (input and result) with the reason.
 
     Called when an application is submitted (reason "submitted") and decided ("decided").

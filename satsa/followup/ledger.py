@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.cases.models import Case
 from satsa.funds.services import claim_submit, commitment_release, repayment_settle
 from satsa.orgs.models import Board
 from satsa.orgs.permissions import system_actor
@@ -67,7 +68,7 @@ def claim_to_ledger(*, report: Any, actor: Actor) -> str:
 
 
 def settlement_to_ledger(
-    *, case: Any, actor: Actor, realised_savings: dict[str, Decimal], reference: str = ""
+    *, case: Case, actor: Actor, realised_savings: dict[str, Decimal], reference: str = ""
 ) -> str:
     """Hand the realised savings per board to the repayment settlement; the plan's id.
 
@@ -90,7 +91,7 @@ def settlement_to_ledger(
     return str(plan.pk)
 
 
-def release_remaining(*, case: Any, reason: str) -> None:
+def release_remaining(*, case: Case, reason: str) -> None:
     """The project is over: what it will never claim goes back to the fund's free capital.
 
     Booked by the system as a consequence of the decision that ended the project (that

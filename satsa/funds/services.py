@@ -90,7 +90,7 @@ def _lock_organisation(organisation: Organisation) -> None:
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
 
 
-def _lock_case(case: Any) -> Any:
+def _lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
@@ -111,7 +111,7 @@ def _post(
     booked_on: dt.date,
     legs: Iterable[Leg],
     actor: Actor,
-    case: Any = None,
+    case: Case | None = None,
     claim: Claim | None = None,
     reverses: Transaction | None = None,
     reference: str = "",
@@ -250,7 +250,7 @@ def withdrawal_create(
 
 def commitment_create(
     *,
-    case: Any,
+    case: Case,
     amount: Decimal,
     booked_on: dt.date,
     reference: str,
@@ -311,7 +311,7 @@ def commitment_create(
 
 def commitment_release(
     *,
-    case: Any,
+    case: Case,
     booked_on: dt.date,
     reason: str,
     actor: Actor,
@@ -364,7 +364,7 @@ def reporting_periods(case: Case) -> list[ReportingPeriod]:
     return list(rulebook.reporting.periods)
 
 
-def finance_approval_required(case: Any) -> bool:
+def finance_approval_required(case: Case) -> bool:
     """Whether the case's rulebook asks finance to attest claims after the coordinator.
 
     The rulebook schema has no such field yet; a ``payment.finance_approval`` flag is read
@@ -375,13 +375,13 @@ def finance_approval_required(case: Any) -> bool:
     return bool(getattr(payment, "finance_approval", False))
 
 
-def payment_plan_required(case: Any) -> bool:
+def payment_plan_required(case: Case) -> bool:
     """Whether the case's rulebook asks for a payment plan before money is paid (Uppsala)."""
     payment = getattr(rulebook_for(case), "payment", None)
     return bool(getattr(payment, "payment_plan_required", False))
 
 
-def claims_wait_for_payment_plan(case: Any) -> bool:
+def claims_wait_for_payment_plan(case: Case) -> bool:
     """The rulebook requires a payment plan and no version of it is approved yet."""
     if not payment_plan_required(case) or sel.payment_plan_in_force(case) is not None:
         return False
@@ -390,7 +390,7 @@ def claims_wait_for_payment_plan(case: Any) -> bool:
     return "payment_plan_approved" not in (case.confirmed_guards or [])
 
 
-def _held_to_payment_plan(case: Any, *, period_end: dt.date, claimed: Decimal, reason: str) -> str:
+def _held_to_payment_plan(case: Case, *, period_end: dt.date, claimed: Decimal, reason: str) -> str:
     """Check claims against the approved payment plan; returns the reason recorded for
     going past it ("" when the claim keeps to the plan or there is no plan).
 
@@ -431,7 +431,7 @@ def _held_to_payment_plan(case: Any, *, period_end: dt.date, claimed: Decimal, r
 
 def claim_submit(
     *,
-    case: Any,
+    case: Case,
     period_code: str,
     period_end: dt.date,
     amount: Decimal,
@@ -756,7 +756,7 @@ def entry_reverse(
     with transaction.atomic():
         # Race: a reversal and a claim/grant both deciding on the same balances.
         _lock_organisation(organisation)
-        if tx.case_id:
+        if tx.case is not None:
             _lock_case(tx.case)
         done = _replayed(organisation, idempotency_key, Kind.REVERSAL)
         if done is not None:
@@ -825,7 +825,7 @@ class PlanLine:
     fee: Decimal = ZERO
 
 
-def _repayment_rule(case: Any) -> Any:
+def _repayment_rule(case: Case) -> Any:
     rulebook = rulebook_for(case)
     rule = getattr(rulebook, "repayment", None)
     _require(
@@ -837,7 +837,7 @@ def _repayment_rule(case: Any) -> Any:
 
 def repayment_plan_create(
     *,
-    case: Any,
+    case: Case,
     lines: Iterable[PlanLine],
     decided_on: dt.date,
     actor: Actor,
@@ -905,7 +905,7 @@ def repayment_plan_create(
 
 def repayment_settle(
     *,
-    case: Any,
+    case: Case,
     realised_savings: Mapping[Board, Decimal],
     settled_on: dt.date,
     actor: Actor,
@@ -993,7 +993,7 @@ def repayment_settle(
 
 def repayment_receive(
     *,
-    case: Any,
+    case: Case,
     board: Board,
     principal: Decimal,
     received_on: dt.date,
@@ -1097,7 +1097,7 @@ class PlanPeriod:
 _YEARLY = ReportingPeriod(code="helar", name_sv="Helår", name_en="Full year", month=12, day=31)
 
 
-def payment_period_names(case: Any) -> dict[str, str]:
+def payment_period_names(case: Case) -> dict[str, str]:
     """The Swedish names of the periods a payment plan of ``case`` uses, by code."""
     return {p.code: p.name_sv for p in reporting_periods(case) or [_YEARLY]}
 
@@ -1106,7 +1106,7 @@ def _squash(text: str) -> str:
     return "".join(text.lower().split()).replace("-", "").replace("_", "")
 
 
-def payment_plan_periods(case: Any) -> list[PlanPeriod]:
+def payment_plan_periods(case: Case) -> list[PlanPeriod]:
     """The reporting points a payment plan of ``case`` may use: from the first ending on or
     after the start to the first ending on or after the end (payment is in arrears).
 
@@ -1128,7 +1128,7 @@ def payment_plan_periods(case: Any) -> list[PlanPeriod]:
     return points
 
 
-def payment_plan_suggestion(case: Any) -> list[tuple[PlanPeriod, Decimal]]:
+def payment_plan_suggestion(case: Case) -> list[tuple[PlanPeriod, Decimal]]:
     """A first draft: the grant spread over the reporting points by the project's days in
     each period (the applicant edits it before proposing)."""
     points = payment_plan_periods(case)
@@ -1146,7 +1146,7 @@ def payment_plan_suggestion(case: Any) -> list[tuple[PlanPeriod, Decimal]]:
     return [(point, amount) for point, amount in shares.items() if amount > 0]
 
 
-def _resolve_period(case: Any, line: PaymentLine, n: int, points: list[PlanPeriod]) -> PlanPeriod:
+def _resolve_period(case: Case, line: PaymentLine, n: int, points: list[PlanPeriod]) -> PlanPeriod:
     periods = reporting_periods(case) or [_YEARLY]
     wanted = _squash(line.period)
     match = None
@@ -1183,7 +1183,7 @@ def _resolve_period(case: Any, line: PaymentLine, n: int, points: list[PlanPerio
     return point
 
 
-def may_draft_payment_plan(actor: Actor, case: Any) -> bool:
+def may_draft_payment_plan(actor: Actor, case: Case) -> bool:
     """The fund's staff, and the case's applicants and project leader (those who claim
     its money or report on it)."""
     return access.may(actor, case, Action.CLAIM) or access.may(actor, case, Action.REPORT)
@@ -1194,7 +1194,7 @@ def _lines_key(lines: Iterable[Any]) -> list[tuple[dt.date, Decimal]]:
 
 
 def payment_plan_propose(
-    *, case: Any, lines: Iterable[PaymentLine], actor: Actor, note: str = ""
+    *, case: Case, lines: Iterable[PaymentLine], actor: Actor, note: str = ""
 ) -> PaymentPlan:
     """Record a new version of the case's payment plan; it supersedes the older ones and
     waits for the steering group's approval.
@@ -1288,14 +1288,14 @@ def payment_plan_propose(
     return plan
 
 
-def plan_approval_required(case: Any, guard: str) -> bool:
+def plan_approval_required(case: Case, guard: str) -> bool:
     """Whether the case's decision chain waits for ``guard`` (e.g. the steering group's
     approval of the repayment plan); Örebro's chains do not."""
     rulebook = rulebook_for(case)
     return any(guard in s.guards for s in rulebook.decision_chain)
 
 
-def _approve_plan(*, plan: Any, case: Any, actor: Actor) -> PlanApproval:
+def _approve_plan(*, plan: Any, case: Case, actor: Actor) -> PlanApproval:
     require_perm(
         actor,
         case.organisation,
