@@ -22,7 +22,7 @@ PURE_COMMANDS: dict[str, str] = {
 
 def _load(target: str) -> Callable[[list[str]], int]:
     module_name, _, func = target.partition(":")
-    return getattr(importlib.import_module(module_name), func)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), func)
 
 
 def main(argv: list[str] | None = None) -> int:

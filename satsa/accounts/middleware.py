@@ -33,7 +33,8 @@ class TwoFactorMiddleware:
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        # django_otp's OTPMiddleware (before this one) adds is_verified() to the user at runtime.
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         if request.session.get("satsa_eid", {}).get("two_factor"):
             return None  # e-legitimation at level 3 or above is itself two-factor

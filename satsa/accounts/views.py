@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from satsa.accounts.forms import TokenForm
 from satsa.events.services import event_record
 from satsa.orgs.roles import Role
+from satsa.types import AuthenticatedRequest
 
 
 def _safe_next(request: HttpRequest, default: str = "core:dashboard") -> str:
@@ -36,7 +38,7 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.SATSA_DEMO:
             context["demo_users"] = (
@@ -52,7 +54,7 @@ class LoginView(auth_views.LoginView):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol a TOTP device: show the QR code, confirm with a first code."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -95,9 +97,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    memberships = request.user.memberships.active().select_related(  # type: ignore[union-attr]
+    memberships = request.user.memberships.active().select_related(
         "organisation", "board", "department"
     )
     return render(

@@ -31,7 +31,7 @@ def cumulative_by_party(result: dict[str, Any], fund_label: str) -> kit.Chart:
         )
     )
     years = [row["year"] for row in flows]
-    series = []
+    series: list[kit.Series] = []
     for i, party in enumerate(parties):
         running, points = 0.0, []
         for row in flows:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +24,19 @@ from satsa.calculations.terms import RulebookTerms
 HUNDRED = Decimal(100)
 
 
-class DescribedErrors:
+# A mixin for forms: mypy checks it as one, at run time it stays a plain class.
+if TYPE_CHECKING:
+    _FormMixinBase = forms.BaseForm
+else:
+    _FormMixinBase = object
+
+
+class DescribedErrors(_FormMixinBase):
     """Point every input at the box its errors appear in, also when htmx fills the box."""
 
     def describe_errors(self) -> None:
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            bound = self[name]  # type: ignore[index]
+        for name, field in self.fields.items():
+            bound = self[name]
             field.widget.attrs["aria-describedby"] = f"{bound.auto_id}_errors"
 
 
@@ -151,7 +158,7 @@ class CalculationForm(DescribedErrors, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         if price_indices is not None:
-            self.fields["price_index"].queryset = price_indices  # type: ignore[attr-defined]
+            cast("forms.ModelChoiceField[Any]", self.fields["price_index"]).queryset = price_indices
         # The rulebook's terms are not the applicant's to choose: the editor shows them
         # read-only and the save applies them (satsa.calculations.terms).
         if terms is not None:
@@ -224,7 +231,7 @@ class EffectLineForm(DescribedErrors, forms.Form):
         for unit_cost in unit_costs or []:
             table = unit_cost.organisation.name if unit_cost.organisation else _("nationell")
             choices.append((str(unit_cost.pk), f"{unit_cost.code} {unit_cost.name} ({table})"))
-        self.fields["source"].choices = choices  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["source"]).choices = choices
         self.describe_errors()
 
     def clean_volume(self) -> dict[str, float]:
@@ -265,9 +272,9 @@ EFFECT_UNCERTAIN = ("volume_after_end", "deadweight", "unit_cost")
 SHARES = ("deadweight", "attribution", "displacement", "drop_off")
 
 
-class BaseLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, form_kwargs: dict[str, Any] | None = None, **kwargs: Any):
-        super().__init__(*args, form_kwargs=form_kwargs, **kwargs)
+class BaseLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
         for form in self.forms:
             form.empty_permitted = True
             form.use_required_attribute = False

@@ -12,6 +12,7 @@ from satsa.calculations.models import (
     CalculationSnapshot,
     PriceIndex,
     UnitCost,
+    UnitCostQuerySet,
     UnitCostValue,
 )
 from satsa.calculations.terms import RulebookTerms, terms_of
@@ -21,7 +22,7 @@ from satsa.rulebooks.selectors import UnknownRulebookError, rulebook_for
 _VALUES = Prefetch("values", queryset=UnitCostValue.objects.order_by("-price_year"))
 
 
-def unit_costs_of(organisation: Organisation | None) -> QuerySet[UnitCost]:
+def unit_costs_of(organisation: Organisation | None) -> UnitCostQuerySet:
     """The organisation's own table (``None``: the national table), values prefetched."""
     return UnitCost.objects.filter(organisation=organisation).prefetch_related(_VALUES)
 

@@ -30,10 +30,12 @@ from satsa.calculations.tabular import HEADERS, RawRow, TableFileError, read_tab
 from satsa.calculations.terms import apply_terms
 from satsa.cases import access
 from satsa.cases.access import Action
+from satsa.cases.models import Case
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
+from satsa.types import Actor
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -160,7 +162,7 @@ def unit_cost_create(
     value: Any,
     price_year: Any,
     source: str,
-    actor: Any,
+    actor: Actor,
     actor_name: str = "",
     published: bool = False,
 ) -> UnitCost:
@@ -213,7 +215,7 @@ def unit_cost_create(
 
 
 def unit_cost_update(
-    *, unit_cost: UnitCost, value: Any, price_year: Any, source: str, actor: Any
+    *, unit_cost: UnitCost, value: Any, price_year: Any, source: str, actor: Actor
 ) -> UnitCostValue:
     """Record the value for a price year. A new year keeps the older values as history;
     the same year again corrects that year's value."""
@@ -247,7 +249,7 @@ def unit_cost_update(
     return row
 
 
-def unit_cost_set_published(*, unit_cost: UnitCost, published: bool, actor: Any) -> UnitCost:
+def unit_cost_set_published(*, unit_cost: UnitCost, published: bool, actor: Actor) -> UnitCost:
     require_perm(actor, unit_cost.organisation, Perm.MANAGE_UNIT_COSTS)
     with transaction.atomic():
         unit_cost.published = published
@@ -384,7 +386,7 @@ def check_unit_costs_import(*, content: bytes, filename: str) -> list[dict[str, 
 
 
 def unit_costs_import(
-    *, organisation: Organisation | None, content: bytes, filename: str, actor: Any
+    *, organisation: Organisation | None, content: bytes, filename: str, actor: Actor
 ) -> ImportSummary:
     """Import a whole table file, all or nothing.
 
@@ -425,7 +427,7 @@ def unit_costs_import(
 
 
 def price_index_create(
-    *, organisation: Organisation | None, name: str, source: str, actor: Any
+    *, organisation: Organisation | None, name: str, source: str, actor: Actor
 ) -> PriceIndex:
     require_perm(actor, organisation, Perm.MANAGE_UNIT_COSTS)
     if not name.strip():
@@ -444,7 +446,7 @@ def price_index_create(
     return index
 
 
-def price_index_set(*, index: PriceIndex, year: Any, value: Any, actor: Any) -> PriceIndexPoint:
+def price_index_set(*, index: PriceIndex, year: Any, value: Any, actor: Actor) -> PriceIndexPoint:
     """Set the index value of one year (a new year or a correction)."""
     require_perm(actor, index.organisation, Perm.MANAGE_UNIT_COSTS)
     errors: dict[str, str] = {}
@@ -459,7 +461,7 @@ def price_index_set(*, index: PriceIndex, year: Any, value: Any, actor: Any) -> 
         errors["value"] = _("Indexvärdet ska vara ett tal större än noll.")
     if errors:
         raise ValidationError(errors)
-    assert clean_value is not None
+    assert clean_value is not None and clean_year is not None
     with transaction.atomic():
         point, _created = PriceIndexPoint.objects.update_or_create(
             index=index,
@@ -479,7 +481,7 @@ def price_index_set(*, index: PriceIndex, year: Any, value: Any, actor: Any) -> 
 # --- calculations --------------------------------------------------------------------
 
 
-def calculation_create(*, case: Any, actor: Any) -> Calculation:
+def calculation_create(*, case: Case, actor: Actor) -> Calculation:
     """Start the calculation of a case from a small template: the case's years, no lines."""
     access.check(actor, case, Action.EDIT_CALCULATION)
     with transaction.atomic():
@@ -506,7 +508,7 @@ def calculation_update(
     *,
     calculation: Calculation,
     data: dict[str, Any],
-    actor: Any,
+    actor: Actor,
     effect_sources: list[Any] | None = None,
     alternative_sources: dict[str, list[Any]] | None = None,
     price_index: PriceIndex | None = None,
@@ -546,7 +548,7 @@ def calculation_update(
     return locked
 
 
-def calculation_snapshot(*, case: Any, reason: str, actor: Any) -> CalculationSnapshot:
+def calculation_snapshot(*, case: Case, reason: str, actor: Actor) -> CalculationSnapshot:
     """Keep an immutable copy of the case's calculation (input and result) with the reason.
 
     Called when an application is submitted (reason "submitted") and decided ("decided").

@@ -47,6 +47,7 @@ from satsa.core.tabular import http_response
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
+from satsa.types import AuthenticatedRequest
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -82,7 +83,7 @@ def unit_costs(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE_UNIT_COSTS)
-def unit_cost_create(request: HttpRequest, org: Organisation) -> HttpResponse:
+def unit_cost_create(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = UnitCostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,7 +106,7 @@ def _unit_cost(org: Organisation, pk: int) -> UnitCost:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def unit_cost_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def unit_cost_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     unit_cost = _unit_cost(org, pk)
     # The national table is maintained centrally (`satsa unitcosts --national`), not per
     # organisation.
@@ -160,7 +161,7 @@ def unit_cost_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpRe
 # org_view first: a GET from another organisation gets 404, not 405.
 @org_view(Perm.MANAGE_UNIT_COSTS)
 @require_POST
-def unit_cost_publish(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def unit_cost_publish(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     unit_cost = get_object_or_404(UnitCost, organisation=org, pk=pk)
     publish = request.POST.get("published") == "1"
     services.unit_cost_set_published(unit_cost=unit_cost, published=publish, actor=request.user)
@@ -193,7 +194,7 @@ def unit_costs_export_csv(request: HttpRequest, org: Organisation) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE_UNIT_COSTS)
-def unit_costs_import(request: HttpRequest, org: Organisation) -> HttpResponse:
+def unit_costs_import(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[services.ImportProblem] = []
     if request.method == "POST" and form.is_valid():
@@ -224,7 +225,7 @@ def unit_costs_import(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def price_indices(request: HttpRequest, org: Organisation) -> HttpResponse:
+def price_indices(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     can_manage = has_perm(request.user, org, Perm.MANAGE_UNIT_COSTS)
     form = PriceIndexForm(request.POST or None)
     if request.method == "POST":
@@ -254,7 +255,7 @@ def price_indices(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def price_index_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def price_index_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     index = get_object_or_404(
         PriceIndex.objects.filter(Q(organisation=org) | Q(organisation__isnull=True)), pk=pk
     )
@@ -595,7 +596,7 @@ def _case_url(org: Organisation, case: Case) -> str:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def editor(request: HttpRequest, org: Organisation, case_id: int) -> HttpResponse:
+def editor(request: AuthenticatedRequest, org: Organisation, case_id: int) -> HttpResponse:
     case = _case(request, org, case_id, edit=request.method == "POST")
     calculation = selectors.calculation_of(case)
     if request.method == "POST" and calculation is None:

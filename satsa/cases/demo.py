@@ -168,7 +168,7 @@ def _commit(case: Case, amount: Decimal, booked_on: dt.date) -> None:
         case=case,
         amount=amount,
         booked_on=booked_on,
-        reference=case.diarienummer,
+        reference=case.diarienummer or "",
         actor=system_actor(),
     )
 
@@ -227,13 +227,12 @@ def _open_case(org: Organisation, title: str, until: str) -> None:
     services.idea_submit(case=case, actor=ali)
     if until == "idea_test":
         return
-    rulebook = rulebook_for(case)
+    idea_criteria = rulebook_for(case).criteria.idea
+    assert idea_criteria is not None  # the demo's rulebook assesses ideas
     services.idea_assess(
         case=case,
         actor=petra,
-        verdicts={
-            c.id: {"met": True, "comment": "Uppfyllt."} for c in rulebook.criteria.idea.items
-        },  # type: ignore[union-attr]
+        verdicts={c.id: {"met": True, "comment": "Uppfyllt."} for c in idea_criteria.items},
     )
     services.case_advance(case=case, actor=petra)
     services.case_advance(case=case, actor=magnus, comment="Ledningsgruppen tillstyrker.")

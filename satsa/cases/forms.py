@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,9 @@ TEXTAREA = {"rows": 4}
 def _org_choices(form: forms.Form, organisation: Organisation) -> None:
     for name, model in (("boards", Board), ("departments", Department), ("parties", ExternalParty)):
         if name in form.fields:
-            form.fields[name].queryset = model.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+            cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = model.objects.filter(
+                organisation=organisation
+            )
 
 
 class NeedsForm(forms.Form):
@@ -75,9 +77,8 @@ class IdeaForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         _org_choices(self, organisation)
-        self.fields["needs_analysis"].queryset = NeedsAnalysis.objects.filter(  # type: ignore[attr-defined]
-            organisation=organisation
-        )
+        needs = cast("forms.ModelChoiceField[Any]", self.fields["needs_analysis"])
+        needs.queryset = NeedsAnalysis.objects.filter(organisation=organisation)
         self.sections = list(rulebook.idea.sections)
         self.fields.update(_section_fields(self.sections, "idea_"))
 
@@ -109,7 +110,7 @@ class ApplicationForm(forms.Form):
             if section.required:
                 field = section_fields[f"section_{section.id}"]
                 field.label = f"{section.title_sv} ({_('obligatoriskt')})"
-        self.fields = {**section_fields, **self.fields}  # type: ignore[assignment]
+        self.fields = {**section_fields, **self.fields}
 
     def sections_data(self) -> dict[str, str]:
         return {s.id: self.cleaned_data.get(f"section_{s.id}", "") for s in self.sections}
@@ -156,7 +157,8 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [*kinds, ("other", _("Övrig bilaga"))]  # type: ignore[attr-defined]
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [*kinds, ("other", _("Övrig bilaga"))]
 
 
 MET_CHOICES = [("", _("Ej bedömt")), ("yes", _("Uppfyllt")), ("no", _("Inte uppfyllt"))]
@@ -261,7 +263,7 @@ class BoardCommentForm(forms.Form):
 
     def __init__(self, *args: Any, boards: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = boards  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["board"]).queryset = boards
 
 
 class PartnerSignatureForm(forms.Form):
@@ -270,7 +272,7 @@ class PartnerSignatureForm(forms.Form):
 
     def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = parties  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["party"]).queryset = parties
 
 
 class DecisionForm(forms.Form):
@@ -305,7 +307,7 @@ class ExemptionForm(forms.Form):
 
     def __init__(self, *args: Any, rules: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = rules  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["rule"]).choices = rules
 
 
 class FilterForm(forms.Form):
@@ -317,20 +319,26 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, stages: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = Board.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
-        self.fields["status"].choices = [("", _("Alla")), *stages]  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["board"]).queryset = Board.objects.filter(
+            organisation=organisation
+        )
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Alla")), *stages]
+
+
+def person_label(user: Any) -> str:
+    return str(user.get_full_name() or user.username)
 
 
 class CasePeopleForm(forms.Form):
     """The case's people beside its applicants, chosen among the organisation's people."""
 
-    project_owner = forms.ModelChoiceField(
+    project_owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Projektägare"), queryset=None, required=False, empty_label=_("Ingen")
     )
-    project_leader = forms.ModelChoiceField(
+    project_leader: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Projektledare"), queryset=None, required=False, empty_label=_("Ingen")
     )
-    steering_members = forms.ModelMultipleChoiceField(
+    steering_members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Projektets styrgrupp"),
         queryset=None,
         required=False,
@@ -340,8 +348,7 @@ class CasePeopleForm(forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("project_owner", "project_leader", "steering_members"):
-            field = self.fields[name]
-            field.queryset = people  # type: ignore[attr-defined]
-            field.label_from_instance = (  # type: ignore[attr-defined]
-                lambda u: u.get_full_name() or u.username
-            )
+            field = cast("forms.ModelChoiceField[Any]", self.fields[name])
+            field.queryset = people
+            # Set on the instance (no self): the stubs know label_from_instance only as a method.
+            field.label_from_instance = person_label  # type: ignore[method-assign,assignment]

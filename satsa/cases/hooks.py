@@ -11,12 +11,12 @@ registers a hook that runs inside the submission's transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from satsa.cases.models import Case
+from satsa.types import Actor
 
 GuardFact = Callable[[Case], bool]
-SubmittedHook = Callable[[Case, Any], None]
+SubmittedHook = Callable[[Case, Actor], None]
 
 _GUARD_FACTS: dict[str, GuardFact] = {}
 _SUBMITTED: list[SubmittedHook] = []
@@ -49,6 +49,6 @@ def on_application_submitted(hook: SubmittedHook) -> SubmittedHook:
     return hook
 
 
-def application_submitted(case: Case, actor: Any) -> None:
+def application_submitted(case: Case, actor: Actor) -> None:
     for hook in _SUBMITTED:
         hook(case, actor)

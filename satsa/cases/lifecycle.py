@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from satsa.cases.models import Case, Stage
 from satsa.events.services import event_record
+from satsa.types import Actor
 
 # Before the executive board's decision: the pipeline (needs analysis to preparation).
 OPEN = frozenset({Stage.NEEDS, Stage.IDEA, Stage.APPLICATION, Stage.PREPARATION})
@@ -80,7 +81,7 @@ def stage_change(
     *,
     case: Case,
     to: str,
-    actor: Any,
+    actor: Actor,
     reason: str,
     expected: str | None = None,
     fields: dict[str, Any] | None = None,

@@ -215,7 +215,7 @@ def version_diff(
     """What changed between two versions, per section, as unified-diff lines."""
     titles = {s.id: s.title_sv for s in rulebook.application.sections}
     changed = []
-    keys = list(titles) + sorted((set(old.sections) | set(new.sections)) - set(titles))
+    keys: list[str] = list(titles) + sorted((set(old.sections) | set(new.sections)) - set(titles))
     for key in keys:
         before = str(old.sections.get(key, "")).splitlines()
         after = str(new.sections.get(key, "")).splitlines()

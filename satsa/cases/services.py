@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from satsa.orgs.permissions import NotPermitted, has_perm, require_perm, roles_i
 from satsa.orgs.roles import Perm, Role
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES, Rulebook, guard_text, missing_guards
+from satsa.types import Actor
 
 
 class GuardError(ValidationError):
@@ -55,11 +56,11 @@ def _require(condition: bool, message: str, field: str | None = None) -> None:
         raise ValidationError({field: message} if field else message)
 
 
-def _require_perm(actor: Any, organisation: Organisation, perm: str) -> None:
+def _require_perm(actor: Actor, organisation: Organisation, perm: str) -> None:
     require_perm(actor, organisation, perm)
 
 
-def _require_applicant(actor: Any, case: Case) -> None:
+def _require_applicant(actor: Actor, case: Case) -> None:
     access.check(actor, case, Action.EDIT_APPLICATION)
 
 
@@ -76,7 +77,7 @@ def needs_create(
     organisation: Organisation,
     title: str,
     target_group: str,
-    actor: Any,
+    actor: Actor,
     statistics: str = "",
     operational_data: str = "",
     boards: Iterable[Board] = (),
@@ -109,7 +110,8 @@ def _check_parts(
     departments: Iterable[Department],
     parties: Iterable[ExternalParty],
 ) -> None:
-    for item in [*boards, *departments, *parties]:
+    items: list[Board | Department | ExternalParty] = [*boards, *departments, *parties]
+    for item in items:
         if item.organisation_id != organisation.pk:
             raise ValidationError(
                 _("En nämnd, förvaltning eller part hör till en annan organisation.")
@@ -120,7 +122,7 @@ def idea_create(
     *,
     organisation: Organisation,
     title: str,
-    actor: Any,
+    actor: Actor,
     idea: Mapping[str, str] | None = None,
     target_group: str = "",
     needs_analysis: NeedsAnalysis | None = None,
@@ -141,7 +143,8 @@ def idea_create(
     if rulebook_key is None:
         rulebook = rulebook_in_force(organisation, sel.today())
         _require(rulebook is not None, _("Organisationen har ingen regelbok som gäller i dag."))
-        rulebook_key = rulebook.id  # type: ignore[union-attr]
+        assert rulebook is not None  # _require refused a missing one
+        rulebook_key = rulebook.id
     with transaction.atomic():
         case = Case.objects.create(
             organisation=organisation,
@@ -163,7 +166,7 @@ def idea_create(
 def idea_update(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     title: str,
     idea: Mapping[str, str],
     target_group: str = "",
@@ -194,7 +197,7 @@ def idea_update(
 def parts_update(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     boards: Iterable[Board],
     departments: Iterable[Department],
     parties: Iterable[ExternalParty],
@@ -218,7 +221,7 @@ def parts_update(
     return case
 
 
-def co_applicant_add(*, case: Case, user: Any, actor: Any) -> Case:
+def co_applicant_add(*, case: Case, user: Any, actor: Actor) -> Case:
     _require_applicant(actor, case)
     _require(
         Membership.objects.active().filter(user=user, organisation=case.organisation).exists(),
@@ -232,7 +235,7 @@ def co_applicant_add(*, case: Case, user: Any, actor: Any) -> Case:
     return case
 
 
-def idea_submit(*, case: Case, actor: Any) -> Case:
+def idea_submit(*, case: Case, actor: Actor) -> Case:
     """Hand in the idea description; the first stage of the decision chain begins."""
     _require_applicant(actor, case)
     _require(case.idea_submitted_at is None, _("Idén är redan inlämnad."))
@@ -257,7 +260,7 @@ def idea_submit(*, case: Case, actor: Any) -> Case:
 def criteria_assess(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     criteria_list: str,
     verdicts: Mapping[str, Mapping[str, Any]],
 ) -> list[CriterionAssessment]:
@@ -278,8 +281,9 @@ def criteria_assess(
     _require(allowed, _("Du har inte behörighet att bedöma dessa kriterier."))
     _require_open(case)
     _require(case.idea_submitted_at is not None, _("Idén är inte inlämnad än."))
-    known = {item.id for item in criteria.items}  # type: ignore[union-attr]
-    scale = criteria.scale  # type: ignore[union-attr]
+    assert criteria is not None  # _require refused a missing list
+    known = {item.id for item in criteria.items}
+    scale = criteria.scale
     errors = []
     for criterion, verdict in verdicts.items():
         if criterion not in known:
@@ -319,7 +323,7 @@ def criteria_assess(
 
 
 def idea_assess(
-    *, case: Case, actor: Any, verdicts: Mapping[str, Mapping[str, Any]]
+    *, case: Case, actor: Actor, verdicts: Mapping[str, Mapping[str, Any]]
 ) -> list[CriterionAssessment]:
     """The preparation group's assessment of an idea against the idea criteria."""
     return criteria_assess(case=case, actor=actor, criteria_list="idea", verdicts=verdicts)
@@ -328,7 +332,7 @@ def idea_assess(
 # --- moving along the chain --------------------------------------------------------------
 
 
-def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None:
+def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Actor) -> None:
     """Put the case at ``step_id``: due date, board notices, and the event that e-mails
     those who act."""
     stage = rulebook.stage(step_id)
@@ -357,6 +361,7 @@ def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None
         phase = (
             BoardNotice.Phase.IDEA if case.stage == Stage.IDEA else BoardNotice.Phase.APPLICATION
         )
+        assert case.step_due_on is not None  # a board secretary's step always has a due date
         for board in case.boards.all():
             BoardNotice.objects.get_or_create(
                 case=case,
@@ -381,7 +386,7 @@ def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Any) -> None
 def case_advance(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     comment: str = "",
     confirmations: Iterable[str] = (),
     expected_step: str | None = None,
@@ -401,7 +406,7 @@ def case_advance(
         return _advance_locked(case, actor, comment, confirmations)
 
 
-def _advance_locked(case: Case, actor: Any, comment: str, confirmations: list[str]) -> Case:
+def _advance_locked(case: Case, actor: Actor, comment: str, confirmations: list[str]) -> Case:
     rulebook = rulebook_for(case)
     chain = [s.id for s in rulebook.decision_chain]
     # A grant may still have steps after the decision (Uppsala: the plans are approved).
@@ -462,7 +467,9 @@ def _advance_locked(case: Case, actor: Any, comment: str, confirmations: list[st
     return case
 
 
-def case_reject(*, case: Case, actor: Any, reasons: str, expected_step: str | None = None) -> Case:
+def case_reject(
+    *, case: Case, actor: Actor, reasons: str, expected_step: str | None = None
+) -> Case:
     """Stop the case at its current stage (before the executive board), with reasons."""
     _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
     with transaction.atomic():
@@ -497,7 +504,7 @@ def case_reject(*, case: Case, actor: Any, reasons: str, expected_step: str | No
 
 
 def board_comment_add(
-    *, case: Case, board: Board, actor: Any, comment: str, backs: bool
+    *, case: Case, board: Board, actor: Actor, comment: str, backs: bool
 ) -> BoardNotice:
     """The board's comment (yttrande) on the idea or the application, before the deadline."""
     _require_perm(actor, case.organisation, Perm.BOARD_COMMENT)
@@ -560,7 +567,7 @@ def _clean_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
 def application_save(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     sections: Mapping[str, str],
     figures: Mapping[str, Any],
 ) -> ApplicationVersion:
@@ -599,7 +606,7 @@ def application_save(
     return draft
 
 
-def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
+def application_submit(*, case: Case, actor: Actor) -> ApplicationVersion:
     """Freeze the draft as a submitted version; signatures of older content become void.
 
     A failing eligibility rule blocks submission unless the coordinator has recorded an
@@ -656,15 +663,15 @@ def application_submit(*, case: Case, actor: Any) -> ApplicationVersion:
 
 
 def attachment_add(
-    *, case: Case, actor: Any, kind: str, file: UploadedFile, title: str = ""
+    *, case: Case, actor: Actor, kind: str, file: File[bytes], title: str = ""
 ) -> Attachment:
     _require_applicant(actor, case)
     _require_open(case)
     rulebook = rulebook_for(case)
     kinds = {a.id: a.title for a in sel.application_attachments(rulebook)}
     _require(kind in kinds or kind == "other", _("Välj vilken bilaga filen är."), "kind")
-    _require(file is not None and file.size, _("Välj en fil."), "file")
-    _require(file.size <= 20 * 1024 * 1024, _("Filen får vara högst 20 MB."), "file")
+    _require(file is not None and bool(file.size), _("Välj en fil."), "file")
+    _require((file.size or 0) <= 20 * 1024 * 1024, _("Filen får vara högst 20 MB."), "file")
     with transaction.atomic():
         attachment = Attachment.objects.create(
             case=case,
@@ -685,7 +692,7 @@ def attachment_add(
 def signature_add(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     department: Department | None = None,
     party: ExternalParty | None = None,
     signer_name: str = "",
@@ -762,7 +769,7 @@ def signature_add(
     return signature
 
 
-def exemption_grant(*, case: Case, actor: Any, rule: str, reason: str) -> Exemption:
+def exemption_grant(*, case: Case, actor: Actor, rule: str, reason: str) -> Exemption:
     """The coordinator's reasoned exemption from one eligibility rule that fails."""
     _require_perm(actor, case.organisation, Perm.GRANT_EXEMPTION)
     _require_open(case)

@@ -44,6 +44,7 @@ from satsa.orgs.permissions import has_perm, org_view, roles_in
 from satsa.orgs.roles import Perm, Role
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import RULES
+from satsa.types import AuthenticatedRequest
 
 # The case's tabs: (tab, URL name, label). The calculation and the decision are shown by
 # the apps that own them (satsa.calculations, satsa.decisions) under the case's URLs.
@@ -142,7 +143,7 @@ def tasks(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def needs(request: HttpRequest, org: Organisation) -> HttpResponse:
+def needs(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = NeedsForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,7 +161,7 @@ def needs(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.SUBMIT_IDEA)
-def idea_create(request: HttpRequest, org: Organisation) -> HttpResponse:
+def idea_create(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     from satsa.rulebooks.selectors import rulebook_in_force
 
     rulebook = rulebook_in_force(org, sel.today())
@@ -263,7 +264,7 @@ def people(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def idea(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     rulebook = rulebook_for(case)
     editable = access.is_applicant(request.user, case) and case.idea_submitted_at is None
@@ -328,7 +329,7 @@ def idea(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
-def co_applicant_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def co_applicant_add(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = CoApplicantForm(request.POST)
     if form.is_valid():
@@ -403,7 +404,7 @@ def _application_context(
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def application(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def application(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     if request.method == "POST":
         form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
@@ -433,7 +434,7 @@ def application(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
-def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def application_autosave(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     """htmx: save the draft as the applicant types and answer with the live findings."""
     case = access.case_for(request.user, org, pk)
     form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
@@ -469,7 +470,7 @@ def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> Ht
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
-def parts(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def parts(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = PartsForm(request.POST, organisation=org)
     if form.is_valid():
@@ -482,13 +483,13 @@ def parts(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     else:
         for errs in form.errors.values():
             for e in errs:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return to_tab(case, "application")
 
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
-def attachment_upload(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     rulebook = rulebook_for(case)
     kinds = [(a.id, a.title) for a in sel.application_attachments(rulebook)]
@@ -540,7 +541,7 @@ def version(request: HttpRequest, org: Organisation, pk: int, version: int) -> H
 
 @org_view(Perm.GRANT_EXEMPTION)
 @require_POST
-def exemption(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def exemption(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = ExemptionForm(request.POST, rules=[(r, r) for r in RULES])
     if form.is_valid():
@@ -590,7 +591,7 @@ def _criteria_forms(
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def reviews(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     if request.method == "POST":
         list_name = request.POST.get("criteria_list", "")
@@ -617,11 +618,13 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     guards = sel.guard_states(case)
     # The criteria the current step works with are shown opened.
     step = sel.current_step(case)
-    open_list = {
-        Role.PREPARATION_GROUP: "idea" if case.stage == Stage.IDEA else "assessment",
-        Role.COORDINATOR: "basic",
-        Role.STEERING_GROUP: "selection",
-    }.get(step.role if step else "", "")
+    open_list = dict[str, str](
+        {
+            Role.PREPARATION_GROUP: "idea" if case.stage == Stage.IDEA else "assessment",
+            Role.COORDINATOR: "basic",
+            Role.STEERING_GROUP: "selection",
+        }
+    ).get(step.role if step else "", "")
     return render(
         request,
         "cases/reviews.html",
@@ -643,7 +646,7 @@ def reviews(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
-def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def advance(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     confirmable = [g.code for g in sel.guard_states(case) if g.confirmable]
     form = AdvanceForm(request.POST, confirmable=confirmable)
@@ -666,7 +669,7 @@ def advance(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
-def reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def reject(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = RejectForm(request.POST)
     if form.is_valid():
@@ -686,7 +689,7 @@ def reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     return to_tab(case, "reviews")
 
 
-def _my_boards(request: HttpRequest, org: Organisation, case: Case) -> Any:
+def _my_boards(request: AuthenticatedRequest, org: Organisation, case: Case) -> Any:
     ids = Membership.objects.active().filter(
         user=request.user, organisation=org, role=Role.BOARD_SECRETARY
     )
@@ -695,7 +698,7 @@ def _my_boards(request: HttpRequest, org: Organisation, case: Case) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def comments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def comments(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     boards = _my_boards(request, org, case)
     form = BoardCommentForm(request.POST or None, boards=boards)
@@ -732,7 +735,7 @@ def comments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def signatures(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def signatures(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     parties = case.parties.filter(kind__in=sel.SIGNING_PARTY_KINDS)
     partner_form = PartnerSignatureForm(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +31,7 @@ from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules import Rulebook, missing_guards
+from satsa.types import Actor
 
 
 def _require(condition: bool, message: str, field: str | None = None) -> None:
@@ -39,7 +39,7 @@ def _require(condition: bool, message: str, field: str | None = None) -> None:
         raise ValidationError({field: message} if field else message)
 
 
-def _require_perm(actor: Any, organisation: Organisation, perm: str) -> None:
+def _require_perm(actor: Actor, organisation: Organisation, perm: str) -> None:
     require_perm(actor, organisation, perm)
 
 
@@ -74,7 +74,7 @@ def _selection_score(case: Case, rulebook: Rulebook) -> Decimal | None:
 def steering_rank(
     *,
     organisation: Organisation,
-    actor: Any,
+    actor: Actor,
     year: int | None = None,
     order: Sequence[int] = (),
 ) -> list[Case]:
@@ -134,7 +134,7 @@ def _chain_requires(rulebook: Rulebook, guard: str) -> bool:
     return any(guard in stage.guards for stage in rulebook.decision_chain)
 
 
-def check_decision_record(*, actor: Any, case: Case) -> None:
+def check_decision_record(*, actor: Actor, case: Case) -> None:
     """Whether ``actor`` may record a decision on ``case`` now (a hint before the form;
     :func:`decision_record` checks again under its locks)."""
     _require_perm(actor, case.organisation, Perm.RECORD_DECISION)
@@ -145,7 +145,7 @@ def check_decision_record(*, actor: Any, case: Case) -> None:
 def decision_record(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     outcome: str,
     decided_on: dt.date,
     diarienummer: str,

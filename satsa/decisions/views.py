@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,11 +22,12 @@ from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
+from satsa.types import AuthenticatedRequest
 
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def decision(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def decision(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = DecisionForm(
         request.POST or None,
@@ -72,7 +73,7 @@ def decision(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ALL_CASES)
-def ranking(request: HttpRequest, org: Organisation) -> HttpResponse:
+def ranking(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     if request.method == "POST":
         if not has_perm(request.user, org, Perm.STEERING_APPROVE):
             messages.error(request, _("Bara styrgruppen prioriterar."))

@@ -632,6 +632,7 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
         warnings.extend(more)
     result["warnings"] = [w.as_dict() for w in warnings]
     # the order a reader expects, whatever order the blocks were computed in
+    # (mypy cannot follow a TypedDict rebuilt key by key from its own annotations)
     return {key: result[key] for key in Result.__annotations__ if key in result}  # type: ignore[literal-required]
 
 

@@ -61,7 +61,7 @@ class GroupRolesField(forms.CharField):
         return mapping
 
 
-class EidSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class EidSettingsForm(forms.ModelForm["EidSettings"]):
     group_roles = GroupRolesField(
         label=_("Roller per grupp"),
         required=False,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import requests
@@ -105,7 +105,7 @@ def callback_verify(
             logger.info("OIDC token endpoint refused the code: %s", token_response.status_code)
             raise EidLoginError("failed")
         id_token = token_response.json().get("id_token", "")
-        keys = KeySet.import_key_set(_get_json(config["jwks_uri"]))
+        keys = KeySet.import_key_set(cast(Any, _get_json(config["jwks_uri"])))
     except (requests.RequestException, ValueError, KeyError) as error:
         logger.info("OIDC provider unreachable or malformed: %s", type(error).__name__)
         raise EidLoginError("failed") from error

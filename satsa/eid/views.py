@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import saml2
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -254,7 +254,8 @@ def saml_logout(request: HttpRequest) -> HttpResponse:
         sign=True,
         sigalg=saml2.xmldsig.SIG_RSA_SHA256,
     )
-    event_record(actor=user, verb="eid.logged_out", target=user, organisation=org)
+    if isinstance(user, get_user_model()):
+        event_record(actor=user, verb="eid.logged_out", target=user, organisation=org)
     return HttpResponseRedirect(dict(http["headers"])["Location"])
 
 

@@ -116,7 +116,7 @@ def parse_number(text: str, delimiter: str) -> float:
     return float(number) if _NUMBER.fullmatch(number) else math.nan
 
 
-def check_row_length(cells: list[str], header: list[str], row: int) -> None:
+def check_row_length(cells: Sequence[str], header: Sequence[str], row: int) -> None:
     """Refuse a row with fewer or more fields than the header."""
     if len(cells) != len(header):
         raise CsvError(

@@ -97,7 +97,7 @@ def _members(event: Event, people: Iterable[Any]) -> list[Any]:
     A handler should only name people of the organisation; this is the guard that makes a
     mistake there unable to mail another organisation's data out.
     """
-    ids = {p.pk for p in people if p is not None and getattr(p, "email", "")}
+    ids = {p.pk for p in people if p is not None and bool(getattr(p, "email", ""))}
     users = get_user_model().objects.filter(pk__in=ids)
     if event.organisation_id is not None:
         users = users.filter(

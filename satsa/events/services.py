@@ -14,11 +14,12 @@ from django.db import models, transaction
 from satsa.events.models import Event
 from satsa.events.notifications import dispatch, handles
 from satsa.events.verbs import all_verbs
+from satsa.types import Actor
 
 
 def event_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     verb: str,
     target: models.Model | None = None,
     organisation: Any = None,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from satsa.cases.forms import person_label
 from satsa.followup.models import (
     FidelityRating,
     Frequency,
@@ -42,10 +43,10 @@ class SchemaForm(forms.Form):
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if people is not None:
-            self.fields["project_leader"].queryset = people  # type: ignore[attr-defined]
-            self.fields["project_leader"].label_from_instance = (  # type: ignore[attr-defined]
-                lambda u: u.get_full_name() or u.username
-            )
+            leader = cast("forms.ModelChoiceField[Any]", self.fields["project_leader"])
+            leader.queryset = people
+            # Set on the instance (no self): the stubs know label_from_instance only as a method.
+            leader.label_from_instance = person_label  # type: ignore[method-assign,assignment]
 
 
 class SubGoalForm(forms.Form):
@@ -59,7 +60,8 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, schema: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if schema is not None:
-            self.fields["subgoal"].queryset = schema.subgoals.all()  # type: ignore[attr-defined]
+            subgoal = cast("forms.ModelChoiceField[Any]", self.fields["subgoal"])
+            subgoal.queryset = schema.subgoals.all()
 
 
 class MeasureForm(forms.Form):
@@ -110,8 +112,9 @@ class MeasureForm(forms.Form):
     def __init__(self, *args: Any, schema: Any = None, lines: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if schema is not None:
-            self.fields["subgoal"].queryset = schema.subgoals.all()  # type: ignore[attr-defined]
-        self.fields["effect_line_index"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            subgoal = cast("forms.ModelChoiceField[Any]", self.fields["subgoal"])
+            subgoal.queryset = schema.subgoals.all()
+        cast(forms.ChoiceField, self.fields["effect_line_index"]).choices = [("", "—")] + [
             (i, f"{line.get('name', '')} ({line.get('actor', '')})") for i, line in enumerate(lines)
         ]
 

@@ -158,6 +158,8 @@ def read_instrument_rows(rows: list[list[str]], instrument: str) -> list[Instrum
         try:
             if instrument == "soc13":
                 answers = {str(i): _number(cells.get(f"q{i}", "")) for i in ITEMS}
+                # Text that is not a number is handed on on purpose: score_soc13 refuses
+                # it naming the item, though its signature only admits numbers.
                 scored = score_soc13({i: answers[str(i)] for i in ITEMS})  # type: ignore[misc]
                 scores = scored.as_dict()
             else:

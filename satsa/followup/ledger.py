@@ -17,10 +17,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.cases.models import Case
 from satsa.events.actors import system_actor
 from satsa.funds.services import claim_submit, commitment_release, repayment_settle
 from satsa.orgs.models import Board
 from satsa.rulebooks.selectors import rulebook_for
+from satsa.types import Actor
 
 
 def claim_period(report: Any) -> tuple[str, dt.date] | None:
@@ -43,7 +45,7 @@ def claim_period(report: Any) -> tuple[str, dt.date] | None:
     return None
 
 
-def claim_to_ledger(*, report: Any, actor: Any) -> str:
+def claim_to_ledger(*, report: Any, actor: Actor) -> str:
     """Submit the report's claim for its period to the ledger; the claim's id."""
     period = claim_period(report)
     if period is None:
@@ -66,7 +68,7 @@ def claim_to_ledger(*, report: Any, actor: Any) -> str:
 
 
 def settlement_to_ledger(
-    *, case: Any, actor: Any, realised_savings: dict[str, Decimal], reference: str = ""
+    *, case: Case, actor: Actor, realised_savings: dict[str, Decimal], reference: str = ""
 ) -> str:
     """Hand the realised savings per board to the repayment settlement; the plan's id.
 
@@ -89,7 +91,7 @@ def settlement_to_ledger(
     return str(plan.pk)
 
 
-def release_remaining(*, case: Any, reason: str) -> None:
+def release_remaining(*, case: Case, reason: str) -> None:
     """The project is over: what it will never claim goes back to the fund's free capital.
 
     Booked by the system as a consequence of the decision that ended the project (that

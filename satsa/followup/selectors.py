@@ -90,7 +90,7 @@ def today() -> dt.date:
 
 def schema_of(case: Case) -> EvaluationSchema | None:
     try:
-        return case.evaluation_schema  # type: ignore[attr-defined, no-any-return]
+        return case.evaluation_schema
     except ObjectDoesNotExist:
         return None
 
@@ -105,7 +105,7 @@ def report_writers(report: Report) -> list[Any]:
 def calculation_effect_lines(case: Case) -> list[dict[str, Any]]:
     """The effect lines of the case's calculation (ECONOMICS.md §5 ``effects``)."""
     try:
-        calculation = case.calculation  # type: ignore[attr-defined]
+        calculation = case.calculation
     except (ObjectDoesNotExist, AttributeError):
         return []
     effects = (calculation.data or {}).get("effects") or []
@@ -419,14 +419,16 @@ def its_of(measure: Measure) -> dict[str, Any] | None:
     before = sum(1 for v in treatment if v.measured_on < start)
     if before < MIN_ITS_POINTS or len(treatment) - before < MIN_ITS_POINTS:
         return None
-    control = {v.measured_on: v.value for v in shown if v.group == Group.CONTROL}
+    control = {
+        v.measured_on: v.value for v in shown if v.group == Group.CONTROL and v.value is not None
+    }
     paired = all(v.measured_on in control for v in treatment)
     try:
         return interrupted_time_series(
             [float(v.measured_on.toordinal()) for v in treatment],
             [float(v.value) for v in treatment if v.value is not None],
             start=float(start.toordinal()),
-            control=[float(control[v.measured_on]) for v in treatment] if paired else None,
+            control=[float(control[v.measured_on] or 0) for v in treatment] if paired else None,
         ).as_dict()
     except EvaluationError:
         return None
@@ -553,7 +555,7 @@ def budget_to(case: Case, on: dt.date) -> Decimal | None:
     """The fund's budget for the case up to ``on``: the calculation's fund costs for the
     years begun, or the grant spread evenly over the project's days."""
     try:
-        data = case.calculation.data or {}  # type: ignore[attr-defined]
+        data = case.calculation.data or {}
     except (ObjectDoesNotExist, AttributeError):
         data = {}
     costs = [c for c in data.get("costs") or [] if isinstance(c, dict)]

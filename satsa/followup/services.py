@@ -55,6 +55,7 @@ from satsa.followup.models import (
 from satsa.followup.pseudonyms import pseudonym_key
 from satsa.orgs.permissions import has_perm
 from satsa.orgs.roles import Perm
+from satsa.types import Actor
 
 __all__ = [
     "MeasurementImportError",
@@ -82,7 +83,7 @@ __all__ = [
 REPORTING_STAGES = lifecycle.ACTIVE
 
 
-def _check(actor: Any, case: Case, action: Action, *perms: str) -> None:
+def _check(actor: Actor, case: Case, action: Action, *perms: str) -> None:
     """The service's own permission check: ``actor`` may do ``action`` to ``case`` and,
     when ``perms`` are named, holds one of them in the case's organisation."""
     access.check(actor, case, action)
@@ -101,7 +102,7 @@ def _require_org(case: Case, obj: Any) -> None:
 # --- stage ----------------------------------------------------------------------------------
 
 
-def case_stage_set(*, case: Case, actor: Any, stage: str, reason: str) -> Case:
+def case_stage_set(*, case: Case, actor: Actor, stage: str, reason: str) -> Case:
     """Move the case to ``stage`` for a follow-up decision (running, termination, closing,
     implementation) through the life cycle; a project that ends gives back to the fund
     what it will never claim, in the same transaction."""
@@ -121,7 +122,7 @@ def case_stage_set(*, case: Case, actor: Any, stage: str, reason: str) -> Case:
 def schema_save(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     overall_goal: str,
     target_group: str,
     comparison_group: str = "",
@@ -161,7 +162,7 @@ def schema_save(
     return schema
 
 
-def schema_subgoal_add(*, schema: EvaluationSchema, actor: Any, text: str) -> SubGoal:
+def schema_subgoal_add(*, schema: EvaluationSchema, actor: Actor, text: str) -> SubGoal:
     _check(actor, schema.case, Action.REPORT)
     if not text.strip():
         raise ValidationError({"text": [_("Skriv delmålet.")]})
@@ -178,7 +179,7 @@ def schema_subgoal_add(*, schema: EvaluationSchema, actor: Any, text: str) -> Su
     return subgoal
 
 
-def schema_activity_add(*, subgoal: SubGoal, actor: Any, text: str) -> Activity:
+def schema_activity_add(*, subgoal: SubGoal, actor: Actor, text: str) -> Activity:
     _check(actor, subgoal.schema.case, Action.REPORT)
     if not text.strip():
         raise ValidationError({"text": [_("Beskriv aktiviteten.")]})
@@ -198,7 +199,7 @@ def schema_activity_add(*, subgoal: SubGoal, actor: Any, text: str) -> Activity:
 def schema_measure_add(
     *,
     schema: EvaluationSchema,
-    actor: Any,
+    actor: Actor,
     kind: str,
     name: str,
     unit: str,
@@ -286,7 +287,7 @@ def schema_measure_add(
 def measure_value_record(
     *,
     measure: Measure,
-    actor: Any,
+    actor: Actor,
     group: str,
     period_label: str,
     measured_on: dt.date,
@@ -334,7 +335,7 @@ def measure_value_record(
 
 
 def measurements_import(
-    *, measure: Measure, actor: Any, content: bytes, filename: str
+    *, measure: Measure, actor: Actor, content: bytes, filename: str
 ) -> ImportBatch:
     """Import individual-level values (``person,group,period,value``) of one measure.
 
@@ -384,7 +385,7 @@ def measurements_import(
 
 
 def instruments_import(
-    *, case: Case, actor: Any, instrument: str, content: bytes, filename: str
+    *, case: Case, actor: Actor, instrument: str, content: bytes, filename: str
 ) -> ImportBatch:
     """Import SOC-13 item answers (scored here) or SDQ scale scores (validated here)."""
     _check(actor, case, Action.REPORT)
@@ -423,7 +424,7 @@ def instruments_import(
     return batch
 
 
-def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
+def individual_data_viewed(*, case: Case, actor: Actor, what: str) -> None:
     """Every view of (aggregates of) individual-level data leaves a row."""
     _check(actor, case, Action.VIEW, Perm.VIEW_INDIVIDUAL_DATA)
     event_record(
@@ -434,7 +435,7 @@ def individual_data_viewed(*, case: Case, actor: Any, what: str) -> None:
 # --- reports --------------------------------------------------------------------------------
 
 
-def reports_schedule(*, case: Case, actor: Any) -> list[Report]:
+def reports_schedule(*, case: Case, actor: Actor) -> list[Report]:
     """Create the reports the rulebook asks for (idempotent); returns the new ones."""
     _check(actor, case, Action.VIEW)
     if case.stage not in lifecycle.FOLLOWED:
@@ -473,7 +474,7 @@ def reports_schedule(*, case: Case, actor: Any) -> list[Report]:
 def report_submit(
     *,
     report: Report,
-    actor: Any,
+    actor: Actor,
     activities: str,
     ways_of_working: str,
     effects: str,
@@ -561,7 +562,7 @@ def report_submit(
     return report
 
 
-def report_return(*, report: Report, actor: Any, reason: str) -> Report:
+def report_return(*, report: Report, actor: Actor, reason: str) -> Report:
     _check(actor, report.case, Action.VIEW, Perm.MANAGE_EVALUATION)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Bara inlämnade rapporter kan återsändas."))
@@ -581,7 +582,7 @@ def report_return(*, report: Report, actor: Any, reason: str) -> Report:
     return report
 
 
-def report_approve(*, report: Report, actor: Any) -> Report:
+def report_approve(*, report: Report, actor: Actor) -> Report:
     """Approve a report. Approving the final report closes the case and schedules the
     follow-up evaluation."""
     _check(actor, report.case, Action.VIEW, Perm.MANAGE_EVALUATION)
@@ -616,7 +617,7 @@ def report_approve(*, report: Report, actor: Any) -> Report:
     return report
 
 
-def follow_up_schedule(*, case: Case, actor: Any) -> Report | None:
+def follow_up_schedule(*, case: Case, actor: Actor) -> Report | None:
     """Schedule the follow-up evaluation 1–3 years after the end (when the case closes)."""
     _check(actor, case, Action.VIEW)
     if case.end_date is None:
@@ -725,7 +726,7 @@ def expected_savings(case: Case) -> dict[str, Decimal]:
 def effect_evaluation_record(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     conclusion: str = "",
     volumes: Mapping[int, Decimal] | None = None,
 ) -> EffectEvaluation:
@@ -812,7 +813,8 @@ def effect_evaluation_record(
         effects.append(RealisedEffect(actor_name, volume, unit_cost, m.name))
         # What the calculation expected of this line, per year and in total, beside what
         # was realised (ECONOMICS.md §5 "effects": volume is {year: units}).
-        planned = line.get("volume") if isinstance(line.get("volume"), dict) else {}
+        volume_by_year = line.get("volume")
+        planned: dict[Any, Any] = volume_by_year if isinstance(volume_by_year, dict) else {}
         expected_by_year = {str(y): str(_decimal(v, f"volume_{m.pk}")) for y, v in planned.items()}
         expected_volume = sum((Decimal(v) for v in expected_by_year.values()), Decimal(0))
         lines.append(
@@ -868,7 +870,7 @@ def effect_evaluation_record(
     return evaluation
 
 
-def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> EffectEvaluation:
+def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Actor) -> EffectEvaluation:
     """Hand the realised savings per board to the ledger's repayment settlement."""
     _check(actor, evaluation.case, Action.VIEW, Perm.MANAGE_EVALUATION)
     if evaluation.settled_at is not None:
@@ -912,7 +914,7 @@ def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Any) -> Eff
 # --- closing the life cycle -----------------------------------------------------------------
 
 
-def termination_propose(*, case: Case, actor: Any, reasons: str) -> TerminationProposal:
+def termination_propose(*, case: Case, actor: Actor, reasons: str) -> TerminationProposal:
     _check(actor, case, Action.VIEW, Perm.SIGN_APPLICATION, Perm.MANAGE_EVALUATION)
     if case.stage not in REPORTING_STAGES:
         raise ValidationError(_("Bara beviljade ärenden i genomförande kan föreslås avbrytas."))
@@ -936,7 +938,7 @@ def termination_propose(*, case: Case, actor: Any, reasons: str) -> TerminationP
 def termination_decide(
     *,
     proposal: TerminationProposal,
-    actor: Any,
+    actor: Actor,
     terminate: bool,
     reasons: str,
     decided_on: dt.date,
@@ -988,7 +990,7 @@ def termination_decide(
 def implementation_decide(
     *,
     case: Case,
-    actor: Any,
+    actor: Actor,
     outcome: str,
     reasons: str,
     decided_on: dt.date,
@@ -1074,7 +1076,7 @@ def fidelity_check_record(
     method: str,
     checked_on: dt.date,
     components: list[tuple[str, Any, str]],
-    actor: Any,
+    actor: Actor,
     note: str = "",
 ) -> FidelityCheck:
     """Record a check of fidelity to the case's method: ``components`` holds each core

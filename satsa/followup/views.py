@@ -59,6 +59,7 @@ from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
+from satsa.types import AuthenticatedRequest
 
 
 def _context(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str, Any]:
@@ -271,7 +272,7 @@ def _people(org: Organisation) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def schema_edit(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     _require(access.may(request.user, case, Action.REPORT))
     schema = selectors.schema_of(case)
@@ -318,7 +319,7 @@ def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
-def subgoal_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def subgoal_add(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     _require(access.may(request.user, case, Action.REPORT))
     schema = selectors.schema_of(case)
@@ -339,7 +340,7 @@ def subgoal_add(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
-def activity_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def activity_add(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     _require(access.may(request.user, case, Action.REPORT))
     schema = selectors.schema_of(case)
@@ -359,7 +360,7 @@ def activity_add(request: HttpRequest, org: Organisation, pk: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def measure_add(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def measure_add(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     _require(access.may(request.user, case, Action.REPORT))
     schema = selectors.schema_of(case)
@@ -388,7 +389,7 @@ def measure_add(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     measure = _measure(request, org, pk)
     case = measure.schema.case
     may_report = access.may(request.user, case, Action.REPORT)
@@ -406,11 +407,11 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
                 messages.success(request, _("Mätvärdet har sparats."))
                 return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
     values = selectors.measure_values(measure)
-    shown = [v for v in values if v.value is not None]
+    shown = [(v.measured_on, v.value, v.group) for v in values if v.value is not None]
     chart = measure_chart(
         title=_("%(name)s över tid") % {"name": measure.name},
-        treatment=[(v.measured_on, v.value) for v in shown if v.group == Group.TREATMENT],
-        control=[(v.measured_on, v.value) for v in shown if v.group == Group.CONTROL],
+        treatment=[(day, value) for day, value, group in shown if group == Group.TREATMENT],
+        control=[(day, value) for day, value, group in shown if group == Group.CONTROL],
         baseline=measure.baseline_value,
         target=measure.target_value,
         start=measure.baseline_date,
@@ -457,14 +458,14 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
 
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
-def measure_import(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def measure_import(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     measure = _measure(request, org, pk)
     _require(access.may(request.user, measure.schema.case, Action.REPORT))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
     upload = form.cleaned_data["file"]
     try:
@@ -493,7 +494,7 @@ def measure_import(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def instruments(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def instruments(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     may_report = access.may(request.user, case, Action.REPORT)
     form = InstrumentUploadForm(request.POST or None, request.FILES or None)
@@ -564,7 +565,7 @@ def instruments(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def report_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     report = _report(request, org, pk)
     case = report.case
     may_report = access.may(request.user, case, Action.REPORT) and report.status in (
@@ -618,7 +619,7 @@ def report_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpRespo
 
 @org_view(Perm.MANAGE_EVALUATION)
 @require_POST
-def report_review(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     report = _report(request, org, pk)
     try:
         if request.POST.get("action") == "return":
@@ -640,7 +641,7 @@ def report_review(request: HttpRequest, org: Organisation, pk: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def evaluation_new(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def evaluation_new(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     _require(has_perm(request.user, org, Perm.MANAGE_EVALUATION))
     schema = selectors.schema_of(case)
@@ -707,7 +708,7 @@ def evaluation_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpR
 
 @org_view(Perm.MANAGE_EVALUATION)
 @require_POST
-def evaluation_settle(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def evaluation_settle(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(EffectEvaluation, pk=pk, organisation=org)
     access.case_for(request.user, org, evaluation.case_id)
     try:
@@ -724,7 +725,7 @@ def evaluation_settle(request: HttpRequest, org: Organisation, pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def termination_propose(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def termination_propose(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     _require(
         has_perm(request.user, org, Perm.SIGN_APPLICATION)
@@ -748,7 +749,7 @@ def termination_propose(request: HttpRequest, org: Organisation, pk: int) -> Htt
 
 @org_view(Perm.RECORD_DECISION)
 @require_POST
-def termination_decide(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def termination_decide(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         TerminationProposal, pk=pk, organisation=org, status=ProposalStatus.PROPOSED
     )
@@ -768,7 +769,7 @@ def termination_decide(request: HttpRequest, org: Organisation, pk: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.RECORD_DECISION)
-def implementation(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def implementation(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = ImplementationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -805,7 +806,7 @@ FIDELITY_EMPTY_ROWS = 3
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def fidelity(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def fidelity(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     """The case's checks of fidelity to its method, and a form for the next one."""
     case = access.case_for(request.user, org, pk)
     may_check = access.may(request.user, case, Action.REPORT)

@@ -21,6 +21,7 @@ from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Kind, Transaction
 from satsa.orgs.models import Organisation
+from satsa.rules.schema import ReportingPeriod
 
 # date, amount, reference, assumption (None when the source states it)
 DEPOSITS = [
@@ -78,39 +79,44 @@ def load_deposits() -> None:
         )
 
 
-def _reporting_points(case: object, periods: list[object]) -> list[tuple[str, dt.date]]:
+def _reporting_points(
+    start: dt.date, end: dt.date, periods: list[ReportingPeriod]
+) -> list[tuple[str, dt.date]]:
     """Every reporting point from the case's start up to the first one on or after its end."""
     points = []
-    for year in range(case.start_date.year, case.end_date.year + 2):
+    for year in range(start.year, end.year + 2):
         for period in periods:
             day = period.in_year(year)
-            if day < case.start_date:
+            if day < start:
                 continue
             points.append((period.code, day))
-            if day >= case.end_date:
+            if day >= end:
                 return points
     return points
 
 
-def _even_share(case: object, start: dt.date, end: dt.date) -> Decimal:
-    total_days = (case.end_date - case.start_date).days + 1
-    days = (min(end, case.end_date) - max(start, case.start_date)).days + 1
-    return sel.money(case.granted_amount * Decimal(max(days, 0)) / Decimal(total_days))
+def _even_share(
+    granted: Decimal, case_start: dt.date, case_end: dt.date, start: dt.date, end: dt.date
+) -> Decimal:
+    total_days = (case_end - case_start).days + 1
+    days = (min(end, case_end) - max(start, case_start)).days + 1
+    return sel.money(granted * Decimal(max(days, 0)) / Decimal(total_days))
 
 
-def _pay_case(case: object, today: dt.date) -> None:
+def _pay_case(case: Case, today: dt.date) -> None:
     periods = services.reporting_periods(case)
-    if not periods or case.start_date is None or case.end_date is None:
+    start, end, granted = case.start_date, case.end_date, case.granted_amount
+    if not periods or start is None or end is None or granted is None:
         return
-    points = _reporting_points(case, periods)
-    previous = case.start_date - dt.timedelta(days=1)
+    points = _reporting_points(start, end, periods)
+    previous = start - dt.timedelta(days=1)
     claimed = Decimal(0)
     for i, (code, day) in enumerate(points):
         last = i == len(points) - 1
         amount = (
-            case.granted_amount - claimed
+            granted - claimed
             if last
-            else _even_share(case, previous + dt.timedelta(days=1), day)
+            else _even_share(granted, start, end, previous + dt.timedelta(days=1), day)
         )
         previous = day
         if amount <= 0:
@@ -159,14 +165,15 @@ def load_payments() -> None:
     for case in cases:
         with transaction.atomic():
             committed = Transaction.objects.filter(case=case, kind=Kind.COMMITMENT).exists()
-            if not committed and case.decided_on is not None:
-                free = sel.fund_position(organisation=org, on=case.decided_on).free
-                if free < case.granted_amount:
+            granted, decided_on = case.granted_amount, case.decided_on
+            if not committed and decided_on is not None and granted is not None:
+                free = sel.fund_position(organisation=org, on=decided_on).free
+                if free < granted:
                     continue
                 services.commitment_create(
                     case=case,
-                    amount=case.granted_amount,
-                    booked_on=case.decided_on,
+                    amount=granted,
+                    booked_on=decided_on,
                     reference=case.diarienummer or "",
                     actor=system_actor(),
                 )

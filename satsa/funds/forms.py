@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +14,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from satsa.funds.services import PaymentLine, PlanPeriod, new_idempotency_key
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from satsa.orgs.models import Board
 
 
 class KeyedForm(forms.Form):
@@ -31,7 +36,9 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
 class MoneyField(forms.DecimalField):
     """Kronor as people type them: "65 000 000,00", "1234.5"."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # Django's DecimalField subclasses IntegerField yet returns a Decimal; django-stubs ignores
+    # the same override on DecimalField itself, so mypy checks ours against IntegerField's.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = "".join(value.split()).replace("\u00a0", "").replace(",", ".")
         return super().to_python(value)
@@ -94,7 +101,7 @@ class ClaimForm(KeyedForm):
         if not held_to_plan:
             del self.fields["override_reason"]
         today = timezone.localdate()
-        self.fields["period"].choices = [
+        cast(forms.ChoiceField, self.fields["period"]).choices = [
             (f"{p.code}:{p.in_year(year).isoformat()}", f"{p.name_sv} {year}")
             for year in years
             for p in periods
@@ -127,15 +134,15 @@ class ReasonForm(forms.Form):
 
 
 class RepaymentForm(KeyedForm):
-    board = forms.ModelChoiceField(label=_("Nämnd"), queryset=None)
+    board: forms.ModelChoiceField[Board] = forms.ModelChoiceField(label=_("Nämnd"), queryset=None)
     principal = _amount_field(_("Återföring (kr)"))
     fee = _amount_field(_("Administrativ avgift (kr)"), required=False)
     received_on = _date_field(_("Bokföringsdag"))
     reference = forms.CharField(label=_("Referens"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, boards: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, boards: QuerySet[Board], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = boards
+        cast("forms.ModelChoiceField[Board]", self.fields["board"]).queryset = boards
         self.fields["received_on"].initial = timezone.localdate()
 
 

@@ -193,6 +193,9 @@ class Claim(models.Model):
         REJECTED = "rejected", _("Avslagen")
         REVERSED = "reversed", _("Motbokad")
 
+    # Not stored: the views set it for display (``selectors.claim_over_plan``).
+    over_plan: Decimal | None
+
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="fund_claims"
     )

@@ -16,14 +16,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from satsa.calculations.selectors import calculation_of
+from satsa.cases.models import Case
 from satsa.economics import CalculationError, calculate
 from satsa.funds.models import RepaymentPlan
 from satsa.funds.repayment import allocate
 from satsa.funds.services import PlanLine, repayment_plan_create
 from satsa.rulebooks.selectors import rulebook_for
+from satsa.types import Actor
 
 
-def expected_savings_by_board(case: Any) -> dict[tuple[Any, int], Decimal]:
+def expected_savings_by_board(case: Case) -> dict[tuple[Any, int], Decimal]:
     """(board, year) → expected nominal savings (> 0) at the organisation's own boards."""
     calculation = calculation_of(case)
     if calculation is None or not calculation.data:
@@ -47,8 +49,10 @@ def expected_savings_by_board(case: Any) -> dict[tuple[Any, int], Decimal]:
     return savings
 
 
-def plan_lines_from_calculation(case: Any) -> list[PlanLine]:
+def plan_lines_from_calculation(case: Case) -> list[PlanLine]:
     """The plan's lines: C and g·C split by expected savings per board and year, in öre."""
+    if case.granted_amount is None:
+        raise ValidationError(_("Ärendet har inget beviljat belopp att återföra."))
     weights = expected_savings_by_board(case)
     cost = Decimal(case.granted_amount)
     fee = cost * Decimal(str(rulebook_for(case).repayment.fee_share))
@@ -66,7 +70,7 @@ def plan_lines_from_calculation(case: Any) -> list[PlanLine]:
 
 
 def repayment_plan_from_calculation(
-    *, case: Any, decided_on: dt.date, actor: Any, reference: str = ""
+    *, case: Case, decided_on: dt.date, actor: Actor, reference: str = ""
 ) -> RepaymentPlan:
     """Record the repayment plan the case's calculation implies (see the module docstring)."""
     return repayment_plan_create(

@@ -51,6 +51,7 @@ from satsa.orgs.permissions import NotPermitted, require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.rules.schema import ReportingPeriod
+from satsa.types import Actor
 
 ZERO = sel.ZERO
 
@@ -82,7 +83,7 @@ def _amount(value: Any, field: str = "amount") -> Decimal:
     return sel.money(amount)
 
 
-def _permit(actor: Any, organisation: Organisation, perm: str, message: str) -> None:
+def _permit(actor: Actor, organisation: Organisation, perm: str, message: str) -> None:
     require_perm(actor, organisation, perm, message=message)
 
 
@@ -90,7 +91,7 @@ def _lock_organisation(organisation: Organisation) -> None:
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
 
 
-def _lock_case(case: Any) -> Any:
+def _lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
@@ -110,8 +111,8 @@ def _post(
     kind: str,
     booked_on: dt.date,
     legs: Iterable[Leg],
-    actor: Any,
-    case: Any = None,
+    actor: Actor,
+    case: Case | None = None,
     claim: Claim | None = None,
     reverses: Transaction | None = None,
     reference: str = "",
@@ -145,7 +146,7 @@ def _post(
     return tx
 
 
-def _event(verb: str, tx: Transaction, actor: Any, **data: Any) -> None:
+def _event(verb: str, tx: Transaction, actor: Actor, **data: Any) -> None:
     event_record(
         actor=actor,
         verb=verb,
@@ -171,7 +172,7 @@ def deposit_create(
     amount: Decimal,
     booked_on: dt.date,
     reference: str,
-    actor: Any,
+    actor: Actor,
     description: str = "",
     idempotency_key: str | None = None,
     data: Mapping[str, Any] | None = None,
@@ -206,7 +207,7 @@ def withdrawal_create(
     amount: Decimal,
     booked_on: dt.date,
     reference: str,
-    actor: Any,
+    actor: Actor,
     description: str = "",
     idempotency_key: str | None = None,
 ) -> Transaction:
@@ -250,11 +251,11 @@ def withdrawal_create(
 
 def commitment_create(
     *,
-    case: Any,
+    case: Case,
     amount: Decimal,
     booked_on: dt.date,
     reference: str,
-    actor: Any,
+    actor: Actor,
     override_reason: str | None = None,
 ) -> Transaction:
     """Commit ``amount`` of the free capital to ``case`` (its grant decision).
@@ -311,10 +312,10 @@ def commitment_create(
 
 def commitment_release(
     *,
-    case: Any,
+    case: Case,
     booked_on: dt.date,
     reason: str,
-    actor: Any,
+    actor: Actor,
     amount: Decimal | None = None,
 ) -> Transaction | None:
     """Return what ``case`` will not claim to the free capital (it closed or was stopped).
@@ -359,12 +360,12 @@ def commitment_release(
 # --- claims in arrears ----------------------------------------------------------------------
 
 
-def reporting_periods(case: Any) -> list[Any]:
+def reporting_periods(case: Case) -> list[ReportingPeriod]:
     rulebook = rulebook_for(case)
     return list(rulebook.reporting.periods)
 
 
-def finance_approval_required(case: Any) -> bool:
+def finance_approval_required(case: Case) -> bool:
     """Whether the case's rulebook asks finance to attest claims after the coordinator.
 
     The rulebook schema has no such field yet; a ``payment.finance_approval`` flag is read
@@ -375,13 +376,13 @@ def finance_approval_required(case: Any) -> bool:
     return bool(getattr(payment, "finance_approval", False))
 
 
-def payment_plan_required(case: Any) -> bool:
+def payment_plan_required(case: Case) -> bool:
     """Whether the case's rulebook asks for a payment plan before money is paid (Uppsala)."""
     payment = getattr(rulebook_for(case), "payment", None)
     return bool(getattr(payment, "payment_plan_required", False))
 
 
-def claims_wait_for_payment_plan(case: Any) -> bool:
+def claims_wait_for_payment_plan(case: Case) -> bool:
     """The rulebook requires a payment plan and no version of it is approved yet."""
     if not payment_plan_required(case) or sel.payment_plan_in_force(case) is not None:
         return False
@@ -390,7 +391,7 @@ def claims_wait_for_payment_plan(case: Any) -> bool:
     return "payment_plan_approved" not in (case.confirmed_guards or [])
 
 
-def _held_to_payment_plan(case: Any, *, period_end: dt.date, claimed: Decimal, reason: str) -> str:
+def _held_to_payment_plan(case: Case, *, period_end: dt.date, claimed: Decimal, reason: str) -> str:
     """Check claims against the approved payment plan; returns the reason recorded for
     going past it ("" when the claim keeps to the plan or there is no plan).
 
@@ -431,11 +432,11 @@ def _held_to_payment_plan(case: Any, *, period_end: dt.date, claimed: Decimal, r
 
 def claim_submit(
     *,
-    case: Any,
+    case: Case,
     period_code: str,
     period_end: dt.date,
     amount: Decimal,
-    actor: Any,
+    actor: Actor,
     idempotency_key: str,
     description: str = "",
     report_reference: str = "",
@@ -463,6 +464,7 @@ def claim_submit(
             % {"codes": ", ".join(periods)},
             "period_code",
         )
+        assert period is not None  # _require refused the unknown code
         _require(
             period.in_year(period_end.year) == period_end,
             _("%(name)s slutar den %(date)s.")
@@ -546,7 +548,7 @@ def _lock_claim(claim: Claim) -> Claim:
 def claim_approve(
     *,
     claim: Claim,
-    actor: Any,
+    actor: Actor,
     idempotency_key: str,
     approved_on: dt.date | None = None,
     override_reason: str = "",
@@ -654,7 +656,7 @@ def claim_approve(
     return claim
 
 
-def claim_reject(*, claim: Claim, actor: Any, reason: str) -> Claim:
+def claim_reject(*, claim: Claim, actor: Actor, reason: str) -> Claim:
     """Turn down a claim not yet booked. A booked claim is reversed instead (entry_reverse)."""
     _require(bool(reason.strip()), _("Ange skälet till avslaget."), "reason")
     with transaction.atomic():
@@ -684,7 +686,7 @@ def claim_reject(*, claim: Claim, actor: Any, reason: str) -> Claim:
 
 
 def payment_book(
-    *, claim: Claim, booked_on: dt.date, actor: Any, idempotency_key: str, reference: str = ""
+    *, claim: Claim, booked_on: dt.date, actor: Actor, idempotency_key: str, reference: str = ""
 ) -> Transaction:
     """Book the payment of an approved claim (payable → treasury), once."""
     _require(bool(idempotency_key), "idempotency_key is required")
@@ -741,7 +743,7 @@ def entry_reverse(
     tx: Transaction,
     booked_on: dt.date,
     reason: str,
-    actor: Any,
+    actor: Actor,
     idempotency_key: str | None = None,
 ) -> Transaction:
     """Cancel a transaction with its counter-entry (never an edit).
@@ -755,7 +757,7 @@ def entry_reverse(
     with transaction.atomic():
         # Race: a reversal and a claim/grant both deciding on the same balances.
         _lock_organisation(organisation)
-        if tx.case_id:
+        if tx.case is not None:
             _lock_case(tx.case)
         done = _replayed(organisation, idempotency_key, Kind.REVERSAL)
         if done is not None:
@@ -824,7 +826,7 @@ class PlanLine:
     fee: Decimal = ZERO
 
 
-def _repayment_rule(case: Any) -> Any:
+def _repayment_rule(case: Case) -> Any:
     rulebook = rulebook_for(case)
     rule = getattr(rulebook, "repayment", None)
     _require(
@@ -836,10 +838,10 @@ def _repayment_rule(case: Any) -> Any:
 
 def repayment_plan_create(
     *,
-    case: Any,
+    case: Case,
     lines: Iterable[PlanLine],
     decided_on: dt.date,
-    actor: Any,
+    actor: Actor,
     reference: str = "",
 ) -> RepaymentPlan:
     """Record the repayment plan decided with the grant: per board and year, the principal
@@ -904,10 +906,10 @@ def repayment_plan_create(
 
 def repayment_settle(
     *,
-    case: Any,
+    case: Case,
     realised_savings: Mapping[Board, Decimal],
     settled_on: dt.date,
-    actor: Any,
+    actor: Actor,
     reference: str = "",
 ) -> RepaymentPlan:
     """Settle the repayment after the effect evaluation (risk sharing, ECONOMICS.md §3).
@@ -992,11 +994,11 @@ def repayment_settle(
 
 def repayment_receive(
     *,
-    case: Any,
+    case: Case,
     board: Board,
     principal: Decimal,
     received_on: dt.date,
-    actor: Any,
+    actor: Actor,
     fee: Decimal = ZERO,
     reference: str = "",
     idempotency_key: str | None = None,
@@ -1096,7 +1098,7 @@ class PlanPeriod:
 _YEARLY = ReportingPeriod(code="helar", name_sv="Helår", name_en="Full year", month=12, day=31)
 
 
-def payment_period_names(case: Any) -> dict[str, str]:
+def payment_period_names(case: Case) -> dict[str, str]:
     """The Swedish names of the periods a payment plan of ``case`` uses, by code."""
     return {p.code: p.name_sv for p in reporting_periods(case) or [_YEARLY]}
 
@@ -1105,7 +1107,7 @@ def _squash(text: str) -> str:
     return "".join(text.lower().split()).replace("-", "").replace("_", "")
 
 
-def payment_plan_periods(case: Any) -> list[PlanPeriod]:
+def payment_plan_periods(case: Case) -> list[PlanPeriod]:
     """The reporting points a payment plan of ``case`` may use: from the first ending on or
     after the start to the first ending on or after the end (payment is in arrears).
 
@@ -1127,7 +1129,7 @@ def payment_plan_periods(case: Any) -> list[PlanPeriod]:
     return points
 
 
-def payment_plan_suggestion(case: Any) -> list[tuple[PlanPeriod, Decimal]]:
+def payment_plan_suggestion(case: Case) -> list[tuple[PlanPeriod, Decimal]]:
     """A first draft: the grant spread over the reporting points by the project's days in
     each period (the applicant edits it before proposing)."""
     points = payment_plan_periods(case)
@@ -1145,7 +1147,7 @@ def payment_plan_suggestion(case: Any) -> list[tuple[PlanPeriod, Decimal]]:
     return [(point, amount) for point, amount in shares.items() if amount > 0]
 
 
-def _resolve_period(case: Any, line: PaymentLine, n: int, points: list[PlanPeriod]) -> PlanPeriod:
+def _resolve_period(case: Case, line: PaymentLine, n: int, points: list[PlanPeriod]) -> PlanPeriod:
     periods = reporting_periods(case) or [_YEARLY]
     wanted = _squash(line.period)
     match = None
@@ -1182,7 +1184,7 @@ def _resolve_period(case: Any, line: PaymentLine, n: int, points: list[PlanPerio
     return point
 
 
-def may_draft_payment_plan(actor: Any, case: Any) -> bool:
+def may_draft_payment_plan(actor: Actor, case: Case) -> bool:
     """The fund's staff, and the case's applicants and project leader (those who claim
     its money or report on it)."""
     return access.may(actor, case, Action.CLAIM) or access.may(actor, case, Action.REPORT)
@@ -1193,7 +1195,7 @@ def _lines_key(lines: Iterable[Any]) -> list[tuple[dt.date, Decimal]]:
 
 
 def payment_plan_propose(
-    *, case: Any, lines: Iterable[PaymentLine], actor: Any, note: str = ""
+    *, case: Case, lines: Iterable[PaymentLine], actor: Actor, note: str = ""
 ) -> PaymentPlan:
     """Record a new version of the case's payment plan; it supersedes the older ones and
     waits for the steering group's approval.
@@ -1287,14 +1289,14 @@ def payment_plan_propose(
     return plan
 
 
-def plan_approval_required(case: Any, guard: str) -> bool:
+def plan_approval_required(case: Case, guard: str) -> bool:
     """Whether the case's decision chain waits for ``guard`` (e.g. the steering group's
     approval of the repayment plan); Örebro's chains do not."""
     rulebook = rulebook_for(case)
     return any(guard in s.guards for s in rulebook.decision_chain)
 
 
-def _approve_plan(*, plan: Any, case: Any, actor: Any) -> PlanApproval:
+def _approve_plan(*, plan: Any, case: Case, actor: Actor) -> PlanApproval:
     require_perm(
         actor,
         case.organisation,
@@ -1309,7 +1311,7 @@ def _approve_plan(*, plan: Any, case: Any, actor: Any) -> PlanApproval:
     return PlanApproval(approved_by=actor if getattr(actor, "is_authenticated", False) else None)
 
 
-def payment_plan_approve(*, plan: PaymentPlan, actor: Any) -> PlanApproval:
+def payment_plan_approve(*, plan: PaymentPlan, actor: Actor) -> PlanApproval:
     """The steering group approves the newest version of a payment plan."""
     case = plan.case
     with transaction.atomic():
@@ -1334,7 +1336,7 @@ def payment_plan_approve(*, plan: PaymentPlan, actor: Any) -> PlanApproval:
     return approval
 
 
-def repayment_plan_approve(*, plan: RepaymentPlan, actor: Any) -> PlanApproval:
+def repayment_plan_approve(*, plan: RepaymentPlan, actor: Actor) -> PlanApproval:
     """The steering group approves the case's repayment plan, where the rulebook asks it to
     (Uppsala: before the project may start)."""
     case = plan.case

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from satsa.cases.models import Case
     from satsa.funds.models import Transaction
 
 PROGRAM_VERSION = "1.0"
@@ -64,11 +65,11 @@ def sie_text(
     ]
     for account in Account:
         lines.append(f"#KONTO {account.value} {_quote(str(account.label))}")
-    cases = {}
+    cases: dict[int, Case] = {}
     for tx in transactions:
         for entry in tx.entries.all():
-            if entry.case_id is not None:
-                cases[entry.case_id] = entry.case
+            if entry.case is not None:
+                cases[entry.case.pk] = entry.case
     for case_id, case in sorted(cases.items()):
         lines.append(f"#OBJEKT 6 {_quote(str(case_id))} {_quote(case.title)}")
     closing = defaultdict(lambda: Decimal("0.00"), opening)

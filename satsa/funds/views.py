@@ -8,6 +8,7 @@ organisation's URL is a 404 (core/tests/test_urls.py).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
+from satsa.types import AuthenticatedRequest
 
 
 def _can(request: HttpRequest, org: Organisation) -> dict[str, bool]:
@@ -86,7 +88,9 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
     )
 
 
-def _movement(request: HttpRequest, org: Organisation, *, withdrawal: bool) -> HttpResponse:
+def _movement(
+    request: AuthenticatedRequest, org: Organisation, *, withdrawal: bool
+) -> HttpResponse:
     form = MovementForm(request.POST, prefix="withdrawal" if withdrawal else "deposit")
     if form.is_valid():
         create = services.withdrawal_create if withdrawal else services.deposit_create
@@ -108,19 +112,19 @@ def _movement(request: HttpRequest, org: Organisation, *, withdrawal: bool) -> H
     else:
         for field_errors in form.errors.values():
             for message in field_errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     return redirect("funds:overview", org_slug=org.slug)
 
 
 @org_view(Perm.MANAGE_FUND)
 @require_POST
-def deposit(request: HttpRequest, org: Organisation) -> HttpResponse:
+def deposit(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     return _movement(request, org, withdrawal=False)
 
 
 @org_view(Perm.MANAGE_FUND)
 @require_POST
-def withdrawal(request: HttpRequest, org: Organisation) -> HttpResponse:
+def withdrawal(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     return _movement(request, org, withdrawal=True)
 
 
@@ -217,7 +221,7 @@ def _payment_plan_form(case: Any) -> PaymentPlanForm:
 
 
 def _render_case(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     org: Organisation,
     case: Any,
     *,
@@ -285,7 +289,7 @@ def _render_case(
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def case_money(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     may_claim = access.may(request.user, case, Action.CLAIM) and case.granted_amount is not None
     in_force = sel.payment_plan_in_force(case)
@@ -309,7 +313,7 @@ def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
                 )
             except ValidationError as error:
                 by_field = error.message_dict if hasattr(error, "error_dict") else {}
-                for field, field_errors in (by_field or {None: error.messages}).items():
+                for field, field_errors in (by_field or {"": error.messages}).items():
                     for message in field_errors:
                         target = {"period_code": "period", "period_end": "period"}.get(
                             field or "", field
@@ -325,7 +329,7 @@ def case_money(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse
 
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
-def payment_plan_propose(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def payment_plan_propose(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     """A new version of the case's payment plan, for the steering group to approve."""
     case = access.case_for(request.user, org, pk)
     if case.granted_amount is None or not services.payment_plan_required(case):
@@ -356,7 +360,7 @@ def payment_plan_propose(request: HttpRequest, org: Organisation, pk: int) -> Ht
 
 @org_view(Perm.STEERING_APPROVE)
 @require_POST
-def payment_plan_approve(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def payment_plan_approve(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     plan = get_object_or_404(PaymentPlan, case__organisation=org, pk=pk)
     try:
         services.payment_plan_approve(plan=plan, actor=request.user)
@@ -372,7 +376,9 @@ def payment_plan_approve(request: HttpRequest, org: Organisation, pk: int) -> Ht
 
 @org_view(Perm.STEERING_APPROVE)
 @require_POST
-def repayment_plan_approve(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def repayment_plan_approve(
+    request: AuthenticatedRequest, org: Organisation, pk: int
+) -> HttpResponse:
     plan = get_object_or_404(RepaymentPlan, case__organisation=org, pk=pk)
     try:
         services.repayment_plan_approve(plan=plan, actor=request.user)
@@ -395,7 +401,7 @@ def _back(request: HttpRequest, org: Organisation, claim: Claim) -> HttpResponse
 
 @org_view(Perm.VIEW_FUND)
 @require_POST
-def claim_approve(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def claim_approve(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     claim = _claim(org, pk)
     if not (
         has_perm(request.user, org, Perm.APPROVE_CLAIM)
@@ -427,7 +433,7 @@ def claim_approve(request: HttpRequest, org: Organisation, pk: int) -> HttpRespo
 
 @org_view(Perm.APPROVE_CLAIM)
 @require_POST
-def claim_reject(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def claim_reject(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     claim = _claim(org, pk)
     form = ReasonForm(request.POST)
     try:
@@ -443,7 +449,7 @@ def claim_reject(request: HttpRequest, org: Organisation, pk: int) -> HttpRespon
 
 @org_view(Perm.MANAGE_FUND)
 @require_POST
-def claim_pay(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def claim_pay(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     claim = _claim(org, pk)
     form = PayForm(request.POST)
     try:
@@ -464,7 +470,7 @@ def claim_pay(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @org_view(Perm.MANAGE_FUND)
 @require_POST
-def transaction_reverse(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def transaction_reverse(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     tx = get_object_or_404(Transaction, organisation=org, pk=pk)
     form = ReasonForm(request.POST)
     try:
@@ -487,7 +493,7 @@ def transaction_reverse(request: HttpRequest, org: Organisation, pk: int) -> Htt
 
 @org_view(Perm.MANAGE_FUND)
 @require_POST
-def case_release(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def case_release(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = ReasonForm(request.POST)
     try:
@@ -510,7 +516,7 @@ def case_release(request: HttpRequest, org: Organisation, pk: int) -> HttpRespon
 
 @org_view(Perm.MANAGE_FUND)
 @require_POST
-def case_repayment(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def case_repayment(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     form = RepaymentForm(request.POST, boards=org.boards.all())
     try:
@@ -520,7 +526,7 @@ def case_repayment(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
             case=case,
             board=form.cleaned_data["board"],
             principal=form.cleaned_data["principal"],
-            fee=form.cleaned_data["fee"] or 0,
+            fee=form.cleaned_data["fee"] or Decimal(0),
             received_on=form.cleaned_data["received_on"],
             reference=form.cleaned_data["reference"],
             actor=request.user,
@@ -535,7 +541,7 @@ def case_repayment(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
 
 @org_view(Perm.MANAGE_FUND)
 @require_POST
-def case_repayment_plan(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def case_repayment_plan(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     """Record the repayment plan that the case's calculation implies."""
     case = access.case_for(request.user, org, pk)
     try:

@@ -190,12 +190,12 @@ def load() -> None:
                 )
             else:
                 department.boards.add(board)
-        for party_name, kind, form, ownership in PARTIES[slug]:
+        for party_name, party_kind, form, ownership in PARTIES[slug]:
             if not ExternalParty.objects.filter(organisation=org, name=party_name).exists():
                 services.party_create(
                     organisation=org,
                     name=party_name,
-                    kind=kind,
+                    kind=party_kind,
                     form=form,
                     municipal_ownership=ownership,
                     actor=system_actor(),

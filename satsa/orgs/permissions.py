@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from satsa.events.actors import is_system
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from satsa.types import Actor
 
 
 def roles_in(user: Any, organisation: Organisation) -> frozenset[str]:
@@ -63,7 +64,7 @@ class NotPermitted(PermissionDenied):
 
 
 def require_perm(
-    actor: Any, organisation: Organisation | None, *perms: str, message: str | None = None
+    actor: Actor, organisation: Organisation | None, *perms: str, message: str | None = None
 ) -> None:
     """Every service's own check: ``actor`` holds one of ``perms`` in ``organisation``.
 

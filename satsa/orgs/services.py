@@ -14,10 +14,11 @@ from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
+from satsa.types import Actor
 
 
 def organisation_set_two_factor(
-    *, organisation: Organisation, required: bool, actor: Any
+    *, organisation: Organisation, required: bool, actor: Actor
 ) -> Organisation:
     require_perm(actor, organisation, Perm.MANAGE_ORGANISATION)
     with transaction.atomic():
@@ -72,7 +73,7 @@ def party_create(
     organisation: Organisation,
     name: str,
     kind: str,
-    actor: Any,
+    actor: Actor,
     form: str = "",
     organisation_number: str = "",
     municipal_ownership: Decimal | None = None,
@@ -104,7 +105,7 @@ def party_create(
     return party
 
 
-def board_create(*, organisation: Organisation, name: str, area: str, actor: Any) -> Board:
+def board_create(*, organisation: Organisation, name: str, area: str, actor: Actor) -> Board:
     require_perm(actor, organisation, Perm.MANAGE_ORGANISATION)
     with transaction.atomic():
         board = Board.objects.create(organisation=organisation, name=name, area=area)
@@ -113,7 +114,7 @@ def board_create(*, organisation: Organisation, name: str, area: str, actor: Any
 
 
 def department_create(
-    *, organisation: Organisation, name: str, boards: list[Board], actor: Any
+    *, organisation: Organisation, name: str, boards: list[Board], actor: Actor
 ) -> Department:
     require_perm(actor, organisation, Perm.MANAGE_ORGANISATION)
     with transaction.atomic():
@@ -133,7 +134,7 @@ def membership_grant(
     user: Any,
     organisation: Organisation,
     role: str,
-    actor: Any,
+    actor: Actor,
     board: Board | None = None,
     department: Department | None = None,
 ) -> Membership:
@@ -156,7 +157,7 @@ def membership_grant(
     return membership
 
 
-def membership_revoke(*, membership: Membership, actor: Any) -> None:
+def membership_revoke(*, membership: Membership, actor: Actor) -> None:
     require_perm(actor, membership.organisation, Perm.MANAGE_MEMBERSHIPS)
     with transaction.atomic():
         membership.ended_at = timezone.now()

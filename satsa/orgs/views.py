@@ -17,6 +17,7 @@ from satsa.orgs.models import Board, Department, Membership, Organisation
 from satsa.orgs.overview import panels_for
 from satsa.orgs.permissions import has_perm, org_view, roles_in
 from satsa.orgs.roles import Perm, Role
+from satsa.types import AuthenticatedRequest
 
 
 def _context(request: HttpRequest, org: Organisation, **extra: object) -> dict[str, object]:
@@ -63,7 +64,7 @@ def structure(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
-def parties(request: HttpRequest, org: Organisation) -> HttpResponse:
+def parties(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = PartyForm(request.POST or None)
     if request.method == "POST":
         if not has_perm(request.user, org, Perm.MANAGE_PARTIES):
@@ -112,7 +113,7 @@ def activity(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE_ORGANISATION)
-def settings_view(request: HttpRequest, org: Organisation) -> HttpResponse:
+def settings_view(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = TwoFactorPolicyForm(
         request.POST or None,
         initial={"require_two_factor_for_staff": org.require_two_factor_for_staff},

@@ -15,6 +15,10 @@ def _money(header: str) -> Column:
     return Column(header, Kind.MONEY, width=22, number_format=MONEY)
 
 
+def _date(header: str) -> Column:
+    return Column(header, Kind.DATE, width=22)
+
+
 def _text(header: str, width: float = 22) -> Column:
     return Column(header, width=width)
 
@@ -38,15 +42,14 @@ def _granted_rows(board: Dashboard) -> Iterator[list[Any]]:
 
 
 def portfolio_tables(board: Dashboard) -> list[Table]:
-    date = {"kind": Kind.DATE, "width": 22}
     return [
         Table(
             [
                 _text("Satsning", 40),
                 _text("Diarienummer"),
-                Column("Beslutsdatum", **date),
-                Column("Startdatum", **date),
-                Column("Slutdatum", **date),
+                _date("Beslutsdatum"),
+                _date("Startdatum"),
+                _date("Slutdatum"),
                 _money("Beviljat (kr)"),
                 _text("Förvaltningar"),
                 _text("Nämnder"),

@@ -8,6 +8,7 @@ function each, in the section "other apps" below.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -192,9 +193,7 @@ class FundFigures:
 
 def fund_position_of(organisation: Organisation, on: dt.date | None = None) -> FundFigures | None:
     p = funds_sel.fund_position(organisation=organisation, on=on)
-    return FundFigures(
-        **{k: Decimal(getattr(p, k)) for k in FundFigures.__dataclass_fields__}  # type: ignore[arg-type]
-    )
+    return FundFigures(**{k: Decimal(getattr(p, k)) for k in FundFigures.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -308,7 +307,7 @@ def calculation_figures_from(result: dict[str, Any] | None) -> CalcFigures | Non
 
 def calculation_figures(case: Case) -> CalcFigures | None:
     try:
-        calculation = case.calculation  # type: ignore[attr-defined]
+        calculation = case.calculation
     except Calculation.DoesNotExist:
         return None
     return calculation_figures_from(calculation.result)
@@ -369,7 +368,7 @@ def signatures(case: Case) -> list[SignatureLine]:
         SignatureLine(
             name=s.signer_name,
             capacity=str(s.get_capacity_display()),
-            on_behalf_of=(s.department or s.party).name if (s.department or s.party) else "",
+            on_behalf_of=who.name if (who := s.department or s.party) else "",
             signed_on=timezone.localdate(s.signed_at),
         )
         for s in rows
@@ -447,11 +446,11 @@ def savings_by_board(cases: list[Case]) -> list[tuple[str, Decimal, Decimal]]:
     Realised savings come from each case's latest effect evaluation (satsa.followup);
     expected ones from that evaluation too, else from the case's calculation.
     """
-    latest: dict[int, Any] = {}
-    for ev in EffectEvaluation.objects.filter(case__in=[c.pk for c in cases]).order_by(
+    latest: dict[int, EffectEvaluation] = {}
+    for found in EffectEvaluation.objects.filter(case__in=[c.pk for c in cases]).order_by(
         "created_at", "id"
     ):
-        latest[ev.case_id] = ev
+        latest[found.case_id] = found
     expected: dict[str, Decimal] = defaultdict_decimal()
     realised: dict[str, Decimal] = defaultdict_decimal()
     for case in cases:
@@ -626,7 +625,7 @@ class Dashboard:
 def pipeline_counts(cases: QuerySet[Case]) -> list[StageCount]:
     from django.db.models import Count, Sum
 
-    rows = {
+    rows: dict[str, Mapping[str, Any]] = {
         r["stage"]: r
         for r in cases.order_by().values("stage").annotate(n=Count("pk"), s=Sum("granted_amount"))
     }
@@ -682,9 +681,11 @@ def upcoming_deadlines(
         stage__in=[Stage.IDEA, Stage.APPLICATION, Stage.PREPARATION],
     )
     for case in steps:
-        out.append(Deadline(case.step_due_on, gettext("Nästa steg i beredningen"), case))
+        if case.step_due_on is not None:  # always, by the filter
+            out.append(Deadline(case.step_due_on, gettext("Nästa steg i beredningen"), case))
     for case in cases.filter(stage__in=lifecycle.ACTIVE, end_date__gte=today, end_date__lte=until):
-        out.append(Deadline(case.end_date, gettext("Projektet slutar"), case))
+        if case.end_date is not None:  # always, by the filter
+            out.append(Deadline(case.end_date, gettext("Projektet slutar"), case))
     intake = open_intake(organisation, today)
     for call in intake.calls if intake else []:
         if call.deadline <= until:
@@ -729,12 +730,14 @@ def filter_choices(organisation: Organisation) -> dict[str, Any]:
             for d in Case.objects.filter(
                 organisation=organisation, decided_on__isnull=False
             ).values_list("decided_on", flat=True)
+            if d is not None
         }
         | {
             y
             for s, e in Case.objects.filter(
                 organisation=organisation, start_date__isnull=False, end_date__isnull=False
             ).values_list("start_date", "end_date")
+            if s is not None and e is not None
             for y in range(s.year, e.year + 1)
         }
         | {timezone.localdate().year}

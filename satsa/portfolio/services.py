@@ -3,8 +3,6 @@ consolidated evaluation. Each writes an event."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +13,7 @@ from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 from satsa.portfolio import pdf, selectors
 from satsa.portfolio.models import ConsolidatedEvaluation, PublishedReport
+from satsa.types import Actor
 
 
 def check_final_report_publish(*, case: Case, summary: str) -> None:
@@ -24,7 +23,7 @@ def check_final_report_publish(*, case: Case, summary: str) -> None:
         raise ValidationError({"summary": _("Skriv en sammanfattning för allmänheten.")})
 
 
-def final_report_publish(*, case: Case, summary: str, actor: Any) -> PublishedReport:
+def final_report_publish(*, case: Case, summary: str, actor: Actor) -> PublishedReport:
     """Publish the case's final report as it stands now; a previous one is withdrawn."""
     check_final_report_publish(case=case, summary=summary)
     document = pdf.final_report_pdf(case, summary=summary.strip())
@@ -50,7 +49,7 @@ def final_report_publish(*, case: Case, summary: str, actor: Any) -> PublishedRe
     return report
 
 
-def final_report_withdraw(*, report: PublishedReport, actor: Any) -> PublishedReport:
+def final_report_withdraw(*, report: PublishedReport, actor: Actor) -> PublishedReport:
     with transaction.atomic():
         report.withdrawn_at = timezone.now()
         report.save(update_fields=["withdrawn_at"])
@@ -64,7 +63,7 @@ def final_report_withdraw(*, report: PublishedReport, actor: Any) -> PublishedRe
 
 
 def consolidated_evaluation_generate(
-    *, organisation: Organisation, year: int, depth: str, actor: Any
+    *, organisation: Organisation, year: int, depth: str, actor: Actor
 ) -> ConsolidatedEvaluation:
     if depth not in ConsolidatedEvaluation.Depth.values:
         raise ValidationError({"depth": _("Okänd omfattning.")})

@@ -20,6 +20,7 @@ from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
 from satsa.portfolio import exports, pdf, selectors, services
 from satsa.portfolio.models import ConsolidatedEvaluation, PublishedReport
+from satsa.types import AuthenticatedRequest
 
 
 def _filters(request: HttpRequest, org: Organisation) -> selectors.Filters:
@@ -163,7 +164,7 @@ def periodic_report(request: HttpRequest, org: Organisation, pk: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ALL_CASES)
-def publish(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
+def publish(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = _case(org, pk)
     if case.stage not in selectors.PUBLIC_STAGES:
         raise Http404
@@ -192,7 +193,7 @@ def publish(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ALL_CASES)
-def evaluations(request: HttpRequest, org: Organisation) -> HttpResponse:
+def evaluations(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     can_generate = has_perm(request.user, org, Perm.MANAGE_EVALUATION)
     this_year = timezone.localdate().year
     errors: list[str] = []

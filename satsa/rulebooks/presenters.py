@@ -28,7 +28,7 @@ class Part:
 def rulebook_outline(rulebook: Rulebook, language: str) -> tuple[str, list[str], list[Part]]:
     """(title, intro paragraphs, parts) of the rulebook in ``language`` ("sv" or "en")."""
     lines = render_rulebook(rulebook, "en" if language == "en" else "sv").splitlines()
-    title, intro, parts = lines[0], [], []
+    title, intro, parts = lines[0], list[str](), list[Part]()
     previous_blank = False
     for raw in lines[1:]:
         if not raw.strip():

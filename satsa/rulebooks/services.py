@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +11,7 @@ from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.models import RulebookVersion
 from satsa.rules import Problem, Rulebook, RulebookError, parse_rulebook, preset_path
+from satsa.types import Actor
 
 
 class RulebookUploadError(Exception):
@@ -51,7 +50,7 @@ def check_rulebook_upload(*, organisation: Organisation, toml_text: str) -> Rule
 
 
 def rulebook_version_upload(
-    *, organisation: Organisation, toml_text: str, actor: Any
+    *, organisation: Organisation, toml_text: str, actor: Actor
 ) -> RulebookVersion:
     rulebook = check_rulebook_upload(organisation=organisation, toml_text=toml_text)
     with transaction.atomic():
@@ -78,7 +77,7 @@ def rulebook_version_upload(
     return version
 
 
-def rulebook_presets_install(*, organisation: Organisation, actor: Any) -> list[RulebookVersion]:
+def rulebook_presets_install(*, organisation: Organisation, actor: Actor) -> list[RulebookVersion]:
     """Store every bundled preset written for this organisation that is not stored yet."""
     require_perm(actor, organisation, Perm.MANAGE_RULEBOOKS)
     from satsa.rules.loading import presets  # satsa.rules.presets is also a subpackage

@@ -18,6 +18,7 @@ from satsa.rulebooks.forms import DiffForm, UploadForm
 from satsa.rulebooks.models import RulebookVersion
 from satsa.rulebooks.presenters import rulebook_outline
 from satsa.rules import rulebook_diff
+from satsa.types import AuthenticatedRequest
 
 
 def _page(request: HttpRequest, org: Organisation, version: RulebookVersion | None) -> HttpResponse:
@@ -58,7 +59,7 @@ def version_toml(request: HttpRequest, org: Organisation, key: str) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.MANAGE_RULEBOOKS)
-def upload(request: HttpRequest, org: Organisation) -> HttpResponse:
+def upload(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():

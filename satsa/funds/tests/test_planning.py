@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -74,6 +75,17 @@ def test_the_plan_is_recorded_in_the_ledger(granted_case: Any, alice: Any) -> No
 def test_a_case_without_a_calculation_gets_a_clear_message(granted_case: Any) -> None:
     with pytest.raises(ValidationError, match="ingen kalkyl"):
         planning.plan_lines_from_calculation(granted_case)
+
+
+def test_a_case_without_a_granted_amount_is_refused_with_a_message(
+    funded: Any, make_case: Any, alice: Any
+) -> None:
+    case = with_calculation(make_case(funded, granted=None))
+    with pytest.raises(ValidationError, match="inget beviljat belopp"):
+        planning.repayment_plan_from_calculation(
+            case=case, decided_on=dt.date(2016, 1, 1), actor=alice
+        )
+    assert not RepaymentPlan.objects.exists()
 
 
 def test_a_rulebook_without_repayment_refuses_a_plan(
