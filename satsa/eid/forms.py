@@ -61,7 +61,7 @@ class GroupRolesField(forms.CharField):
         return mapping
 
 
-class EidSettingsForm(forms.ModelForm["EidSettings"]):
+class EidSettingsForm(forms.ModelForm):
     group_roles = GroupRolesField(
         label=_("Roller per grupp"),
         required=False,
