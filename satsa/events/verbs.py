@@ -18,6 +18,8 @@ VERBS: dict[str, Promise] = {
     "user.login_failed": _("misslyckad inloggning"),
     "user.two_factor_enabled": _("aktiverade tvåfaktorsinloggning"),
     "user.two_factor_disabled": _("stängde av tvåfaktorsinloggning"),
+    "user.recovery_codes_created": _("skapade nya reservkoder"),
+    "user.recovery_code_used": _("loggade in med en reservkod"),
 }
 
 
