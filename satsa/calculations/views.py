@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -250,7 +250,10 @@ def price_indices(request: HttpRequest, org: Organisation) -> HttpResponse:
         "calculations/price_indices.html",
         {
             "org": org,
-            "indices": selectors.price_indices_available_to(org),
+            # The years covered, as numbers: a template cannot take |last of a queryset.
+            "indices": selectors.price_indices_available_to(org).annotate(
+                first_year=Min("points__year"), last_year=Max("points__year")
+            ),
             "form": form,
             "can_manage": can_manage,
         },
