@@ -289,6 +289,8 @@ def measure_value_record(
         errors["period_label"] = [_("Ange perioden (t.ex. ”Delår 2 2025”).")]
     if n is not None and n < 0:
         errors["n"] = [_("Antalet kan inte vara negativt.")]
+    if n is None and measure.about_people:
+        errors["n"] = [_("Ange hur många personer värdet bygger på.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

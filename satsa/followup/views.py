@@ -389,7 +389,7 @@ def measure_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
     measure = _measure(request, org, pk)
     case = measure.schema.case
     may_report = selectors.can_report(request.user, case)
-    form = ValueForm(request.POST or None)
+    form = ValueForm(request.POST or None, about_people=measure.about_people)
     if request.method == "POST":
         _require(may_report)
         if form.is_valid():

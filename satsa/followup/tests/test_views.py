@@ -178,3 +178,49 @@ def test_the_schema_page_lists_what_is_missing(client_as: Any, case: Any, alice:
 def test_the_overview_flags_late_reports(client_as: Any, schema: Any, alice: Any) -> None:
     page = client_as(alice).get(url("overview")).content.decode()
     assert "Avviker" in page and "skulle ha lämnats" in page
+
+
+def test_a_value_about_people_without_a_head_count_is_never_shown(
+    client_as: Any, schema: Any, alice: Any
+) -> None:
+    from satsa.followup.models import MeasureKind, MeasureValue
+
+    measure = schema.measures.get(name="KASAM hos föräldrar")
+    assert measure.kind != MeasureKind.ACTIVITY
+    # Saved before the head-count was asked for, or by any other path: fails closed.
+    MeasureValue.objects.create(
+        measure=measure,
+        group=Group.TREATMENT,
+        period_label="Delår 2 2025",
+        measured_on=dt.date(2025, 8, 31),
+        value=Decimal("61.37"),
+        n=None,
+    )
+    client = client_as(alice)
+    export = client.get(url("case_export", schema.case.pk)).content.decode("utf-8-sig")
+    assert "61,37" not in export and "61.37" not in export
+    data = client.get(url("case_api", schema.case.pk)).json()
+    values = next(m for m in data["measures"] if m["id"] == measure.pk)["values"]
+    assert [v["value"] for v in values] == [None]
+    page = client.get(url("measure", measure.pk)).content.decode()
+    assert "61,37" not in page and "61.37" not in page
+
+
+def test_the_form_asks_for_the_head_count_of_a_value_about_people(
+    client_as: Any, schema: Any, alice: Any
+) -> None:
+    from satsa.followup.models import MeasureValue
+
+    measure = schema.measures.get(name="KASAM hos föräldrar")
+    response = client_as(alice).post(
+        url("measure", measure.pk),
+        {
+            "group": "treatment",
+            "period_label": "Delår 2 2025",
+            "measured_on": "2025-08-31",
+            "value": "61,37",
+            "n": "",
+        },
+    )
+    assert response.status_code == 200
+    assert not MeasureValue.objects.filter(measure=measure).exists()
