@@ -33,6 +33,7 @@ from satsa.cases.models import (
     StepRecord,
 )
 from satsa.cases.notifications import notify
+from satsa.core.concurrency import check_version
 from satsa.events.services import event_record
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
@@ -580,15 +581,28 @@ def _clean_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def application_content(version: ApplicationVersion | None) -> dict[str, Any]:
+    """What an application edit form is loaded from; its version guards the save."""
+    if version is None:
+        return {"sections": {}, "figures": {}}
+    return {"sections": version.sections, "figures": version.figures}
+
+
 def application_save(
     *,
     case: Case,
     actor: Any,
     sections: Mapping[str, str],
     figures: Mapping[str, Any],
+    version: str | None = None,
 ) -> ApplicationVersion:
     """Save the application draft (also the autosave). Changing a submitted application
-    starts a new version."""
+    starts a new version.
+
+    ``version`` is the version of the content the form was loaded from
+    (:func:`application_content`); a save over someone else's newer save is refused with
+    :class:`~satsa.core.concurrency.StaleEdit`.
+    """
     _require_applicant(actor, case)
     _require_open(case)
     _require(
@@ -600,9 +614,18 @@ def application_save(
     clean_sections = {k: str(v) for k, v in sections.items() if k in known}
     clean_figures = _clean_figures(figures)
     with transaction.atomic():
+        # Two people saving the same case at once: the second waits here, then sees the
+        # first one's save and is refused (lost updates).
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         draft = sel.draft_of(case)
+        base = sel.latest_submitted(case)
+        saved = draft or base
+        check_version(
+            expected=version,
+            current=application_content(saved),
+            by=saved.updated_by if saved is not None else None,
+        )
         if draft is None:
-            base = sel.latest_submitted(case)
             if base is not None and (
                 base.sections == clean_sections and base.figures == clean_figures
             ):

@@ -38,6 +38,8 @@ from satsa.cases.forms import (
     RejectForm,
 )
 from satsa.cases.models import Case, CriterionAssessment, NeedsAnalysis, Stage
+from satsa.core.concurrency import FIELD as VERSION_FIELD
+from satsa.core.concurrency import StaleEdit, content_version
 from satsa.events.selectors import events_for_object
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import has_perm, org_view, roles_in
@@ -354,7 +356,20 @@ def _application_context(
         exemption_form=ExemptionForm(
             rules=[(f.rule, f.message_sv[:80]) for f in result.with_status("fails")]
         ),
+        version=content_version(services.application_content(current)),
     )
+
+
+def _stale_fields(form: Any, current: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, saved text) of each field where what is saved now differs from what was typed."""
+    saved = {f"section_{k}": v for k, v in current["sections"].items()}
+    saved.update(current["figures"])
+    differing = []
+    for name, field in form.fields.items():
+        theirs = str(saved.get(name, "") or "")
+        if theirs.strip() != str(form.data.get(name, "")).strip():
+            differing.append((str(field.label), theirs))
+    return differing
 
 
 @require_http_methods(["GET", "POST"])
@@ -370,9 +385,16 @@ def application(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
                     actor=request.user,
                     sections=form.sections_data(),
                     figures=form.figures_data(),
+                    version=request.POST.get(VERSION_FIELD) or None,
                 )
                 if "submit" in request.POST:
                     services.application_submit(case=case, actor=request.user)
+            except StaleEdit as stale:
+                # Nothing typed is lost: the form keeps it, next to what the other saved.
+                context = _application_context(request, org, case, form)
+                context.update(stale=stale, stale_fields=_stale_fields(form, stale.current))
+                context["version"] = stale.version
+                return render(request, "cases/application.html", context, status=409)
             except ValidationError as error:
                 _errors(request, error, form)
             else:
@@ -381,37 +403,46 @@ def application(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
                 else:
                     messages.success(request, _("Ansökan är sparad."))
                 return _to_tab(case, "application")
-        return render(
-            request, "cases/application.html", _application_context(request, org, case, form)
-        )
+        context = _application_context(request, org, case, form)
+        if request.POST.get(VERSION_FIELD):
+            # Keep the version the form was loaded from: a failed check saves nothing.
+            context["version"] = request.POST[VERSION_FIELD]
+        return render(request, "cases/application.html", context)
     return render(request, "cases/application.html", _application_context(request, org, case))
 
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
 def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
-    """htmx: save the draft as the applicant types and answer with the live findings."""
+    """htmx: save the draft as the applicant types and answer with the live findings.
+
+    A save over someone else's newer save is refused like the full form's; the text stays
+    in the browser and the person is told to save the draft to compare.
+    """
     case = sel.case_for_user(request.user, org, pk)
     form = ApplicationForm(request.POST, rulebook=sel.rulebook_for_case(case))
     saved_at = None
     error_messages: list[str] = []
     figures = None
+    version = None
     if form.is_valid():
         try:
-            version = services.application_save(
+            saved = services.application_save(
                 case=case,
                 actor=request.user,
                 sections=form.sections_data(),
                 figures=form.figures_data(),
+                version=request.POST.get(VERSION_FIELD) or None,
             )
-            figures = version.figures
+            figures = saved.figures
             saved_at = timezone.localtime()
+            version = content_version(services.application_content(saved))
         except ValidationError as error:
             error_messages = error.messages
     result = sel.eligibility_for(case, figures)
     return render(
         request,
-        "cases/_findings.html",
+        "cases/_autosave.html",
         {
             "case": case,
             "result": result,
@@ -419,6 +450,7 @@ def application_autosave(request: HttpRequest, org: Organisation, pk: int) -> Ht
             "saved_at": saved_at,
             "error_messages": error_messages,
             "live": True,
+            "version": version,
         },
     )
 
