@@ -127,10 +127,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Lock an account+address pair out for an hour after five failed logins (django-axes).
+# Lock an account+address pair out for an hour after five failed logins (django-axes);
+# guessing one username from many addresses is throttled instead (satsa.accounts.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("SATSA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "satsa.accounts.lockout.client_ip"
+SATSA_LOGIN_USERNAME_LIMIT = int(os.environ.get("SATSA_LOGIN_USERNAME_LIMIT", "20"))
+SATSA_LOGIN_USERNAME_DELAY = int(os.environ.get("SATSA_LOGIN_USERNAME_DELAY", "30"))
+# Behind a reverse proxy, every request comes from the proxy's address. List the proxies'
+# addresses or networks (comma-separated) in SATSA_TRUSTED_PROXIES; the client's address is
+# then read from SATSA_PROXY_IP_HEADER (X-Forwarded-For unless set), and only from them.
+SATSA_TRUSTED_PROXIES = env_list("SATSA_TRUSTED_PROXIES", "")
+SATSA_PROXY_IP_HEADER = os.environ.get("SATSA_PROXY_IP_HEADER", "HTTP_X_FORWARDED_FOR")
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
@@ -24,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from satsa.accounts import two_factor
 from satsa.accounts.forms import TokenForm, VerifyForm
+from satsa.accounts.lockout import username_throttled
 from satsa.orgs.permissions import requires_two_factor
 from satsa.orgs.roles import Role
 
@@ -38,6 +40,12 @@ def _safe_next(request: HttpRequest, default: str = "core:dashboard") -> str:
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Many failures for this username from anywhere: one try per few seconds.
+        if username_throttled(request.POST.get("username", "")):
+            return render(request, "accounts/throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
         context = super().get_context_data(**kwargs)
