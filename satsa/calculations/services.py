@@ -28,6 +28,7 @@ from satsa.calculations.models import (
 )
 from satsa.calculations.tabular import HEADERS, RawRow, TableFileError, read_table
 from satsa.calculations.terms import apply_terms
+from satsa.core.concurrency import check_version
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 
@@ -491,6 +492,16 @@ def calculation_create(*, case: Any, actor: Any) -> Calculation:
     return calculation
 
 
+def calculation_content(calculation: Calculation) -> dict[str, Any]:
+    """What the editor is loaded from; its version guards the save."""
+    return {
+        "data": calculation.data,
+        "effect_sources": calculation.effect_sources,
+        "alternative_sources": calculation.alternative_sources,
+        "price_index": calculation.price_index_id,
+    }
+
+
 def calculation_update(
     *,
     calculation: Calculation,
@@ -499,6 +510,7 @@ def calculation_update(
     effect_sources: list[Any] | None = None,
     alternative_sources: dict[str, list[Any]] | None = None,
     price_index: PriceIndex | None = None,
+    version: str | None = None,
 ) -> Calculation:
     """Store new exchange-format data after the engine accepts it, with its result.
 
@@ -513,6 +525,8 @@ def calculation_update(
     with transaction.atomic():
         # Lock the row: two people saving at once must not interleave data and result.
         locked = Calculation.objects.select_for_update().get(pk=calculation.pk)
+        # Someone else saved since the editor was loaded: refuse rather than overwrite.
+        check_version(expected=version, current=calculation_content(locked), by=locked.updated_by)
         locked.data = data
         locked.result = result
         locked.effect_sources = effect_sources if effect_sources is not None else []

@@ -40,6 +40,8 @@ from satsa.calculations.forms import (
 from satsa.calculations.models import Calculation, PriceIndex, UnitCost
 from satsa.calculations.terms import RulebookTerms, apply_terms
 from satsa.cases.models import Case
+from satsa.core.concurrency import FIELD as VERSION_FIELD
+from satsa.core.concurrency import StaleEdit, content_version
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -590,6 +592,9 @@ def _page_context(
         "can_edit": selectors.can_edit_calculation(request.user, case),
         "snapshots": selectors.snapshots_of(case),
         "case_url": _case_url(org, case),
+        "version": content_version(services.calculation_content(calculation))
+        if calculation is not None
+        else "",
     }
     if calculation is not None and editor is not None:
         context.update(_results_context(calculation, editor))
@@ -625,7 +630,14 @@ def editor(request: HttpRequest, org: Organisation, case_id: int) -> HttpRespons
                     alternative_sources=form_editor.alternative_sources,
                     price_index=form_editor.general.cleaned_data.get("price_index"),
                     actor=request.user,
+                    version=request.POST.get(VERSION_FIELD) or None,
                 )
+            except StaleEdit as stale:
+                # The editor keeps what was typed; the saved calculation opens alongside.
+                messages.error(request, stale.message)
+                context = _page_context(request, org, case, calculation, form_editor)
+                context.update(version=stale.version, stale=stale)
+                return render(request, "calculations/editor.html", context, status=409)
             except engine.CalculationInvalid as error:
                 form_editor.problems = _attach(error.problems, form_editor)
             else:
@@ -637,6 +649,7 @@ def editor(request: HttpRequest, org: Organisation, case_id: int) -> HttpRespons
                 _("Uppgifterna hämtades från enhetskostnadstabellen. Kontrollera dem och spara."),
             )
         context = _page_context(request, org, case, calculation, form_editor)
+        context["version"] = request.POST.get(VERSION_FIELD) or context["version"]
         return render(request, "calculations/editor.html", context, status=200)
     return render(
         request,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satsa.cases.models import Case, Stage
+from satsa.core.concurrency import check_version
 from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
 from satsa.events.services import event_record
 from satsa.followup import ledger, selectors
@@ -121,6 +122,19 @@ def case_stage_set(*, case: Case, actor: Any, stage: str, reason: str) -> Case:
 # --- the schema -----------------------------------------------------------------------------
 
 
+def schema_content(schema: EvaluationSchema | None) -> dict[str, Any]:
+    """What the schema's edit form is loaded from; its version guards the save."""
+    if schema is None:
+        return {}
+    return {
+        "overall_goal": schema.overall_goal,
+        "target_group": schema.target_group,
+        "comparison_group": schema.comparison_group,
+        "no_comparison_reason": schema.no_comparison_reason,
+        "project_leader": schema.project_leader_id,
+    }
+
+
 def schema_save(
     *,
     case: Case,
@@ -130,7 +144,11 @@ def schema_save(
     comparison_group: str = "",
     no_comparison_reason: str = "",
     project_leader: Any = None,
+    version: str | None = None,
 ) -> EvaluationSchema:
+    """Create or change the case's evaluation schema. ``version`` is that of the content
+    the form was loaded from (:func:`schema_content`): a save over someone else's newer
+    save is refused with :class:`~satsa.core.concurrency.StaleEdit`."""
     if not overall_goal.strip():
         raise ValidationError({"overall_goal": [_("Skriv det övergripande målet.")]})
     if not target_group.strip():
@@ -143,6 +161,10 @@ def schema_save(
                 {"project_leader": [_("Projektledaren måste ha en roll i organisationen.")]}
             )
     with transaction.atomic():
+        # Lock, then compare with what the form was loaded from (lost updates).
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        existing = EvaluationSchema.objects.filter(case=case).first()
+        check_version(expected=version, current=schema_content(existing))
         schema, created = EvaluationSchema.objects.get_or_create(
             case=case, defaults={"organisation": case.organisation}
         )

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satsa.cases.models import Case, Stage
+from satsa.core.concurrency import FIELD as VERSION_FIELD
+from satsa.core.concurrency import StaleEdit, content_version
 from satsa.evaluation import MIN_GROUP_SIZE
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
@@ -289,9 +291,27 @@ def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
     elif case.target_group:
         initial = {"target_group": case.target_group}
     form = SchemaForm(request.POST or None, initial=initial, people=_people(org))
+    version = content_version(services.schema_content(schema))
+    stale_fields: list[tuple[str, str]] = []
+    if request.method == "POST":
+        version = request.POST.get(VERSION_FIELD) or version
     if request.method == "POST" and form.is_valid():
         try:
-            services.schema_save(case=case, actor=request.user, **form.cleaned_data)
+            services.schema_save(
+                case=case,
+                actor=request.user,
+                version=request.POST.get(VERSION_FIELD) or None,
+                **form.cleaned_data,
+            )
+        except StaleEdit as stale:
+            # What was typed stays in the form; what the other person saved is shown.
+            messages.error(request, stale.message)
+            version = stale.version
+            fresh = selectors.schema_of(case)
+            for name in ("overall_goal", "target_group", "comparison_group"):
+                theirs = getattr(fresh, name, "")
+                if theirs != form.cleaned_data.get(name, ""):
+                    stale_fields.append((str(form.fields[name].label), theirs))
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -306,6 +326,8 @@ def schema_edit(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             case=case,
             schema=schema,
             form=form,
+            version=version,
+            stale_fields=stale_fields,
             subgoal_form=SubGoalForm(),
             activity_form=ActivityForm(schema=schema) if schema else None,
             missing=selectors.schema_is_complete(case),

@@ -224,3 +224,21 @@ def test_the_form_asks_for_the_head_count_of_a_value_about_people(
     )
     assert response.status_code == 200
     assert not MeasureValue.objects.filter(measure=measure).exists()
+
+
+def test_a_schema_save_over_someone_elses_newer_save_is_refused(
+    client_as: Any, schema: Any, alice: Any, lina: Any
+) -> None:
+    page = client_as(alice).get(url("schema", schema.case.pk)).content.decode()
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    data = {"target_group": schema.target_group, "version": version}
+    saved = client_as(alice).post(url("schema", schema.case.pk), {**data, "overall_goal": "Ett"})
+    assert saved.status_code == 302
+    refused = client_as(alice).post(
+        url("schema", schema.case.pk), {**data, "overall_goal": "Ett annat mål"}
+    )
+    html = refused.content.decode()
+    assert "medan du skrev" in html
+    assert "Ett annat mål" in html  # typed, kept
+    schema.refresh_from_db()
+    assert schema.overall_goal == "Ett"
