@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,6 +57,9 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 # --- unit costs ----------------------------------------------------------------------
 
 
+UNIT_COSTS_PER_PAGE = 100
+
+
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def unit_costs(request: HttpRequest, org: Organisation) -> HttpResponse:
@@ -65,13 +69,20 @@ def unit_costs(request: HttpRequest, org: Organisation) -> HttpResponse:
     if query:
         match = Q(code__icontains=query) | Q(name__icontains=query) | Q(unit__icontains=query)
         own, national = own.filter(match), national.filter(match)
+    # Paged: a table of tens of thousands of rows made a page of many megabytes.
+    own_page = Paginator(own, UNIT_COSTS_PER_PAGE).get_page(request.GET.get("sida"))
+    national_page = Paginator(national, UNIT_COSTS_PER_PAGE).get_page(
+        request.GET.get("nationell_sida")
+    )
     return render(
         request,
         "calculations/unit_costs.html",
         {
             "org": org,
-            "own": own,
-            "national": national,
+            "own": own_page.object_list,
+            "own_page": own_page,
+            "national": national_page.object_list,
+            "national_page": national_page,
             "query": query,
             "can_manage": has_perm(request.user, org, Perm.MANAGE_UNIT_COSTS),
         },
