@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "satsa.core.middleware.SwedishFirstLocaleMiddleware",
+    # Before anything reads the body (the CSRF check reads the form).
+    "satsa.core.uploads.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -169,6 +171,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files are served only through views that check who may see them, never from
+# MEDIA_URL. A whole upload may be at most this large (refused before it is read).
+SATSA_MAX_UPLOAD_BYTES = int(os.environ.get("SATSA_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 
 # Mail: the console in development, SMTP in production (Django 6.1's MAILERS setting).
 if env_bool("DJANGO_EMAIL_SMTP", not DEBUG):

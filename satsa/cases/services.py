@@ -34,6 +34,7 @@ from satsa.cases.models import (
 )
 from satsa.cases.notifications import notify
 from satsa.core.concurrency import check_version
+from satsa.core.uploads import check_document, read_upload
 from satsa.events.services import event_record
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
@@ -723,6 +724,8 @@ def attachment_add(
     _require(kind in kinds or kind == "other", _("Välj vilken bilaga filen är."), "kind")
     _require(file is not None and file.size, _("Välj en fil."), "file")
     _require(file.size <= 20 * 1024 * 1024, _("Filen får vara högst 20 MB."), "file")
+    refusal = check_document(name=file.name or "", data=read_upload(file))
+    _require(refusal is None, refusal or "", "file")
     with transaction.atomic():
         attachment = Attachment.objects.create(
             case=case,

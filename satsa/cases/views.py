@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,9 +37,10 @@ from satsa.cases.forms import (
     PartsForm,
     RejectForm,
 )
-from satsa.cases.models import Case, CriterionAssessment, NeedsAnalysis, Stage
+from satsa.cases.models import Attachment, Case, CriterionAssessment, NeedsAnalysis, Stage
 from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
+from satsa.core.uploads import content_type_of
 from satsa.events.selectors import events_for_object
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import has_perm, org_view, roles_in
@@ -496,6 +497,27 @@ def attachment_upload(request: HttpRequest, org: Organisation, pk: int) -> HttpR
     else:
         messages.error(request, _("Välj bilaga och fil."))
     return _to_tab(case, "application")
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def attachment_download(
+    request: HttpRequest, org: Organisation, pk: int, attachment_id: int
+) -> FileResponse:
+    """An attachment, to whoever may see its case; always downloaded, never rendered."""
+    case = sel.case_for_user(request.user, org, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=content_type_of(name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even if a browser rendered it, it could run nothing in Satsa's origin.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @require_GET
