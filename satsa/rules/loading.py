@@ -120,14 +120,8 @@ def parse_rulebook(text: str, *, source: str | None = None) -> Rulebook:
         raise RulebookError([Problem((), TOO_DEEP)], source=source) from None
 
 
-TOO_DEEP = (
-    "Regelboken är för djupt nästlad för att kunna läsas. / "
-    "The rulebook is nested too deeply to be read."
-)
-TOO_LONG_NUMBER = (
-    "Regelboken innehåller ett tal med för många siffror. / "
-    "The rulebook contains a number with too many digits."
-)
+TOO_DEEP = "the rulebook is nested too deeply to be read"
+TOO_LONG_NUMBER = "the rulebook contains a number with too many digits"
 
 
 def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str) -> Problem:
