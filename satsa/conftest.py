@@ -121,7 +121,8 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any, live_server: Any) -> Iterator[Any]:
-    context = chromium.new_context(base_url=live_server.url, locale="sv-SE")
+    # axe-core is injected as an inline script, which Satsa's Content-Security-Policy refuses.
+    context = chromium.new_context(base_url=live_server.url, locale="sv-SE", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

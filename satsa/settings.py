@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "satsa.core",
     "satsa.accounts",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "satsa.core.middleware.SwedishFirstLocaleMiddleware",
+    # Before anything reads the body (the CSRF check reads the form).
+    "satsa.core.uploads.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,6 +82,8 @@ MIDDLEWARE = [
     "satsa.eid.middleware.EidRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "satsa.core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -126,10 +132,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Lock an account+address pair out for an hour after five failed logins (django-axes).
+# Lock an account+address pair out for an hour after five failed logins (django-axes);
+# guessing one username from many addresses is throttled instead (satsa.accounts.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("SATSA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "satsa.accounts.lockout.client_ip"
+SATSA_LOGIN_USERNAME_LIMIT = int(os.environ.get("SATSA_LOGIN_USERNAME_LIMIT", "20"))
+SATSA_LOGIN_USERNAME_DELAY = int(os.environ.get("SATSA_LOGIN_USERNAME_DELAY", "30"))
+# Behind a reverse proxy, every request comes from the proxy's address. List the proxies'
+# addresses or networks (comma-separated) in SATSA_TRUSTED_PROXIES; the client's address is
+# then read from SATSA_PROXY_IP_HEADER (X-Forwarded-For unless set), and only from them.
+SATSA_TRUSTED_PROXIES = env_list("SATSA_TRUSTED_PROXIES", "")
+SATSA_PROXY_IP_HEADER = os.environ.get("SATSA_PROXY_IP_HEADER", "HTTP_X_FORWARDED_FOR")
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -169,6 +184,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files are served only through views that check who may see them, never from
+# MEDIA_URL. A whole upload may be at most this large (refused before it is read).
+SATSA_MAX_UPLOAD_BYTES = int(os.environ.get("SATSA_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 
 # Mail: the console in development, SMTP in production (Django 6.1's MAILERS setting).
 if env_bool("DJANGO_EMAIL_SMTP", not DEBUG):
@@ -199,6 +217,27 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (Django's own): scripts, styles, images and htmx requests only from
+# Satsa itself; no inline script or style, no plug-ins, no framing, forms post only here.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# Browser features Satsa never uses are switched off (satsa.core.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 LOGGING = {
     "version": 1,

@@ -10,4 +10,6 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("tvafaktor/aktivera/", views.two_factor_setup, name="two_factor_setup"),
     path("tvafaktor/verifiera/", views.two_factor_verify, name="two_factor_verify"),
+    path("tvafaktor/<int:pk>/ta-bort/", views.two_factor_remove, name="two_factor_remove"),
+    path("tvafaktor/reservkoder/", views.recovery_codes, name="recovery_codes"),
 ]

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from satsa.accounts.forms import TokenForm
-from satsa.events.services import event_record
+from satsa.accounts import two_factor
+from satsa.accounts.forms import TokenForm, VerifyForm
+from satsa.accounts.lockout import username_throttled
+from satsa.orgs.permissions import requires_two_factor
 from satsa.orgs.roles import Role
 from satsa.types import AuthenticatedRequest
 
@@ -37,6 +41,12 @@ def _safe_next(request: HttpRequest, default: str = "core:dashboard") -> str:
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Many failures for this username from anywhere: one try per few seconds.
+        if username_throttled(request.POST.get("username", "")):
+            return render(request, "accounts/throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -56,17 +66,29 @@ class LoginView(auth_views.LoginView):
 @login_required
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol a TOTP device: show the QR code, confirm with a first code."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Satsa", confirmed=False)
+    refusal = two_factor.may_enrol(user=request.user, session=request.session)
+    here = reverse("accounts:two_factor_setup")
+    if refusal == "verify":
+        messages.info(request, _("Bekräfta först med en kod från den enhet du redan har."))
+        return redirect(reverse("accounts:two_factor_verify") + "?" + urlencode({"next": here}))
+    if refusal == "login":
+        logout(request)
+        messages.info(request, _("Logga in igen för att aktivera tvåfaktorsinloggning."))
+        return redirect(reverse("accounts:login") + "?" + urlencode({"next": here}))
+    device = two_factor.pending_device(user=request.user, session=request.session)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            codes = two_factor.device_confirm(user=request.user, device=device)
+            request.session.pop(two_factor.PENDING_DEVICE, None)
             otp_login(request, device)
-            event_record(actor=request.user, verb="user.two_factor_enabled", target=request.user)
             messages.success(request, _("Tvåfaktorsinloggning är nu aktiverad."))
+            if codes:
+                return render(
+                    request,
+                    "accounts/recovery_codes.html",
+                    {"codes": codes, "next": _safe_next(request)},
+                )
             return redirect(_safe_next(request))
         form.add_error("token", _("Koden stämmer inte. Kontrollera klockan i din telefon."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR-kod"))
@@ -81,11 +103,17 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                two_factor.recovery_code_used(user=request.user, device=device)
+                messages.warning(
+                    request,
+                    _("Du loggade in med en reservkod. Skapa nya koder om du har få kvar."),
+                )
             return redirect(_safe_next(request))
         form.add_error("token", _("Koden stämmer inte."))
     return render(
@@ -95,15 +123,67 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _require_verified(request: HttpRequest) -> HttpResponse | None:
+    """Changes to a second factor take a session verified with that factor."""
+    if user_has_device(request.user, confirmed=True) and not request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(
+            reverse("accounts:two_factor_verify")
+            + "?"
+            + urlencode({"next": reverse("accounts:profile")})
+        )
+    return None
+
+
+@require_http_methods(["POST"])
+@login_required
+def two_factor_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if (refused := _require_verified(request)) is not None:
+        return refused
+    device = get_object_or_404(TOTPDevice, pk=pk, user=request.user, confirmed=True)
+    try:
+        two_factor.device_remove(
+            user=request.user, device=device, required=requires_two_factor(request.user)
+        )
+    except two_factor.TwoFactorError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Enheten är borttagen."))
+    return redirect("accounts:profile")
+
+
+@require_http_methods(["POST"])
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    if (refused := _require_verified(request)) is not None:
+        return refused
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        messages.error(request, _("Aktivera tvåfaktorsinloggning innan du skapar reservkoder."))
+        return redirect("accounts:profile")
+    codes = two_factor.recovery_codes_create(user=request.user)
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:profile")},
+    )
+
+
 @require_http_methods(["GET"])
 @login_required
 def profile(request: AuthenticatedRequest) -> HttpResponse:
-    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    devices = TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by("pk")
+    codes_left = StaticToken.objects.filter(
+        device__user=request.user, device__confirmed=True
+    ).count()
     memberships = request.user.memberships.active().select_related(
         "organisation", "board", "department"
     )
     return render(
         request,
         "accounts/profile.html",
-        {"has_device": has_device, "memberships": memberships},
+        {
+            "has_device": bool(devices),
+            "devices": devices,
+            "codes_left": codes_left,
+            "memberships": memberships,
+        },
     )

@@ -78,6 +78,14 @@ class ImportForm(forms.Form):
         help_text=_("Samma kolumner som i exporten. Inget importeras förrän hela filen är felfri."),
     )
 
+    def clean_file(self) -> Any:
+        from satsa.calculations.services import MAX_IMPORT_BYTES, import_too_large_message
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(import_too_large_message())
+        return upload
+
 
 class PriceIndexForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=200)

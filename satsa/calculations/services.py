@@ -31,6 +31,7 @@ from satsa.calculations.terms import apply_terms
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
+from satsa.core.concurrency import check_version
 from satsa.events.services import event_record
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import require_perm
@@ -133,6 +134,12 @@ def _check_value(value: Any, price_year: Any, source: Any, clean: dict[str, Any]
         errors["value"] = _("Värdet kan inte vara negativt.")
     elif clean["value"] >= Decimal("1e12"):
         errors["value"] = _("Värdet är orimligt stort.")
+    elif clean["value"] != clean["value"].quantize(Decimal("0.01")):
+        # Stored in öre: rounding 0,001 kr to 0,00 would silently change the value.
+        errors["value"] = _(
+            "”%(value)s” har fler än två decimaler och skulle avrundas. Ange beloppet i hela "
+            "ören (högst två decimaler)."
+        ) % {"value": value}
     else:
         clean["value"] = clean["value"].quantize(Decimal("0.01"))
     clean["price_year"] = _year(price_year)
@@ -291,6 +298,12 @@ class UnitCostImportError(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
+def import_too_large_message() -> str:
+    return _("Filen är större än %(mb)s MB. Dela upp den i flera filer.") % {
+        "mb": MAX_IMPORT_BYTES // (1024 * 1024)
+    }
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     created: int  # new unit-cost entries
@@ -374,11 +387,32 @@ def _check_rows(rows: list[RawRow]) -> tuple[list[dict[str, Any]], list[ImportPr
     return cleaned, problems
 
 
+# An import is one short transaction: a file larger than this is refused before reading.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+
+
 def check_unit_costs_import(*, content: bytes, filename: str) -> list[dict[str, Any]]:
+    if len(content) > MAX_IMPORT_BYTES:
+        raise UnitCostImportError([ImportProblem(0, "", import_too_large_message())])
     try:
         rows = read_table(content, filename)
     except TableFileError as error:
         raise UnitCostImportError([ImportProblem(0, "", str(error))]) from None
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise UnitCostImportError(
+            [
+                ImportProblem(
+                    0,
+                    "",
+                    _(
+                        "Filen har %(rows)s rader; högst %(max)s rader kan importeras åt "
+                        "gången. Dela upp filen."
+                    )
+                    % {"rows": len(rows), "max": MAX_IMPORT_ROWS},
+                )
+            ]
+        )
     cleaned, problems = _check_rows(rows)
     if problems:
         raise UnitCostImportError(problems)
@@ -395,24 +429,60 @@ def unit_costs_import(
     """
     require_perm(actor, organisation, Perm.MANAGE_UNIT_COSTS)
     cleaned = check_unit_costs_import(content=content, filename=filename)
-    created = 0
     person = actor if getattr(actor, "is_authenticated", False) else None
+    metas = {clean["code"]: {field: clean[field] for field in _META} for clean in cleaned}
+    # Everything is checked above; the transaction only writes, in bulk, so it stays short
+    # (a row-by-row import held SQLite's write lock for minutes).
     with transaction.atomic():
-        entries: dict[str, UnitCost] = {}
-        for clean in cleaned:
-            meta = {field: clean[field] for field in _META}
-            unit_cost = entries.get(clean["code"])
-            if unit_cost is None:
-                unit_cost, was_created = UnitCost.objects.update_or_create(
-                    organisation=organisation, code=clean["code"], defaults=meta
-                )
-                created += was_created
-                entries[clean["code"]] = unit_cost
-            UnitCostValue.objects.update_or_create(
-                unit_cost=unit_cost,
-                price_year=clean["price_year"],
-                defaults={"value": clean["value"], "source": clean["source"], "created_by": person},
+        entries = {
+            u.code: u
+            for u in UnitCost.objects.select_for_update().filter(
+                organisation=organisation, code__in=list(metas)
             )
+        }
+        for unit_cost in entries.values():
+            for field, value in metas[unit_cost.code].items():
+                setattr(unit_cost, field, value)
+        if entries:
+            UnitCost.objects.bulk_update(list(entries.values()), fields=list(_META))
+        new = [
+            UnitCost(organisation=organisation, code=code, **meta)
+            for code, meta in metas.items()
+            if code not in entries
+        ]
+        UnitCost.objects.bulk_create(new)
+        created = len(new)
+        entries = {
+            u.code: u
+            for u in UnitCost.objects.filter(organisation=organisation, code__in=list(metas))
+        }
+        existing = {
+            (v.unit_cost_id, v.price_year): v
+            for v in UnitCostValue.objects.filter(unit_cost__in=list(entries.values()))
+        }
+        changed, added = [], []
+        for clean in cleaned:
+            unit_cost = entries[clean["code"]]
+            value = existing.get((unit_cost.pk, clean["price_year"]))
+            if value is None:
+                added.append(
+                    UnitCostValue(
+                        unit_cost=unit_cost,
+                        price_year=clean["price_year"],
+                        value=clean["value"],
+                        source=clean["source"],
+                        created_by=person,
+                    )
+                )
+            else:
+                value.value, value.source, value.created_by = (
+                    clean["value"],
+                    clean["source"],
+                    person,
+                )
+                changed.append(value)
+        UnitCostValue.objects.bulk_update(changed, fields=["value", "source", "created_by"])
+        UnitCostValue.objects.bulk_create(added)
         event_record(
             actor=actor,
             verb="unit_costs.imported",
@@ -504,6 +574,16 @@ def calculation_create(*, case: Case, actor: Actor) -> Calculation:
     return calculation
 
 
+def calculation_content(calculation: Calculation) -> dict[str, Any]:
+    """What the editor is loaded from; its version guards the save."""
+    return {
+        "data": calculation.data,
+        "effect_sources": calculation.effect_sources,
+        "alternative_sources": calculation.alternative_sources,
+        "price_index": calculation.price_index_id,
+    }
+
+
 def calculation_update(
     *,
     calculation: Calculation,
@@ -512,6 +592,7 @@ def calculation_update(
     effect_sources: list[Any] | None = None,
     alternative_sources: dict[str, list[Any]] | None = None,
     price_index: PriceIndex | None = None,
+    version: str | None = None,
 ) -> Calculation:
     """Store new exchange-format data after the engine accepts it, with its result.
 
@@ -527,6 +608,8 @@ def calculation_update(
     with transaction.atomic():
         # Lock the row: two people saving at once must not interleave data and result.
         locked = Calculation.objects.select_for_update().get(pk=calculation.pk)
+        # Someone else saved since the editor was loaded: refuse rather than overwrite.
+        check_version(expected=version, current=calculation_content(locked), by=locked.updated_by)
         locked.data = data
         locked.result = result
         locked.effect_sources = effect_sources if effect_sources is not None else []

@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,6 +44,8 @@ from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
 from satsa.cases.views import case_context
+from satsa.core.concurrency import FIELD as VERSION_FIELD
+from satsa.core.concurrency import StaleEdit, content_version
 from satsa.core.tabular import http_response
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
@@ -59,6 +62,9 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 # --- unit costs ----------------------------------------------------------------------
 
 
+UNIT_COSTS_PER_PAGE = 100
+
+
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def unit_costs(request: HttpRequest, org: Organisation) -> HttpResponse:
@@ -68,13 +74,20 @@ def unit_costs(request: HttpRequest, org: Organisation) -> HttpResponse:
     if query:
         match = Q(code__icontains=query) | Q(name__icontains=query) | Q(unit__icontains=query)
         own, national = own.filter(match), national.filter(match)
+    # Paged: a table of tens of thousands of rows made a page of many megabytes.
+    own_page = Paginator(own, UNIT_COSTS_PER_PAGE).get_page(request.GET.get("sida"))
+    national_page = Paginator(national, UNIT_COSTS_PER_PAGE).get_page(
+        request.GET.get("nationell_sida")
+    )
     return render(
         request,
         "calculations/unit_costs.html",
         {
             "org": org,
-            "own": own,
-            "national": national,
+            "own": own_page.object_list,
+            "own_page": own_page,
+            "national": national_page.object_list,
+            "national_page": national_page,
             "query": query,
             "can_manage": has_perm(request.user, org, Perm.MANAGE_UNIT_COSTS),
         },
@@ -246,7 +259,10 @@ def price_indices(request: AuthenticatedRequest, org: Organisation) -> HttpRespo
         "calculations/price_indices.html",
         {
             "org": org,
-            "indices": selectors.price_indices_available_to(org),
+            # The years covered, as numbers: a template cannot take |last of a queryset.
+            "indices": selectors.price_indices_available_to(org).annotate(
+                first_year=Min("points__year"), last_year=Max("points__year")
+            ),
             "form": form,
             "can_manage": can_manage,
         },
@@ -583,6 +599,9 @@ def _page_context(
         "can_edit": access.may(request.user, case, Action.EDIT_CALCULATION),
         "snapshots": selectors.snapshots_of(case),
         "case_url": _case_url(org, case),
+        "version": content_version(services.calculation_content(calculation))
+        if calculation is not None
+        else "",
     }
     if calculation is not None and editor is not None:
         context.update(_results_context(calculation, editor))
@@ -618,7 +637,14 @@ def editor(request: AuthenticatedRequest, org: Organisation, case_id: int) -> Ht
                     alternative_sources=form_editor.alternative_sources,
                     price_index=form_editor.general.cleaned_data.get("price_index"),
                     actor=request.user,
+                    version=request.POST.get(VERSION_FIELD) or None,
                 )
+            except StaleEdit as stale:
+                # The editor keeps what was typed; the saved calculation opens alongside.
+                messages.error(request, stale.message)
+                context = _page_context(request, org, case, calculation, form_editor)
+                context.update(version=stale.version, stale=stale)
+                return render(request, "calculations/editor.html", context, status=409)
             except engine.CalculationInvalid as error:
                 form_editor.problems = _attach(error.problems, form_editor)
             else:
@@ -630,6 +656,7 @@ def editor(request: AuthenticatedRequest, org: Organisation, case_id: int) -> Ht
                 _("Uppgifterna hämtades från enhetskostnadstabellen. Kontrollera dem och spara."),
             )
         context = _page_context(request, org, case, calculation, form_editor)
+        context["version"] = request.POST.get(VERSION_FIELD) or context["version"]
         return render(request, "calculations/editor.html", context, status=200)
     return render(
         request,

@@ -34,6 +34,8 @@ from satsa.cases.models import (
     Stage,
     StepRecord,
 )
+from satsa.core.concurrency import check_version
+from satsa.core.uploads import check_document, read_upload
 from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import NotPermitted, has_perm, require_perm, roles_in
@@ -564,15 +566,28 @@ def _clean_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def application_content(version: ApplicationVersion | None) -> dict[str, Any]:
+    """What an application edit form is loaded from; its version guards the save."""
+    if version is None:
+        return {"sections": {}, "figures": {}}
+    return {"sections": version.sections, "figures": version.figures}
+
+
 def application_save(
     *,
     case: Case,
     actor: Actor,
     sections: Mapping[str, str],
     figures: Mapping[str, Any],
+    version: str | None = None,
 ) -> ApplicationVersion:
     """Save the application draft (also the autosave). Changing a submitted application
-    starts a new version."""
+    starts a new version.
+
+    ``version`` is the version of the content the form was loaded from
+    (:func:`application_content`); a save over someone else's newer save is refused with
+    :class:`~satsa.core.concurrency.StaleEdit`.
+    """
     _require_applicant(actor, case)
     _require_open(case)
     _require(
@@ -584,9 +599,18 @@ def application_save(
     clean_sections = {k: str(v) for k, v in sections.items() if k in known}
     clean_figures = _clean_figures(figures)
     with transaction.atomic():
+        # Two people saving the same case at once: the second waits here, then sees the
+        # first one's save and is refused (lost updates).
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         draft = sel.draft_of(case)
+        base = sel.latest_submitted(case)
+        saved = draft or base
+        check_version(
+            expected=version,
+            current=application_content(saved),
+            by=saved.updated_by if saved is not None else None,
+        )
         if draft is None:
-            base = sel.latest_submitted(case)
             if base is not None and (
                 base.sections == clean_sections and base.figures == clean_figures
             ):
@@ -672,6 +696,8 @@ def attachment_add(
     _require(kind in kinds or kind == "other", _("Välj vilken bilaga filen är."), "kind")
     _require(file is not None and bool(file.size), _("Välj en fil."), "file")
     _require((file.size or 0) <= 20 * 1024 * 1024, _("Filen får vara högst 20 MB."), "file")
+    refusal = check_document(name=file.name or "", data=read_upload(file))
+    _require(refusal is None, refusal or "", "file")
     with transaction.atomic():
         attachment = Attachment.objects.create(
             case=case,

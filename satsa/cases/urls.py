@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:pk>/ansokan/autospara/", views.application_autosave, name="autosave"),
     path("<int:pk>/ansokan/parter/", views.parts, name="parts"),
     path("<int:pk>/ansokan/bilagor/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "<int:pk>/ansokan/bilagor/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("<int:pk>/ansokan/version/<int:version>/", views.version, name="version"),
     path("<int:pk>/undantag/", views.exemption, name="exemption"),
     path("<int:pk>/beredning/", views.reviews, name="reviews"),

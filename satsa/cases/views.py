@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,10 @@ from satsa.cases.forms import (
     PartsForm,
     RejectForm,
 )
-from satsa.cases.models import Case, CriterionAssessment, NeedsAnalysis, Stage
+from satsa.cases.models import Attachment, Case, CriterionAssessment, NeedsAnalysis, Stage
+from satsa.core.concurrency import FIELD as VERSION_FIELD
+from satsa.core.concurrency import StaleEdit, content_version
+from satsa.core.uploads import content_type_of
 from satsa.events.selectors import events_for_object
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import has_perm, org_view, roles_in
@@ -399,7 +402,20 @@ def _application_context(
         exemption_form=ExemptionForm(
             rules=[(f.rule, f.message_sv[:80]) for f in result.with_status("fails")]
         ),
+        version=content_version(services.application_content(current)),
     )
+
+
+def _stale_fields(form: Any, current: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, saved text) of each field where what is saved now differs from what was typed."""
+    saved = {f"section_{k}": v for k, v in current["sections"].items()}
+    saved.update(current["figures"])
+    differing = []
+    for name, field in form.fields.items():
+        theirs = str(saved.get(name, "") or "")
+        if theirs.strip() != str(form.data.get(name, "")).strip():
+            differing.append((str(field.label), theirs))
+    return differing
 
 
 @require_http_methods(["GET", "POST"])
@@ -415,9 +431,16 @@ def application(request: AuthenticatedRequest, org: Organisation, pk: int) -> Ht
                     actor=request.user,
                     sections=form.sections_data(),
                     figures=form.figures_data(),
+                    version=request.POST.get(VERSION_FIELD) or None,
                 )
                 if "submit" in request.POST:
                     services.application_submit(case=case, actor=request.user)
+            except StaleEdit as stale:
+                # Nothing typed is lost: the form keeps it, next to what the other saved.
+                context = _application_context(request, org, case, form)
+                context.update(stale=stale, stale_fields=_stale_fields(form, stale.current))
+                context["version"] = stale.version
+                return render(request, "cases/application.html", context, status=409)
             except ValidationError as error:
                 show_errors(request, error, form)
             else:
@@ -426,37 +449,46 @@ def application(request: AuthenticatedRequest, org: Organisation, pk: int) -> Ht
                 else:
                     messages.success(request, _("Ansökan är sparad."))
                 return to_tab(case, "application")
-        return render(
-            request, "cases/application.html", _application_context(request, org, case, form)
-        )
+        context = _application_context(request, org, case, form)
+        if request.POST.get(VERSION_FIELD):
+            # Keep the version the form was loaded from: a failed check saves nothing.
+            context["version"] = request.POST[VERSION_FIELD]
+        return render(request, "cases/application.html", context)
     return render(request, "cases/application.html", _application_context(request, org, case))
 
 
 @org_view(Perm.SUBMIT_IDEA)
 @require_POST
 def application_autosave(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
-    """htmx: save the draft as the applicant types and answer with the live findings."""
+    """htmx: save the draft as the applicant types and answer with the live findings.
+
+    A save over someone else's newer save is refused like the full form's; the text stays
+    in the browser and the person is told to save the draft to compare.
+    """
     case = access.case_for(request.user, org, pk)
     form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
     saved_at = None
     error_messages: list[str] = []
     figures = None
+    version = None
     if form.is_valid():
         try:
-            version = services.application_save(
+            saved = services.application_save(
                 case=case,
                 actor=request.user,
                 sections=form.sections_data(),
                 figures=form.figures_data(),
+                version=request.POST.get(VERSION_FIELD) or None,
             )
-            figures = version.figures
+            figures = saved.figures
             saved_at = timezone.localtime()
+            version = content_version(services.application_content(saved))
         except ValidationError as error:
             error_messages = error.messages
     result = sel.eligibility_for(case, figures)
     return render(
         request,
-        "cases/_findings.html",
+        "cases/_autosave.html",
         {
             "case": case,
             "result": result,
@@ -464,6 +496,7 @@ def application_autosave(request: AuthenticatedRequest, org: Organisation, pk: i
             "saved_at": saved_at,
             "error_messages": error_messages,
             "live": True,
+            "version": version,
         },
     )
 
@@ -509,6 +542,27 @@ def attachment_upload(request: AuthenticatedRequest, org: Organisation, pk: int)
     else:
         messages.error(request, _("Välj bilaga och fil."))
     return to_tab(case, "application")
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def attachment_download(
+    request: HttpRequest, org: Organisation, pk: int, attachment_id: int
+) -> FileResponse:
+    """An attachment, to whoever may see its case; always downloaded, never rendered."""
+    case = access.case_for(request.user, org, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    name = (attachment.file.name or "").rsplit("/", 1)[-1]
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=content_type_of(name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even if a browser rendered it, it could run nothing in Satsa's origin.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @require_GET

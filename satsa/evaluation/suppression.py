@@ -23,6 +23,7 @@ __all__ = [
     "require_group_size",
     "suppress",
     "suppress_table",
+    "value_is_shown",
 ]
 
 #: Smallest group for which any count, aggregate or estimate is shown.
@@ -53,6 +54,25 @@ def is_reportable(count: SupportsIndex) -> bool:
     (True, False, False)
     """
     return _as_count(count) >= MIN_GROUP_SIZE
+
+
+def value_is_shown(count: SupportsIndex | None, *, about_people: bool) -> bool:
+    """Whether an aggregate value resting on ``count`` people may be shown as a number.
+
+    Fails closed: a value about people whose head-count is unknown is never shown, since
+    it may rest on one person. A value not about people (a count of sessions held, kronor)
+    needs no head-count, but one given is respected.
+
+    Examples
+    --------
+    >>> value_is_shown(30, about_people=True), value_is_shown(3, about_people=True)
+    (True, False)
+    >>> value_is_shown(None, about_people=True), value_is_shown(None, about_people=False)
+    (False, True)
+    """
+    if count is None:
+        return not about_people
+    return is_reportable(count)
 
 
 def suppress(count: SupportsIndex) -> int | str:

@@ -19,6 +19,8 @@ VERBS: dict[str, Promise] = {
     "user.two_factor_enabled": _("aktiverade tvåfaktorsinloggning"),
     "user.two_factor_disabled": _("stängde av tvåfaktorsinloggning"),
     "notification.sent": _("skickade e-post om en händelse"),
+    "user.recovery_codes_created": _("skapade nya reservkoder"),
+    "user.recovery_code_used": _("loggade in med en reservkod"),
 }
 
 

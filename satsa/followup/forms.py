@@ -139,6 +139,11 @@ class ValueForm(forms.Form):
         help_text=_("Med standardavvikelsen får effektutvärderingen ett konfidensintervall."),
     )
 
+    def __init__(self, *args: Any, about_people: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A value about people without its head-count could never be shown.
+        self.fields["n"].required = about_people
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(

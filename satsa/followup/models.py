@@ -93,6 +93,11 @@ class MeasureKind(models.TextChoices):
     ECONOMIC = "economic", _("Ekonomiskt mått")
 
 
+# Effect and outcome measures describe the people of the target group: their values need
+# the head-count they rest on before they may be shown (small-group suppression).
+ABOUT_PEOPLE = frozenset({MeasureKind.SHORT_TERM, MeasureKind.LONG_TERM, MeasureKind.OUTCOME})
+
+
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Varje månad")
     QUARTERLY = "quarterly", _("Varje kvartal")
@@ -163,6 +168,10 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def about_people(self) -> bool:
+        return self.kind in ABOUT_PEOPLE
 
 
 class MeasureValue(models.Model):

@@ -40,6 +40,7 @@ from satsa.evaluation.errors import EvaluationError
 from satsa.evaluation.its import MIN_POINTS as MIN_ITS_POINTS
 from satsa.evaluation.its import interrupted_time_series
 from satsa.evaluation.power import TARGET_POWER, n_for_power, power_difference
+from satsa.evaluation.suppression import value_is_shown
 from satsa.followup.models import (
     EffectEvaluation,
     EvaluationSchema,
@@ -190,7 +191,7 @@ def measure_values(measure: Measure) -> list[ValueRow]:
     """The measure's aggregate values, each resting on fewer than five people suppressed."""
     rows = []
     for v in measure.values.all():
-        shown = v.value if v.n is None or is_reportable(v.n) else None
+        shown = v.value if value_is_shown(v.n, about_people=measure.about_people) else None
         rows.append(
             ValueRow(
                 v.period_label,

@@ -17,6 +17,7 @@ from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.cases.lifecycle import stage_change
 from satsa.cases.models import Case, Stage
+from satsa.core.concurrency import check_version
 from satsa.core.money import AUTO, kr
 from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
 from satsa.events.actors import system_actor
@@ -119,6 +120,19 @@ def case_stage_set(*, case: Case, actor: Actor, stage: str, reason: str) -> Case
 # --- the schema -----------------------------------------------------------------------------
 
 
+def schema_content(schema: EvaluationSchema | None) -> dict[str, Any]:
+    """What the schema's edit form is loaded from; its version guards the save."""
+    if schema is None:
+        return {}
+    return {
+        "overall_goal": schema.overall_goal,
+        "target_group": schema.target_group,
+        "comparison_group": schema.comparison_group,
+        "no_comparison_reason": schema.no_comparison_reason,
+        "project_leader": schema.case.project_leader_id,
+    }
+
+
 def schema_save(
     *,
     case: Case,
@@ -128,7 +142,11 @@ def schema_save(
     comparison_group: str = "",
     no_comparison_reason: str = "",
     project_leader: Any = None,
+    version: str | None = None,
 ) -> EvaluationSchema:
+    """Create or change the case's evaluation schema. ``version`` is that of the content
+    the form was loaded from (:func:`schema_content`): a save over someone else's newer
+    save is refused with :class:`~satsa.core.concurrency.StaleEdit`."""
     _check(actor, case, Action.REPORT)
     if not overall_goal.strip():
         raise ValidationError({"overall_goal": [_("Skriv det övergripande målet.")]})
@@ -142,6 +160,10 @@ def schema_save(
                 {"project_leader": [_("Projektledaren måste ha en roll i organisationen.")]}
             )
     with transaction.atomic():
+        # Lock, then compare with what the form was loaded from (lost updates).
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        existing = EvaluationSchema.objects.filter(case=case).first()
+        check_version(expected=version, current=schema_content(existing))
         schema, created = EvaluationSchema.objects.get_or_create(
             case=case, defaults={"organisation": case.organisation}
         )
@@ -305,6 +327,8 @@ def measure_value_record(
         errors["period_label"] = [_("Ange perioden (t.ex. ”Delår 2 2025”).")]
     if n is not None and n < 0:
         errors["n"] = [_("Antalet kan inte vara negativt.")]
+    if n is None and measure.about_people:
+        errors["n"] = [_("Ange hur många personer värdet bygger på.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -19,6 +19,8 @@ from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.cases.models import Case
 from satsa.core import tabular
+from satsa.core.concurrency import FIELD as VERSION_FIELD
+from satsa.core.concurrency import StaleEdit, content_version
 from satsa.core.tabular import Column, Kind, Table
 from satsa.evaluation import MIN_GROUP_SIZE
 from satsa.evaluation.plots import event_study_svg
@@ -288,9 +290,27 @@ def schema_edit(request: AuthenticatedRequest, org: Organisation, pk: int) -> Ht
     elif case.target_group:
         initial = {"target_group": case.target_group}
     form = SchemaForm(request.POST or None, initial=initial, people=_people(org))
+    version = content_version(services.schema_content(schema))
+    stale_fields: list[tuple[str, str]] = []
+    if request.method == "POST":
+        version = request.POST.get(VERSION_FIELD) or version
     if request.method == "POST" and form.is_valid():
         try:
-            services.schema_save(case=case, actor=request.user, **form.cleaned_data)
+            services.schema_save(
+                case=case,
+                actor=request.user,
+                version=request.POST.get(VERSION_FIELD) or None,
+                **form.cleaned_data,
+            )
+        except StaleEdit as stale:
+            # What was typed stays in the form; what the other person saved is shown.
+            messages.error(request, stale.message)
+            version = stale.version
+            fresh = selectors.schema_of(case)
+            for name in ("overall_goal", "target_group", "comparison_group"):
+                theirs = getattr(fresh, name, "")
+                if theirs != form.cleaned_data.get(name, ""):
+                    stale_fields.append((str(form.fields[name].label), theirs))
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -305,6 +325,8 @@ def schema_edit(request: AuthenticatedRequest, org: Organisation, pk: int) -> Ht
             case=case,
             schema=schema,
             form=form,
+            version=version,
+            stale_fields=stale_fields,
             subgoal_form=SubGoalForm(),
             activity_form=ActivityForm(schema=schema) if schema else None,
             missing=selectors.schema_is_complete(case),
@@ -393,7 +415,7 @@ def measure_detail(request: AuthenticatedRequest, org: Organisation, pk: int) ->
     measure = _measure(request, org, pk)
     case = measure.schema.case
     may_report = access.may(request.user, case, Action.REPORT)
-    form = ValueForm(request.POST or None)
+    form = ValueForm(request.POST or None, about_people=measure.about_people)
     if request.method == "POST":
         _require(may_report)
         if form.is_valid():

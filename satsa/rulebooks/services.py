@@ -11,6 +11,7 @@ from satsa.orgs.permissions import require_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.models import RulebookVersion
 from satsa.rules import Problem, Rulebook, RulebookError, parse_rulebook, preset_path
+from satsa.rules.loading import TOO_DEEP, TOO_LONG_NUMBER
 from satsa.types import Actor
 
 
@@ -22,11 +23,22 @@ class RulebookUploadError(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
+def _in_swedish(problem: Problem) -> Problem:
+    """The pure rules package speaks English; refusals of hostile files reach the screen."""
+    swedish = {
+        TOO_DEEP: _("Regelboken är för djupt nästlad för att kunna läsas."),
+        TOO_LONG_NUMBER: _("Regelboken innehåller ett tal med för många siffror."),
+    }
+    if problem.message in swedish:
+        return Problem(problem.loc, swedish[problem.message], problem.line)
+    return problem
+
+
 def check_rulebook_upload(*, organisation: Organisation, toml_text: str) -> Rulebook:
     try:
         rulebook = parse_rulebook(toml_text)
     except RulebookError as error:
-        raise RulebookUploadError(error.problems) from None
+        raise RulebookUploadError([_in_swedish(p) for p in error.problems]) from None
     problems = []
     if rulebook.organisation != organisation.slug:
         problems.append(

@@ -104,12 +104,24 @@ def parse_rulebook(text: str, *, source: str | None = None) -> Rulebook:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulebookError([_syntax_problem(exc, text)], source=source) from None
+    except RecursionError:
+        # Hostile or broken input: arrays or tables nested thousands deep.
+        raise RulebookError([Problem((), TOO_DEEP)], source=source) from None
+    except ValueError:
+        # An integer of thousands of digits exceeds Python's conversion limit.
+        raise RulebookError([Problem((), TOO_LONG_NUMBER)], source=source) from None
     try:
         return Rulebook.model_validate(data)
     except ValidationError as exc:
         paths = toml_paths(text)
         problems = [Problem(p.loc, p.message, line_for(p.loc, paths)) for p in _problems(exc)]
         raise RulebookError(problems, source=source) from None
+    except RecursionError:
+        raise RulebookError([Problem((), TOO_DEEP)], source=source) from None
+
+
+TOO_DEEP = "the rulebook is nested too deeply to be read"
+TOO_LONG_NUMBER = "the rulebook contains a number with too many digits"
 
 
 def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str) -> Problem:

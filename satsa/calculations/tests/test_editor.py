@@ -326,3 +326,23 @@ def test_the_distribution_chart_draws_what_the_figures_sum_up() -> None:
     assert draws is not None and len(draws) == 500
     assert sum(draws) / len(draws) == pytest.approx(mc["mean"], abs=0.01)
     assert engine.npv_draws({"costs": "none"}, seed=1, draws=10) is None
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused(
+    client_as: Any, alice: Any, bob: Any, calculation: Calculation, case: Case
+) -> None:
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    first, second = client_as(alice), client_as(bob)
+    alices, bobs = editor_post(first, url), editor_post(second, url)
+    assert alices["version"] and alices["version"] == bobs["version"]
+    alices["effects-0-deadweight"] = "30"
+    assert first.post(url, alices).status_code == 302
+
+    bobs["effects-0-deadweight"] = "35"
+    refused = second.post(url, bobs)
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert "har sparat ändringar medan du skrev" in html
+    assert 'value="35"' in html  # what bob typed is still in the editor
+    calculation.refresh_from_db()
+    assert calculation.data["effects"][0]["deadweight"] == 0.3

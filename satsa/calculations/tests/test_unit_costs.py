@@ -356,3 +356,54 @@ def test_the_demo_loader_is_idempotent(orebro: Any) -> None:
     assert (fbs.value, fbs.price_year) == (Decimal("59938.00"), 2020)
     assert all(v.source for v in UnitCostValue.objects.all())
     assert UnitCost.objects.filter(organisation=orebro).exists()
+
+
+def csv_of(*lines: str) -> bytes:
+    return "\n".join([";".join(HEADER), *lines]).encode()
+
+
+def test_the_import_refuses_a_value_that_would_lose_precision(
+    uppsala: Any, foster_care: UnitCost
+) -> None:
+    content = csv_of("FH;Familjehem;social;år;municipality;;0,001;2024;Kolada;ja")
+    with pytest.raises(services.UnitCostImportError) as error:
+        services.unit_costs_import(
+            organisation=uppsala, content=content, filename="t.csv", actor=system_actor()
+        )
+    [problem] = [str(p) for p in error.value.problems]
+    assert problem.startswith("Rad 2, kolumn ”värde”: ”0,001” har fler än två decimaler")
+    assert not UnitCost.objects.filter(organisation=uppsala).exists()
+
+
+def test_the_import_refuses_too_many_rows_and_too_large_files(uppsala: Any) -> None:
+    line = "C{};Namn;social;år;municipality;;100;2024;Kolada;ja"
+    many = csv_of(*(line.format(i) for i in range(services.MAX_IMPORT_ROWS + 1)))
+    with pytest.raises(services.UnitCostImportError) as error:
+        services.unit_costs_import(
+            organisation=uppsala, content=many, filename="t.csv", actor=system_actor()
+        )
+    assert "högst 5000 rader" in str(error.value.problems[0])
+    huge = csv_of(line.format(0)) + b" " * services.MAX_IMPORT_BYTES
+    with pytest.raises(services.UnitCostImportError) as error:
+        services.unit_costs_import(
+            organisation=uppsala, content=huge, filename="t.csv", actor=system_actor()
+        )
+    assert "större än 2 MB" in str(error.value.problems[0])
+    assert not UnitCost.objects.filter(organisation=uppsala).exists()
+
+
+def test_a_large_import_is_quick_and_the_page_is_paged(
+    client_as: Any, alice: Any, orebro: Any
+) -> None:
+    import time
+
+    line = "C{0};Namn {0};social;år;municipality;;100,50;2024;Kolada;ja"
+    content = csv_of(*(line.format(i) for i in range(services.MAX_IMPORT_ROWS)))
+    started = time.monotonic()
+    services.unit_costs_import(organisation=orebro, content=content, filename="t.csv", actor=alice)
+    assert time.monotonic() - started < 30
+    assert UnitCostValue.objects.filter(unit_cost__organisation=orebro).count() == 5000
+    page = client_as(alice).get(reverse("calculations:unit_costs", args=["orebro"]))
+    html = page.content.decode()
+    assert html.count('<th scope="row"') <= 200
+    assert "Sida 1 av 50" in html

@@ -291,3 +291,38 @@ def test_an_uppsala_idea_is_answered_within_a_month_and_ranked(
     w.open_case(title, "Beredning")
     w.advance()
     assert Case.objects.get(title=title).step == "decision"
+
+
+def test_autosave_works_under_the_content_security_policy(
+    chromium: Any, live_server: Any, people: Any, walk: Any
+) -> None:
+    """Without bypassing the policy (as the other browser tests do for axe-core): htmx
+    autosaves, hands the form its new version, and the browser reports no violation."""
+    from satsa.conftest import PASSWORD
+
+    case = walk.new_idea(people)
+    walk.through_idea(people, case)
+    context = chromium.new_context(base_url=live_server.url, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto("/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill("bob")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in", exact=True).click()
+    page.wait_for_load_state()
+    page.goto(f"/o/orebro/arenden/{case.pk}/ansokan/")
+    loaded = page.locator("#application-version").get_attribute("value")
+    page.get_by_label("Tid för genomförande (år)").fill("6")
+    page.locator("#findings", has_text="Satsningen pågår 6 år").wait_for()
+    page.wait_for_function(
+        "v => document.querySelector('#application-version').value !== v", arg=loaded
+    )
+    for address in (f"/o/orebro/kalkyler/arende/{case.pk}/", "/o/orebro/fonden/"):
+        page.goto(address)
+    context.close()
+    assert refused == []

@@ -45,6 +45,7 @@ def test_a_measure_well_behind_target_flags_the_case(schema: Any, alice: Any) ->
         period_label="H 2025",
         measured_on=dt.date(2025, 12, 31),
         value=Decimal(56),
+        n=30,
     )
     on = dt.date(2026, 1, 15)  # 55 % of the time gone, 14 % of the way
     codes = [s.code for s in selectors.off_plan_signals(schema.case, on)]
@@ -56,6 +57,7 @@ def test_a_measure_well_behind_target_flags_the_case(schema: Any, alice: Any) ->
         period_label="D 2026",
         measured_on=dt.date(2026, 1, 10),
         value=Decimal(60),
+        n=30,
     )
     assert "behind_target" not in [
         s.code for s in selectors.off_plan_signals(schema.case, on) if "KASAM" in s.text

@@ -375,3 +375,17 @@ def test_the_cases_project_leader_may_claim_for_the_case(schema: Any, lina: Any)
     case.project_leader = None
     case.save(update_fields=["project_leader"])
     assert not may(lina, case, Action.CLAIM)
+
+
+def test_a_value_about_people_needs_its_head_count(schema: Any, alice: Any) -> None:
+    measure = schema.measures.get(name="KASAM hos föräldrar")
+    with pytest.raises(ValidationError) as error:
+        services.measure_value_record(
+            measure=measure,
+            actor=alice,
+            group=Group.TREATMENT,
+            period_label="Delår 2 2025",
+            measured_on=dt.date(2025, 8, 31),
+            value=Decimal("61.37"),
+        )
+    assert "personer" in str(error.value.message_dict["n"])

@@ -204,3 +204,67 @@ def test_the_measure_chart_shows_every_label_whole(client_as: Any, schema: Any, 
     page = client_as(alice).get(url("measure", measure.pk)).content.decode()
     assert assert_charts_fit(page) == 1
     assert "Målgrupp" in page and "Jämförelsegrupp" in page
+
+
+def test_a_value_about_people_without_a_head_count_is_never_shown(
+    client_as: Any, schema: Any, alice: Any
+) -> None:
+    from satsa.followup.models import MeasureKind, MeasureValue
+
+    measure = schema.measures.get(name="KASAM hos föräldrar")
+    assert measure.kind != MeasureKind.ACTIVITY
+    # Saved before the head-count was asked for, or by any other path: fails closed.
+    MeasureValue.objects.create(
+        measure=measure,
+        group=Group.TREATMENT,
+        period_label="Delår 2 2025",
+        measured_on=dt.date(2025, 8, 31),
+        value=Decimal("61.37"),
+        n=None,
+    )
+    client = client_as(alice)
+    export = client.get(url("case_export", schema.case.pk)).content.decode("utf-8-sig")
+    assert "61,37" not in export and "61.37" not in export
+    data = client.get(url("case_api", schema.case.pk)).json()
+    values = next(m for m in data["measures"] if m["id"] == measure.pk)["values"]
+    assert [v["value"] for v in values] == [None]
+    page = client.get(url("measure", measure.pk)).content.decode()
+    assert "61,37" not in page and "61.37" not in page
+
+
+def test_the_form_asks_for_the_head_count_of_a_value_about_people(
+    client_as: Any, schema: Any, alice: Any
+) -> None:
+    from satsa.followup.models import MeasureValue
+
+    measure = schema.measures.get(name="KASAM hos föräldrar")
+    response = client_as(alice).post(
+        url("measure", measure.pk),
+        {
+            "group": "treatment",
+            "period_label": "Delår 2 2025",
+            "measured_on": "2025-08-31",
+            "value": "61,37",
+            "n": "",
+        },
+    )
+    assert response.status_code == 200
+    assert not MeasureValue.objects.filter(measure=measure).exists()
+
+
+def test_a_schema_save_over_someone_elses_newer_save_is_refused(
+    client_as: Any, schema: Any, alice: Any, lina: Any
+) -> None:
+    page = client_as(alice).get(url("schema", schema.case.pk)).content.decode()
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    data = {"target_group": schema.target_group, "version": version}
+    saved = client_as(alice).post(url("schema", schema.case.pk), {**data, "overall_goal": "Ett"})
+    assert saved.status_code == 302
+    refused = client_as(alice).post(
+        url("schema", schema.case.pk), {**data, "overall_goal": "Ett annat mål"}
+    )
+    html = refused.content.decode()
+    assert "medan du skrev" in html
+    assert "Ett annat mål" in html  # typed, kept
+    schema.refresh_from_db()
+    assert schema.overall_goal == "Ett"

@@ -134,3 +134,22 @@ def test_the_page_follows_the_language(client_as: Any, alice: Any, orebro: Any) 
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     content = client.get(reverse("rulebooks:version", args=["orebro", "orebro-2020"])).content
     assert "Consortium rule" in content.decode()
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (b"a = " + b"[" * 5000 + b"]" * 5000, "för djupt nästlad"),
+        (b"a = " + b"{b = " * 3000 + b"1" + b"}" * 3000, "för djupt nästlad"),
+        (b'id = "x"\nversion = ' + b"9" * 5000, "för många siffror"),
+    ],
+)
+def test_a_hostile_rulebook_gets_a_message_not_a_server_error(
+    client_as: Any, alice: Any, toml: bytes, message: str
+) -> None:
+    response = client_as(alice).post(
+        reverse("rulebooks:upload", args=["orebro"]),
+        {"file": SimpleUploadedFile("x.toml", toml)},
+    )
+    assert response.status_code < 500
+    assert message in response.content.decode()

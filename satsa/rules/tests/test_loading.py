@@ -249,3 +249,13 @@ def test_the_line_scanner_skips_multi_line_strings_and_arrays() -> None:
     assert paths[("t", "d", "e")] == 10
     assert paths[("t", "items", 1, "id")] == 14
     assert line_for(("t", "items", 0, "id", "x"), paths) == 12
+
+
+def test_hostile_toml_is_a_rulebook_error_not_a_crash() -> None:
+    import pytest
+
+    from satsa.rules import RulebookError, parse_rulebook
+
+    for text in ["a = " + "[" * 5000 + "]" * 5000, 'id = "x"\nversion = ' + "9" * 5000]:
+        with pytest.raises(RulebookError):
+            parse_rulebook(text)
