@@ -28,6 +28,7 @@ def free_port() -> int:
 @pytest.mark.browser
 def test_a_registered_person_logs_in_with_e_legitimation(
     page: Any,
+    chromium: Any,
     live_server: Any,
     settings: Any,
     key_dir: Path,
@@ -60,10 +61,20 @@ def test_a_registered_person_logs_in_with_e_legitimation(
     try:
         page.goto("/konto/logga-in/")
         assert axe(page) == []
-        page.get_by_role("link", name="Logga in med e-legitimation – Örebro kommun").click()
-        page.get_by_role("button", name=anna.display_name).click()
-        page.wait_for_url(lambda url: url.startswith(live_server.url) and "/konto/" not in url)
-        assert page.get_by_role("button", name="Logga ut").count() == 1
+        # The flow itself under the real Content-Security-Policy (axe needs it bypassed).
+        strict = chromium.new_context(base_url=live_server.url, locale="sv-SE")
+        flow = strict.new_page()
+        violations: list[str] = []
+        flow.on(
+            "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+        )
+        flow.goto("/konto/logga-in/")
+        flow.get_by_role("link", name="Logga in med e-legitimation – Örebro kommun").click()
+        flow.get_by_role("button", name=anna.display_name).click()
+        flow.wait_for_url(lambda url: url.startswith(live_server.url) and "/konto/" not in url)
+        assert flow.get_by_role("button", name="Logga ut").count() == 1
+        assert violations == []
+        strict.close()
     finally:
         server.stop()
     assert Event.objects.filter(verb="eid.logged_in", actor=user).count() == 1
