@@ -44,6 +44,7 @@ UNREACHED = {
     "accounts:two_factor_verify": "only for people with a device",
     "accounts:two_factor_remove": "only for people with a device",
     "accounts:recovery_codes": "only for people with a device",
+    "eid:saml_logout": "only for people logged in with e-legitimation (SAML)",
     # The demo has no such objects yet; test_urls walks them with ids that exist nowhere.
     "followup:evaluation": "the demo has no effect evaluation",
     "followup:evaluation_settle": "the demo has no effect evaluation",

@@ -228,6 +228,8 @@ def test_a_long_monthly_series_gets_an_interrupted_time_series(
             period_label=f"{on:%Y-%m}",
             measured_on=on,
             value=Decimal(value),
+            # a count of households rests on that many households
+            n=value,
         )
     evaluation = services.effect_evaluation_record(case=case, actor=erik)
     [part] = evaluation.results["series"]
