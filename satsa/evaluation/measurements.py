@@ -70,12 +70,9 @@ def _clean_choice(text: str) -> str:
     return re.sub(r"[\s-]+", "_", text.strip().lower())
 
 
-def open_csv(lines: Iterable[str], required: Sequence[str]) -> tuple[Any, list[str], str]:
-    """A CSV reader positioned after the header, the lower-cased header and the separator.
-
-    A header separated by semicolons (Swedish Excel) switches to ``;``; a byte-order mark
-    is dropped; a missing or repeated ``required`` column is a :class:`CsvError` on row 1.
-    """
+def _sniffed_reader(lines: Iterable[str]) -> tuple[Any, str]:
+    """A CSV reader over ``lines`` and its separator: ``;`` when the header is separated
+    by semicolons (as Swedish Excel saves CSV), else ``,``; a byte-order mark is dropped."""
     iterator = iter(lines)
     first = next(iterator, None)
     if first is not None:
@@ -90,7 +87,16 @@ def open_csv(lines: Iterable[str], required: Sequence[str]) -> tuple[Any, list[s
         yield first
         yield from iterator
 
-    reader = csv.reader(chained(), delimiter=delimiter)
+    return csv.reader(chained(), delimiter=delimiter), delimiter
+
+
+def open_csv(lines: Iterable[str], required: Sequence[str]) -> tuple[Any, list[str], str]:
+    """A CSV reader positioned after the header, the lower-cased header and the separator.
+
+    A header separated by semicolons (Swedish Excel) switches to ``;``; a byte-order mark
+    is dropped; a missing or repeated ``required`` column is a :class:`CsvError` on row 1.
+    """
+    reader, delimiter = _sniffed_reader(lines)
     header = [name.strip().lower() for name in next(reader)]
     missing = [column for column in required if column not in header]
     if missing:
@@ -157,21 +163,7 @@ def read_measurements_csv(lines: Iterable[str], *, extra: Sequence[str] = ()) ->
     ...
     satsa.evaluation.errors.CsvError: rad 2, kolumn 'group': okänd grupp 'kontroll'; ska vara treatment eller control. / row 2, column 'group': unknown group 'kontroll'; must be treatment or control.
     """
-    iterator = iter(lines)
-    first = next(iterator, None)
-    if first is not None:
-        first = first.removeprefix("\ufeff")  # a byte-order mark left by Excel
-    if first is None or not first.strip():
-        raise CsvError(
-            row=1, column=None, sv="filen saknar rubrikrad.", en="the file has no header row."
-        )
-    delimiter = ";" if ";" in first and "," not in first else ","
-
-    def chained() -> Iterable[str]:
-        yield first
-        yield from iterator
-
-    reader = csv.reader(chained(), delimiter=delimiter)
+    reader, delimiter = _sniffed_reader(lines)
     numbered = ((reader.line_num, cells) for cells in reader)
     # A decimal comma only where the comma cannot be the separator.
     return _read_numbered(numbered, decimal_comma=delimiter == ";", extra=extra)
