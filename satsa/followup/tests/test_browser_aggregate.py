@@ -84,7 +84,11 @@ def test_the_event_study_plot_and_its_table_are_accessible(
     page: Any, login_in_browser: Any, axe: Any, case: Any, alice: Any, lina: Any
 ) -> None:
     schema = services.schema_save(
-        case=case, actor=alice, overall_goal="Fler klarar skolan", target_group="Elever"
+        case=case,
+        actor=alice,
+        overall_goal="Fler klarar skolan",
+        target_group="Elever",
+        project_leader=lina,
     )
     measure = services.schema_measure_add(
         schema=schema, actor=alice, kind=MeasureKind.OUTCOME, name="Godkänt", unit="procent"
