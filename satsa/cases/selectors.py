@@ -342,7 +342,7 @@ def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None)
         holding.add("basic_criteria_met")
     if criteria_done(case, rulebook, "assessment", all_met=False):
         holding.add("assessment_points_scored")
-    if case.attachments.filter(kind="evaluation_schema").exists():
+    if evaluation_schema_ready(case):
         holding.add("evaluation_schema_attached")
     signatures = required_signatures(case) if version else []
     if version and all(
@@ -360,9 +360,9 @@ def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None)
         holding.add("within_yearly_grant_limit")
     if case.outcome:
         holding.add("decision_recorded")
-    # Facts other apps keep: the evaluation schema built in follow-up, the payment and
-    # repayment plans approved in the fund (satsa.cases.hooks).
-    holding |= hooks.facts_holding(case, skip=holding)
+    # Facts other apps keep: the payment and repayment plans approved in the fund
+    # (satsa.cases.hooks); the schema built in follow-up is asked above.
+    holding |= hooks.facts_holding(case, skip=holding | {"evaluation_schema_attached"})
     return holding
 
 
