@@ -495,6 +495,16 @@ def reports_schedule(*, case: Case, actor: Actor) -> list[Report]:
     return created
 
 
+def check_report_submit(report: Report) -> str | None:
+    """Why ``report`` cannot be submitted now, or None; the page says so instead of
+    offering a form the person may not send (report_submit checks it again)."""
+    if report.status not in (ReportStatus.SCHEDULED, ReportStatus.RETURNED):
+        return _("Rapporten är redan inlämnad.")
+    if report.kind != ReportKind.FOLLOW_UP and report.case.stage not in REPORTING_STAGES:
+        return _("Ärendet är inte i genomförande; rapporten kan inte lämnas.")
+    return None
+
+
 def report_submit(
     *,
     report: Report,
@@ -510,10 +520,9 @@ def report_submit(
     _check(actor, report.case, Action.REPORT)
     case = report.case
     errors: dict[str, list[str]] = {}
-    if report.status not in (ReportStatus.SCHEDULED, ReportStatus.RETURNED):
-        raise ValidationError(_("Rapporten är redan inlämnad."))
-    if report.kind != ReportKind.FOLLOW_UP and case.stage not in REPORTING_STAGES:
-        raise ValidationError(_("Ärendet är inte i genomförande; rapporten kan inte lämnas."))
+    refusal = check_report_submit(report)
+    if refusal is not None:
+        raise ValidationError(refusal)
     if not activities.strip():
         errors["activities"] = [_("Beskriv de aktiviteter som genomförts.")]
     if report.kind != ReportKind.FOLLOW_UP and not ways_of_working.strip():

@@ -590,10 +590,10 @@ def instruments(request: AuthenticatedRequest, org: Organisation, pk: int) -> Ht
 def report_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     report = _report(request, org, pk)
     case = report.case
-    may_report = access.may(request.user, case, Action.REPORT) and report.status in (
-        ReportStatus.SCHEDULED,
-        ReportStatus.RETURNED,
-    )
+    may_write = access.may(request.user, case, Action.REPORT)
+    # Why the report cannot be sent now (a closed case's periodic report), told up front.
+    refusal = services.check_report_submit(report) if may_write else None
+    may_report = may_write and refusal is None
     initial = {
         "activities": report.activities,
         "ways_of_working": report.ways_of_working,
@@ -629,6 +629,10 @@ def report_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> 
             report=report,
             form=form,
             may_report=may_report,
+            # Only a report still to be written is refused for the case's stage.
+            submit_refusal=refusal
+            if report.status in (ReportStatus.SCHEDULED, ReportStatus.RETURNED)
+            else None,
             may_review=may_review,
             return_form=ReturnForm(),
             budget=budget,

@@ -268,3 +268,22 @@ def test_a_schema_save_over_someone_elses_newer_save_is_refused(
     assert "Ett annat mål" in html  # typed, kept
     schema.refresh_from_db()
     assert schema.overall_goal == "Ett"
+
+
+def test_a_closed_cases_report_says_why_instead_of_offering_a_form(
+    client_as: Any, schema: Any, lina: Any
+) -> None:
+    from satsa.cases.models import Case, Stage
+
+    services.reports_schedule(case=schema.case, actor=system_actor())
+    report = Report.objects.filter(case=schema.case, kind="periodic").order_by("due_date").first()
+    client = client_as(lina)
+    assert "Lämna in rapporten" in client.get(url("report", report.pk)).content.decode()
+    Case.objects.filter(pk=schema.case.pk).update(stage=Stage.CLOSED)
+    page = client.get(url("report", report.pk)).content.decode()
+    assert "Lämna in rapporten" not in page
+    assert "Ärendet är inte i genomförande; rapporten kan inte lämnas." in page
+    # A post anyway changes nothing.
+    assert client.post(url("report", report.pk), {"activities": "x"}).status_code == 403
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SCHEDULED
