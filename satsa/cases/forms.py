@@ -284,6 +284,17 @@ class DecisionForm(forms.Form):
         label=_("Beslutsdatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
     diarienummer = forms.CharField(label=_("Diarienummer"), max_length=50)
+    # The project's period: reports, claims and the move to implementation follow it.
+    start_date = forms.DateField(
+        label=_("Projektets startdatum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end_date = forms.DateField(
+        label=_("Projektets slutdatum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     minutes_reference = forms.CharField(label=_("Protokollsparagraf"), max_length=100)
     conditions = forms.CharField(
         label=_("Villkor"), required=False, widget=forms.Textarea(attrs={"rows": 3})

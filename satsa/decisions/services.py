@@ -155,6 +155,8 @@ def decision_record(
     reasons: str = "",
     override_reason: str = "",
     idempotency_key: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
 ) -> Case:
     """Enter the executive board's decision.
 
@@ -174,6 +176,8 @@ def decision_record(
     _require(bool(minutes_reference.strip()), _("Ange protokollsparagraf."), "minutes_reference")
     if outcome == Case.Outcome.GRANTED:
         _require(amount is not None and amount > 0, _("Ange beviljat belopp."), "amount")
+        if start_date and end_date:
+            _require(end_date > start_date, _("Slutdatum ska vara efter startdatum."), "end_date")
     else:
         _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
     override_reason = override_reason.strip()
@@ -220,6 +224,9 @@ def decision_record(
                     "override_reason": override_reason if overrides else "",
                     "granted_amount": amount if granted else None,
                     "decision_key": idempotency_key,
+                    # The decision may set the project's period (or correct it).
+                    "start_date": (start_date or case.start_date) if granted else case.start_date,
+                    "end_date": (end_date or case.end_date) if granted else case.end_date,
                     "step": "",
                     "step_due_on": None,
                 },

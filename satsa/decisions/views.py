@@ -35,6 +35,8 @@ def decision(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpR
             "decided_on": sel.today(),
             "amount": requested_amount(case),
             "idempotency_key": uuid.uuid4().hex,
+            "start_date": case.start_date,
+            "end_date": case.end_date,
         },
     )
     if request.method == "POST":

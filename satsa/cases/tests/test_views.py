@@ -42,6 +42,40 @@ def test_the_decision_form_records_a_grant(people: Any, walk: Any, client_as: An
     assert (case.stage, case.diarienummer) == (Stage.DECIDED, "KS 2026/77")
 
 
+def test_the_decision_sets_the_period_of_a_case_granted_without_one(
+    people: Any, walk: Any, client_as: Any
+) -> None:
+    import datetime as dt
+
+    from satsa.events.actors import system_actor
+    from satsa.followup.models import Report
+    from satsa.followup.services import reports_schedule
+
+    case = walk.to_decision(people, walk.new_idea(people))
+    assert case.start_date is None and case.end_date is None
+    url = reverse("decisions:decision", args=["orebro", case.pk])
+    client = client_as(people.recorder)
+    assert 'name="start_date"' in client.get(url).content.decode()
+    values = {
+        "outcome": "granted",
+        "amount": "3000000",
+        "decided_on": timezone.localdate().isoformat(),
+        "diarienummer": "KS 2026/78",
+        "minutes_reference": "KS § 13",
+    }
+    refused = client.post(url, {**values, "start_date": "2027-01-01", "end_date": "2026-01-01"})
+    assert refused.status_code == 200 and "Slutdatum ska vara efter startdatum." in (
+        refused.content.decode()
+    )
+    ok = client.post(url, {**values, "start_date": "2027-01-01", "end_date": "2029-12-31"})
+    assert ok.status_code == 302
+    case.refresh_from_db()
+    assert (case.start_date, case.end_date) == (dt.date(2027, 1, 1), dt.date(2029, 12, 31))
+    # With its period the case gets its report schedule.
+    reports_schedule(case=case, actor=system_actor())
+    assert Report.objects.filter(case=case).exists()
+
+
 def test_the_application_page_shows_the_eligibility_findings(
     people: Any, walk: Any, client_as: Any
 ) -> None:
