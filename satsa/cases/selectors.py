@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from satsa.cases import access, hooks
+from satsa.cases import access, hooks, lifecycle
 from satsa.cases.models import (
     ApplicationVersion,
     BoardNotice,
@@ -56,6 +56,21 @@ def idea_steps(rulebook: Rulebook) -> list[str]:
     """The chain's stages before the application is written."""
     ids = [s.id for s in rulebook.decision_chain]
     return ids[: ids.index("application")] if "application" in ids else ids[:1]
+
+
+def application_open(case: Case, rulebook: Rulebook) -> bool:
+    """Whether the case's application may be written now: once the idea has been given a
+    go, or at a step whose guards ask for the complete application (Region Gävleborg's
+    chain starts with the application itself; it has no separate idea test)."""
+    if case.outcome or case.stage in lifecycle.LOCKED:
+        return False
+    if case.idea_outcome == Case.IdeaOutcome.GO:
+        return True
+    try:
+        step = rulebook.stage(case.step) if case.step else None
+    except KeyError:
+        return False
+    return step is not None and "application_complete" in step.guards
 
 
 def stage_of_step(rulebook: Rulebook, step: str) -> str:

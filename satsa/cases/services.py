@@ -590,11 +590,11 @@ def application_save(
     """
     _require_applicant(actor, case)
     _require_open(case)
+    rulebook = rulebook_for(case)
     _require(
-        case.idea_outcome == Case.IdeaOutcome.GO,
+        sel.application_open(case, rulebook),
         _("Ansökan kan skrivas när idén har fått gå vidare."),
     )
-    rulebook = rulebook_for(case)
     known = {s.id for s in rulebook.application.sections}
     clean_sections = {k: str(v) for k, v in sections.items() if k in known}
     clean_figures = _clean_figures(figures)

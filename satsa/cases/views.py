@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.cases import access, lifecycle, services
+from satsa.cases import access, services
 from satsa.cases import selectors as sel
 from satsa.cases.access import Action
 from satsa.cases.forms import (
@@ -356,12 +356,8 @@ def _application_context(
     draft = sel.draft_of(case)
     submitted = sel.latest_submitted(case)
     current = draft or submitted
-    editable = (
-        access.is_applicant(request.user, case)
-        and case.idea_outcome == Case.IdeaOutcome.GO
-        and not case.outcome
-        and case.stage not in lifecycle.LOCKED
-    )
+    is_open = sel.application_open(case, rulebook)
+    editable = access.is_applicant(request.user, case) and is_open
     if form is None:
         initial: dict[str, Any] = {}
         if current is not None:
@@ -377,6 +373,7 @@ def _application_context(
         "application",
         form=form,
         editable=editable,
+        application_open=is_open or submitted is not None,
         draft=draft,
         submitted=submitted,
         current=current,
