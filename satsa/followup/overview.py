@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from satsa.cases import access
 from satsa.followup.models import Report, ReportStatus
+from satsa.followup.selectors import reports_to_write
 from satsa.orgs.overview import Panel
 
 # reports due within this many days are listed
@@ -21,10 +22,8 @@ def reports_panel(user: Any, organisation: Any) -> Panel | None:
     visible = access.visible_cases(user, organisation)
     reports = Report.objects.filter(organisation=organisation, case__in=visible)
     due = (
-        reports.filter(
-            status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED],
-            due_date__lte=today + dt.timedelta(days=AHEAD),
-        )
+        reports_to_write(reports)
+        .filter(due_date__lte=today + dt.timedelta(days=AHEAD))
         .select_related("case")
         .order_by("due_date", "pk")
     )

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -530,13 +530,27 @@ def next_claimable_report(case: Case) -> Report | None:
     )
 
 
+def reports_to_write(reports: QuerySet[Report] | None = None) -> QuerySet[Report]:
+    """The reports still to be written and sent: scheduled or returned, and either a
+    follow-up evaluation or a report of a project still under way. A closed or stopped
+    project's periodic and final reports can no longer be sent, so they are neither due
+    nor late (services.check_report_submit says the same of one report)."""
+    reports = Report.objects.all() if reports is None else reports
+    return reports.filter(status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED]).filter(
+        Q(kind=ReportKind.FOLLOW_UP) | Q(case__stage__in=lifecycle.ACTIVE)
+    )
+
+
 def reports_due_for_reminder(on: dt.date) -> QuerySet[Report]:
-    return Report.objects.filter(
-        status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED],
-        reminded_at__isnull=True,
-        due_date__lte=on + dt.timedelta(days=REMINDER_DAYS),
-        due_date__gte=on,
-    ).select_related("case", "organisation")
+    return (
+        reports_to_write()
+        .filter(
+            reminded_at__isnull=True,
+            due_date__lte=on + dt.timedelta(days=REMINDER_DAYS),
+            due_date__gte=on,
+        )
+        .select_related("case", "organisation")
+    )
 
 
 def claimed_to_date(case: Case, *, including: Report | None = None) -> Decimal:

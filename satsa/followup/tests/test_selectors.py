@@ -92,3 +92,25 @@ def test_a_complete_schema_satisfies_the_pipelines_schema_guard(schema: Any, ali
         organisation=case.organisation, title="Utan schema", rulebook_key="orebro-2020"
     )
     assert not case_selectors.evaluation_schema_ready(other)
+
+
+def test_a_closed_projects_unsent_periodic_reports_are_neither_due_nor_late(
+    case: Any, alice: Any
+) -> None:
+    from satsa.cases.models import Case, Stage
+    from satsa.events.actors import system_actor
+    from satsa.followup.models import Report, ReportKind
+    from satsa.followup.overview import reports_panel
+
+    services.reports_schedule(case=case, actor=system_actor())
+    periodic = Report.objects.filter(case=case, kind=ReportKind.PERIODIC)
+    assert periodic.exists()
+    assert set(selectors.reports_to_write()) >= set(periodic)
+    panel = reports_panel(alice, case.organisation)
+    assert panel is not None and panel.data["count"] >= periodic.count()
+    Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSED)
+    assert not set(selectors.reports_to_write()) & set(periodic)
+    panel = reports_panel(alice, case.organisation)
+    counted = panel.data["count"] if panel is not None else 0
+    assert counted == selectors.reports_to_write().filter(case=case).count()
+    assert all(r.kind == ReportKind.FOLLOW_UP for r in selectors.reports_to_write())
