@@ -17,12 +17,12 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from satsa.cases import lifecycle
-from satsa.cases.models import Case, Stage
+from satsa.cases.models import Case, CaseQuerySet, Stage
 from satsa.events.actors import is_system
 from satsa.orgs.models import Membership, Organisation
 from satsa.orgs.permissions import NotPermitted, has_perm, roles_in
@@ -98,22 +98,12 @@ def is_member(user: Any, case: Case) -> bool:
     )
 
 
-def people_of(case: Case) -> list[Any]:
-    """The case's people, each once: who hears about the case's own steps."""
-    from django.contrib.auth import get_user_model
-
-    ids = {case.created_by_id, case.project_owner_id, case.project_leader_id}
-    ids |= set(case.co_applicants.values_list("pk", flat=True))
-    ids |= set(case.steering_members.values_list("pk", flat=True))
-    return list(get_user_model().objects.filter(pk__in=[i for i in ids if i]).order_by("pk"))
-
-
 # --- seeing cases -----------------------------------------------------------------------------
 
 
 def visible_cases(
     user: Any, organisation: Organisation, purpose: Purpose = Purpose.CASE
-) -> QuerySet[Case]:
+) -> CaseQuerySet:
     """The cases of ``organisation`` that ``user`` may see, for ``purpose``."""
     cases = Case.objects.filter(organisation=organisation)
     if is_system(user):
@@ -135,7 +125,7 @@ def visible_cases(
         visible |= submitted & Q(pk__in=concerned.values("case_id"))
     cases = cases.filter(visible)
     if purpose == Purpose.FOLLOWUP:
-        cases = cases.filter(stage__in=lifecycle.FOLLOWED)
+        cases = cases.followed()
     return cases
 
 

@@ -57,11 +57,6 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def granted(self) -> CaseQuerySet:
         return self.filter(granted_amount__isnull=False)
 
-    def open(self) -> CaseQuerySet:
-        from satsa.cases.lifecycle import OPEN
-
-        return self.filter(stage__in=OPEN)
-
     def active(self) -> CaseQuerySet:
         from satsa.cases.lifecycle import ACTIVE
 
@@ -71,11 +66,6 @@ class CaseQuerySet(models.QuerySet["Case"]):
         from satsa.cases.lifecycle import FOLLOWED
 
         return self.filter(stage__in=FOLLOWED)
-
-    def ended(self) -> CaseQuerySet:
-        from satsa.cases.lifecycle import ENDED
-
-        return self.filter(stage__in=ENDED)
 
     def unfinished(self) -> CaseQuerySet:
         from satsa.cases.lifecycle import FINISHED

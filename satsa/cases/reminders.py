@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
 from satsa.cases.models import BoardNotice, Case
 from satsa.events.actors import system_actor
@@ -71,7 +70,7 @@ def steps_remind(*, on: dt.date) -> int:
     overdue, unless already reminded of it; returns how many cases had a reminder."""
     reminded = 0
     cases = (
-        Case.objects.exclude(stage__in=lifecycle.FINISHED)
+        Case.objects.unfinished()
         .exclude(step="")
         .filter(step_due_on__isnull=False, step_due_on__lte=on + dt.timedelta(days=SOON_DAYS))
         .select_related("organisation")

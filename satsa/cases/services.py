@@ -58,10 +58,6 @@ def _require(condition: bool, message: str, field: str | None = None) -> None:
         raise ValidationError({field: message} if field else message)
 
 
-def _require_perm(actor: Actor, organisation: Organisation, perm: str) -> None:
-    require_perm(actor, organisation, perm)
-
-
 def _require_applicant(actor: Actor, case: Case) -> None:
     access.check(actor, case, Action.EDIT_APPLICATION)
 
@@ -84,7 +80,7 @@ def needs_create(
     operational_data: str = "",
     boards: Iterable[Board] = (),
 ) -> NeedsAnalysis:
-    _require_perm(actor, organisation, Perm.SUBMIT_IDEA)
+    require_perm(actor, organisation, Perm.SUBMIT_IDEA)
     _require(bool(title.strip()), _("Ange en rubrik."), "title")
     _require(bool(target_group.strip()), _("Beskriv målgruppen."), "target_group")
     _require(
@@ -136,7 +132,7 @@ def idea_create(
     """Start an idea description (a draft only its applicants see)."""
     from satsa.rulebooks.selectors import rulebook_in_force
 
-    _require_perm(actor, organisation, Perm.SUBMIT_IDEA)
+    require_perm(actor, organisation, Perm.SUBMIT_IDEA)
     _require(bool(title.strip()), _("Ange ett namn på satsningen."), "title")
     boards, departments, parties = list(boards), list(departments), list(parties)
     _check_parts(organisation, boards, departments, parties)
@@ -509,7 +505,7 @@ def board_comment_add(
     *, case: Case, board: Board, actor: Actor, comment: str, backs: bool
 ) -> BoardNotice:
     """The board's comment (yttrande) on the idea or the application, before the deadline."""
-    _require_perm(actor, case.organisation, Perm.BOARD_COMMENT)
+    require_perm(actor, case.organisation, Perm.BOARD_COMMENT)
     _require(
         Membership.objects.active()
         .filter(user=actor, organisation=case.organisation, role=Role.BOARD_SECRETARY, board=board)
@@ -731,7 +727,7 @@ def signature_add(
     assert version is not None
     _require((department is None) != (party is None), _("Ange förvaltning eller part."))
     if department is not None:
-        _require_perm(actor, case.organisation, Perm.SIGN_APPLICATION)
+        require_perm(actor, case.organisation, Perm.SIGN_APPLICATION)
         _require(
             case.departments.filter(pk=department.pk).exists(),
             _("Förvaltningen medverkar inte i ärendet."),
@@ -797,7 +793,7 @@ def signature_add(
 
 def exemption_grant(*, case: Case, actor: Actor, rule: str, reason: str) -> Exemption:
     """The coordinator's reasoned exemption from one eligibility rule that fails."""
-    _require_perm(actor, case.organisation, Perm.GRANT_EXEMPTION)
+    require_perm(actor, case.organisation, Perm.GRANT_EXEMPTION)
     _require_open(case)
     _require(rule in RULES, _("Okänd regel."), "rule")
     _require(len(reason.strip()) >= 10, _("Motivera undantaget."), "reason")

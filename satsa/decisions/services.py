@@ -39,10 +39,6 @@ def _require(condition: bool, message: str, field: str | None = None) -> None:
         raise ValidationError({field: message} if field else message)
 
 
-def _require_perm(actor: Actor, organisation: Organisation, perm: str) -> None:
-    require_perm(actor, organisation, perm)
-
-
 def free_capital(organisation: Organisation, on: dt.date | None = None) -> Decimal:
     """The fund's free capital on ``on`` (today when None)."""
     return Decimal(fund_position(organisation=organisation, on=on).free)
@@ -86,7 +82,7 @@ def steering_rank(
     application fits while its requested amount is within the fund's free capital left
     and the year still has room under the rulebook's cap.
     """
-    _require_perm(actor, organisation, Perm.STEERING_APPROVE)
+    require_perm(actor, organisation, Perm.STEERING_APPROVE)
     pending = list(
         Case.objects.filter(organisation=organisation, step="steering_group", outcome="")
     )
@@ -137,7 +133,7 @@ def _chain_requires(rulebook: Rulebook, guard: str) -> bool:
 def check_decision_record(*, actor: Actor, case: Case) -> None:
     """Whether ``actor`` may record a decision on ``case`` now (a hint before the form;
     :func:`decision_record` checks again under its locks)."""
-    _require_perm(actor, case.organisation, Perm.RECORD_DECISION)
+    require_perm(actor, case.organisation, Perm.RECORD_DECISION)
     _require(case.stage in lifecycle.OPEN and not case.outcome, _("Ärendet är redan avgjort."))
     _require(case.step == "decision", _("Ärendet har inte nått kommunstyrelsen än."))
 
@@ -169,7 +165,7 @@ def decision_record(
     ``idempotency_key`` comes with the form the person filled in: the same form sent
     twice records one decision and returns the case as the first recorded it.
     """
-    _require_perm(actor, case.organisation, Perm.RECORD_DECISION)
+    require_perm(actor, case.organisation, Perm.RECORD_DECISION)
     _require(outcome in Case.Outcome.values, _("Välj beviljad eller avslagen."), "outcome")
     diarienummer = diarienummer.strip()
     _require(bool(diarienummer), _("Ange diarienummer."), "diarienummer")

@@ -686,7 +686,7 @@ def reports_remind(*, on: dt.date) -> int:
     its notification (``satsa/followup/notifications.py``) e-mails the report's writers.
     Returns how many reminders had someone to go to."""
     sent = 0
-    for case in Case.objects.filter(stage__in=lifecycle.FOLLOWED):
+    for case in Case.objects.followed():
         reports_schedule(case=case, actor=system_actor())
     for report in selectors.reports_due_for_reminder(on):
         with transaction.atomic():

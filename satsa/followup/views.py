@@ -116,7 +116,7 @@ def _report(request: HttpRequest, org: Organisation, pk: int) -> Report:
 @org_view(Perm.VIEW_ORGANISATION)
 def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
     # Idempotent: a case decided since the last visit gets its report schedule now.
-    for case in access.visible_cases(request.user, org).filter(stage__in=lifecycle.FOLLOWED):
+    for case in access.visible_cases(request.user, org).followed():
         services.reports_schedule(case=case, actor=system_actor())
     rows = selectors.followed_cases(request.user, org)
     return render(
