@@ -7,6 +7,7 @@ PostgreSQL ``DATABASE_URL``, and then passes ``check --deploy`` without warnings
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks_db",
     "satsa.core",
     "satsa.accounts",
     "satsa.eid",
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log record of the request and every response carries its id.
+    "satsa.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,8 +177,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Attachments go through Django's storage API: the local disk (MEDIA_ROOT) by default, which
+# suits one server; several servers share one store by naming another backend, e.g.
+# django-storages' S3-compatible one (docs/operations.md):
+#   SATSA_STORAGE_BACKEND=storages.backends.s3.S3Storage
+#   SATSA_STORAGE_OPTIONS='{"bucket_name": "satsa", "endpoint_url": "https://s3.example.se"}'
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "SATSA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("SATSA_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -187,6 +201,21 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded files are served only through views that check who may see them, never from
 # MEDIA_URL. A whole upload may be at most this large (refused before it is read).
 SATSA_MAX_UPLOAD_BYTES = int(os.environ.get("SATSA_MAX_UPLOAD_MB", "25")) * 1024 * 1024
+
+# Background work (reminders) runs on Django's tasks framework. In production the tasks are
+# queued in the database and `satsa db_worker` runs them (any number of workers, on any
+# server); in development and tests they run at once, in the process that enqueues them.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[
+            os.environ.get("SATSA_TASK_BACKEND", "immediate" if DEBUG else "database")
+        ]
+    }
+}
 
 # Mail: the console in development, SMTP in production (Django 6.1's MAILERS setting).
 if env_bool("DJANGO_EMAIL_SMTP", not DEBUG):
@@ -208,7 +237,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "satsa@localhos
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The load balancer's health check may ask over plain HTTP, inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from anyone. The
+    # app server (satsa/gunicorn_config.py) believes it only from SATSA_TRUSTED_PROXIES and
+    # then sets the request's scheme, which is what Django reads.
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -239,12 +272,28 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 
+# Readable lines by default; one JSON object a line with DJANGO_LOG_FORMAT=json (for a log
+# collector). Each record carries its request's id (satsa.core.logs).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # No personal identity number may reach a log (issue #18).
-    "filters": {"personal_numbers": {"()": "satsa.eid.logging.RedactPersonalNumbers"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]}},
+    "filters": {
+        "personal_numbers": {"()": "satsa.eid.logging.RedactPersonalNumbers"},
+        "request_id": {"()": "satsa.core.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "satsa.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["personal_numbers", "request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     # pysaml2 logs whole SAML messages, attributes included, below WARNING.
     "loggers": {"saml2": {"level": "WARNING"}},

@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("oversikt/", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Pages anyone may see without logging in.
 PUBLIC = {"core:home", "accounts:login", "set_language", "calculations_public:unit_costs"}
+PUBLIC |= {"core:healthz"}  # for the load balancer (satsa/core/views.py)
 PUBLIC |= {
     "public_portfolio:index",
     "public_portfolio:interventions_json",
