@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 AXE    := node_modules/axe-core/axe.min.js
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: venv run demo test test-sqlite test-postgres lint check bench messages clean
+.PHONY: venv run demo test test-sqlite test-postgres lint check bench messages clean serve worker loadcheck
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Satsa needs Python >= 3.12 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.12")'
@@ -53,6 +53,21 @@ check: $(STAMP)
 	$(BIN)/satsa makemigrations --check --dry-run
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  DJANGO_ALLOWED_HOSTS=satsa.example.se $(BIN)/satsa check --deploy --fail-level WARNING
+
+# Production-style serving (docs/operations.md): gunicorn with satsa/gunicorn_config.py, and
+# the tasks worker beside it. Settings come from the environment (DATABASE_URL, ...).
+serve: $(STAMP)
+	$(BIN)/satsa migrate --noinput
+	$(BIN)/satsa collectstatic --noinput
+	$(BIN)/gunicorn -c python:satsa.gunicorn_config satsa.wsgi
+
+worker: $(STAMP)
+	$(BIN)/satsa db_worker --no-reload
+
+# gunicorn with two workers on a throwaway PostgreSQL, the demo loaded, a ~20 s load on
+# 127.0.0.1; fails on any 5xx (satsa/testing/loadcheck.py).
+loadcheck: $(STAMP)
+	$(BIN)/python -m satsa.testing.pgcluster -- $(BIN)/python -m satsa.testing.loadcheck --seconds 20
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

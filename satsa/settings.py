@@ -176,7 +176,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The container image collects static files into itself (SATSA_STATIC_ROOT), apart from the
+# data in SATSA_VAR_DIR, so an upgraded image never serves last version's files.
+STATIC_ROOT = Path(os.environ.get("SATSA_STATIC_ROOT", VAR_DIR / "static"))
 # Attachments go through Django's storage API: the local disk (MEDIA_ROOT) by default, which
 # suits one server; several servers share one store by naming another backend, e.g.
 # django-storages' S3-compatible one (docs/operations.md):
