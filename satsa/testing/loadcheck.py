@@ -230,6 +230,7 @@ def main(argv: list[str]) -> int:
         [
             *satsa,
             "shell",
+            "--verbosity=0",
             "-c",
             "from django_tasks_db.models import DBTaskResult; "
             "print(DBTaskResult.objects.exclude(status='SUCCESSFUL').count())",
@@ -239,7 +240,7 @@ def main(argv: list[str]) -> int:
         text=True,
         timeout=60,
     )
-    if failed_tasks.stdout.strip() != "0":
+    if failed_tasks.returncode or failed_tasks.stdout.split()[-1:] != ["0"]:
         print(f"FAILED: worker tasks not successful: {failed_tasks.stdout}{failed_tasks.stderr}")
         return 1
     print("== the worker ran the queued reminders")
