@@ -6,7 +6,7 @@ Against the database in ``DATABASE_URL`` (the throwaway cluster above): migrate,
 demo, collect the static files, run one round of the tasks worker on queued reminders,
 then start gunicorn (satsa/gunicorn_config.py) with two workers on a free port of
 127.0.0.1, production settings (``DJANGO_DEBUG=false``) and 127.0.0.1 as the trusted
-proxy. Threads then request, as a reverse proxy would pass them on (``X-Forwarded-Proto:
+proxy (checked: the same header from 127.0.0.2 does not count). Threads then request, as a reverse proxy would pass them on (``X-Forwarded-Proto:
 https``), the public pages, the login page, ``/healthz``, static files, and the pages a
 demo coordinator reaches from the organisation's overview, logged in. Every request stays
 on 127.0.0.1; the run stops by itself after ``--seconds``. Exit status 1 on any answer
@@ -177,6 +177,32 @@ def _run(command: list[str], env: dict[str, str], timeout: int) -> None:
         raise SystemExit(f"FAILED: {' '.join(command)} exited with {done.returncode}")
 
 
+def _check_proxy_trust(port: int) -> None:
+    """X-Forwarded-Proto counts only from the trusted proxy (127.0.0.1 here): the same
+    header from another loopback address (127.0.0.2) is redirected to HTTPS like a plain
+    request."""
+
+    def status(source: str, forwarded: bool) -> int:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30, source_address=(source, 0))
+        headers = {"Host": f"{HOST}:{port}"}
+        if forwarded:
+            headers["X-Forwarded-Proto"] = "https"
+        try:
+            connection.request("GET", "/", headers=headers)
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    seen = {
+        "proxy, https": status(HOST, True),
+        "proxy, plain": status(HOST, False),
+        "other, https": status("127.0.0.2", True),
+    }
+    if seen != {"proxy, https": 200, "proxy, plain": 301, "other, https": 301}:
+        raise SystemExit(f"FAILED: X-Forwarded-Proto is not trusted as configured: {seen}")
+    print("== X-Forwarded-Proto counts only from the trusted proxy")
+
+
 def _wait_healthy(port: int, server: subprocess.Popen[bytes], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -256,6 +282,7 @@ def main(argv: list[str]) -> int:
         try:
             _wait_healthy(port, server, 60)
             print(f"== gunicorn with {args.workers} workers at {HOST}:{port}")
+            _check_proxy_trust(port)
             _, home, _ = Browser(port, "192.0.2.1").request("GET", "/")
             static = sorted(set(re.findall(r'(?:href|src)="(/static/[^"]+)"', home)))
             public = PUBLIC_PATHS + static
