@@ -27,6 +27,9 @@ def signals_kept() -> Iterator[None]:
         signal.signal(number, handler)
 
 
+# The worker runs outside any transaction, as in production (inside the test's transaction
+# it would drop the connection as "left in a transaction").
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_queued_report_reminders_go_out_when_the_worker_runs(
     schema: Any, lina: Any, django_capture_on_commit_callbacks: Any, signals_kept: None
