@@ -51,3 +51,28 @@ def test_the_attachment_store_is_a_setting() -> None:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": "satsa", "endpoint_url": "https://s3.example.se"},
     }
+
+
+def test_gunicorn_takes_its_settings_from_the_environment(monkeypatch: Any) -> None:
+    import importlib
+
+    from gunicorn.config import Config
+
+    import satsa.gunicorn_config
+
+    monkeypatch.setenv("SATSA_WEB_WORKERS", "2")
+    monkeypatch.setenv("SATSA_TRUSTED_PROXIES", "10.1.2.3,10.9.0.0/16")
+    monkeypatch.setenv("DJANGO_LOG_FORMAT", "json")
+    ours = importlib.reload(satsa.gunicorn_config)
+    config = Config()
+    names = [n for n in vars(ours) if n.islower() and not n.startswith("_") and n != "os"]
+    unknown = [n for n in names if n not in config.settings and n != "annotations"]
+    assert unknown == [], "not gunicorn settings"
+    for name in names:
+        if name in config.settings:
+            config.set(name, getattr(ours, name))
+    assert config.workers == 2
+    assert [str(a) for a in config.forwarded_allow_ips] == ["10.1.2.3", "10.9.0.0/16"]
+    assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
+    assert config.accesslog == "-" and "%(h)s" not in config.access_log_format
+    assert config.logconfig_dict["formatters"]["json"]["()"] == "satsa.core.logs.JsonFormatter"
