@@ -21,6 +21,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -225,11 +226,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     args = parser.parse_args(argv)
     if "DATABASE_URL" not in os.environ:
-        print("usage: python -m satsa.testing.pgcluster -- " + " ".join(sys.argv), file=sys.stderr)
+        print(
+            "usage: python -m satsa.testing.pgcluster -- python -m satsa.testing.loadcheck",
+            file=sys.stderr,
+        )
         return 2
 
-    port = _free_port()
     var = tempfile.mkdtemp(prefix="satsa-loadcheck-")
+    try:
+        return _check(args, var)
+    finally:
+        shutil.rmtree(var, ignore_errors=True)
+
+
+def _check(args: argparse.Namespace, var: str) -> int:
+    port = _free_port()
     env = dict(
         os.environ,
         DJANGO_DEBUG="false",
