@@ -314,6 +314,10 @@ class StepRecord(models.Model):
         return f"{self.case}: {self.step} {self.outcome}"
 
 
+def _board_document_path(instance: BoardNotice, filename: str) -> str:
+    return f"cases/{instance.case.organisation_id}/{instance.case_id}/boards/{filename}"
+
+
 class BoardNotice(models.Model):
     """A board informed of an idea or an application, with its deadline and its comment."""
 
@@ -333,6 +337,10 @@ class BoardNotice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     commented_at = models.DateTimeField(_("yttrande lämnat"), null=True, blank=True)
+    # The coordinator may register a board's comment on its behalf, from the board's own
+    # document (its minutes or letter), which is kept with the comment.
+    on_behalf = models.BooleanField(_("registrerat för nämndens räkning"), default=False)
+    document = models.FileField(_("nämndens handling"), upload_to=_board_document_path, blank=True)
 
     class Meta:
         ordering = ["phase", "board__name"]

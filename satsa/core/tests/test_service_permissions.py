@@ -174,6 +174,15 @@ def _cases() -> list[Service]:
             roles_with(Perm.GRANT_EXEMPTION),
         ),
         Service(
+            "cases.board_comment_add",
+            lambda a, w: s.board_comment_add(
+                case=w.preparing, board=w.board, actor=a, comment="Ja.", backs=True
+            ),
+            # The coordinator on the board's behalf; a secretary of no board of the case
+            # is refused like anyone else (the board's own secretary: satsa/cases tests).
+            roles_with(Perm.REGISTER_ON_BEHALF),
+        ),
+        Service(
             "cases.case_advance",
             lambda a, w: s.case_advance(case=w.preparing, actor=a),
             # The decision step is the executive board's; everyone else is refused.
