@@ -145,6 +145,8 @@ class Case(models.Model):
     )
     priority_fits = models.BooleanField(_("ryms inom fonden och taket"), null=True, blank=True)
     prioritised_at = models.DateTimeField(_("prioriterad"), null=True, blank=True)
+    # Set when the steering group put the order by hand instead of by the criteria.
+    priority_reason = models.TextField(_("skäl för prioriteringsordningen"), blank=True)
     outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome.choices, blank=True)
     decision_conditions = models.TextField(_("villkor"), blank=True)
     minutes_reference = models.CharField(_("protokollsparagraf"), max_length=100, blank=True)

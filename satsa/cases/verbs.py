@@ -25,6 +25,7 @@ VERBS = {
     "case.signatures_voided": _("underskrifter blev ogiltiga när ansökan ändrades"),
     "case.exemption_granted": _("beviljade undantag från en regel"),
     "case.ranked": _("prioriterade ansökningarna"),
+    "case.ranked_by_hand": _("satte prioriteringsordningen för hand"),
     "case.decided": _("registrerade kommunstyrelsens beslut"),
     "case.stage_changed": _("ändrade ärendets skede"),
     "case.people_changed": _("ändrade ärendets personer"),

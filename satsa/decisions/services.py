@@ -73,38 +73,58 @@ def steering_rank(
     actor: Actor,
     year: int | None = None,
     order: Sequence[int] = (),
+    by_hand: bool = False,
+    reason: str = "",
 ) -> list[Case]:
     """Rank the applications waiting for the steering group and mark which fit.
 
-    Applications are ordered by their selection-criteria score (weighted when the
-    rulebook weights them); ties, and rulebooks without selection criteria, follow
-    ``order`` (case ids as the steering group put them). Walking down the list, an
+    By the criteria (the default), applications are ordered by their selection-criteria
+    score (weighted when the rulebook weights them); ties, and rulebooks without selection
+    criteria, follow ``order`` (case ids as the steering group put them). ``by_hand``, the
+    steering group sets the order itself: ``order`` must name every waiting application
+    once and ``reason`` says why; both are recorded. Walking down the list, an
     application fits while its requested amount is within the fund's free capital left
     and the year still has room under the rulebook's cap.
     """
     require_perm(actor, organisation, Perm.STEERING_APPROVE)
-    pending = list(
-        Case.objects.filter(organisation=organisation, step="steering_group", outcome="")
-    )
-    _require(bool(pending), _("Inga ansökningar väntar på styrgruppen."))
+    reason = reason.strip()
+    if by_hand:
+        _require(len(reason) >= 10, _("Motivera ordningen styrgruppen har satt."), "reason")
     year = year or sel.today().year
-    position = {pk: i for i, pk in enumerate(order)}
-    scored = []
-    for case in pending:
-        rulebook = rulebook_for(case)
-        score = _selection_score(case, rulebook)
-        scored.append((case, rulebook, score))
-    scored.sort(
-        key=lambda t: (
-            -(t[2] if t[2] is not None else Decimal(0)),
-            position.get(t[0].pk, len(position)),
-            t[0].created_at,
-        )
-    )
-    free = free_capital(organisation)
-    granted = sel.grants_in_year(organisation, year)
     now = timezone.now()
     with transaction.atomic():
+        # Two rankings at once must not interleave their ranks: the organisation's lock.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        pending = list(
+            Case.objects.select_for_update().filter(
+                organisation=organisation, step="steering_group", outcome=""
+            )
+        )
+        _require(bool(pending), _("Inga ansökningar väntar på styrgruppen."))
+        if by_hand:
+            _require(
+                sorted(order) == sorted(c.pk for c in pending),
+                _("Ange en plats för varje ansökan som väntar, var och en en gång."),
+                "order",
+            )
+        position = {pk: i for i, pk in enumerate(order)}
+        scored = []
+        for case in pending:
+            rulebook = rulebook_for(case)
+            score = _selection_score(case, rulebook)
+            scored.append((case, rulebook, score))
+        if by_hand:
+            scored.sort(key=lambda t: position[t[0].pk])
+        else:
+            scored.sort(
+                key=lambda t: (
+                    -(t[2] if t[2] is not None else Decimal(0)),
+                    position.get(t[0].pk, len(position)),
+                    t[0].created_at,
+                )
+            )
+        free = free_capital(organisation)
+        granted = sel.grants_in_year(organisation, year)
         for rank, (case, rulebook, score) in enumerate(scored, start=1):
             amount = _requested(case)
             limit = rulebook.grants.max_new_per_year
@@ -114,14 +134,29 @@ def steering_rank(
                 free -= amount
             case.priority_rank, case.priority_score = rank, score
             case.priority_fits, case.prioritised_at = fits, now
+            case.priority_reason = reason if by_hand else ""
             case.save(
-                update_fields=["priority_rank", "priority_score", "priority_fits", "prioritised_at"]
+                update_fields=[
+                    "priority_rank",
+                    "priority_score",
+                    "priority_fits",
+                    "prioritised_at",
+                    "priority_reason",
+                ]
             )
             event_record(
                 actor=actor,
-                verb="case.ranked",
+                verb="case.ranked_by_hand" if by_hand else "case.ranked",
                 target=case,
-                data={"rank": rank, "score": score, "fits": fits, "year": year},
+                data={
+                    "rank": rank,
+                    "score": score,
+                    "fits": fits,
+                    "year": year,
+                    "by_hand": by_hand,
+                    "reason": reason if by_hand else "",
+                    "order": [t[0].title for t in scored],
+                },
             )
     return [t[0] for t in scored]
 
