@@ -302,11 +302,13 @@ class DecisionForm(forms.Form):
     start_date = forms.DateField(
         label=_("Projektets startdatum"),
         required=False,
+        help_text=_("Krävs vid beviljande."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     end_date = forms.DateField(
         label=_("Projektets slutdatum"),
         required=False,
+        help_text=_("Krävs vid beviljande."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     minutes_reference = forms.CharField(label=_("Protokollsparagraf"), max_length=100)

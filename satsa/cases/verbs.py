@@ -27,6 +27,7 @@ VERBS = {
     "case.ranked": _("prioriterade ansökningarna"),
     "case.ranked_by_hand": _("satte prioriteringsordningen för hand"),
     "case.decided": _("registrerade kommunstyrelsens beslut"),
+    "case.period_changed": _("registrerade ett beslut om ny projektperiod"),
     "case.stage_changed": _("ändrade ärendets skede"),
     "case.people_changed": _("ändrade ärendets personer"),
     "case.step_reminded": _("påminde om ett steg som snart ska vara klart eller är försenat"),

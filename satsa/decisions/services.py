@@ -24,6 +24,7 @@ from satsa.cases.models import BoardNotice, Case, CriterionAssessment, Stage
 from satsa.cases.services import GuardError, enter_step
 from satsa.core.money import AUTO, kr
 from satsa.events.services import event_record
+from satsa.followup.services import reports_reschedule
 from satsa.funds.selectors import fund_position
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Organisation
@@ -207,8 +208,13 @@ def decision_record(
     _require(bool(minutes_reference.strip()), _("Ange protokollsparagraf."), "minutes_reference")
     if outcome == Case.Outcome.GRANTED:
         _require(amount is not None and amount > 0, _("Ange beviljat belopp."), "amount")
-        if start_date and end_date:
-            _require(end_date > start_date, _("Slutdatum ska vara efter startdatum."), "end_date")
+        # Reports, claims and the move to implementation follow the period: a grant
+        # without one leaves the project stuck, so the decision states it.
+        start_date, end_date = start_date or case.start_date, end_date or case.end_date
+        _require(start_date is not None, _("Ange projektets startdatum."), "start_date")
+        _require(end_date is not None, _("Ange projektets slutdatum."), "end_date")
+        assert start_date is not None and end_date is not None
+        _require(end_date > start_date, _("Slutdatum ska vara efter startdatum."), "end_date")
     else:
         _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
     override_reason = override_reason.strip()
@@ -255,9 +261,9 @@ def decision_record(
                     "override_reason": override_reason if overrides else "",
                     "granted_amount": amount if granted else None,
                     "decision_key": idempotency_key,
-                    # The decision may set the project's period (or correct it).
-                    "start_date": (start_date or case.start_date) if granted else case.start_date,
-                    "end_date": (end_date or case.end_date) if granted else case.end_date,
+                    # A grant states the project's period (prefilled from the case).
+                    "start_date": start_date if granted else case.start_date,
+                    "end_date": end_date if granted else case.end_date,
                     "step": "",
                     "step_due_on": None,
                 },
@@ -296,6 +302,67 @@ def decision_record(
         raise ValidationError(
             {"diarienummer": _("Diarienumret används redan i ett annat ärende.")}
         ) from None
+    return case
+
+
+def check_period_change(*, actor: Actor, case: Case) -> None:
+    """Whether ``actor`` may record a decision changing the project's period now (a hint
+    before the form; :func:`case_period_change` checks again under its lock)."""
+    require_perm(
+        actor,
+        case.organisation,
+        Perm.RECORD_DECISION,
+        message=_(
+            "Projektperioden ändras genom ett nytt beslut, som registreras av den som "
+            "registrerar kommunstyrelsens beslut."
+        ),
+    )
+    _require(
+        case.outcome == Case.Outcome.GRANTED and case.stage in lifecycle.ACTIVE,
+        _("Bara en beviljad satsning som inte har avslutats kan få en ny projektperiod."),
+    )
+
+
+def case_period_change(
+    *,
+    case: Case,
+    actor: Actor,
+    start_date: dt.date,
+    end_date: dt.date,
+    decided_on: dt.date,
+    minutes_reference: str,
+    reason: str,
+) -> Case:
+    """Record a decision that changes the project's start and end dates; the reports'
+    schedule (and a scheduled follow-up evaluation) follows the new period."""
+    check_period_change(actor=actor, case=case)
+    _require(end_date > start_date, _("Slutdatum ska vara efter startdatum."), "end_date")
+    _require(bool(minutes_reference.strip()), _("Ange protokollsparagraf."), "minutes_reference")
+    _require(len(reason.strip()) >= 10, _("Ange skälen för den nya perioden."), "reason")
+    with transaction.atomic():
+        lifecycle.locked_case(case)
+        check_period_change(actor=actor, case=case)
+        before = (case.start_date, case.end_date)
+        _require(
+            before != (start_date, end_date),
+            _("Perioden är redan %(start)s – %(end)s.")
+            % {"start": start_date.isoformat(), "end": end_date.isoformat()},
+        )
+        case.start_date, case.end_date = start_date, end_date
+        case.save(update_fields=["start_date", "end_date"])
+        event_record(
+            actor=actor,
+            verb="case.period_changed",
+            target=case,
+            data={
+                "from": [d.isoformat() if d else None for d in before],
+                "to": [start_date.isoformat(), end_date.isoformat()],
+                "decided_on": decided_on,
+                "minutes": minutes_reference.strip(),
+                "reason": reason.strip(),
+            },
+        )
+        reports_reschedule(case=case, actor=actor)
     return case
 
 

@@ -18,8 +18,9 @@ from satsa.cases.forms import DecisionForm
 from satsa.cases.models import Case
 from satsa.cases.views import base_context, case_context, requested_amount, show_errors, to_tab
 from satsa.decisions import services
+from satsa.decisions.forms import PeriodChangeForm
 from satsa.orgs.models import Organisation
-from satsa.orgs.permissions import has_perm, org_view, people_with_perm
+from satsa.orgs.permissions import NotPermitted, has_perm, org_view, people_with_perm
 from satsa.orgs.roles import Perm
 from satsa.rulebooks.selectors import rulebook_for
 from satsa.types import AuthenticatedRequest
@@ -135,5 +136,47 @@ def ranking(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
             reasons=reasons,
             may_rank=has_perm(request.user, org, Perm.STEERING_APPROVE),
             rankers=people_with_perm(org, Perm.STEERING_APPROVE),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def period(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
+    """A decision changing the project's period: who may, and why not, before the form."""
+    case = access.case_for(request.user, org, pk)
+    try:
+        services.check_period_change(actor=request.user, case=case)
+    except (NotPermitted, ValidationError) as error:
+        refusal = " ".join(getattr(error, "messages", [str(error)]))
+    else:
+        refusal = ""
+    form = PeriodChangeForm(
+        request.POST or None,
+        initial={
+            "start_date": case.start_date,
+            "end_date": case.end_date,
+            "decided_on": sel.today(),
+        },
+    )
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.case_period_change(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(request, error, form)
+        else:
+            messages.success(request, _("Den nya projektperioden är registrerad."))
+            return to_tab(case, "decision")
+    return render(
+        request,
+        "cases/period.html",
+        case_context(
+            request,
+            org,
+            case,
+            "decision",
+            form=None if refusal else form,
+            refusal=refusal,
+            recorders=people_with_perm(org, Perm.RECORD_DECISION),
         ),
     )

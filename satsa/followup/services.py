@@ -495,6 +495,46 @@ def reports_schedule(*, case: Case, actor: Actor) -> list[Report]:
     return created
 
 
+def reports_reschedule(*, case: Case, actor: Actor) -> list[Report]:
+    """After a decision changed the project's period: reports of periods that no longer
+    fall in it are dropped while nobody has begun them (not sent, no draft, no claim), the
+    new periods' reports are created, and a scheduled follow-up evaluation moves with the
+    end. Returns the reports created."""
+    _check(actor, case, Action.VIEW)
+    wanted = {(s.kind, s.period_end) for s in selectors.report_schedule(case)}
+    with transaction.atomic():
+        unbegun = Report.objects.select_for_update().filter(
+            case=case,
+            status=ReportStatus.SCHEDULED,
+            claim_reference="",
+            activities="",
+            ways_of_working="",
+            effects="",
+            deviations="",
+        )
+        dropped = [
+            r
+            for r in unbegun
+            if r.kind == ReportKind.FOLLOW_UP or (r.kind, r.period_end) not in wanted
+        ]
+        follow_up_moved = any(r.kind == ReportKind.FOLLOW_UP for r in dropped)
+        for report in dropped:
+            report.delete()
+        if dropped:
+            event_record(
+                actor=actor,
+                verb="followup.reports_rescheduled",
+                target=case,
+                data={"dropped": [(r.kind, r.period_end) for r in dropped]},
+            )
+        created = reports_schedule(case=case, actor=actor)
+        if follow_up_moved:
+            moved = follow_up_schedule(case=case, actor=actor)
+            if moved is not None:
+                created.append(moved)
+    return created
+
+
 def check_report_submit(report: Report) -> str | None:
     """Why ``report`` cannot be submitted now, or None; the page says so instead of
     offering a form the person may not send (report_submit checks it again)."""

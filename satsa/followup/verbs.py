@@ -23,5 +23,6 @@ VERBS: dict[str, object] = {
     "followup.implementation_decided": _("beslutade om implementering"),
     "followup.case_stage_changed": _("ändrade ärendets skede"),
     "followup.follow_up_scheduled": _("planerade uppföljande utvärdering"),
+    "followup.reports_rescheduled": _("flyttade rapporterna efter den nya projektperioden"),
     "followup.fidelity_checked": _("bedömde metodtroheten"),
 }

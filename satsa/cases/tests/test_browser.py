@@ -188,6 +188,8 @@ def test_an_orebro_case_goes_from_needs_analysis_to_a_granted_decision(
     page.get_by_label("Beviljat belopp (kr)").fill("3000000")
     page.get_by_label("Diarienummer").fill("KS 2026/314")
     page.get_by_label("Protokollsparagraf").fill("KS § 88")
+    page.get_by_label("Projektets startdatum").fill("2027-01-01")
+    page.get_by_label("Projektets slutdatum").fill("2029-12-31")
     page.get_by_role("button", name="Registrera beslutet").click()
     assert "Beslutet är registrerat" in page.content()
     w.check()

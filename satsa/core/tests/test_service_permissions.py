@@ -209,6 +209,19 @@ def _decisions() -> list[Service]:
             roles_with(Perm.RECORD_DECISION),
         ),
         Service(
+            "decisions.case_period_change",
+            lambda a, w: s.case_period_change(
+                case=w.running,
+                actor=a,
+                start_date=dt.date(2016, 3, 1),
+                end_date=dt.date(2019, 6, 30),
+                decided_on=dt.date(2016, 2, 1),
+                minutes_reference="KS § 3",
+                reason="Starten försenades.",
+            ),
+            roles_with(Perm.RECORD_DECISION),
+        ),
+        Service(
             "decisions.steering_rank",
             lambda a, w: s.steering_rank(organisation=w.org, actor=a),
             roles_with(Perm.STEERING_APPROVE),
