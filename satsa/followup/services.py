@@ -54,7 +54,7 @@ from satsa.followup.models import (
     TerminationProposal,
 )
 from satsa.followup.pseudonyms import pseudonym_key
-from satsa.orgs.permissions import has_perm
+from satsa.orgs.permissions import NotPermitted, has_perm
 from satsa.orgs.roles import Perm
 from satsa.types import Actor
 
@@ -1060,6 +1060,34 @@ def termination_decide(
     return proposal
 
 
+def _implementation_permission(actor: Actor, case: Case) -> None:
+    access.check(actor, case, Action.VIEW)
+    if not has_perm(actor, case.organisation, Perm.RECORD_DECISION):
+        raise NotPermitted(
+            _(
+                "Implementeringsbeslutet fattas av kommunstyrelsen och registreras av den "
+                "som registrerar kommunstyrelsens beslut."
+            )
+        )
+
+
+def check_implementation_decide(*, actor: Actor, case: Case) -> None:
+    """Why ``actor`` may not record the implementation decision now, raised before any
+    form is filled in (:func:`implementation_decide` asks again under its lock)."""
+    _implementation_permission(actor, case)
+    if ImplementationDecision.objects.filter(case=case).exists():
+        raise ValidationError(_("Implementeringsbeslutet är redan fattat."))
+    if not lifecycle.may_move(case, Stage.IMPLEMENTED):
+        raise ValidationError(_("Ärendet är inte i ett skede där implementering kan beslutas."))
+    if selectors.latest_evaluation(case) is None:
+        raise ValidationError(
+            _(
+                "Implementering beslutas på grundval av en effektutvärdering (av individdata "
+                "eller av aggregerade värden); registrera den först."
+            )
+        )
+
+
 def implementation_decide(
     *,
     case: Case,
@@ -1072,8 +1100,8 @@ def implementation_decide(
     scale_up_groups: str = "",
 ) -> ImplementationDecision:
     """The executive board's implementation and scale-up decision; implementing moves the
-    case to "implemented"."""
-    _check(actor, case, Action.VIEW, Perm.RECORD_DECISION)
+    case to "implemented" and schedules the follow-up evaluation 1–3 years after the end."""
+    _implementation_permission(actor, case)
     errors: dict[str, list[str]] = {}
     if outcome not in ImplementationOutcome.values:
         errors["outcome"] = [_("Välj beslut.")]
@@ -1095,17 +1123,7 @@ def implementation_decide(
     with transaction.atomic():
         # Lock, then check: two secretaries entering the same decision record it once.
         lifecycle.locked_case(case)
-        if not lifecycle.may_move(case, Stage.IMPLEMENTED):
-            raise ValidationError(_("Ärendet är inte i ett skede där implementering kan beslutas."))
-        if ImplementationDecision.objects.filter(case=case).exists():
-            raise ValidationError(_("Implementeringsbeslutet är redan fattat."))
-        if selectors.latest_evaluation(case) is None:
-            raise ValidationError(
-                _(
-                    "Implementering beslutas på grundval av en effektutvärdering; "
-                    "registrera den först."
-                )
-            )
+        check_implementation_decide(actor=actor, case=case)
         decision = ImplementationDecision.objects.create(
             organisation=case.organisation,
             case=case,
@@ -1134,6 +1152,9 @@ def implementation_decide(
             case_stage_set(
                 case=case, actor=actor, stage=Stage.IMPLEMENTED, reason="implementation_decided"
             )
+            # Whichever way the case reached implementation (straight from running, or
+            # closed after its final report), the follow-up evaluation is scheduled.
+            follow_up_schedule(case=case, actor=actor)
         elif case.stage in REPORTING_STAGES:
             case_stage_set(case=case, actor=actor, stage=Stage.CLOSED, reason="not_implemented")
             follow_up_schedule(case=case, actor=actor)

@@ -59,7 +59,7 @@ from satsa.followup.models import (
 )
 from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.orgs.models import Membership, Organisation
-from satsa.orgs.permissions import has_perm, org_view
+from satsa.orgs.permissions import NotPermitted, has_perm, org_view, people_with_perm
 from satsa.orgs.roles import Perm
 from satsa.types import AuthenticatedRequest
 
@@ -164,6 +164,9 @@ def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             open_termination=selectors.open_termination(case),
             decision_form=TerminationDecisionForm(),
             may_decide=has_perm(user, org, Perm.RECORD_DECISION),
+            implementation_refusal=_refusal(
+                services.check_implementation_decide, actor=user, case=case
+            ),
             fidelity_required=selectors.fidelity_required(case),
             last_fidelity=selectors.fidelity_checks(case).first(),
         ),
@@ -793,12 +796,24 @@ def termination_decide(request: AuthenticatedRequest, org: Organisation, pk: int
     return redirect("followup:case", org_slug=org.slug, pk=case.pk)
 
 
+def _refusal(check: Any, **kwargs: Any) -> str:
+    """What a service's ``check_*`` refuses, as the sentence the page shows before its form."""
+    try:
+        check(**kwargs)
+    except (NotPermitted, ValidationError) as error:
+        return " ".join(str(m) for m in getattr(error, "messages", [error]))
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
-@org_view(Perm.RECORD_DECISION)
+@org_view(Perm.VIEW_ORGANISATION)
 def implementation(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
+    refusal = _refusal(services.check_implementation_decide, actor=request.user, case=case)
     form = ImplementationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal:
+        messages.error(request, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.implementation_decide(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -814,7 +829,9 @@ def implementation(request: AuthenticatedRequest, org: Organisation, pk: int) ->
             request,
             org,
             case=case,
-            form=form,
+            form=None if refusal else form,
+            refusal=refusal,
+            recorders=people_with_perm(org, Perm.RECORD_DECISION),
             evaluation=evaluation,
             savings=_savings_rows(evaluation) if evaluation else [],
         ),
