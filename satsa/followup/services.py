@@ -56,6 +56,7 @@ from satsa.followup.models import (
 from satsa.followup.pseudonyms import pseudonym_key
 from satsa.orgs.permissions import NotPermitted, has_perm
 from satsa.orgs.roles import Perm
+from satsa.rulebooks.selectors import rulebook_for
 from satsa.types import Actor
 
 __all__ = [
@@ -987,25 +988,164 @@ def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Actor) -> E
 # --- closing the life cycle -----------------------------------------------------------------
 
 
-def termination_propose(*, case: Case, actor: Actor, reasons: str) -> TerminationProposal:
-    _check(actor, case, Action.VIEW, Perm.SIGN_APPLICATION, Perm.MANAGE_EVALUATION)
+def termination_conditions(case: Case) -> list[tuple[str, str]]:
+    """The rulebook's conditions for reaching the intended result (criteria.continuation),
+    as (id, Swedish text); empty when the guideline names none."""
+    criteria = rulebook_for(case).criteria.continuation
+    return [(item.id, item.text_sv) for item in criteria.items] if criteria else []
+
+
+def check_termination_propose(*, actor: Actor, case: Case) -> None:
+    """Why ``actor`` may not propose termination now, raised before the form is filled in."""
+    access.check(actor, case, Action.VIEW)
+    if not (
+        has_perm(actor, case.organisation, Perm.SIGN_APPLICATION)
+        or has_perm(actor, case.organisation, Perm.MANAGE_EVALUATION)
+    ):
+        raise NotPermitted(
+            _(
+                "Avbrytande föreslås av utvärderingsteamet eller en förvaltningschef; "
+                "projektägaren tar sedan ställning och kommunstyrelsen beslutar."
+            )
+        )
     if case.stage not in REPORTING_STAGES:
         raise ValidationError(_("Bara beviljade ärenden i genomförande kan föreslås avbrytas."))
-    if not reasons.strip():
-        raise ValidationError({"reasons": [_("Skriv skälen till att satsningen bör avbrytas.")]})
     if TerminationProposal.objects.filter(case=case, status=ProposalStatus.PROPOSED).exists():
         raise ValidationError(_("Det finns redan ett förslag om avbrytande som väntar på beslut."))
+
+
+def termination_propose(
+    *,
+    case: Case,
+    actor: Actor,
+    reasons: str,
+    assessment: Mapping[str, Mapping[str, Any]] | None = None,
+) -> TerminationProposal:
+    """Propose ending the project early, assessing each of the rulebook's conditions for
+    reaching the intended result (``assessment``: {id: {"met": bool, "comment": str}});
+    at least one must no longer hold. The project owner takes a position next."""
+    check_termination_propose(actor=actor, case=case)
+    if not reasons.strip():
+        raise ValidationError({"reasons": [_("Skriv skälen till att satsningen bör avbrytas.")]})
+    conditions = termination_conditions(case)
+    assessment = dict(assessment or {})
+    clean: dict[str, dict[str, Any]] = {}
+    if conditions:
+        missing = [text for cid, text in conditions if cid not in assessment]
+        if missing:
+            raise ValidationError(
+                {
+                    "assessment": [
+                        _("Bedöm varje förutsättning: %(list)s") % {"list": " ".join(missing)}
+                    ]
+                }
+            )
+        for cid, _text in conditions:
+            verdict = assessment[cid]
+            clean[cid] = {
+                "met": bool(verdict.get("met")),
+                "comment": str(verdict.get("comment", "")).strip(),
+            }
+        if all(v["met"] for v in clean.values()):
+            raise ValidationError(
+                {
+                    "assessment": [
+                        _(
+                            "Alla förutsättningar är uppfyllda; ange vilken som inte längre "
+                            "håller för att föreslå avbrytande."
+                        )
+                    ]
+                }
+            )
     with transaction.atomic():
+        lifecycle.locked_case(case)
+        check_termination_propose(actor=actor, case=case)
         proposal = TerminationProposal.objects.create(
-            organisation=case.organisation, case=case, reasons=reasons.strip(), proposed_by=actor
+            organisation=case.organisation,
+            case=case,
+            reasons=reasons.strip(),
+            assessment=clean,
+            proposed_by=actor,
         )
         event_record(
             actor=actor,
             verb="followup.termination_proposed",
             target=case,
-            data={"proposal": proposal.pk, "reasons": proposal.reasons},
+            data={
+                "proposal": proposal.pk,
+                "reasons": proposal.reasons,
+                "not_met": [cid for cid, v in clean.items() if not v["met"]],
+            },
         )
     return proposal
+
+
+def check_termination_position(*, actor: Actor, proposal: TerminationProposal) -> None:
+    """Only the case's project owner takes the owner's position, once, before the decision."""
+    case = proposal.case
+    access.check(actor, case, Action.VIEW)
+    if case.project_owner_id is None:
+        raise ValidationError(
+            _(
+                "Ärendet har ingen projektägare. Processledaren namnger projektägaren under "
+                "ärendets personer; projektägaren tar sedan ställning."
+            )
+        )
+    if case.project_owner_id != getattr(actor, "pk", None):
+        raise NotPermitted(
+            _("Projektägaren %(owner)s tar ställning till förslaget.")
+            % {"owner": case.project_owner}
+        )
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError(_("Förslaget är redan avgjort."))
+    if proposal.owner_at is not None:
+        raise ValidationError(_("Projektägaren har redan tagit ställning."))
+
+
+def termination_position(
+    *, proposal: TerminationProposal, actor: Actor, supports: bool, comment: str
+) -> TerminationProposal:
+    """The project owner's position on the proposal, which the executive board decides on."""
+    check_termination_position(actor=actor, proposal=proposal)
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Skriv projektägarens ställningstagande.")]})
+    with transaction.atomic():
+        lifecycle.locked_case(proposal.case)
+        proposal = TerminationProposal.objects.select_for_update().get(pk=proposal.pk)
+        check_termination_position(actor=actor, proposal=proposal)
+        proposal.owner_supports = supports
+        proposal.owner_comment = comment.strip()
+        proposal.owner_by = actor
+        proposal.owner_at = timezone.now()
+        proposal.save(update_fields=["owner_supports", "owner_comment", "owner_by", "owner_at"])
+        event_record(
+            actor=actor,
+            verb="followup.termination_owner_position",
+            target=proposal.case,
+            data={"proposal": proposal.pk, "supports": supports, "comment": proposal.owner_comment},
+        )
+    return proposal
+
+
+def check_termination_decide(*, actor: Actor, proposal: TerminationProposal) -> None:
+    """Why ``actor`` may not record the executive board's decision now (before the form)."""
+    access.check(actor, proposal.case, Action.VIEW)
+    if not has_perm(actor, proposal.case.organisation, Perm.RECORD_DECISION):
+        raise NotPermitted(
+            _(
+                "Kommunstyrelsen beslutar om avbrytande; beslutet registreras av den som "
+                "registrerar kommunstyrelsens beslut."
+            )
+        )
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError(_("Förslaget är redan avgjort."))
+    if proposal.owner_at is None:
+        raise ValidationError(
+            _(
+                "Projektägaren tar ställning till förslaget först; därefter beslutar "
+                "kommunstyrelsen."
+            )
+        )
 
 
 def termination_decide(
@@ -1016,7 +1156,8 @@ def termination_decide(
     reasons: str,
     decided_on: dt.date,
 ) -> TerminationProposal:
-    """The executive board's decision: terminate the case, or let it continue."""
+    """The executive board's decision, after the project owner's position: terminate the
+    case (what it never claimed goes back to the fund), or let it continue."""
     _check(actor, proposal.case, Action.VIEW, Perm.RECORD_DECISION)
     if not reasons.strip():
         raise ValidationError({"reasons": [_("Skriv beslutets motivering.")]})
@@ -1027,8 +1168,7 @@ def termination_decide(
         # the case, then the proposal, and check the stored status inside the lock.
         lifecycle.locked_case(proposal.case)
         proposal = TerminationProposal.objects.select_for_update().get(pk=proposal.pk)
-        if proposal.status != ProposalStatus.PROPOSED:
-            raise ValidationError(_("Förslaget är redan avgjort."))
+        check_termination_decide(actor=actor, proposal=proposal)
         proposal.status = ProposalStatus.TERMINATED if terminate else ProposalStatus.CONTINUED
         proposal.decision_reasons = reasons.strip()
         proposal.decided_on = decided_on
@@ -1047,6 +1187,8 @@ def termination_decide(
         )
         if terminate:
             case = proposal.case
+            # Ending the project releases its unclaimed commitment to the fund (a ledger
+            # counter-entry, satsa.funds), in this transaction.
             case_stage_set(
                 case=case, actor=actor, stage=Stage.TERMINATED, reason="termination_decided"
             )

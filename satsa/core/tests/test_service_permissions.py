@@ -316,6 +316,16 @@ def _funds() -> list[Service]:
     ]
 
 
+def _proposal_with_owner(w: SimpleNamespace) -> Any:
+    from satsa.followup.models import TerminationProposal
+
+    Case.objects.filter(pk=w.running.pk).update(project_owner=w.people[Role.DEPARTMENT_HEAD])
+    w.running.refresh_from_db()
+    return TerminationProposal.objects.create(
+        organisation=w.org, case=w.running, reasons="Målgruppen nås inte."
+    )
+
+
 def _followup() -> list[Service]:
     from satsa.followup import services as s
 
@@ -331,6 +341,14 @@ def _followup() -> list[Service]:
             "followup.termination_propose",
             lambda a, w: s.termination_propose(case=w.running, actor=a, reasons="Inga effekter."),
             roles_with(Perm.SIGN_APPLICATION, Perm.MANAGE_EVALUATION),
+        ),
+        Service(
+            "followup.termination_position",
+            lambda a, w: s.termination_position(
+                proposal=_proposal_with_owner(w), actor=a, supports=True, comment="Tillstyrks."
+            ),
+            # The case's project owner only (here a department head).
+            frozenset({Role.DEPARTMENT_HEAD}),
         ),
         Service(
             "followup.implementation_decide",
