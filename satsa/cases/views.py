@@ -811,6 +811,7 @@ def comments(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpR
             on_behalf=on_behalf and not own.exists(),
             secretaries=secretaries,
             awaiting=[(board, secretaries.get(board.pk)) for board in open_boards],
+            show_people=has_perm(request.user, org, Perm.VIEW_PEOPLE),
             today=sel.today(),
         ),
     )

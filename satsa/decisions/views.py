@@ -135,7 +135,9 @@ def ranking(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
             has_criteria=any(r.criteria.selection is not None for r in rulebooks),
             reasons=reasons,
             may_rank=has_perm(request.user, org, Perm.STEERING_APPROVE),
-            rankers=people_with_perm(org, Perm.STEERING_APPROVE),
+            rankers=people_with_perm(org, Perm.STEERING_APPROVE)
+            if has_perm(request.user, org, Perm.VIEW_PEOPLE)
+            else [],
         ),
     )
 
@@ -177,6 +179,8 @@ def period(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpRes
             "decision",
             form=None if refusal else form,
             refusal=refusal,
-            recorders=people_with_perm(org, Perm.RECORD_DECISION),
+            recorders=people_with_perm(org, Perm.RECORD_DECISION)
+            if has_perm(request.user, org, Perm.VIEW_PEOPLE)
+            else [],
         ),
     )

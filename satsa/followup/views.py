@@ -871,7 +871,9 @@ def implementation(request: AuthenticatedRequest, org: Organisation, pk: int) ->
             case=case,
             form=None if refusal else form,
             refusal=refusal,
-            recorders=people_with_perm(org, Perm.RECORD_DECISION),
+            recorders=people_with_perm(org, Perm.RECORD_DECISION)
+            if has_perm(request.user, org, Perm.VIEW_PEOPLE)
+            else [],
             evaluation=evaluation,
             savings=_savings_rows(evaluation) if evaluation else [],
         ),

@@ -176,3 +176,13 @@ def test_the_secretary_still_comments_for_their_own_board(people: Any, walk: Any
     )
     assert not notice.on_behalf
     assert Event.objects.filter(verb="case.board_commented", actor=people.social_secretary)
+
+
+def test_an_applicant_is_told_who_comments_without_names(
+    people: Any, walk: Any, client_as: Any
+) -> None:
+    case = _at_idea_boards(people, walk)
+    url = reverse("cases:comments", args=["orebro", case.pk])
+    html = client_as(people.applicant).get(url).content.decode()
+    assert "lämnas av nämndens sekreterare, eller registreras av processledaren" in html
+    assert "Nils" not in html
