@@ -258,8 +258,16 @@ def _open_case(org: Organisation, title: str, until: str) -> None:
     services.case_advance(case=case, actor=erik, confirmations=["economic_calculation_checked"])
     services.case_advance(case=case, actor=petra)
     services.case_advance(case=case, actor=magnus)
+    # The board's comment on the application came as minutes; the coordinator registers it.
     services.board_comment_add(
-        case=case, board=board, actor=nils, comment="Inga invändningar.", backs=True
+        case=case,
+        board=board,
+        actor=anna,
+        comment="Inga invändningar.",
+        backs=True,
+        document=ContentFile(
+            b"Protokollsutdrag, Socialnamnden (demo)", name="protokollsutdrag.txt"
+        ),
     )
     services.case_advance(case=case, actor=anna)
     if until == "signatures":

@@ -260,10 +260,24 @@ class BoardCommentForm(forms.Form):
         coerce=lambda v: v == "yes",
     )
     comment = forms.CharField(label=_("Yttrande"), widget=forms.Textarea(attrs=TEXTAREA))
+    document = forms.FileField(
+        label=_("Nämndens handling"),
+        required=False,
+        help_text=_(
+            "Protokollsutdrag eller skrivelse från nämnden. Krävs när processledaren "
+            "registrerar yttrandet för nämndens räkning."
+        ),
+    )
 
-    def __init__(self, *args: Any, boards: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, boards: Any, document: str = "", **kwargs: Any) -> None:
+        """``document``: "required" (only on the board's behalf), "optional" (own boards
+        and others'), or "" (a secretary for their own board)."""
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Any]", self.fields["board"]).queryset = boards
+        if document:
+            self.fields["document"].required = document == "required"
+        else:
+            del self.fields["document"]
 
 
 class PartnerSignatureForm(forms.Form):
@@ -288,11 +302,13 @@ class DecisionForm(forms.Form):
     start_date = forms.DateField(
         label=_("Projektets startdatum"),
         required=False,
+        help_text=_("Krävs vid beviljande."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     end_date = forms.DateField(
         label=_("Projektets slutdatum"),
         required=False,
+        help_text=_("Krävs vid beviljande."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     minutes_reference = forms.CharField(label=_("Protokollsparagraf"), max_length=100)

@@ -145,6 +145,8 @@ class Case(models.Model):
     )
     priority_fits = models.BooleanField(_("ryms inom fonden och taket"), null=True, blank=True)
     prioritised_at = models.DateTimeField(_("prioriterad"), null=True, blank=True)
+    # Set when the steering group put the order by hand instead of by the criteria.
+    priority_reason = models.TextField(_("skäl för prioriteringsordningen"), blank=True)
     outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome.choices, blank=True)
     decision_conditions = models.TextField(_("villkor"), blank=True)
     minutes_reference = models.CharField(_("protokollsparagraf"), max_length=100, blank=True)
@@ -314,6 +316,10 @@ class StepRecord(models.Model):
         return f"{self.case}: {self.step} {self.outcome}"
 
 
+def _board_document_path(instance: BoardNotice, filename: str) -> str:
+    return f"cases/{instance.case.organisation_id}/{instance.case_id}/boards/{filename}"
+
+
 class BoardNotice(models.Model):
     """A board informed of an idea or an application, with its deadline and its comment."""
 
@@ -333,6 +339,10 @@ class BoardNotice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     commented_at = models.DateTimeField(_("yttrande lämnat"), null=True, blank=True)
+    # The coordinator may register a board's comment on its behalf, from the board's own
+    # document (its minutes or letter), which is kept with the comment.
+    on_behalf = models.BooleanField(_("registrerat för nämndens räkning"), default=False)
+    document = models.FileField(_("nämndens handling"), upload_to=_board_document_path, blank=True)
 
     class Meta:
         ordering = ["phase", "board__name"]

@@ -269,7 +269,7 @@ def required_signatures(case: Case) -> list[RequiredSignature]:
             case=case,
             voided_at__isnull=True,
             content_hash=version.content_hash if version else "-",
-        )
+        ).select_related("recorded_by", "party")
     )
     needed = []
     for department in case.departments.order_by("name"):

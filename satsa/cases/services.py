@@ -501,17 +501,24 @@ def case_reject(
     return case
 
 
-def board_comment_add(
-    *, case: Case, board: Board, actor: Actor, comment: str, backs: bool
-) -> BoardNotice:
-    """The board's comment (yttrande) on the idea or the application, before the deadline."""
-    require_perm(actor, case.organisation, Perm.BOARD_COMMENT)
-    _require(
+def board_comment_check(*, case: Case, board: Board, actor: Actor) -> bool:
+    """Whether ``actor`` may give ``board``'s comment now; True when the comment is
+    registered on the board's behalf (by the coordinator, from the board's document).
+    Raises the refusal a person should see before filling in the form."""
+    own = (
         Membership.objects.active()
         .filter(user=actor, organisation=case.organisation, role=Role.BOARD_SECRETARY, board=board)
-        .exists(),
-        _("Du är inte sekreterare för den nämnden."),
+        .exists()
     )
+    if own:
+        require_perm(actor, case.organisation, Perm.BOARD_COMMENT)
+    elif not has_perm(actor, case.organisation, Perm.REGISTER_ON_BEHALF):
+        raise NotPermitted(
+            _(
+                "Bara nämndens sekreterare lämnar yttrandet, eller processledaren "
+                "registrerar det för nämndens räkning."
+            )
+        )
     phase = BoardNotice.Phase.IDEA if case.stage == Stage.IDEA else BoardNotice.Phase.APPLICATION
     notice = BoardNotice.objects.filter(case=case, board=board, phase=phase).first()
     _require(notice is not None, _("Nämnden har inte ombetts lämna synpunkter."))
@@ -521,18 +528,55 @@ def board_comment_add(
         notice.deadline >= sel.today(),
         _("Sista dag för synpunkter var %(date)s.") % {"date": notice.deadline.isoformat()},
     )
+    return not own
+
+
+def board_comment_add(
+    *,
+    case: Case,
+    board: Board,
+    actor: Actor,
+    comment: str,
+    backs: bool,
+    document: File[bytes] | None = None,
+) -> BoardNotice:
+    """The board's comment (yttrande) on the idea or the application, before the deadline:
+    given by the board's secretary, or registered by the coordinator on the board's behalf
+    with the board's own document attached."""
+    on_behalf = board_comment_check(case=case, board=board, actor=actor)
     _require(bool(comment.strip()), _("Skriv nämndens synpunkter."), "comment")
+    if on_behalf:
+        _require(
+            document is not None and bool(document.size),
+            _("Bifoga nämndens handling (protokoll eller skrivelse)."),
+            "document",
+        )
+    if document is not None:
+        _require(
+            (document.size or 0) <= 20 * 1024 * 1024, _("Filen får vara högst 20 MB."), "document"
+        )
+        refusal = check_document(name=document.name or "", data=read_upload(document))
+        _require(refusal is None, refusal or "", "document")
+    phase = BoardNotice.Phase.IDEA if case.stage == Stage.IDEA else BoardNotice.Phase.APPLICATION
     with transaction.atomic():
+        # Two people registering the same board's comment at once: only the first counts.
+        notice = BoardNotice.objects.select_for_update().get(case=case, board=board, phase=phase)
+        _require(notice.commented_at is None, _("Nämnden har redan lämnat sina synpunkter."))
         notice.comment = comment
         notice.backs = backs
         notice.commented_by = actor
         notice.commented_at = timezone.now()
-        notice.save(update_fields=["comment", "backs", "commented_by", "commented_at"])
+        notice.on_behalf = on_behalf
+        fields = ["comment", "backs", "commented_by", "commented_at", "on_behalf"]
+        if document is not None:
+            notice.document = document
+            fields.append("document")
+        notice.save(update_fields=fields)
         event_record(
             actor=actor,
-            verb="case.board_commented",
+            verb="case.board_comment_registered" if on_behalf else "case.board_commented",
             target=case,
-            data={"board": board.name, "phase": phase, "backs": backs},
+            data={"board": board.name, "phase": phase, "backs": backs, "for": board.name},
         )
     return notice
 
@@ -748,7 +792,7 @@ def signature_add(
     else:
         assert party is not None
         _require(
-            Role.COORDINATOR in roles_in(actor, case.organisation),
+            has_perm(actor, case.organisation, Perm.REGISTER_ON_BEHALF),
             _("Processledaren registrerar parternas underskrifter."),
         )
         _require(
@@ -780,7 +824,8 @@ def signature_add(
         )
         event_record(
             actor=actor,
-            verb="case.signed",
+            # A partner's signature is registered by the coordinator, who did not sign.
+            verb="case.signed" if department is not None else "case.signature_registered",
             target=case,
             data={
                 "version": version.number,

@@ -26,6 +26,11 @@ urlpatterns = [
     path("<int:pk>/skicka-vidare/", views.advance, name="advance"),
     path("<int:pk>/avsla/", views.reject, name="reject"),
     path("<int:pk>/synpunkter/", views.comments, name="comments"),
+    path(
+        "<int:pk>/synpunkter/<int:notice_id>/handling/",
+        views.board_document,
+        name="board_document",
+    ),
     path("<int:pk>/underskrifter/", views.signatures, name="signatures"),
     path("<int:pk>/aktivitet/", views.activity, name="activity"),
     path("<int:pk>/personer/", views.people, name="people"),

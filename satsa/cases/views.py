@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,14 @@ from satsa.cases.forms import (
     PartsForm,
     RejectForm,
 )
-from satsa.cases.models import Attachment, Case, CriterionAssessment, NeedsAnalysis, Stage
+from satsa.cases.models import (
+    Attachment,
+    BoardNotice,
+    Case,
+    CriterionAssessment,
+    NeedsAnalysis,
+    Stage,
+)
 from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
 from satsa.core.uploads import content_type_of
@@ -751,8 +758,21 @@ def _my_boards(request: AuthenticatedRequest, org: Organisation, case: Case) -> 
 @org_view(Perm.VIEW_ORGANISATION)
 def comments(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
-    boards = _my_boards(request, org, case)
-    form = BoardCommentForm(request.POST or None, boards=boards)
+    phase = BoardNotice.Phase.IDEA if case.stage == Stage.IDEA else BoardNotice.Phase.APPLICATION
+    open_boards = case.boards.filter(
+        pk__in=case.board_notices.filter(
+            phase=phase, commented_at__isnull=True, deadline__gte=sel.today()
+        ).values("board_id")
+    )
+    own = _my_boards(request, org, case)
+    if not has_perm(request.user, org, Perm.BOARD_COMMENT):
+        own = own.none()
+    on_behalf = has_perm(request.user, org, Perm.REGISTER_ON_BEHALF)
+    boards = open_boards if on_behalf else open_boards.filter(pk__in=own.values("pk"))
+    document = ("optional" if own.exists() else "required") if on_behalf else ""
+    form = BoardCommentForm(
+        request.POST or None, request.FILES or None, boards=boards, document=document
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.board_comment_add(
@@ -761,6 +781,7 @@ def comments(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpR
                 board=form.cleaned_data["board"],
                 comment=form.cleaned_data["comment"],
                 backs=form.cleaned_data["backs"],
+                document=form.cleaned_data.get("document"),
             )
         except ValidationError as error:
             show_errors(request, error, form)
@@ -768,6 +789,14 @@ def comments(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpR
             messages.success(request, _("Nämndens yttrande är lämnat."))
             return to_tab(case, "comments")
     notices = case.board_notices.select_related("board", "commented_by")
+    # Who may comment, said before any form: the board's secretary, or the coordinator
+    # on the board's behalf.
+    secretaries = {
+        m.board_id: m.user
+        for m in Membership.objects.active()
+        .filter(organisation=org, role=Role.BOARD_SECRETARY, board__in=case.boards.all())
+        .select_related("user")
+    }
     return render(
         request,
         "cases/comments.html",
@@ -778,10 +807,36 @@ def comments(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpR
             "comments",
             notices=notices,
             form=form,
-            may_comment=boards.exists() and has_perm(request.user, org, Perm.BOARD_COMMENT),
+            may_comment=boards.exists(),
+            on_behalf=on_behalf and not own.exists(),
+            secretaries=secretaries,
+            awaiting=[(board, secretaries.get(board.pk)) for board in open_boards],
+            show_people=has_perm(request.user, org, Perm.VIEW_PEOPLE),
             today=sel.today(),
         ),
     )
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def board_document(
+    request: HttpRequest, org: Organisation, pk: int, notice_id: int
+) -> FileResponse:
+    """The board's own document behind a comment registered on its behalf; downloaded."""
+    case = access.case_for(request.user, org, pk)
+    notice = get_object_or_404(BoardNotice, pk=notice_id, case=case)
+    if not notice.document:
+        raise Http404
+    name = (notice.document.name or "").rsplit("/", 1)[-1]
+    response = FileResponse(
+        notice.document.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=content_type_of(name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

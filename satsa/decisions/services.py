@@ -24,6 +24,7 @@ from satsa.cases.models import BoardNotice, Case, CriterionAssessment, Stage
 from satsa.cases.services import GuardError, enter_step
 from satsa.core.money import AUTO, kr
 from satsa.events.services import event_record
+from satsa.followup.services import reports_reschedule
 from satsa.funds.selectors import fund_position
 from satsa.funds.services import commitment_create
 from satsa.orgs.models import Organisation
@@ -73,38 +74,58 @@ def steering_rank(
     actor: Actor,
     year: int | None = None,
     order: Sequence[int] = (),
+    by_hand: bool = False,
+    reason: str = "",
 ) -> list[Case]:
     """Rank the applications waiting for the steering group and mark which fit.
 
-    Applications are ordered by their selection-criteria score (weighted when the
-    rulebook weights them); ties, and rulebooks without selection criteria, follow
-    ``order`` (case ids as the steering group put them). Walking down the list, an
+    By the criteria (the default), applications are ordered by their selection-criteria
+    score (weighted when the rulebook weights them); ties, and rulebooks without selection
+    criteria, follow ``order`` (case ids as the steering group put them). ``by_hand``, the
+    steering group sets the order itself: ``order`` must name every waiting application
+    once and ``reason`` says why; both are recorded. Walking down the list, an
     application fits while its requested amount is within the fund's free capital left
     and the year still has room under the rulebook's cap.
     """
     require_perm(actor, organisation, Perm.STEERING_APPROVE)
-    pending = list(
-        Case.objects.filter(organisation=organisation, step="steering_group", outcome="")
-    )
-    _require(bool(pending), _("Inga ansökningar väntar på styrgruppen."))
+    reason = reason.strip()
+    if by_hand:
+        _require(len(reason) >= 10, _("Motivera ordningen styrgruppen har satt."), "reason")
     year = year or sel.today().year
-    position = {pk: i for i, pk in enumerate(order)}
-    scored = []
-    for case in pending:
-        rulebook = rulebook_for(case)
-        score = _selection_score(case, rulebook)
-        scored.append((case, rulebook, score))
-    scored.sort(
-        key=lambda t: (
-            -(t[2] if t[2] is not None else Decimal(0)),
-            position.get(t[0].pk, len(position)),
-            t[0].created_at,
-        )
-    )
-    free = free_capital(organisation)
-    granted = sel.grants_in_year(organisation, year)
     now = timezone.now()
     with transaction.atomic():
+        # Two rankings at once must not interleave their ranks: the organisation's lock.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        pending = list(
+            Case.objects.select_for_update().filter(
+                organisation=organisation, step="steering_group", outcome=""
+            )
+        )
+        _require(bool(pending), _("Inga ansökningar väntar på styrgruppen."))
+        if by_hand:
+            _require(
+                sorted(order) == sorted(c.pk for c in pending),
+                _("Ange en plats för varje ansökan som väntar, var och en en gång."),
+                "order",
+            )
+        position = {pk: i for i, pk in enumerate(order)}
+        scored = []
+        for case in pending:
+            rulebook = rulebook_for(case)
+            score = _selection_score(case, rulebook)
+            scored.append((case, rulebook, score))
+        if by_hand:
+            scored.sort(key=lambda t: position[t[0].pk])
+        else:
+            scored.sort(
+                key=lambda t: (
+                    -(t[2] if t[2] is not None else Decimal(0)),
+                    position.get(t[0].pk, len(position)),
+                    t[0].created_at,
+                )
+            )
+        free = free_capital(organisation)
+        granted = sel.grants_in_year(organisation, year)
         for rank, (case, rulebook, score) in enumerate(scored, start=1):
             amount = _requested(case)
             limit = rulebook.grants.max_new_per_year
@@ -114,14 +135,29 @@ def steering_rank(
                 free -= amount
             case.priority_rank, case.priority_score = rank, score
             case.priority_fits, case.prioritised_at = fits, now
+            case.priority_reason = reason if by_hand else ""
             case.save(
-                update_fields=["priority_rank", "priority_score", "priority_fits", "prioritised_at"]
+                update_fields=[
+                    "priority_rank",
+                    "priority_score",
+                    "priority_fits",
+                    "prioritised_at",
+                    "priority_reason",
+                ]
             )
             event_record(
                 actor=actor,
-                verb="case.ranked",
+                verb="case.ranked_by_hand" if by_hand else "case.ranked",
                 target=case,
-                data={"rank": rank, "score": score, "fits": fits, "year": year},
+                data={
+                    "rank": rank,
+                    "score": score,
+                    "fits": fits,
+                    "year": year,
+                    "by_hand": by_hand,
+                    "reason": reason if by_hand else "",
+                    "order": [t[0].title for t in scored],
+                },
             )
     return [t[0] for t in scored]
 
@@ -172,8 +208,13 @@ def decision_record(
     _require(bool(minutes_reference.strip()), _("Ange protokollsparagraf."), "minutes_reference")
     if outcome == Case.Outcome.GRANTED:
         _require(amount is not None and amount > 0, _("Ange beviljat belopp."), "amount")
-        if start_date and end_date:
-            _require(end_date > start_date, _("Slutdatum ska vara efter startdatum."), "end_date")
+        # Reports, claims and the move to implementation follow the period: a grant
+        # without one leaves the project stuck, so the decision states it.
+        start_date, end_date = start_date or case.start_date, end_date or case.end_date
+        _require(start_date is not None, _("Ange projektets startdatum."), "start_date")
+        _require(end_date is not None, _("Ange projektets slutdatum."), "end_date")
+        assert start_date is not None and end_date is not None
+        _require(end_date > start_date, _("Slutdatum ska vara efter startdatum."), "end_date")
     else:
         _require(bool(reasons.strip()), _("Ange skälen för avslaget."), "reasons")
     override_reason = override_reason.strip()
@@ -220,9 +261,9 @@ def decision_record(
                     "override_reason": override_reason if overrides else "",
                     "granted_amount": amount if granted else None,
                     "decision_key": idempotency_key,
-                    # The decision may set the project's period (or correct it).
-                    "start_date": (start_date or case.start_date) if granted else case.start_date,
-                    "end_date": (end_date or case.end_date) if granted else case.end_date,
+                    # A grant states the project's period (prefilled from the case).
+                    "start_date": start_date if granted else case.start_date,
+                    "end_date": end_date if granted else case.end_date,
                     "step": "",
                     "step_due_on": None,
                 },
@@ -261,6 +302,67 @@ def decision_record(
         raise ValidationError(
             {"diarienummer": _("Diarienumret används redan i ett annat ärende.")}
         ) from None
+    return case
+
+
+def check_period_change(*, actor: Actor, case: Case) -> None:
+    """Whether ``actor`` may record a decision changing the project's period now (a hint
+    before the form; :func:`case_period_change` checks again under its lock)."""
+    require_perm(
+        actor,
+        case.organisation,
+        Perm.RECORD_DECISION,
+        message=_(
+            "Projektperioden ändras genom ett nytt beslut, som registreras av den som "
+            "registrerar kommunstyrelsens beslut."
+        ),
+    )
+    _require(
+        case.outcome == Case.Outcome.GRANTED and case.stage in lifecycle.ACTIVE,
+        _("Bara en beviljad satsning som inte har avslutats kan få en ny projektperiod."),
+    )
+
+
+def case_period_change(
+    *,
+    case: Case,
+    actor: Actor,
+    start_date: dt.date,
+    end_date: dt.date,
+    decided_on: dt.date,
+    minutes_reference: str,
+    reason: str,
+) -> Case:
+    """Record a decision that changes the project's start and end dates; the reports'
+    schedule (and a scheduled follow-up evaluation) follows the new period."""
+    check_period_change(actor=actor, case=case)
+    _require(end_date > start_date, _("Slutdatum ska vara efter startdatum."), "end_date")
+    _require(bool(minutes_reference.strip()), _("Ange protokollsparagraf."), "minutes_reference")
+    _require(len(reason.strip()) >= 10, _("Ange skälen för den nya perioden."), "reason")
+    with transaction.atomic():
+        lifecycle.locked_case(case)
+        check_period_change(actor=actor, case=case)
+        before = (case.start_date, case.end_date)
+        _require(
+            before != (start_date, end_date),
+            _("Perioden är redan %(start)s – %(end)s.")
+            % {"start": start_date.isoformat(), "end": end_date.isoformat()},
+        )
+        case.start_date, case.end_date = start_date, end_date
+        case.save(update_fields=["start_date", "end_date"])
+        event_record(
+            actor=actor,
+            verb="case.period_changed",
+            target=case,
+            data={
+                "from": [d.isoformat() if d else None for d in before],
+                "to": [start_date.isoformat(), end_date.isoformat()],
+                "decided_on": decided_on,
+                "minutes": minutes_reference.strip(),
+                "reason": reason.strip(),
+            },
+        )
+        reports_reschedule(case=case, actor=actor)
     return case
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -230,7 +231,47 @@ class EvaluationForm(forms.Form):
 
 
 class TerminationProposalForm(forms.Form):
+    """The proposal: each of the rulebook's conditions assessed, and the reasons."""
+
     reasons = forms.CharField(label=_("Skäl till att satsningen bör avbrytas"), widget=TEXT)
+
+    def __init__(
+        self, *args: Any, conditions: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.conditions = list(conditions)
+        for cid, text in self.conditions:
+            self.fields[f"met_{cid}"] = forms.ChoiceField(
+                label=text,
+                choices=[("", "—"), ("yes", _("Uppfylls")), ("no", _("Uppfylls inte längre"))],
+            )
+            self.fields[f"comment_{cid}"] = forms.CharField(
+                label=_("Kommentar: %(condition)s") % {"condition": text},
+                required=False,
+                widget=forms.TextInput,
+            )
+        # The reasons last, after the conditions they sum up.
+        self.order_fields([*(f for f in self.fields if f != "reasons"), "reasons"])
+
+    def assessment(self) -> dict[str, dict[str, Any]]:
+        return {
+            cid: {
+                "met": self.cleaned_data[f"met_{cid}"] == "yes",
+                "comment": self.cleaned_data.get(f"comment_{cid}", ""),
+            }
+            for cid, _text in self.conditions
+        }
+
+
+class TerminationPositionForm(forms.Form):
+    """The project owner's position on a proposal to terminate."""
+
+    supports = forms.TypedChoiceField(
+        label=_("Projektägarens ställningstagande"),
+        choices=[("1", _("Tillstyrker att satsningen avbryts")), ("0", _("Avstyrker"))],
+        coerce=lambda v: v == "1",
+    )
+    comment = forms.CharField(label=_("Motivering"), widget=TEXT)
 
 
 class TerminationDecisionForm(forms.Form):

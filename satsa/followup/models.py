@@ -416,6 +416,18 @@ class TerminationProposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField(auto_now_add=True)
+    # The rulebook's conditions for reaching the intended result, assessed by the proposer:
+    # {criterion id: {"met": bool, "comment": str}} (criteria.continuation).
+    assessment = models.JSONField(_("bedömning av förutsättningarna"), default=dict, blank=True)
+    # The project owner takes a position before the executive board decides.
+    owner_supports = models.BooleanField(
+        _("projektägaren tillstyrker avbrytande"), null=True, blank=True
+    )
+    owner_comment = models.TextField(_("projektägarens ställningstagande"), blank=True)
+    owner_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_at = models.DateTimeField(null=True, blank=True)
     decision_reasons = models.TextField(_("beslutsmotivering"), blank=True)
     decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
     decided_by = models.ForeignKey(

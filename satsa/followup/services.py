@@ -54,8 +54,9 @@ from satsa.followup.models import (
     TerminationProposal,
 )
 from satsa.followup.pseudonyms import pseudonym_key
-from satsa.orgs.permissions import has_perm
+from satsa.orgs.permissions import NotPermitted, has_perm
 from satsa.orgs.roles import Perm
+from satsa.rulebooks.selectors import rulebook_for
 from satsa.types import Actor
 
 __all__ = [
@@ -492,6 +493,46 @@ def reports_schedule(*, case: Case, actor: Actor) -> list[Report]:
             target=case,
             data={"reports": [(r.kind, r.period_end) for r in created]},
         )
+    return created
+
+
+def reports_reschedule(*, case: Case, actor: Actor) -> list[Report]:
+    """After a decision changed the project's period: reports of periods that no longer
+    fall in it are dropped while nobody has begun them (not sent, no draft, no claim), the
+    new periods' reports are created, and a scheduled follow-up evaluation moves with the
+    end. Returns the reports created."""
+    _check(actor, case, Action.VIEW)
+    wanted = {(s.kind, s.period_end) for s in selectors.report_schedule(case)}
+    with transaction.atomic():
+        unbegun = Report.objects.select_for_update().filter(
+            case=case,
+            status=ReportStatus.SCHEDULED,
+            claim_reference="",
+            activities="",
+            ways_of_working="",
+            effects="",
+            deviations="",
+        )
+        dropped = [
+            r
+            for r in unbegun
+            if r.kind == ReportKind.FOLLOW_UP or (r.kind, r.period_end) not in wanted
+        ]
+        follow_up_moved = any(r.kind == ReportKind.FOLLOW_UP for r in dropped)
+        for report in dropped:
+            report.delete()
+        if dropped:
+            event_record(
+                actor=actor,
+                verb="followup.reports_rescheduled",
+                target=case,
+                data={"dropped": [(r.kind, r.period_end) for r in dropped]},
+            )
+        created = reports_schedule(case=case, actor=actor)
+        if follow_up_moved:
+            moved = follow_up_schedule(case=case, actor=actor)
+            if moved is not None:
+                created.append(moved)
     return created
 
 
@@ -947,25 +988,164 @@ def effect_evaluation_settle(*, evaluation: EffectEvaluation, actor: Actor) -> E
 # --- closing the life cycle -----------------------------------------------------------------
 
 
-def termination_propose(*, case: Case, actor: Actor, reasons: str) -> TerminationProposal:
-    _check(actor, case, Action.VIEW, Perm.SIGN_APPLICATION, Perm.MANAGE_EVALUATION)
+def termination_conditions(case: Case) -> list[tuple[str, str]]:
+    """The rulebook's conditions for reaching the intended result (criteria.continuation),
+    as (id, Swedish text); empty when the guideline names none."""
+    criteria = rulebook_for(case).criteria.continuation
+    return [(item.id, item.text_sv) for item in criteria.items] if criteria else []
+
+
+def check_termination_propose(*, actor: Actor, case: Case) -> None:
+    """Why ``actor`` may not propose termination now, raised before the form is filled in."""
+    access.check(actor, case, Action.VIEW)
+    if not (
+        has_perm(actor, case.organisation, Perm.SIGN_APPLICATION)
+        or has_perm(actor, case.organisation, Perm.MANAGE_EVALUATION)
+    ):
+        raise NotPermitted(
+            _(
+                "Avbrytande föreslås av utvärderingsteamet eller en förvaltningschef; "
+                "projektägaren tar sedan ställning och kommunstyrelsen beslutar."
+            )
+        )
     if case.stage not in REPORTING_STAGES:
         raise ValidationError(_("Bara beviljade ärenden i genomförande kan föreslås avbrytas."))
-    if not reasons.strip():
-        raise ValidationError({"reasons": [_("Skriv skälen till att satsningen bör avbrytas.")]})
     if TerminationProposal.objects.filter(case=case, status=ProposalStatus.PROPOSED).exists():
         raise ValidationError(_("Det finns redan ett förslag om avbrytande som väntar på beslut."))
+
+
+def termination_propose(
+    *,
+    case: Case,
+    actor: Actor,
+    reasons: str,
+    assessment: Mapping[str, Mapping[str, Any]] | None = None,
+) -> TerminationProposal:
+    """Propose ending the project early, assessing each of the rulebook's conditions for
+    reaching the intended result (``assessment``: {id: {"met": bool, "comment": str}});
+    at least one must no longer hold. The project owner takes a position next."""
+    check_termination_propose(actor=actor, case=case)
+    if not reasons.strip():
+        raise ValidationError({"reasons": [_("Skriv skälen till att satsningen bör avbrytas.")]})
+    conditions = termination_conditions(case)
+    assessment = dict(assessment or {})
+    clean: dict[str, dict[str, Any]] = {}
+    if conditions:
+        missing = [text for cid, text in conditions if cid not in assessment]
+        if missing:
+            raise ValidationError(
+                {
+                    "assessment": [
+                        _("Bedöm varje förutsättning: %(list)s") % {"list": " ".join(missing)}
+                    ]
+                }
+            )
+        for cid, _text in conditions:
+            verdict = assessment[cid]
+            clean[cid] = {
+                "met": bool(verdict.get("met")),
+                "comment": str(verdict.get("comment", "")).strip(),
+            }
+        if all(v["met"] for v in clean.values()):
+            raise ValidationError(
+                {
+                    "assessment": [
+                        _(
+                            "Alla förutsättningar är uppfyllda; ange vilken som inte längre "
+                            "håller för att föreslå avbrytande."
+                        )
+                    ]
+                }
+            )
     with transaction.atomic():
+        lifecycle.locked_case(case)
+        check_termination_propose(actor=actor, case=case)
         proposal = TerminationProposal.objects.create(
-            organisation=case.organisation, case=case, reasons=reasons.strip(), proposed_by=actor
+            organisation=case.organisation,
+            case=case,
+            reasons=reasons.strip(),
+            assessment=clean,
+            proposed_by=actor,
         )
         event_record(
             actor=actor,
             verb="followup.termination_proposed",
             target=case,
-            data={"proposal": proposal.pk, "reasons": proposal.reasons},
+            data={
+                "proposal": proposal.pk,
+                "reasons": proposal.reasons,
+                "not_met": [cid for cid, v in clean.items() if not v["met"]],
+            },
         )
     return proposal
+
+
+def check_termination_position(*, actor: Actor, proposal: TerminationProposal) -> None:
+    """Only the case's project owner takes the owner's position, once, before the decision."""
+    case = proposal.case
+    access.check(actor, case, Action.VIEW)
+    if case.project_owner_id is None:
+        raise ValidationError(
+            _(
+                "Ärendet har ingen projektägare. Processledaren namnger projektägaren under "
+                "ärendets personer; projektägaren tar sedan ställning."
+            )
+        )
+    if case.project_owner_id != getattr(actor, "pk", None):
+        raise NotPermitted(
+            _("Projektägaren %(owner)s tar ställning till förslaget.")
+            % {"owner": case.project_owner}
+        )
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError(_("Förslaget är redan avgjort."))
+    if proposal.owner_at is not None:
+        raise ValidationError(_("Projektägaren har redan tagit ställning."))
+
+
+def termination_position(
+    *, proposal: TerminationProposal, actor: Actor, supports: bool, comment: str
+) -> TerminationProposal:
+    """The project owner's position on the proposal, which the executive board decides on."""
+    check_termination_position(actor=actor, proposal=proposal)
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Skriv projektägarens ställningstagande.")]})
+    with transaction.atomic():
+        lifecycle.locked_case(proposal.case)
+        proposal = TerminationProposal.objects.select_for_update().get(pk=proposal.pk)
+        check_termination_position(actor=actor, proposal=proposal)
+        proposal.owner_supports = supports
+        proposal.owner_comment = comment.strip()
+        proposal.owner_by = actor
+        proposal.owner_at = timezone.now()
+        proposal.save(update_fields=["owner_supports", "owner_comment", "owner_by", "owner_at"])
+        event_record(
+            actor=actor,
+            verb="followup.termination_owner_position",
+            target=proposal.case,
+            data={"proposal": proposal.pk, "supports": supports, "comment": proposal.owner_comment},
+        )
+    return proposal
+
+
+def check_termination_decide(*, actor: Actor, proposal: TerminationProposal) -> None:
+    """Why ``actor`` may not record the executive board's decision now (before the form)."""
+    access.check(actor, proposal.case, Action.VIEW)
+    if not has_perm(actor, proposal.case.organisation, Perm.RECORD_DECISION):
+        raise NotPermitted(
+            _(
+                "Kommunstyrelsen beslutar om avbrytande; beslutet registreras av den som "
+                "registrerar kommunstyrelsens beslut."
+            )
+        )
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError(_("Förslaget är redan avgjort."))
+    if proposal.owner_at is None:
+        raise ValidationError(
+            _(
+                "Projektägaren tar ställning till förslaget först; därefter beslutar "
+                "kommunstyrelsen."
+            )
+        )
 
 
 def termination_decide(
@@ -976,7 +1156,8 @@ def termination_decide(
     reasons: str,
     decided_on: dt.date,
 ) -> TerminationProposal:
-    """The executive board's decision: terminate the case, or let it continue."""
+    """The executive board's decision, after the project owner's position: terminate the
+    case (what it never claimed goes back to the fund), or let it continue."""
     _check(actor, proposal.case, Action.VIEW, Perm.RECORD_DECISION)
     if not reasons.strip():
         raise ValidationError({"reasons": [_("Skriv beslutets motivering.")]})
@@ -987,8 +1168,7 @@ def termination_decide(
         # the case, then the proposal, and check the stored status inside the lock.
         lifecycle.locked_case(proposal.case)
         proposal = TerminationProposal.objects.select_for_update().get(pk=proposal.pk)
-        if proposal.status != ProposalStatus.PROPOSED:
-            raise ValidationError(_("Förslaget är redan avgjort."))
+        check_termination_decide(actor=actor, proposal=proposal)
         proposal.status = ProposalStatus.TERMINATED if terminate else ProposalStatus.CONTINUED
         proposal.decision_reasons = reasons.strip()
         proposal.decided_on = decided_on
@@ -1007,6 +1187,8 @@ def termination_decide(
         )
         if terminate:
             case = proposal.case
+            # Ending the project releases its unclaimed commitment to the fund (a ledger
+            # counter-entry, satsa.funds), in this transaction.
             case_stage_set(
                 case=case, actor=actor, stage=Stage.TERMINATED, reason="termination_decided"
             )
@@ -1018,6 +1200,34 @@ def termination_decide(
                 period_end__gt=decided_on,
             ).delete()
     return proposal
+
+
+def _implementation_permission(actor: Actor, case: Case) -> None:
+    access.check(actor, case, Action.VIEW)
+    if not has_perm(actor, case.organisation, Perm.RECORD_DECISION):
+        raise NotPermitted(
+            _(
+                "Implementeringsbeslutet fattas av kommunstyrelsen och registreras av den "
+                "som registrerar kommunstyrelsens beslut."
+            )
+        )
+
+
+def check_implementation_decide(*, actor: Actor, case: Case) -> None:
+    """Why ``actor`` may not record the implementation decision now, raised before any
+    form is filled in (:func:`implementation_decide` asks again under its lock)."""
+    _implementation_permission(actor, case)
+    if ImplementationDecision.objects.filter(case=case).exists():
+        raise ValidationError(_("Implementeringsbeslutet är redan fattat."))
+    if not lifecycle.may_move(case, Stage.IMPLEMENTED):
+        raise ValidationError(_("Ärendet är inte i ett skede där implementering kan beslutas."))
+    if selectors.latest_evaluation(case) is None:
+        raise ValidationError(
+            _(
+                "Implementering beslutas på grundval av en effektutvärdering (av individdata "
+                "eller av aggregerade värden); registrera den först."
+            )
+        )
 
 
 def implementation_decide(
@@ -1032,8 +1242,8 @@ def implementation_decide(
     scale_up_groups: str = "",
 ) -> ImplementationDecision:
     """The executive board's implementation and scale-up decision; implementing moves the
-    case to "implemented"."""
-    _check(actor, case, Action.VIEW, Perm.RECORD_DECISION)
+    case to "implemented" and schedules the follow-up evaluation 1–3 years after the end."""
+    _implementation_permission(actor, case)
     errors: dict[str, list[str]] = {}
     if outcome not in ImplementationOutcome.values:
         errors["outcome"] = [_("Välj beslut.")]
@@ -1055,17 +1265,7 @@ def implementation_decide(
     with transaction.atomic():
         # Lock, then check: two secretaries entering the same decision record it once.
         lifecycle.locked_case(case)
-        if not lifecycle.may_move(case, Stage.IMPLEMENTED):
-            raise ValidationError(_("Ärendet är inte i ett skede där implementering kan beslutas."))
-        if ImplementationDecision.objects.filter(case=case).exists():
-            raise ValidationError(_("Implementeringsbeslutet är redan fattat."))
-        if selectors.latest_evaluation(case) is None:
-            raise ValidationError(
-                _(
-                    "Implementering beslutas på grundval av en effektutvärdering; "
-                    "registrera den först."
-                )
-            )
+        check_implementation_decide(actor=actor, case=case)
         decision = ImplementationDecision.objects.create(
             organisation=case.organisation,
             case=case,
@@ -1094,6 +1294,9 @@ def implementation_decide(
             case_stage_set(
                 case=case, actor=actor, stage=Stage.IMPLEMENTED, reason="implementation_decided"
             )
+            # Whichever way the case reached implementation (straight from running, or
+            # closed after its final report), the follow-up evaluation is scheduled.
+            follow_up_schedule(case=case, actor=actor)
         elif case.stage in REPORTING_STAGES:
             case_stage_set(case=case, actor=actor, stage=Stage.CLOSED, reason="not_implemented")
             follow_up_schedule(case=case, actor=actor)

@@ -26,4 +26,9 @@ urlpatterns = [
         "effektutvardering/<int:pk>/aterforing/", views.evaluation_settle, name="evaluation_settle"
     ),
     path("avbrytande/<int:pk>/beslut/", views.termination_decide, name="termination_decide"),
+    path(
+        "avbrytande/<int:pk>/projektagare/",
+        views.termination_position,
+        name="termination_position",
+    ),
 ]

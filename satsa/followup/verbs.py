@@ -20,8 +20,10 @@ VERBS: dict[str, object] = {
     "followup.settlement_requested": _("lämnade realiserade besparingar till återföringen"),
     "followup.termination_proposed": _("föreslog att satsningen avbryts"),
     "followup.termination_decided": _("beslutade om avbrytande"),
+    "followup.termination_owner_position": _("tog ställning som projektägare till avbrytande"),
     "followup.implementation_decided": _("beslutade om implementering"),
     "followup.case_stage_changed": _("ändrade ärendets skede"),
     "followup.follow_up_scheduled": _("planerade uppföljande utvärdering"),
+    "followup.reports_rescheduled": _("flyttade rapporterna efter den nya projektperioden"),
     "followup.fidelity_checked": _("bedömde metodtroheten"),
 }

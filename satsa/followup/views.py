@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.cases import access, lifecycle
+from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.cases.models import Case
 from satsa.core import tabular
@@ -40,6 +40,7 @@ from satsa.followup.forms import (
     SchemaForm,
     SubGoalForm,
     TerminationDecisionForm,
+    TerminationPositionForm,
     TerminationProposalForm,
     UploadForm,
     ValueForm,
@@ -59,7 +60,7 @@ from satsa.followup.models import (
 )
 from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.orgs.models import Membership, Organisation
-from satsa.orgs.permissions import has_perm, org_view
+from satsa.orgs.permissions import NotPermitted, has_perm, org_view, people_with_perm
 from satsa.orgs.roles import Perm
 from satsa.types import AuthenticatedRequest
 
@@ -144,6 +145,7 @@ def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
                 }
             )
     user = request.user
+    open_termination = selectors.open_termination(case)
     return render(
         request,
         "followup/case.html",
@@ -155,15 +157,23 @@ def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpRespons
             measures=measures,
             may_report=access.may(user, case, Action.REPORT),
             may_edit_schema=access.may(user, case, Action.REPORT),
-            may_propose_termination=case.stage in lifecycle.ACTIVE
-            and (
-                has_perm(user, org, Perm.SIGN_APPLICATION)
-                or has_perm(user, org, Perm.MANAGE_EVALUATION)
-            )
-            and selectors.open_termination(case) is None,
-            open_termination=selectors.open_termination(case),
+            may_propose_termination=not _refusal(
+                services.check_termination_propose, actor=user, case=case
+            ),
+            open_termination=open_termination,
+            conditions=dict(services.termination_conditions(case)),
             decision_form=TerminationDecisionForm(),
+            position_form=TerminationPositionForm(),
+            position_refusal=open_termination
+            and _refusal(
+                services.check_termination_position, actor=user, proposal=open_termination
+            ),
+            decide_refusal=open_termination
+            and _refusal(services.check_termination_decide, actor=user, proposal=open_termination),
             may_decide=has_perm(user, org, Perm.RECORD_DECISION),
+            implementation_refusal=_refusal(
+                services.check_implementation_decide, actor=user, case=case
+            ),
             fidelity_required=selectors.fidelity_required(case),
             last_fidelity=selectors.fidelity_checks(case).first(),
         ),
@@ -753,14 +763,19 @@ def evaluation_settle(request: AuthenticatedRequest, org: Organisation, pk: int)
 @org_view(Perm.VIEW_ORGANISATION)
 def termination_propose(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
-    _require(
-        has_perm(request.user, org, Perm.SIGN_APPLICATION)
-        or has_perm(request.user, org, Perm.MANAGE_EVALUATION)
-    )
-    form = TerminationProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = _refusal(services.check_termination_propose, actor=request.user, case=case)
+    conditions = services.termination_conditions(case)
+    form = TerminationProposalForm(request.POST or None, conditions=conditions)
+    if request.method == "POST" and refusal:
+        messages.error(request, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
-            services.termination_propose(case=case, actor=request.user, **form.cleaned_data)
+            services.termination_propose(
+                case=case,
+                actor=request.user,
+                reasons=form.cleaned_data["reasons"],
+                assessment=form.assessment(),
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -769,8 +784,36 @@ def termination_propose(request: AuthenticatedRequest, org: Organisation, pk: in
     return render(
         request,
         "followup/termination.html",
-        _context(request, org, case=case, form=form, signals=selectors.off_plan_signals(case)),
+        _context(
+            request,
+            org,
+            case=case,
+            form=None if refusal else form,
+            refusal=refusal,
+            conditions=conditions,
+            signals=selectors.off_plan_signals(case),
+        ),
     )
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def termination_position(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(TerminationProposal, pk=pk, organisation=org)
+    case = access.case_for(request.user, org, proposal.case_id)
+    form = TerminationPositionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.termination_position(
+                proposal=proposal, actor=request.user, **form.cleaned_data
+            )
+        except (NotPermitted, ValidationError) as error:
+            _error_message(request, error)
+        else:
+            messages.success(request, _("Projektägarens ställningstagande har registrerats."))
+    else:
+        messages.error(request, _("Ange ställningstagande och motivering."))
+    return redirect("followup:case", org_slug=org.slug, pk=case.pk)
 
 
 @org_view(Perm.RECORD_DECISION)
@@ -793,12 +836,24 @@ def termination_decide(request: AuthenticatedRequest, org: Organisation, pk: int
     return redirect("followup:case", org_slug=org.slug, pk=case.pk)
 
 
+def _refusal(check: Any, **kwargs: Any) -> str:
+    """What a service's ``check_*`` refuses, as the sentence the page shows before its form."""
+    try:
+        check(**kwargs)
+    except (NotPermitted, ValidationError) as error:
+        return " ".join(str(m) for m in getattr(error, "messages", [error]))
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
-@org_view(Perm.RECORD_DECISION)
+@org_view(Perm.VIEW_ORGANISATION)
 def implementation(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
+    refusal = _refusal(services.check_implementation_decide, actor=request.user, case=case)
     form = ImplementationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal:
+        messages.error(request, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.implementation_decide(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -814,7 +869,11 @@ def implementation(request: AuthenticatedRequest, org: Organisation, pk: int) ->
             request,
             org,
             case=case,
-            form=form,
+            form=None if refusal else form,
+            refusal=refusal,
+            recorders=people_with_perm(org, Perm.RECORD_DECISION)
+            if has_perm(request.user, org, Perm.VIEW_PEOPLE)
+            else [],
             evaluation=evaluation,
             savings=_savings_rows(evaluation) if evaluation else [],
         ),

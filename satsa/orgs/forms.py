@@ -1,7 +1,11 @@
+from typing import Any, cast
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from satsa.orgs.models import ExternalParty
+from satsa.orgs.models import Board, Department, ExternalParty, Organisation
+from satsa.orgs.roles import Role
 
 
 class PartyForm(forms.Form):
@@ -27,3 +31,45 @@ class TwoFactorPolicyForm(forms.Form):
     require_two_factor_for_staff = forms.BooleanField(
         label=_("Kräv tvåfaktorsinloggning för handläggare"), required=False
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class MembershipGrantForm(forms.Form):
+    """Give a person of the organisation a role; a board secretary names their board and
+    a department head their department."""
+
+    user = PersonChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
+    role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
+    board = forms.ModelChoiceField(
+        label=_("Nämnd"),
+        queryset=Board.objects.none(),
+        required=False,
+        help_text=_("För en nämndsekreterare: nämnden hen är sekreterare för."),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Förvaltning"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_("För en förvaltningschef: förvaltningen hen leder."),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only people of this organisation: new people are registered first (e-legitimation).
+        people = (
+            get_user_model()
+            .objects.filter(memberships__organisation=organisation)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        cast("forms.ModelChoiceField[Any]", self.fields["user"]).queryset = people
+        cast("forms.ModelChoiceField[Any]", self.fields["board"]).queryset = Board.objects.filter(
+            organisation=organisation
+        ).order_by("name")
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["department"]
+        ).queryset = Department.objects.filter(organisation=organisation).order_by("name")

@@ -42,6 +42,10 @@ class Perm(models.TextChoices):
     STEERING_APPROVE = "steering_approve", _("godkänna och prioritera i styrgruppen")
     RECORD_DECISION = "record_decision", _("registrera kommunstyrelsens beslut")
     GRANT_EXEMPTION = "grant_exemption", _("bevilja undantag från regelboken")
+    REGISTER_ON_BEHALF = (
+        "register_on_behalf",
+        _("registrera nämnders yttranden och parters underskrifter för deras räkning"),
+    )
     # calculations
     EDIT_CALCULATION = "edit_calculation", _("redigera kalkyler")
     MANAGE_UNIT_COSTS = "manage_unit_costs", _("förvalta enhetskostnader")
@@ -70,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_RULEBOOKS,
             Perm.SUBMIT_IDEA,
             Perm.GRANT_EXEMPTION,
+            Perm.REGISTER_ON_BEHALF,
             Perm.EDIT_CALCULATION,
             Perm.MANAGE_UNIT_COSTS,
             Perm.MANAGE_FUND,

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.events.actors import is_system
 from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import require_perm
-from satsa.orgs.roles import Perm
+from satsa.orgs.roles import Perm, Role
 from satsa.types import Actor
 
 
@@ -129,6 +130,44 @@ def department_create(
     return department
 
 
+def check_membership_grant(
+    *,
+    user: Any,
+    organisation: Organisation,
+    role: str,
+    board: Board | None = None,
+    department: Department | None = None,
+) -> None:
+    """A role is one of the table's; a board secretary is named for one board and a
+    department head for one department, both of this organisation."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Välj en roll.")})
+    if role == Role.BOARD_SECRETARY and board is None:
+        raise ValidationError({"board": _("Välj nämnden personen är sekreterare för.")})
+    if role == Role.DEPARTMENT_HEAD and department is None:
+        raise ValidationError({"department": _("Välj förvaltningen personen är chef för.")})
+    if board is not None and board.organisation_id != organisation.pk:
+        raise ValidationError({"board": _("Nämnden hör till en annan organisation.")})
+    if department is not None and department.organisation_id != organisation.pk:
+        raise ValidationError({"department": _("Förvaltningen hör till en annan organisation.")})
+    held = (
+        Membership.objects.active()
+        .filter(user=user, organisation=organisation, role=role)
+        .select_related("board", "department")
+        .first()
+    )
+    unit = (board.pk if board else None, department.pk if department else None)
+    if held is not None and (held.board_id, held.department_id) != unit:
+        raise ValidationError(
+            _("%(person)s har redan rollen %(role)s (%(unit)s). Ta bort den först.")
+            % {
+                "person": user,
+                "role": held.get_role_display(),
+                "unit": held.board or held.department,
+            }
+        )
+
+
 def membership_grant(
     *,
     user: Any,
@@ -138,8 +177,18 @@ def membership_grant(
     board: Board | None = None,
     department: Department | None = None,
 ) -> Membership:
+    """Give ``user`` a role here (idempotent); a board secretary for a board, a department
+    head for a department."""
     require_perm(actor, organisation, Perm.MANAGE_MEMBERSHIPS)
+    check_membership_grant(
+        user=user, organisation=organisation, role=role, board=board, department=department
+    )
     with transaction.atomic():
+        # The organisation's lock orders two grants of the same role to the same person.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        check_membership_grant(
+            user=user, organisation=organisation, role=role, board=board, department=department
+        )
         membership, created = Membership.objects.active().get_or_create(
             user=user,
             organisation=organisation,
@@ -152,14 +201,37 @@ def membership_grant(
                 verb="membership.granted",
                 target=membership,
                 organisation=organisation,
-                data={"user": user.username, "role": role},
+                data={
+                    "user": user.username,
+                    "role": role,
+                    "for": str(board or department or ""),
+                },
             )
     return membership
 
 
 def membership_revoke(*, membership: Membership, actor: Actor) -> None:
+    """End a role. The organisation's last coordinator stays: someone must be able to
+    give roles (the system actor aside, which ends roles for commands and tests)."""
     require_perm(actor, membership.organisation, Perm.MANAGE_MEMBERSHIPS)
     with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.ended_at is not None:
+            raise ValidationError(_("Rollen är redan borttagen."))
+        if (
+            membership.role == Role.COORDINATOR
+            and not is_system(actor)
+            and not Membership.objects.active()
+            .filter(organisation_id=membership.organisation_id, role=Role.COORDINATOR)
+            .exclude(pk=membership.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _(
+                    "Organisationen måste ha minst en processledare. Ge rollen till någon annan först."
+                )
+            )
         membership.ended_at = timezone.now()
         membership.save(update_fields=["ended_at"])
         event_record(

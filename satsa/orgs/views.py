@@ -6,16 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satsa.events.selectors import events_for_organisation
 from satsa.orgs import services
-from satsa.orgs.forms import PartyForm, TwoFactorPolicyForm
+from satsa.orgs.forms import MembershipGrantForm, PartyForm, TwoFactorPolicyForm
 from satsa.orgs.models import Board, Department, Membership, Organisation
 from satsa.orgs.overview import panels_for
-from satsa.orgs.permissions import has_perm, org_view, roles_in
+from satsa.orgs.permissions import has_perm, org_view, people_with_perm, roles_in
 from satsa.orgs.roles import Perm, Role
 from satsa.types import AuthenticatedRequest
 
@@ -89,16 +89,103 @@ def parties(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     )
 
 
-@require_GET
-@org_view(Perm.VIEW_PEOPLE)
-def people(request: HttpRequest, org: Organisation) -> HttpResponse:
+def _people_context(
+    request: HttpRequest, org: Organisation, form: MembershipGrantForm | None = None
+) -> dict[str, object]:
     memberships = (
         Membership.objects.active()
         .filter(organisation=org)
         .select_related("user", "board", "department")
         .order_by("user__last_name", "user__first_name", "role")
     )
-    return render(request, "orgs/people.html", _context(request, org, memberships=memberships))
+    may_manage = has_perm(request.user, org, Perm.MANAGE_MEMBERSHIPS)
+    return _context(
+        request,
+        org,
+        memberships=memberships,
+        may_manage=may_manage,
+        grant_form=(form or MembershipGrantForm(organisation=org)) if may_manage else None,
+        # Said to those who may not: who gives and takes roles here.
+        managers=[] if may_manage else people_with_perm(org, Perm.MANAGE_MEMBERSHIPS),
+        boards_without_secretary=Board.objects.filter(organisation=org)
+        .exclude(
+            pk__in=Membership.objects.active()
+            .filter(organisation=org, role=Role.BOARD_SECRETARY)
+            .values("board_id")
+        )
+        .order_by("name"),
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_PEOPLE)
+def people(request: HttpRequest, org: Organisation) -> HttpResponse:
+    return render(request, "orgs/people.html", _people_context(request, org))
+
+
+@require_POST
+@org_view(Perm.MANAGE_MEMBERSHIPS)
+def membership_grant(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
+    form = MembershipGrantForm(request.POST, organisation=org)
+    if form.is_valid():
+        try:
+            membership = services.membership_grant(
+                organisation=org, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(person)s har nu rollen %(role)s.")
+                % {"person": membership.user, "role": membership.get_role_display()},
+            )
+            return redirect("orgs:people", org_slug=org.slug)
+    return render(request, "orgs/people.html", _people_context(request, org, form), status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.MANAGE_MEMBERSHIPS)
+def membership_revoke(
+    request: AuthenticatedRequest, org: Organisation, membership_id: int
+) -> HttpResponse:
+    """Taking a role away asks first: the page says what will end, the POST must confirm."""
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("user", "board", "department"),
+        pk=membership_id,
+        organisation=org,
+    )
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Bekräfta att rollen ska tas bort."))
+            return redirect(
+                "orgs:membership_revoke", org_slug=org.slug, membership_id=membership.pk
+            )
+        try:
+            services.membership_revoke(membership=membership, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(person)s har inte längre rollen %(role)s.")
+                % {"person": membership.user, "role": membership.get_role_display()},
+            )
+        return redirect("orgs:people", org_slug=org.slug)
+    return render(
+        request, "orgs/membership_revoke.html", _context(request, org, membership=membership)
+    )
+
+
+def _form_errors(form: MembershipGrantForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            for message in field_errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 @require_GET

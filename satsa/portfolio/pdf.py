@@ -38,6 +38,7 @@ from satsa.cases.models import Case
 from satsa.core import charts as kit
 from satsa.core.money import kr, mkr, number
 from satsa.portfolio import selectors
+from satsa.rulebooks.selectors import rulebook_for
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 ACCENT = colors.HexColor("#005a8c")
@@ -342,6 +343,17 @@ def decision_basis_pdf(case: Case) -> bytes:
         ],
         widths=[40, 20, 25, 85],
     )
+    if case.priority_rank is not None:
+        doc.h2("Styrgruppens prioritering")
+        if case.priority_reason:
+            how = "ordningen satt av styrgruppen"
+        elif rulebook_for(case).criteria.selection is not None:
+            how = "efter urvalskriterierna"
+        else:
+            how = "i den ordning ansökningarna kom in; regelboken har inga urvalskriterier"
+        doc.p(f"Plats {case.priority_rank} ({how}).")
+        if case.priority_reason:
+            doc.p(f"Skäl: {case.priority_reason}")
     doc.h2("Underskrifter")
     doc.table(
         ["Namn", "Undertecknar som", "För", "Datum"],

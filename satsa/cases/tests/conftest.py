@@ -206,6 +206,10 @@ def grant(p: Any, case: Case, **kwargs: Any) -> Case:
         "minutes_reference": "KS § 45",
         "conditions": "Rapport två gånger per år.",
     }
+    if values["outcome"] == Case.Outcome.GRANTED and case.start_date is None:
+        # A grant states the project's period.
+        values["start_date"] = timezone.localdate() + dt.timedelta(days=30)
+        values["end_date"] = timezone.localdate() + dt.timedelta(days=30 + 3 * 365)
     values.update(kwargs)
     return decision_services.decision_record(case=case, actor=p.recorder, **values)
 

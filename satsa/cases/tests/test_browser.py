@@ -172,8 +172,12 @@ def test_an_orebro_case_goes_from_needs_analysis_to_a_granted_decision(
     page.get_by_role("link", name="Ärenden", exact=True).first.click()
     page.get_by_role("link", name="Styrgruppens prioritering").click()
     w.check()
-    page.get_by_role("button", name="Prioritera efter urvalskriterierna").click()
-    assert page.locator("tbody tr").first.locator("td").first.inner_text().startswith("1")
+    # Örebro's rulebook has no selection criteria: the steering group sets the order.
+    assert page.get_by_role("button", name="Prioritera efter urvalskriterierna").count() == 0
+    page.get_by_label("Skäl för ordningen").fill("Den enda ansökan som väntar; ryms i fonden.")
+    page.get_by_role("button", name="Spara ordningen med skäl").click()
+    assert page.locator("tbody tr").first.locator("input[type=number]").input_value() == "1"
+    assert "Den enda ansökan som väntar" in page.content()
     w.check()
     w.open_case(title, "Beredning")
     w.advance("Nämndernas synpunkter är beaktade.")
@@ -184,6 +188,8 @@ def test_an_orebro_case_goes_from_needs_analysis_to_a_granted_decision(
     page.get_by_label("Beviljat belopp (kr)").fill("3000000")
     page.get_by_label("Diarienummer").fill("KS 2026/314")
     page.get_by_label("Protokollsparagraf").fill("KS § 88")
+    page.get_by_label("Projektets startdatum").fill("2027-01-01")
+    page.get_by_label("Projektets slutdatum").fill("2029-12-31")
     page.get_by_role("button", name="Registrera beslutet").click()
     assert "Beslutet är registrerat" in page.content()
     w.check()

@@ -35,6 +35,8 @@ def test_the_decision_form_records_a_grant(people: Any, walk: Any, client_as: An
             "decided_on": timezone.localdate().isoformat(),
             "diarienummer": "KS 2026/77",
             "minutes_reference": "KS § 12",
+            "start_date": "2027-01-01",
+            "end_date": "2029-12-31",
         },
     )
     assert response.status_code == 302

@@ -174,6 +174,15 @@ def _cases() -> list[Service]:
             roles_with(Perm.GRANT_EXEMPTION),
         ),
         Service(
+            "cases.board_comment_add",
+            lambda a, w: s.board_comment_add(
+                case=w.preparing, board=w.board, actor=a, comment="Ja.", backs=True
+            ),
+            # The coordinator on the board's behalf; a secretary of no board of the case
+            # is refused like anyone else (the board's own secretary: satsa/cases tests).
+            roles_with(Perm.REGISTER_ON_BEHALF),
+        ),
+        Service(
             "cases.case_advance",
             lambda a, w: s.case_advance(case=w.preparing, actor=a),
             # The decision step is the executive board's; everyone else is refused.
@@ -196,6 +205,19 @@ def _decisions() -> list[Service]:
                 diarienummer="KS 2016/9",
                 minutes_reference="KS § 9",
                 reasons="Ryms inte i fonden.",
+            ),
+            roles_with(Perm.RECORD_DECISION),
+        ),
+        Service(
+            "decisions.case_period_change",
+            lambda a, w: s.case_period_change(
+                case=w.running,
+                actor=a,
+                start_date=dt.date(2016, 3, 1),
+                end_date=dt.date(2019, 6, 30),
+                decided_on=dt.date(2016, 2, 1),
+                minutes_reference="KS § 3",
+                reason="Starten försenades.",
             ),
             roles_with(Perm.RECORD_DECISION),
         ),
@@ -294,6 +316,16 @@ def _funds() -> list[Service]:
     ]
 
 
+def _proposal_with_owner(w: SimpleNamespace) -> Any:
+    from satsa.followup.models import TerminationProposal
+
+    Case.objects.filter(pk=w.running.pk).update(project_owner=w.people[Role.DEPARTMENT_HEAD])
+    w.running.refresh_from_db()
+    return TerminationProposal.objects.create(
+        organisation=w.org, case=w.running, reasons="Målgruppen nås inte."
+    )
+
+
 def _followup() -> list[Service]:
     from satsa.followup import services as s
 
@@ -309,6 +341,14 @@ def _followup() -> list[Service]:
             "followup.termination_propose",
             lambda a, w: s.termination_propose(case=w.running, actor=a, reasons="Inga effekter."),
             roles_with(Perm.SIGN_APPLICATION, Perm.MANAGE_EVALUATION),
+        ),
+        Service(
+            "followup.termination_position",
+            lambda a, w: s.termination_position(
+                proposal=_proposal_with_owner(w), actor=a, supports=True, comment="Tillstyrks."
+            ),
+            # The case's project owner only (here a department head).
+            frozenset({Role.DEPARTMENT_HEAD}),
         ),
         Service(
             "followup.implementation_decide",

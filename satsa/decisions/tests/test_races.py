@@ -67,6 +67,8 @@ def _grant(people: Any, case: Case, key: str, dnr: str) -> Callable[[], Any]:
             diarienummer=dnr,
             minutes_reference="KS § 1",
             idempotency_key=key,
+            start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2029, 12, 31),
         )
 
     return call

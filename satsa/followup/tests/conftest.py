@@ -207,3 +207,29 @@ def pay_claims(case: Case, approver: Any) -> None:
             actor=approver,
             idempotency_key=new_idempotency_key(),
         )
+
+
+@pytest.fixture
+def sven(orebro: Organisation, make_person: Callable[..., Any]) -> Any:
+    """The head of the leading department: the project owner when a test names one."""
+    return make_person("sven", (orebro, Role.DEPARTMENT_HEAD))
+
+
+def propose_termination(case: Case, proposer: Any, owner: Any, reasons: str) -> Any:
+    """Propose termination (one of the rulebook's conditions no longer holds) and record
+    the project owner's supporting position, so the executive board may decide."""
+    case.project_owner = owner
+    case.save(update_fields=["project_owner"])
+    proposal = services.termination_propose(
+        case=case,
+        actor=proposer,
+        reasons=reasons,
+        assessment={
+            cid: {"met": cid != "better_outcome", "comment": ""}
+            for cid, _text in services.termination_conditions(case)
+        },
+    )
+    services.termination_position(
+        proposal=proposal, actor=owner, supports=True, comment="Projektägaren tillstyrker."
+    )
+    return proposal

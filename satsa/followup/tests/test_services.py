@@ -21,7 +21,12 @@ from satsa.followup.models import (
     ReportKind,
     ReportStatus,
 )
-from satsa.followup.tests.conftest import csv_bytes, pay_claims, personnummer
+from satsa.followup.tests.conftest import (
+    csv_bytes,
+    pay_claims,
+    personnummer,
+    propose_termination,
+)
 
 TEXT = {
     "activities": "Sex föräldragrupper",
@@ -269,11 +274,11 @@ def test_the_settlement_receives_the_realised_savings_once(
 
 
 def test_termination_is_proposed_then_decided_by_the_board(
-    schema: Any, alice: Any, karin: Any
+    schema: Any, alice: Any, karin: Any, sven: Any
 ) -> None:
     case = schema.case
     services.reports_schedule(case=case, actor=system_actor())
-    proposal = services.termination_propose(case=case, actor=alice, reasons="Målgruppen nås inte")
+    proposal = propose_termination(case, alice, sven, "Målgruppen nås inte")
     with pytest.raises(ValidationError, match="väntar på beslut"):
         services.termination_propose(case=case, actor=alice, reasons="igen")
     services.termination_decide(
@@ -298,8 +303,8 @@ def test_termination_is_proposed_then_decided_by_the_board(
     assert Event.objects.filter(verb="case.stage_changed", data__to="terminated").exists()
 
 
-def test_a_continued_case_keeps_running(schema: Any, alice: Any, karin: Any) -> None:
-    proposal = services.termination_propose(case=schema.case, actor=alice, reasons="Osäkert")
+def test_a_continued_case_keeps_running(schema: Any, alice: Any, karin: Any, sven: Any) -> None:
+    proposal = propose_termination(schema.case, alice, sven, "Osäkert")
     services.termination_decide(
         proposal=proposal,
         actor=karin,
@@ -349,13 +354,13 @@ def test_implementing_parts_requires_naming_them(schema: Any, karin: Any) -> Non
 
 
 def test_ending_the_project_returns_the_unclaimed_grant_to_the_free_capital(
-    schema: Any, alice: Any, karin: Any
+    schema: Any, alice: Any, karin: Any, sven: Any
 ) -> None:
     from satsa.funds.selectors import fund_position
 
     case = schema.case
     free_before = fund_position(organisation=case.organisation).free
-    proposal = services.termination_propose(case=case, actor=alice, reasons="Målgruppen nås inte")
+    proposal = propose_termination(case, alice, sven, "Målgruppen nås inte")
     services.termination_decide(
         proposal=proposal,
         actor=karin,  # the decision recorder has no fund permissions; the release is the system's
