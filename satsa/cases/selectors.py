@@ -446,6 +446,8 @@ class Task:
     what: str
     due: dt.date | None
     overdue: bool
+    # Where the work is done; the case's overview when empty.
+    url: str = ""
 
 
 def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
@@ -503,6 +505,7 @@ def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
             Role.COORDINATOR in roles and step.role in collective
         ):
             tasks.append(Task(case, step.name_sv, case.step_due_on, overdue))
+    tasks += hooks.tasks_from_sources(user, organisation, on)
     tasks.sort(key=lambda t: (t.due or dt.date.max, t.case.pk))
     return tasks
 
