@@ -30,7 +30,9 @@ def claim_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[Task
         waiting = claims.filter(
             status=Claim.Status.SUBMITTED, approvals__level=ClaimApproval.Level.COORDINATOR
         ).exclude(approvals__approved_by=user)
-        tasks += [Task(c.case, _("Attestera utbetalningsbegäran"), None, False, url) for c in waiting]
+        tasks += [
+            Task(c.case, _("Attestera utbetalningsbegäran"), None, False, url) for c in waiting
+        ]
     if has_perm(user, organisation, Perm.MANAGE_FUND):
         payable = claims.filter(status=Claim.Status.APPROVED)
         tasks += [Task(c.case, _("Bokför utbetalningen"), None, False, url) for c in payable]

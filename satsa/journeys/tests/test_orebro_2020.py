@@ -13,7 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
-from satsa.followup.models import Report, ReportKind, ReportStatus
+from satsa.followup.models import Measure, Report, ReportKind, ReportStatus
 from satsa.funds import selectors as fund_selectors
 from satsa.testing.walk import Walk
 
@@ -264,15 +264,93 @@ def test_orebro_2020_from_the_need_to_the_follow_up_evaluation(
     build_the_schema(w)
     case = Case.objects.get(title=TITLE)
     reports = list(Report.objects.filter(case=case).order_by("due_date"))
-    assert reports, "the grant with dates schedules the reports"
-    periodic = [r for r in reports if r.kind == ReportKind.PERIODIC]
+    assert [r.kind for r in reports] == [ReportKind.PERIODIC] * 3 + [ReportKind.FINAL]
+    measure = Measure.objects.get(schema__case=case)
     paid = 0
-    for report in periodic[:2]:
+    for number, report in enumerate(reports, start=1):
         with time_machine.travel(report.due_date - dt.timedelta(days=3), tick=True):
-            report_and_claim(w, report, "400000")
-            paid += 400000
+            if report.kind == ReportKind.FINAL:
+                measure_in_aggregate(w, measure)
+            report_and_claim(w, report, "500000")
+            paid += 500000
             assert fund_selectors.case_money(case).paid == paid
             report.refresh_from_db()
             assert report.status == ReportStatus.APPROVED
-    case.refresh_from_db()
-    assert case.stage == Stage.RUNNING
+            case.refresh_from_db()
+            assert case.stage == Stage.RUNNING if number == 1 else True
+    with time_machine.travel(reports[-1].due_date + dt.timedelta(days=20), tick=True):
+        evaluate_and_implement(w)
+        case.refresh_from_db()
+        assert case.stage == Stage.IMPLEMENTED
+        follow_up = Report.objects.get(case=case, kind=ReportKind.FOLLOW_UP)
+        years_after = (follow_up.period_end - case.end_date).days / 365
+        assert 1 <= years_after <= 3.01, follow_up.period_end
+        publish(w)
+    assert w.pages_checked > 80
+
+
+def measure_in_aggregate(w: Walk, measure: Measure) -> None:
+    """The project leader records the share with high absence, for both groups."""
+    page = w.page
+    w.as_user("lina")
+    page.goto(f"/o/orebro/uppfoljning/matt/{measure.pk}/")
+    w.check()
+    for group, value in (("treatment", "22"), ("control", "37")):
+        page.get_by_label("Grupp").select_option(group)
+        page.locator("#id_period_label").fill("Slutmätning")
+        page.locator("#id_measured_on").fill(timezone.localdate().isoformat())
+        page.locator("#id_value").fill(value)
+        page.get_by_label("Antal personer värdet bygger på").fill("60")
+        page.get_by_role("button", name="Spara mätvärde").click()
+        w.success()
+        w.check()
+
+
+def evaluate_and_implement(w: Walk) -> None:
+    page = w.page
+    case = Case.objects.get(title=TITLE)
+    case_url = f"/o/orebro/uppfoljning/arende/{case.pk}/"
+    # The economist registers the effect evaluation on the aggregate values.
+    w.as_user("erik")
+    page.goto(case_url)
+    w.check()
+    page.get_by_role("link", name="Registrera effektutvärdering").click()
+    w.check()
+    page.get_by_label("Slutsats").fill("Frånvaron minskade mer än i jämförelsegruppen")
+    page.get_by_role("button", name="Registrera effektutvärdering").click()
+    assert "Effektutvärderingen har registrerats." in w.success()
+    w.check()
+    # The executive board's implementation decision, entered by its recorder.
+    w.as_user("karin")
+    page.goto(case_url)
+    page.get_by_role("link", name="Registrera implementeringsbeslut").click()
+    w.check()
+    page.locator("#id_outcome").select_option("whole")
+    page.get_by_label("Ordinarie arbete som ersätts").fill("Elevhälsans uppsökande arbete")
+    page.get_by_label("Motivering").fill("Frånvaron minskade och placeringarna blev färre")
+    page.get_by_label("Beslutsdatum").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Registrera beslut").click()
+    assert "Implementeringsbeslutet har registrerats." in w.success()
+    w.check()
+
+
+def publish(w: Walk) -> None:
+    """The coordinator publishes the final report; anyone sees it on the open pages."""
+    page = w.page
+    w.as_user("alice")
+    page.goto("/o/orebro/portfolj/")
+    w.check()
+    page.get_by_role("link", name=f"Publicera slutrapporten för {TITLE}").click()
+    w.check()
+    page.get_by_label("Sammanfattning för allmänheten").fill(
+        "Brobyggarna halverade den höga frånvaron."
+    )
+    page.get_by_role("button", name="Publicera").click()
+    w.success()
+    w.check()
+    page.context.clear_cookies()
+    page.goto("/open/orebro/")
+    assert TITLE in page.locator("main").inner_text()
+    w.check()
+    listed = page.request.get("/open/orebro/interventions.json").json()
+    assert TITLE in str(listed)
