@@ -178,6 +178,13 @@ def eligibility_input(case: Case, figures: dict[str, Any] | None = None) -> dict
         data["start_date"] = case.start_date
     if case.end_date:
         data["end_date"] = case.end_date
+    # Intake by rounds: the round the application was handed in to (a draft: today's).
+    intake = rulebook_for(case).intake
+    if intake.mode == "rounds":
+        submitted = latest_submitted(case)
+        on = timezone.localdate(submitted.submitted_at) if submitted else today()
+        data["submitted_date"] = on
+        data["intake_round"] = intake.round_for(on)
     year = (case.decided_on or today()).year
     data["new_grants_this_year"] = grants_in_year(case.organisation, year, exclude=case)
     return data
