@@ -508,8 +508,10 @@ def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
                     tasks.append(Task(case, _("Underteckna ansökan"), case.step_due_on, overdue))
         collective = (Role.BOARD_SECRETARY, Role.DEPARTMENT_HEAD)
         runs_step = step.role != Role.APPLICANT and step.role in roles
+        # The applicants' step, once they have handed in, is moved on by the coordinator.
+        handed_in = step.role == Role.APPLICANT and latest_submitted(case) is not None
         if (runs_step and step.role not in collective) or (
-            Role.COORDINATOR in roles and step.role in collective
+            Role.COORDINATOR in roles and (step.role in collective or handed_in)
         ):
             tasks.append(Task(case, step.name_sv, case.step_due_on, overdue))
     tasks += hooks.tasks_from_sources(user, organisation, on)

@@ -66,3 +66,38 @@ def orebro_cast(orebro: Organisation, make_person: Callable[..., Any]) -> Any:
         school_secretary=person("greta", Role.BOARD_SECRETARY, board=school),
         leader=person("lina", Role.PROJECT_LEADER),
     )
+
+
+@pytest.fixture
+def gavleborg_cast(make_person: Callable[..., Any]) -> Any:
+    """Region Gävleborg: the regional fund, its coordinator and support group, and a
+    municipality's project applying together with the region's primary care."""
+    from satsa.orgs.models import Area
+
+    org = Organisation.objects.create(
+        slug="gavleborg", name="Region Gävleborg", kind="region", code="21"
+    )
+    health = Board.objects.create(
+        organisation=org, name="Hälso- och sjukvårdsnämnden", area=Area.HEALTH
+    )
+    Board.objects.create(organisation=org, name="Regionala utvecklingsnämnden", area=Area.LABOUR)
+    care = Department.objects.create(organisation=org, name="Primärvården")
+    care.boards.set([health])
+    deposit(org, "20000000")
+
+    def person(name: str, role: str, **unit: Any) -> Any:
+        user = make_person(name)
+        Membership.objects.create(user=user, organisation=org, role=role, **unit)
+        return user
+
+    return SimpleNamespace(
+        org=org,
+        coordinator=person("gun", Role.COORDINATOR),
+        applicant=person("gustav", Role.APPLICANT),
+        support=person("stig", Role.PREPARATION_GROUP),
+        recorder=person("rut", Role.DECISION_RECORDER),
+        head=person("hedda", Role.DEPARTMENT_HEAD, department=care),
+        finance=person("frans", Role.FINANCE_OFFICER),
+        economist=person("ebba", Role.ECONOMIST),
+        leader=person("linnea", Role.PROJECT_LEADER),
+    )
