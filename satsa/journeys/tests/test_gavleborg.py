@@ -25,7 +25,7 @@ def test_gavleborg_from_the_round_to_the_end(
 ) -> None:
     w = Walk(page, login_in_browser, axe)
     # The round of 2027 is open; its deadline is 30 November.
-    with time_machine.travel(dt.datetime(2027, 10, 4, 9, 0), tick=True):
+    with time_machine.travel(dt.datetime(2027, 10, 4, 9, 0, tzinfo=dt.UTC), tick=True):
         w.as_user("gustav")
         page.goto("/o/gavleborg/")
         w.check()
@@ -58,7 +58,7 @@ def test_gavleborg_from_the_round_to_the_end(
 
     # After the deadline the coordinator hands the round's applications to the support
     # group, which ticks the criteria and scores the assessment points.
-    with time_machine.travel(dt.datetime(2027, 12, 2, 9, 0), tick=True):
+    with time_machine.travel(dt.datetime(2027, 12, 2, 9, 0, tzinfo=dt.UTC), tick=True):
         w.as_user("gun")
         page.get_by_role("link", name="Mina uppgifter").click()
         assert TITLE in page.locator("main").inner_text()
@@ -70,12 +70,12 @@ def test_gavleborg_from_the_round_to_the_end(
         page.locator("details.assess summary").first.click()
         for select in page.locator('select[name^="basic-c_"]').all():
             select.select_option("yes")
-        page.locator('form:has(input[name=criteria_list][value=basic]) button').click()
+        page.locator("form:has(input[name=criteria_list][value=basic]) button").click()
         w.check()
         page.locator("details.assess:not([open]) summary").first.click()
         for select in page.locator('select[name^="assessment-c_"]').all():
             select.select_option(index=select.locator("option").count() - 1)
-        page.locator('form:has(input[name=criteria_list][value=assessment]) button').click()
+        page.locator("form:has(input[name=criteria_list][value=assessment]) button").click()
         w.check()
         w.advance()
         assert Case.objects.get(title=TITLE).step == "decision"
@@ -103,13 +103,13 @@ def test_gavleborg_from_the_round_to_the_end(
     # Half a year in, the project leader learns when the costs can be claimed: in arrears,
     # once a year (the region names no reporting points).
     case = Case.objects.get(title=TITLE)
-    with time_machine.travel(dt.datetime(2028, 7, 10, 9, 0), tick=True):
+    with time_machine.travel(dt.datetime(2028, 7, 10, 9, 0, tzinfo=dt.UTC), tick=True):
         w.as_user("linnea")
         page.goto(f"/o/gavleborg/fonden/arenden/{case.pk}/")
         w.check()
         assert "Nästa rapporteringstillfälle är Helår 2028" in page.locator("main").inner_text()
     # After the year, the claim; the coordinator approves, finance attests and pays.
-    with time_machine.travel(dt.datetime(2029, 1, 12, 9, 0), tick=True):
+    with time_machine.travel(dt.datetime(2029, 1, 12, 9, 0, tzinfo=dt.UTC), tick=True):
         w.as_user("linnea")
         page.goto(f"/o/gavleborg/fonden/arenden/{case.pk}/")
         page.get_by_label("Rapporteringstillfälle").select_option(label="Helår 2028")
