@@ -5,14 +5,19 @@ approved in the fund (satsa.funds), the evaluation schema is built in follow-up
 (satsa.followup). Those apps register a *guard fact* here from their ``AppConfig.ready()``;
 the pipeline asks every registered fact when it works out which guards hold. Likewise an
 app that keeps something for each submitted application (the calculation's snapshot)
-registers a hook that runs inside the submission's transaction.
+registers a hook that runs inside the submission's transaction. And the apps that give
+people work after the decision (reports to write and review, claims to approve and pay)
+register a *task source*, so that "My tasks" lists everything a person has to do.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from satsa.cases.models import Case
+from satsa.orgs.models import Organisation
 from satsa.types import Actor
 
 GuardFact = Callable[[Case], bool]
@@ -20,6 +25,9 @@ SubmittedHook = Callable[[Case, Actor], None]
 
 _GUARD_FACTS: dict[str, GuardFact] = {}
 _SUBMITTED: list[SubmittedHook] = []
+# (user, organisation, today) -> the person's tasks there (satsa.cases.selectors.Task)
+TaskSource = Callable[[Any, Organisation, dt.date], list[Any]]
+_TASK_SOURCES: list[TaskSource] = []
 
 
 def guard_fact(code: str) -> Callable[[GuardFact], GuardFact]:
@@ -52,3 +60,14 @@ def on_application_submitted(hook: SubmittedHook) -> SubmittedHook:
 def application_submitted(case: Case, actor: Actor) -> None:
     for hook in _SUBMITTED:
         hook(case, actor)
+
+
+def task_source(source: TaskSource) -> TaskSource:
+    """Register ``source(user, organisation, on)``: the tasks an app gives the person."""
+    if source not in _TASK_SOURCES:
+        _TASK_SOURCES.append(source)
+    return source
+
+
+def tasks_from_sources(user: Any, organisation: Organisation, on: dt.date) -> list[Any]:
+    return [task for source in _TASK_SOURCES for task in source(user, organisation, on)]

@@ -178,6 +178,13 @@ def eligibility_input(case: Case, figures: dict[str, Any] | None = None) -> dict
         data["start_date"] = case.start_date
     if case.end_date:
         data["end_date"] = case.end_date
+    # Intake by rounds: the round the application was handed in to (a draft: today's).
+    intake = rulebook_for(case).intake
+    if intake.mode == "rounds":
+        submitted = latest_submitted(case)
+        on = timezone.localdate(submitted.submitted_at) if submitted else today()
+        data["submitted_date"] = on
+        data["intake_round"] = intake.round_for(on)
     year = (case.decided_on or today()).year
     data["new_grants_this_year"] = grants_in_year(case.organisation, year, exclude=case)
     return data
@@ -446,6 +453,8 @@ class Task:
     what: str
     due: dt.date | None
     overdue: bool
+    # Where the work is done; the case's overview when empty.
+    url: str = ""
 
 
 def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
@@ -499,10 +508,13 @@ def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
                     tasks.append(Task(case, _("Underteckna ansökan"), case.step_due_on, overdue))
         collective = (Role.BOARD_SECRETARY, Role.DEPARTMENT_HEAD)
         runs_step = step.role != Role.APPLICANT and step.role in roles
+        # The applicants' step, once they have handed in, is moved on by the coordinator.
+        handed_in = step.role == Role.APPLICANT and latest_submitted(case) is not None
         if (runs_step and step.role not in collective) or (
-            Role.COORDINATOR in roles and step.role in collective
+            Role.COORDINATOR in roles and (step.role in collective or handed_in)
         ):
             tasks.append(Task(case, step.name_sv, case.step_due_on, overdue))
+    tasks += hooks.tasks_from_sources(user, organisation, on)
     tasks.sort(key=lambda t: (t.due or dt.date.max, t.case.pk))
     return tasks
 

@@ -6,10 +6,8 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from satsa.cases.forms import person_label
 from satsa.followup.models import (
     FidelityRating,
     Frequency,
@@ -37,17 +35,6 @@ class SchemaForm(forms.Form):
     no_comparison_reason = forms.CharField(
         label=_("Skäl till att jämförelsegrupp saknas"), widget=TEXT, required=False
     )
-    project_leader = forms.ModelChoiceField(
-        label=_("Projektledare"), queryset=get_user_model().objects.none(), required=False
-    )
-
-    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if people is not None:
-            leader = cast("forms.ModelChoiceField[Any]", self.fields["project_leader"])
-            leader.queryset = people
-            # Set on the instance (no self): the stubs know label_from_instance only as a method.
-            leader.label_from_instance = person_label  # type: ignore[method-assign,assignment]
 
 
 class SubGoalForm(forms.Form):

@@ -121,6 +121,9 @@ def case_stage_set(*, case: Case, actor: Actor, stage: str, reason: str) -> Case
 # --- the schema -----------------------------------------------------------------------------
 
 
+_UNCHANGED: Any = object()
+
+
 def schema_content(schema: EvaluationSchema | None) -> dict[str, Any]:
     """What the schema's edit form is loaded from; its version guards the save."""
     if schema is None:
@@ -142,13 +145,21 @@ def schema_save(
     target_group: str,
     comparison_group: str = "",
     no_comparison_reason: str = "",
-    project_leader: Any = None,
+    project_leader: Any = _UNCHANGED,
     version: str | None = None,
 ) -> EvaluationSchema:
     """Create or change the case's evaluation schema. ``version`` is that of the content
     the form was loaded from (:func:`schema_content`): a save over someone else's newer
-    save is refused with :class:`~satsa.core.concurrency.StaleEdit`."""
+    save is refused with :class:`~satsa.core.concurrency.StaleEdit`.
+
+    The project leader is one of the case's people, named on the case (a schema saved
+    without ``project_leader`` leaves them as they are); naming one here takes the same
+    right as there."""
     _check(actor, case, Action.REPORT)
+    if project_leader is _UNCHANGED:
+        project_leader = case.project_leader
+    elif getattr(project_leader, "pk", None) != case.project_leader_id:
+        _check(actor, case, Action.MANAGE_PEOPLE)
     if not overall_goal.strip():
         raise ValidationError({"overall_goal": [_("Skriv det övergripande målet.")]})
     if not target_group.strip():

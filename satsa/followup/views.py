@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,7 +58,7 @@ from satsa.followup.models import (
     TerminationProposal,
 )
 from satsa.followup.pseudonyms import PseudonymKeyMissing
-from satsa.orgs.models import Membership, Organisation
+from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import NotPermitted, has_perm, org_view, people_with_perm
 from satsa.orgs.roles import Perm
 from satsa.types import AuthenticatedRequest
@@ -275,13 +274,6 @@ def case_api(request: HttpRequest, org: Organisation, pk: int) -> JsonResponse:
 # --- the schema -----------------------------------------------------------------------------
 
 
-def _people(org: Organisation) -> Any:
-    ids = Membership.objects.active().filter(organisation=org).values("user_id")
-    return (
-        get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "username")
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @org_view(Perm.VIEW_ORGANISATION)
 def schema_edit(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
@@ -295,11 +287,10 @@ def schema_edit(request: AuthenticatedRequest, org: Organisation, pk: int) -> Ht
             "target_group": schema.target_group,
             "comparison_group": schema.comparison_group,
             "no_comparison_reason": schema.no_comparison_reason,
-            "project_leader": case.project_leader,
         }
     elif case.target_group:
         initial = {"target_group": case.target_group}
-    form = SchemaForm(request.POST or None, initial=initial, people=_people(org))
+    form = SchemaForm(request.POST or None, initial=initial)
     version = content_version(services.schema_content(schema))
     stale_fields: list[tuple[str, str]] = []
     if request.method == "POST":

@@ -95,18 +95,33 @@ class ClaimForm(KeyedForm):
         periods: list[Any],
         years: range,
         held_to_plan: bool = False,
+        since: dt.date | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if not held_to_plan:
             del self.fields["override_reason"]
         today = timezone.localdate()
-        cast(forms.ChoiceField, self.fields["period"]).choices = [
-            (f"{p.code}:{p.in_year(year).isoformat()}", f"{p.name_sv} {year}")
+        # In arrears: the reporting points that have passed, from the project's start.
+        points = sorted(
+            (p.in_year(year), p, year)
             for year in years
             for p in periods
-            if p.in_year(year) <= today
+            if since is None or p.in_year(year) >= since
+        )
+        cast(forms.ChoiceField, self.fields["period"]).choices = [
+            (f"{p.code}:{end.isoformat()}", f"{p.name_sv} {year}")
+            for end, p, year in points
+            if end <= today
         ]
+        # The next point, for the page to say when a claim can be made when none can now.
+        self.next_point = next(
+            ((f"{p.name_sv} {year}", end) for end, p, year in points if end > today), None
+        )
+
+    @property
+    def has_points(self) -> bool:
+        return bool(cast(forms.ChoiceField, self.fields["period"]).choices)
 
     def period_value(self) -> tuple[str, dt.date]:
         """(period code, the day it ends) of the chosen reporting point."""

@@ -360,9 +360,14 @@ def commitment_release(
 # --- claims in arrears ----------------------------------------------------------------------
 
 
+# A rulebook without reporting points (Region Gävleborg) is claimed and paid once a year.
+_YEARLY = ReportingPeriod(code="helar", name_sv="Helår", name_en="Full year", month=12, day=31)
+
+
 def reporting_periods(case: Case) -> list[ReportingPeriod]:
-    rulebook = rulebook_for(case)
-    return list(rulebook.reporting.periods)
+    """The points at which ``case`` claims and is paid: the rulebook's reporting points,
+    or the end of each year where it has none."""
+    return list(rulebook_for(case).reporting.periods) or [_YEARLY]
 
 
 def finance_approval_required(case: Case) -> bool:
@@ -456,23 +461,20 @@ def claim_submit(
     )
     access.check(actor, case, Action.CLAIM)
     periods = {p.code: p for p in reporting_periods(case)}
-    if periods:
-        period = periods.get(period_code)
-        _require(
-            period is not None,
-            _("Perioden ska vara en av regelbokens rapporteringstillfällen: %(codes)s.")
-            % {"codes": ", ".join(periods)},
-            "period_code",
-        )
-        assert period is not None  # _require refused the unknown code
-        _require(
-            period.in_year(period_end.year) == period_end,
-            _("%(name)s slutar den %(date)s.")
-            % {"name": period.name_sv, "date": period.in_year(period_end.year).isoformat()},
-            "period_end",
-        )
-    else:
-        _require(bool(period_code.strip()), _("Ange perioden."), "period_code")
+    period = periods.get(period_code)
+    _require(
+        period is not None,
+        _("Perioden ska vara en av regelbokens rapporteringstillfällen: %(codes)s.")
+        % {"codes": ", ".join(periods)},
+        "period_code",
+    )
+    assert period is not None  # _require refused the unknown code
+    _require(
+        period.in_year(period_end.year) == period_end,
+        _("%(name)s slutar den %(date)s.")
+        % {"name": period.name_sv, "date": period.in_year(period_end.year).isoformat()},
+        "period_end",
+    )
     submitted_on = submitted_on or timezone.localdate()
     _require(
         period_end <= submitted_on,
@@ -1094,13 +1096,9 @@ class PlanPeriod:
         return f"{self.name} {self.year}"
 
 
-# A rulebook without reporting points pays once a year.
-_YEARLY = ReportingPeriod(code="helar", name_sv="Helår", name_en="Full year", month=12, day=31)
-
-
 def payment_period_names(case: Case) -> dict[str, str]:
     """The Swedish names of the periods a payment plan of ``case`` uses, by code."""
-    return {p.code: p.name_sv for p in reporting_periods(case) or [_YEARLY]}
+    return {p.code: p.name_sv for p in reporting_periods(case)}
 
 
 def _squash(text: str) -> str:
@@ -1114,7 +1112,7 @@ def payment_plan_periods(case: Case) -> list[PlanPeriod]:
     Without an end date the project is taken to run four years, the longest the
     guidelines allow.
     """
-    periods = reporting_periods(case) or [_YEARLY]
+    periods = reporting_periods(case)
     start = case.start_date or case.decided_on or timezone.localdate()
     end = case.end_date or dt.date(start.year + 4, start.month, min(start.day, 28))
     points: list[PlanPeriod] = []
@@ -1148,7 +1146,7 @@ def payment_plan_suggestion(case: Case) -> list[tuple[PlanPeriod, Decimal]]:
 
 
 def _resolve_period(case: Case, line: PaymentLine, n: int, points: list[PlanPeriod]) -> PlanPeriod:
-    periods = reporting_periods(case) or [_YEARLY]
+    periods = reporting_periods(case)
     wanted = _squash(line.period)
     match = None
     for i, period in enumerate(periods, 1):

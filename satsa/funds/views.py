@@ -204,6 +204,7 @@ def _claim_form(data: Any, case: Any, *, held_to_plan: bool) -> ClaimForm:
         periods=periods,
         years=range(first, last + 1),
         held_to_plan=held_to_plan,
+        since=case.start_date or case.decided_on,
     )
 
 
@@ -256,7 +257,7 @@ def _render_case(
             "offers_plan": case.granted_amount is not None
             and rulebook_for(case).repayment.model != "off",
             "claim_form": (claim_form or _claim_form(None, case, held_to_plan=bool(in_force)))
-            if may_claim and services.reporting_periods(case)
+            if may_claim
             else None,
             "approve_form": ApproveForm(),
             "pay_form": PayForm(),

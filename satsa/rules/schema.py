@@ -436,6 +436,29 @@ class IntakeRule(_Model):
         _unique_ids(self.rounds, "round")
         return self
 
+    def round_for(self, day: dt.date) -> str | None:
+        """The round an application handed in on ``day`` belongs to: the listed round open
+        then, else the first listed one still ahead, else the year whose yearly deadline is
+        the next; with listed rounds only and all of them past, the last one (so that a
+        late application is refused, not waved through). None for continuous intake.
+
+        >>> rule = IntakeRule(mode="rounds", yearly_deadline=MonthDay(month=11, day=30))
+        >>> rule.round_for(dt.date(2027, 10, 1)), rule.round_for(dt.date(2027, 12, 3))
+        ('2027', '2028')
+        """
+        if self.mode == "continuous":
+            return None
+        ahead = sorted((r for r in self.rounds if r.deadline >= day), key=lambda r: r.deadline)
+        for rnd in ahead:
+            if rnd.opens is None or rnd.opens <= day:
+                return rnd.id
+        if self.yearly_deadline is not None:
+            deadline = self.yearly_deadline.in_year(day.year)
+            return str(day.year if day <= deadline else day.year + 1)
+        if ahead:
+            return ahead[0].id
+        return max(self.rounds, key=lambda r: r.deadline).id if self.rounds else None
+
     def deadline_for(self, round_id: str) -> dt.date | None:
         """The deadline of round ``round_id``: a listed round, or a year of the yearly deadline.
 

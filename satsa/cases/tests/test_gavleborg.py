@@ -58,3 +58,29 @@ def test_the_first_step_opens_the_application_and_submitting_it_moves_on(
         services.case_advance(case=case, actor=coordinator, expected_step="submission")
     case.refresh_from_db()
     assert case.step == "assessment"
+
+
+def test_the_application_belongs_to_the_round_of_its_submission_day(
+    gavleborg: Organisation, make_person: Any
+) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    applicant = make_person("gustav", (gavleborg, Role.APPLICANT))
+    with time_machine.travel(dt.date(2027, 11, 20)):
+        case = services.idea_create(
+            organisation=gavleborg,
+            title="Unga vuxna i arbete",
+            actor=applicant,
+            idea={},
+            boards=list(Board.objects.filter(organisation=gavleborg)),
+            rulebook_key="gavleborg-2018",
+        )
+        [finding] = [f for f in sel.eligibility_for(case).findings if f.rule == "intake_round"]
+        assert finding.status == "holds"
+        assert "2027-11-30" in finding.message_sv
+    with time_machine.travel(dt.date(2027, 12, 3)):
+        [finding] = [f for f in sel.eligibility_for(case).findings if f.rule == "intake_round"]
+        assert finding.status == "holds"
+        assert "2028-11-30" in finding.message_sv

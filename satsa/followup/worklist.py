@@ -1,0 +1,50 @@
+"""The follow-up's tasks in "My tasks": the reports a project's people have to write (from
+a fortnight before they are due), and the submitted reports the evaluators review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from satsa.cases import access
+from satsa.cases.hooks import task_source
+from satsa.cases.selectors import Task
+from satsa.followup import selectors
+from satsa.followup.models import Report, ReportStatus
+from satsa.orgs.models import Organisation
+from satsa.orgs.permissions import has_perm
+from satsa.orgs.roles import Perm
+
+
+def _task(report: Report, what: str, on: dt.date, due: dt.date | None) -> Task:
+    url = reverse("followup:report", args=[report.organisation.slug, report.pk])
+    return Task(report.case, what, due, bool(due and due < on), url)
+
+
+@task_source
+def report_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[Task]:
+    visible = access.visible_cases(user, organisation)
+    reports = Report.objects.filter(case__in=visible).select_related("case", "organisation")
+    tasks = []
+    if has_perm(user, organisation, Perm.REPORT_PROGRESS) or has_perm(
+        user, organisation, Perm.SUBMIT_IDEA
+    ):
+        mine = reports.filter(case__in=visible.filter(access.member_q(user)))
+        due_soon = selectors.reports_to_write(mine).filter(
+            due_date__lte=on + dt.timedelta(days=selectors.REMINDER_DAYS)
+        )
+        for report in due_soon.order_by("due_date"):
+            what = _("Skriv och lämna in %(report)s") % {"report": report_label(report)}
+            tasks.append(_task(report, what, on, report.due_date))
+    if has_perm(user, organisation, Perm.MANAGE_EVALUATION):
+        for report in reports.filter(status=ReportStatus.SUBMITTED).order_by("due_date"):
+            what = _("Granska %(report)s") % {"report": report_label(report)}
+            tasks.append(_task(report, what, on, None))
+    return tasks
+
+
+def report_label(report: Report) -> str:
+    return f"{report.get_kind_display().lower()} {report.period_name}"
