@@ -5,7 +5,8 @@ approved in the fund (satsa.funds), the evaluation schema is built in follow-up
 (satsa.followup). Those apps register a *guard fact* here from their ``AppConfig.ready()``;
 the pipeline asks every registered fact when it works out which guards hold. Likewise an
 app that keeps something for each submitted application (the calculation's snapshot)
-registers a hook that runs inside the submission's transaction.
+registers a hook that runs inside the submission's transaction, and an app that keeps
+something for each stage (follow-up's report schedule) one that runs with each stage change.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from satsa.types import Actor
 
 GuardFact = Callable[[Case], bool]
 SubmittedHook = Callable[[Case, Actor], None]
+StageHook = Callable[[Case, Actor], None]
 
 _GUARD_FACTS: dict[str, GuardFact] = {}
 _SUBMITTED: list[SubmittedHook] = []
+_STAGE_CHANGED: list[StageHook] = []
 
 
 def guard_fact(code: str) -> Callable[[GuardFact], GuardFact]:
@@ -51,4 +54,17 @@ def on_application_submitted(hook: SubmittedHook) -> SubmittedHook:
 
 def application_submitted(case: Case, actor: Actor) -> None:
     for hook in _SUBMITTED:
+        hook(case, actor)
+
+
+def on_stage_changed(hook: StageHook) -> StageHook:
+    """Register ``hook(case, actor)`` to run inside the transaction of every stage change
+    (and of a change of the fields written with it, such as the project's dates)."""
+    if hook not in _STAGE_CHANGED:
+        _STAGE_CHANGED.append(hook)
+    return hook
+
+
+def stage_changed(case: Case, actor: Actor) -> None:
+    for hook in _STAGE_CHANGED:
         hook(case, actor)

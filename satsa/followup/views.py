@@ -24,7 +24,6 @@ from satsa.core.concurrency import StaleEdit, content_version
 from satsa.core.tabular import Column, Kind, Table
 from satsa.evaluation import MIN_GROUP_SIZE
 from satsa.evaluation.plots import event_study_svg
-from satsa.events.actors import system_actor
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
 from satsa.followup.forms import (
@@ -115,9 +114,6 @@ def _report(request: HttpRequest, org: Organisation, pk: int) -> Report:
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
-    # Idempotent: a case decided since the last visit gets its report schedule now.
-    for case in access.visible_cases(request.user, org).followed():
-        services.reports_schedule(case=case, actor=system_actor())
     rows = selectors.followed_cases(request.user, org)
     return render(
         request,
@@ -130,7 +126,6 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
 @org_view(Perm.VIEW_ORGANISATION)
 def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
-    services.reports_schedule(case=case, actor=system_actor())
     info = selectors.case_followup(case)
     measures = []
     if info.schema is not None:
