@@ -118,6 +118,10 @@ def draft_of(case: Case) -> ApplicationVersion | None:
 
 
 def latest_submitted(case: Case) -> ApplicationVersion | None:
+    if "versions" in getattr(case, "_prefetched_objects_cache", {}):
+        # A list of cases prefetched them: no query per case.
+        submitted = [v for v in case.versions.all() if v.submitted_at is not None]
+        return max(submitted, key=lambda v: v.number, default=None)
     return case.versions.filter(submitted_at__isnull=False).order_by("-number").first()
 
 
@@ -455,7 +459,9 @@ def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
     tasks: list[Task] = []
     on = today()
     roles = roles_in(user, organisation)
-    visible = access.visible_cases(user, organisation).prefetch_related("boards", "departments")
+    visible = access.visible_cases(user, organisation).prefetch_related(
+        "boards", "departments", "co_applicants"
+    )
     for case in visible:
         if (
             case.stage == Stage.IDEA

@@ -89,9 +89,9 @@ def ranking(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
             messages.success(request, _("Ansökningarna är prioriterade."))
         return redirect("decisions:ranking", org_slug=org.slug)
     pending = list(
-        Case.objects.filter(organisation=org, step="steering_group", outcome="").order_by(
-            "priority_rank", "created_at"
-        )
+        Case.objects.filter(organisation=org, step="steering_group", outcome="")
+        .prefetch_related("versions")
+        .order_by("priority_rank", "created_at")
     )
     rows = [(case, requested_amount(case)) for case in pending]
     rulebook_caps = {rulebook_for(c).grants.max_new_per_year for c in pending}

@@ -62,7 +62,9 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
         on = date_form.cleaned_data["date"]
     position = sel.fund_position(organisation=org, on=on)
     forecast = sel.fund_forecast(organisation=org, on=on)
-    cases = [(case, sel.case_money(case, on)) for case in sel.funded_cases(org)]
+    cases = [
+        (case, sel.case_money(case, on)) for case in sel.prefetch_money(sel.funded_cases(org), on)
+    ]
     can = _can(request, org)
     claims = list(sel.open_claims(org))
     for claim in claims:
