@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ pytestmark = pytest.mark.django_db
 # paid and followed project.
 OPEN_STEPS = ("draft", "idea_test", "idea_boards", "application", "signatures", "steering_group")
 UNIT = len(OPEN_STEPS) + 1
+PAGE_SIZE = 3
 
 
 def add_cases(org: Organisation, units: int, *, tag: str) -> None:
@@ -151,8 +152,13 @@ def count_queries(client: Client, address: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def measured(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    # Once for the module, rolled back at its end.
-    with django_db_blocker.unblock(), transaction.atomic():
+    # Once for the module, rolled back at its end. Lists show a few rows per page here, so
+    # that both sizes fill more than one page.
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(SATSA_PAGE_SIZE=PAGE_SIZE),
+    ):
         call_command("demo", verbosity=0)
         orebro = Organisation.objects.get(slug="orebro")
         anna = get_user_model().objects.get(username="anna")
@@ -189,3 +195,20 @@ def test_every_page_runs_as_many_queries_at_3k_as_at_k(measured: dict[str, Any])
         for name, (before, after) in sorted(grew.items())
     ]
     assert not grew, "queries grow with the data:\n" + "\n".join(report)
+
+
+@override_settings(SATSA_PAGE_SIZE=PAGE_SIZE)
+def test_long_lists_go_a_page_at_a_time_keeping_the_filters(measured: dict[str, Any]) -> None:
+    anna = get_user_model().objects.get(username="anna")
+    client = Client()
+    client.force_login(anna)
+    journal = reverse("funds:journal", kwargs={"org_slug": "orebro"})
+    page = client.get(journal + "?ar=2017").content.decode()
+    assert 'href="?ar=2017&amp;sida=2" rel="next"' in page
+    followup = client.get(reverse("followup:overview", kwargs={"org_slug": "orebro"}))
+    assert 'href="?sida=2" rel="next"' in followup.content.decode()
+    pipeline = reverse("cases:pipeline", kwargs={"org_slug": "orebro"})
+    board = client.get(pipeline).content.decode()
+    assert 'href="?status=idea"' in board
+    decided = client.get(pipeline + "?status=idea&sida=2").content.decode()
+    assert 'href="?status=idea&amp;sida=1" rel="prev"' in decided
