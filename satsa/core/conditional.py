@@ -7,6 +7,9 @@ still matches gets a 304 without the page being built. Files that are the same f
 reader (JSON, CSV, PDF) are also kept in the cache under their ETag; HTML pages carry the
 reader's session (the menu, the CSRF token), so their ETag names the reader too and only
 the 304 is shared.
+
+This rests on every change recording an event (CONVENTIONS.md): a loader that writes rows
+without events (the demo) clears the cache when it is done.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ def _etag(request: HttpRequest, organisation: Organisation, shared: bool) -> tup
         translation.get_language() or "",
         # What is open today (calls, intake) depends on the date.
         timezone.localdate().isoformat(),
-        str(stamp[0] if stamp else 0),
+        # The time too: an id alone could come back after a rolled-back transaction.
+        f"{stamp[0]}@{stamp[1].isoformat()}" if stamp else "-",
     ]
     if not shared:
         user = getattr(request, "user", None)

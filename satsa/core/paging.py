@@ -26,6 +26,7 @@ def page_of(request: HttpRequest, items: Sequence[Any] | Any, size: int | None =
     page = paginator.get_page(request.GET.get(PARAM))
     others = request.GET.copy()
     others.pop(PARAM, None)
-    # The pager's links keep the filters and sorting: "?year=2024&sida=" + number.
-    page.query_prefix = "?" + (others.urlencode() + "&" if others else "") + PARAM + "="
+    # The pager's links keep the filters and sorting: "?ar=2024&sida=" + number.
+    prefix = "?" + (others.urlencode() + "&" if others else "") + PARAM + "="
+    page.query_prefix = prefix  # type: ignore[attr-defined]
     return page

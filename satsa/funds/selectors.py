@@ -182,7 +182,7 @@ def case_outstanding(case: Any) -> Decimal:
     """Committed to ``case`` and not yet approved for payment (the claimable ceiling)."""
     loaded = getattr(case, "_money", None)
     if loaded is not None:
-        return loaded["outstanding"]  # type: ignore[no-any-return]
+        return loaded["outstanding"]
     return -sums_of(case_journal(case), s=total(Q(account=Account.COMMITTED)))["s"]
 
 
@@ -220,7 +220,8 @@ def prefetch_money(cases: Iterable[Any], on: dt.date | None = None) -> list[Any]
     if on is not None:
         entries = entries.filter(transaction__booked_on__lte=on)
     for row in entries.order_by().values("case_id").annotate(**_case_sums(on)):
-        by_case[row.pop("case_id")] = {name: money(value) for name, value in row.items()}
+        values: dict[str, Any] = dict(row)
+        by_case[values.pop("case_id")] = {name: money(v) for name, v in values.items()}
     outstanding = dict(
         Entry.objects.filter(case_id__in=ids)
         .order_by()
@@ -254,7 +255,7 @@ def prefetch_money(cases: Iterable[Any], on: dt.date | None = None) -> list[Any]
     if on is not None:
         received = received.filter(transaction__booked_on__lte=on)
     for row in received.order_by().values("case_id", "board_id", "account").annotate(s=total(Q())):
-        repayments[row["case_id"]].append(row)
+        repayments[row["case_id"]].append(dict(row))
     empty = {name: ZERO for name in _case_sums(on)}
     for case in cases:
         case._money = {
@@ -274,7 +275,7 @@ def _prefetched(case: Any, on: dt.date | None = None) -> dict[str, Any] | None:
     loaded = getattr(case, "_money", None)
     if loaded is None or (on is not None and loaded["on"] != on):
         return None
-    return loaded  # type: ignore[no-any-return]
+    return loaded
 
 
 def case_money(case: Any, on: dt.date | None = None) -> CaseMoney:
@@ -360,7 +361,7 @@ def plan_in_force(case: Any) -> RepaymentPlan | None:
     """The newest plan of the case: the settlement when there is one, else the plan."""
     loaded = getattr(case, "_money", None)
     if loaded is not None:
-        return loaded["plan"]  # type: ignore[no-any-return]
+        return loaded["plan"]
     return (
         RepaymentPlan.objects.filter(case=case)
         .order_by("-created_at", "-id")
@@ -453,7 +454,7 @@ def payment_plan_in_force(case: Any) -> PaymentPlan | None:
     waiting for approval does not stop payments under the one approved before it."""
     loaded = getattr(case, "_money", None)
     if loaded is not None:
-        return loaded["payment_plan"]  # type: ignore[no-any-return]
+        return loaded["payment_plan"]
     return (
         PaymentPlan.objects.filter(case=case, approval__isnull=False)
         .order_by("-version")

@@ -6,8 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,11 +14,6 @@ from django.urls import reverse
 from satsa.cases import lifecycle
 from satsa.cases.models import Case, Stage
 from satsa.events.actors import system_actor
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
 
 
 def decide(org: Any, title: str) -> Case:

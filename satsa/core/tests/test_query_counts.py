@@ -121,6 +121,8 @@ def pages(org: Organisation) -> dict[str, str]:
         "follow-up overview": url("followup:overview"),
         "follow-up case": url("followup:case", pk=followed.pk),
         "follow-up case csv": url("followup:case_export", pk=followed.pk),
+        "follow-up case api": url("followup:case_api", pk=followed.pk),
+        "calculation json": url("calculations:calculation_json", case_id=application.pk),
         "portfolio dashboard": url("portfolio:dashboard"),
         "portfolio xlsx": url("portfolio:export_xlsx"),
         "decision basis pdf": url("portfolio:decision_basis", pk=open_case.pk),
@@ -194,6 +196,10 @@ def test_every_page_runs_as_many_queries_at_3k_as_at_k(measured: dict[str, Any])
         + repr(Counter(_shape(sql) for sql in big[name]).most_common(2))
         for name, (before, after) in sorted(grew.items())
     ]
+    # What the benchmark notes (shown with pytest -s).
+    print(f"\nqueries at {measured['sizes'][0]} / {measured['sizes'][1]} cases")
+    for name in small:
+        print(f"{name}: {len(small[name])} / {len(big[name])}")
     assert not grew, "queries grow with the data:\n" + "\n".join(report)
 
 
