@@ -122,7 +122,6 @@ def pages(org: Organisation) -> dict[str, str]:
         "follow-up case": url("followup:case", pk=followed.pk),
         "follow-up case csv": url("followup:case_export", pk=followed.pk),
         "follow-up case api": url("followup:case_api", pk=followed.pk),
-        "calculation json": url("calculations:calculation_json", case_id=application.pk),
         "portfolio dashboard": url("portfolio:dashboard"),
         "portfolio xlsx": url("portfolio:export_xlsx"),
         "decision basis pdf": url("portfolio:decision_basis", pk=open_case.pk),
