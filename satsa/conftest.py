@@ -23,6 +23,14 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: what a rolled-back test cached is gone."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def orebro(db: Any) -> Organisation:
     org = Organisation.objects.create(

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "satsa.core.middleware.PermissionsPolicyMiddleware",
+    # One lookup per rulebook key and request, not one per case.
+    "satsa.rulebooks.middleware.RulebookMemoMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

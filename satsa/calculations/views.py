@@ -46,6 +46,7 @@ from satsa.cases.models import Case
 from satsa.cases.views import case_context
 from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
+from satsa.core.conditional import public_conditional
 from satsa.core.tabular import http_response
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
@@ -308,6 +309,7 @@ def price_index_detail(request: AuthenticatedRequest, org: Organisation, pk: int
 
 @login_not_required
 @require_GET
+@public_conditional(shared=False)
 def public_unit_costs(request: HttpRequest, org_slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=org_slug)
     return render(

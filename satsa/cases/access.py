@@ -83,7 +83,12 @@ def is_applicant(user: Any, case: Case) -> bool:
     """The person started the case or is one of its co-applicants."""
     if not _authenticated(user):
         return False
-    return case.created_by_id == user.pk or case.co_applicants.filter(pk=user.pk).exists()
+    if case.created_by_id == user.pk:
+        return True
+    if "co_applicants" in getattr(case, "_prefetched_objects_cache", {}):
+        # A list of cases prefetched them: no query per case.
+        return any(person.pk == user.pk for person in case.co_applicants.all())
+    return case.co_applicants.filter(pk=user.pk).exists()
 
 
 def is_member(user: Any, case: Case) -> bool:

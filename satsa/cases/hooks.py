@@ -5,9 +5,11 @@ approved in the fund (satsa.funds), the evaluation schema is built in follow-up
 (satsa.followup). Those apps register a *guard fact* here from their ``AppConfig.ready()``;
 the pipeline asks every registered fact when it works out which guards hold. Likewise an
 app that keeps something for each submitted application (the calculation's snapshot)
-registers a hook that runs inside the submission's transaction. And the apps that give
-people work after the decision (reports to write and review, claims to approve and pay)
-register a *task source*, so that "My tasks" lists everything a person has to do.
+registers a hook that runs inside the submission's transaction, and an app that keeps
+something for each stage (follow-up's report schedule) one that runs with each stage change.
+And the apps that give people work after the decision (reports to write and review,
+claims to approve and pay) register a *task source*, so that "My tasks" lists everything
+a person has to do.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from satsa.types import Actor
 
 GuardFact = Callable[[Case], bool]
 SubmittedHook = Callable[[Case, Actor], None]
+StageHook = Callable[[Case, Actor], None]
 
 _GUARD_FACTS: dict[str, GuardFact] = {}
 _SUBMITTED: list[SubmittedHook] = []
 # (user, organisation, today) -> the person's tasks there (satsa.cases.selectors.Task)
 TaskSource = Callable[[Any, Organisation, dt.date], list[Any]]
 _TASK_SOURCES: list[TaskSource] = []
+_STAGE_CHANGED: list[StageHook] = []
 
 
 def guard_fact(code: str) -> Callable[[GuardFact], GuardFact]:
@@ -71,3 +75,16 @@ def task_source(source: TaskSource) -> TaskSource:
 
 def tasks_from_sources(user: Any, organisation: Organisation, on: dt.date) -> list[Any]:
     return [task for source in _TASK_SOURCES for task in source(user, organisation, on)]
+
+
+def on_stage_changed(hook: StageHook) -> StageHook:
+    """Register ``hook(case, actor)`` to run inside the transaction of every stage change
+    (and of a change of the fields written with it, such as the project's dates)."""
+    if hook not in _STAGE_CHANGED:
+        _STAGE_CHANGED.append(hook)
+    return hook
+
+
+def stage_changed(case: Case, actor: Actor) -> None:
+    for hook in _STAGE_CHANGED:
+        hook(case, actor)

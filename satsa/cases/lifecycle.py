@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from satsa.cases import hooks
 from satsa.cases.models import Case, Stage
 from satsa.events.services import event_record
 from satsa.types import Actor
@@ -119,4 +120,6 @@ def stage_change(
                 target=case,
                 data={"from": before, "to": to, "reason": reason},
             )
+        if before != to or fields:
+            hooks.stage_changed(case, actor)
     return case

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from satsa.cases import access, hooks, lifecycle
@@ -118,6 +118,10 @@ def draft_of(case: Case) -> ApplicationVersion | None:
 
 
 def latest_submitted(case: Case) -> ApplicationVersion | None:
+    if "versions" in getattr(case, "_prefetched_objects_cache", {}):
+        # A list of cases prefetched them: no query per case.
+        submitted = [v for v in case.versions.all() if v.submitted_at is not None]
+        return max(submitted, key=lambda v: v.number, default=None)
     return case.versions.filter(submitted_at__isnull=False).order_by("-number").first()
 
 
@@ -464,7 +468,9 @@ def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
     tasks: list[Task] = []
     on = today()
     roles = roles_in(user, organisation)
-    visible = access.visible_cases(user, organisation).prefetch_related("boards", "departments")
+    visible = access.visible_cases(user, organisation).prefetch_related(
+        "boards", "departments", "co_applicants"
+    )
     for case in visible:
         if (
             case.stage == Stage.IDEA
@@ -519,15 +525,15 @@ def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
     return tasks
 
 
-def pipeline(
+def pipeline_cases(
     user: Any,
     organisation: Organisation,
     *,
     board: int | None = None,
     year: int | None = None,
     status: str | None = None,
-) -> list[tuple[str, str, list[Case]]]:
-    """The visible cases grouped by phase, filtered by board, year and phase."""
+) -> QuerySet[Case]:
+    """The visible cases filtered by board, year and phase, in the board's order."""
     cases = access.visible_cases(user, organisation)
     if board:
         cases = cases.filter(boards=board)
@@ -537,10 +543,31 @@ def pipeline(
         )
     if status:
         cases = cases.filter(stage=status)
-    by_stage: dict[str, list[Case]] = {}
-    for case in cases.order_by("step_due_on", "-created_at"):
-        by_stage.setdefault(case.stage, []).append(case)
-    return [(value, str(label), by_stage.get(value, [])) for value, label in Stage.choices]
+    return cases.order_by("step_due_on", "-created_at")
+
+
+def pipeline(
+    user: Any,
+    organisation: Organisation,
+    *,
+    shown: int,
+    board: int | None = None,
+    year: int | None = None,
+    status: str | None = None,
+) -> list[tuple[str, str, list[Case], int]]:
+    """The visible cases grouped by phase, filtered by board, year and phase: per phase
+    its first ``shown`` cases and how many there are, in one query per phase."""
+    cases = pipeline_cases(user, organisation, board=board, year=year, status=status)
+    counts = dict(cases.order_by().values_list("stage").annotate(n=Count("pk", distinct=True)))
+    return [
+        (
+            value,
+            str(label),
+            list(cases.filter(stage=value)[:shown]) if counts.get(value) else [],
+            counts.get(value, 0),
+        )
+        for value, label in Stage.choices
+    ]
 
 
 def evaluation_schema_ready(case: Case) -> bool:

@@ -47,6 +47,7 @@ from satsa.cases.models import (
 )
 from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
+from satsa.core.paging import PARAM, page_of, per_page
 from satsa.core.uploads import content_type_of
 from satsa.events.selectors import events_for_object
 from satsa.orgs.models import Membership, Organisation
@@ -133,12 +134,32 @@ def pipeline(request: HttpRequest, org: Organisation) -> HttpResponse:
             "year": form.cleaned_data.get("year"),
             "status": form.cleaned_data.get("status") or None,
         }
-    columns = sel.pipeline(request.user, org, **filters)
+    page = None
+    if filters.get("status"):
+        # One phase: its cases a page at a time.
+        page = page_of(request, sel.pipeline_cases(request.user, org, **filters))
+        label = str(Stage(filters["status"]).label)
+        columns = [(filters["status"], label, list(page.object_list), page.paginator.count)]
+    else:
+        # Every phase: its first cases, and a link to the rest.
+        columns = sel.pipeline(request.user, org, shown=per_page(), **filters)
+    board = [
+        (value, label, cases, count, _with_status(request, value) if count > len(cases) else "")
+        for value, label, cases, count in columns
+    ]
     return render(
         request,
         "cases/pipeline.html",
-        base_context(request, org, form=form, columns=columns, today=sel.today()),
+        base_context(request, org, form=form, columns=board, page=page, today=sel.today()),
     )
+
+
+def _with_status(request: HttpRequest, status: str) -> str:
+    """The pipeline's address with the same filters, narrowed to one phase."""
+    query = request.GET.copy()
+    query["status"] = status
+    query.pop(PARAM, None)
+    return "?" + query.urlencode()
 
 
 @require_GET

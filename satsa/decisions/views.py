@@ -91,9 +91,9 @@ def _hand_order(request: AuthenticatedRequest, pending: list[Case]) -> list[int]
 @org_view(Perm.VIEW_ALL_CASES)
 def ranking(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     pending = list(
-        Case.objects.filter(organisation=org, step="steering_group", outcome="").order_by(
-            "priority_rank", "created_at"
-        )
+        Case.objects.filter(organisation=org, step="steering_group", outcome="")
+        .prefetch_related("versions")
+        .order_by("priority_rank", "created_at")
     )
     if request.method == "POST":
         if not has_perm(request.user, org, Perm.STEERING_APPROVE):

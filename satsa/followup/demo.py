@@ -174,6 +174,9 @@ def load() -> None:
         if case.stage not in lifecycle.ACTIVE:
             continue
         _load_case(case, spec, coordinator, leader)
+    # The portfolio's cases are loaded as decided without a stage change: their reports.
+    for case in Case.objects.filter(organisation=org).followed():
+        services.reports_schedule(case=case, actor=system_actor())
 
 
 # The portfolio's cases that went into ordinary operations, with what the source says.

@@ -74,6 +74,7 @@ __all__ = [
     "report_submit",
     "reports_remind",
     "reports_schedule",
+    "reports_schedule_all",
     "schema_activity_add",
     "schema_measure_add",
     "schema_save",
@@ -733,13 +734,21 @@ def follow_up_schedule(*, case: Case, actor: Actor) -> Report | None:
     return report
 
 
+def reports_schedule_all() -> int:
+    """Give every followed case the reports its rulebook asks for (idempotent): for cases
+    decided before reports were scheduled on the decision. Returns how many were created."""
+    return sum(
+        len(reports_schedule(case=case, actor=system_actor()))
+        for case in Case.objects.followed().select_related("organisation")
+    )
+
+
 def reports_remind(*, on: dt.date) -> int:
     """Record a reminder for every report due within ``REMINDER_DAYS`` that has not had one;
     its notification (``satsa/followup/notifications.py``) e-mails the report's writers.
     Returns how many reminders had someone to go to."""
     sent = 0
-    for case in Case.objects.followed():
-        reports_schedule(case=case, actor=system_actor())
+    reports_schedule_all()
     for report in selectors.reports_due_for_reminder(on):
         with transaction.atomic():
             locked = Report.objects.select_for_update().get(pk=report.pk)

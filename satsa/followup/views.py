@@ -20,10 +20,10 @@ from satsa.cases.models import Case
 from satsa.core import tabular
 from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
+from satsa.core.paging import page_of
 from satsa.core.tabular import Column, Kind, Table
 from satsa.evaluation import MIN_GROUP_SIZE
 from satsa.evaluation.plots import event_study_svg
-from satsa.events.actors import system_actor
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
 from satsa.followup.forms import (
@@ -115,14 +115,15 @@ def _report(request: HttpRequest, org: Organisation, pk: int) -> Report:
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
-    # Idempotent: a case decided since the last visit gets its report schedule now.
-    for case in access.visible_cases(request.user, org).followed():
-        services.reports_schedule(case=case, actor=system_actor())
-    rows = selectors.followed_cases(request.user, org)
+    cases = list(access.visible_cases(request.user, org, access.Purpose.FOLLOWUP).order_by("title"))
+    # The count over every case in a fixed number of queries; the rows a page at a time.
+    flagged = sum(1 for signals in selectors.off_plan_signals_of(cases).values() if signals)
+    page = page_of(request, cases)
+    rows = [selectors.case_followup(case) for case in page.object_list]
     return render(
         request,
         "followup/overview.html",
-        _context(request, org, rows=rows, flagged=sum(1 for r in rows if r.signals)),
+        _context(request, org, rows=rows, page=page, flagged=flagged),
     )
 
 
@@ -130,7 +131,6 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
 @org_view(Perm.VIEW_ORGANISATION)
 def case_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
-    services.reports_schedule(case=case, actor=system_actor())
     info = selectors.case_followup(case)
     measures = []
     if info.schema is not None:

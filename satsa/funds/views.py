@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.core import tabular
+from satsa.core.paging import page_of
 from satsa.funds import exports, planning, services
 from satsa.funds import selectors as sel
 from satsa.funds.chart import forecast_chart
@@ -62,7 +63,9 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
         on = date_form.cleaned_data["date"]
     position = sel.fund_position(organisation=org, on=on)
     forecast = sel.fund_forecast(organisation=org, on=on)
-    cases = [(case, sel.case_money(case, on)) for case in sel.funded_cases(org)]
+    cases = [
+        (case, sel.case_money(case, on)) for case in sel.prefetch_money(sel.funded_cases(org), on)
+    ]
     can = _can(request, org)
     claims = list(sel.open_claims(org))
     for claim in claims:
@@ -142,7 +145,7 @@ def _year(request: HttpRequest) -> int | None:
 def journal(request: HttpRequest, org: Organisation) -> HttpResponse:
     year = _year(request)
     start, end = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else (None, None)
-    txs = sel.journal(org, start=start, end=end)
+    page = page_of(request, sel.journal(org, start=start, end=end))
     years = sorted(
         {d.year for d in Transaction.objects.filter(organisation=org).dates("booked_on", "year")}
     )
@@ -152,7 +155,8 @@ def journal(request: HttpRequest, org: Organisation) -> HttpResponse:
         {
             "org": org,
             "can": _can(request, org),
-            "transactions": txs,
+            "transactions": page.object_list,
+            "page": page,
             "year": year,
             "years": years,
             "sie_year": year or (years[-1] if years else timezone.localdate().year),

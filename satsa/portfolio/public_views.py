@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from satsa.core import charts as kit
 from satsa.core import tabular
+from satsa.core.conditional import public_conditional
 from satsa.core.money import kr
 from satsa.orgs.models import Organisation
 from satsa.portfolio import opendata, selectors
@@ -27,6 +28,7 @@ def _organisation(org_slug: str) -> Organisation:
 
 @login_not_required
 @require_GET
+@public_conditional(shared=False)
 def index(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _organisation(org_slug)
     interventions = selectors.public_interventions(organisation)
@@ -60,6 +62,7 @@ def index(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@public_conditional(shared=True)
 def interventions_json(request: HttpRequest, org_slug: str) -> HttpResponse:
     document = opendata.interventions_document(_organisation(org_slug))
     response = JsonResponse(
@@ -71,6 +74,7 @@ def interventions_json(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@public_conditional(shared=True)
 def interventions_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _organisation(org_slug)
     response = tabular.http_response(
@@ -85,6 +89,7 @@ def interventions_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@public_conditional(shared=True)
 def calls_json(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = _organisation(org_slug)
     intake = selectors.open_intake(organisation)
@@ -111,6 +116,7 @@ def calls_json(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@public_conditional(shared=True)
 def final_report(request: HttpRequest, org_slug: str) -> HttpResponse:
     """A published final report, chosen by ``?id=``; without one, the list of reports."""
     organisation = _organisation(org_slug)

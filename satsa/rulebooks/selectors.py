@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from satsa.orgs.models import Organisation
@@ -32,24 +34,56 @@ def rulebook_in_force(organisation: Organisation, on: dt.date) -> Rulebook | Non
     return preset_in_force(organisation.slug, on)
 
 
-# Parsed rulebooks by the hash of their TOML: versions are never edited (a change is a new
-# version), so a text parsed once stays right, and parsing (15-40 ms) happens once per text.
-_PARSED: dict[str, Rulebook] = {}
+# Parsed rulebooks by version (its id and upload time, which never change): versions are
+# never edited (a change is a new version under a new key), so a version parsed once stays
+# right and its TOML is read and parsed (15-40 ms) once per process, not once per case.
+VersionId = tuple[int, dt.datetime]
+_PARSED: dict[VersionId, Rulebook] = {}
+# Within one request (see ``memo``): the version id of each (organisation, key) looked up,
+# so a page over many cases asks the database once per rulebook, not once per case.
+_MEMO: ContextVar[dict[tuple[int, str], VersionId | None] | None] = ContextVar(
+    "rulebook_memo", default=None
+)
 
 
-def _parsed(version: RulebookVersion) -> Rulebook:
-    digest = hashlib.sha256(f"{version.key}\0{version.source_toml}".encode()).hexdigest()
-    rulebook = _PARSED.get(digest)
+@contextmanager
+def memo() -> Iterator[None]:
+    """Remember which version each key names for the duration of the block (a request)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _parsed(version_id: VersionId) -> Rulebook:
+    rulebook = _PARSED.get(version_id)
     if rulebook is None:
-        rulebook = _PARSED[digest] = version.rulebook
+        version = RulebookVersion.objects.get(pk=version_id[0])
+        rulebook = _PARSED[version_id] = version.rulebook
     return rulebook
 
 
-def rulebook_by_key(organisation: Organisation, key: str) -> Rulebook:
+def _version_id(organisation_id: int, key: str) -> VersionId | None:
+    remembered = _MEMO.get()
+    if remembered is not None and (organisation_id, key) in remembered:
+        return remembered[(organisation_id, key)]
+    version_id = (
+        RulebookVersion.objects.filter(organisation_id=organisation_id, key=key)
+        .values_list("pk", "uploaded_at")
+        .first()
+    )
+    if remembered is not None:
+        remembered[(organisation_id, key)] = version_id
+    return version_id
+
+
+def rulebook_by_key(organisation: Organisation | int, key: str) -> Rulebook:
     """The rulebook stored (or bundled) under ``key``; ``UnknownRulebookError`` if none."""
-    version = RulebookVersion.objects.filter(organisation=organisation, key=key).first()
-    if version is not None:
-        return _parsed(version)
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    version_id = _version_id(organisation_id, key)
+    if version_id is not None:
+        return _parsed(version_id)
     return get_preset(key)
 
 
@@ -59,11 +93,12 @@ def rulebook_for(case: Any) -> Rulebook:
     A case's key is set from an existing rulebook when it is created and versions are never
     removed, so a missing rulebook is an error (``UnknownRulebookError``), never a default.
     """
-    return rulebook_by_key(case.organisation, case.rulebook_key)
+    return rulebook_by_key(case.organisation_id, case.rulebook_key)
 
 
 __all__ = [
     "UnknownRulebookError",
+    "memo",
     "rulebook_by_key",
     "rulebook_for",
     "rulebook_in_force",

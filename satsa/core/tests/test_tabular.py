@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils.translation import gettext_lazy
@@ -225,3 +226,24 @@ def test_http_response_names_the_file_and_type() -> None:
     response = tabular.http_response(numbers_table(), "siffror.xlsx", "xlsx")
     assert "spreadsheetml" in response["Content-Type"]
     assert load_workbook(io.BytesIO(response.content)).active["A2"].value == "Familjestöd"
+
+
+def test_a_long_table_streams_through_once_and_reads_back_whole() -> None:
+    # The journal of a big organisation: thousands of rows, handed over as a generator.
+    # Write-only sheets append each row without looking back at the sheet (no max_row in
+    # the loop), so the writer is linear; the rows are pulled once, one at a time.
+    pulled = []
+
+    def rows() -> Any:
+        for n in range(4000):
+            pulled.append(n)
+            yield [n, f"Verifikation {n}", Decimal(n) / 100, dt.date(2024, 1, 1 + n % 28)]
+
+    table = Table(
+        [Column("nr", Kind.INT), Column("text"), Column("belopp", Kind.MONEY), Column("datum")],
+        rows(),
+    )
+    read = tabular.read_xlsx_rows(tabular.to_xlsx(table))
+    assert pulled == list(range(4000))
+    assert len(read) == 4001
+    assert read[-1][:2] == [3999, "Verifikation 3999"]

@@ -118,6 +118,8 @@ def case(orebro: Organisation, bob: Any, lina: Any) -> Case:
     case = make_case(orebro, bob)
     Calculation.objects.create(case=case, organisation=orebro, data=CALCULATION)
     fund(case)
+    # As the decision leaves it: its reports scheduled.
+    services.reports_schedule(case=case, actor=system_actor())
     return case
 
 

@@ -287,3 +287,59 @@ def test_a_closed_cases_report_says_why_instead_of_offering_a_form(
     assert client.post(url("report", report.pk), {"activities": "x"}).status_code == 403
     report.refresh_from_db()
     assert report.status == ReportStatus.SCHEDULED
+
+
+def _writes(queries: Any) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_reading_the_follow_up_pages_writes_nothing(
+    client_as: Any, schema: Any, alice: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(alice)
+    # A case decided without its reports (as before decisions scheduled them).
+    Report.objects.filter(case=schema.case).delete()
+    for address in (url("overview"), url("case", schema.case.pk)):
+        client.get(address)  # the session and the login are written on the first visit
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        assert _writes(queries) == [], address
+    assert not Report.objects.filter(case=schema.case).exists()
+
+
+def test_the_decision_schedules_the_reports(orebro: Any, bob: Any) -> None:
+    from satsa.cases import lifecycle
+    from satsa.cases.models import Stage
+
+    case = make_case(orebro, bob, stage=Stage.PREPARATION, start_date=None, end_date=None)
+    lifecycle.stage_change(
+        case=case,
+        to=Stage.DECIDED,
+        actor=system_actor(),
+        reason="Beviljad",
+        fields={"start_date": dt.date(2025, 1, 1), "end_date": dt.date(2026, 6, 30)},
+    )
+    kinds = list(Report.objects.filter(case=case).values_list("kind", flat=True))
+    assert "final" in kinds and len(kinds) > 1
+    assert Event.objects.filter(verb="followup.reports_scheduled").count() == 1
+
+
+def test_the_schedule_command_gives_older_decided_cases_their_reports(
+    orebro: Any, bob: Any
+) -> None:
+    from django.core.management import call_command
+
+    case = make_case(orebro, bob)
+    assert not Report.objects.filter(case=case).exists()
+    call_command("followup_schedule", verbosity=0)
+    scheduled = Report.objects.filter(case=case).count()
+    assert scheduled > 1
+    call_command("followup_schedule", verbosity=0)
+    assert Report.objects.filter(case=case).count() == scheduled

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
 from satsa.core.demo import load_all
@@ -11,6 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for loader in load_all():
             self.stdout.write(f"loaded {loader}")
+        # The loaders write some rows without events: the public pages' cache starts again.
+        cache.clear()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Password for all demo users: satsa-demo")
         )
