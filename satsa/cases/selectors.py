@@ -469,7 +469,7 @@ def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
     on = today()
     roles = roles_in(user, organisation)
     visible = access.visible_cases(user, organisation).prefetch_related(
-        "boards", "departments", "co_applicants"
+        "boards", "departments", "co_applicants", "versions"
     )
     for case in visible:
         if (
