@@ -14,9 +14,9 @@ from typing import Any, Literal, NotRequired, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from satsa.economics.engine import Flows, evaluate, modes
+from satsa.economics.engine import Flows, approval_lines, evaluate, modes
 from satsa.economics.errors import CalculationError, Issue
-from satsa.economics.model import FUND, Case, LineSet, parse_case
+from satsa.economics.model import FUND, PERSPECTIVES, Case, LineSet, parse_case
 from satsa.economics.montecarlo import Simulation, sensitivity, simulate
 from satsa.economics.repayment import repayment_plan, settle
 
@@ -41,6 +41,9 @@ class FlowRow(TypedDict):
     discounted_savings_by_actor: dict[str, float]
     discounted_net: float
     cumulative_discounted_net: float
+    savings_by_perspective: dict[str, float]
+    savings_cashable: float
+    savings_non_cashable: float
 
 
 class Totals(TypedDict):
@@ -61,6 +64,34 @@ class Totals(TypedDict):
     roi: float | None
     payback_year: int | None
     break_even: float | None
+    savings_by_perspective: dict[str, float]
+    pv_savings_by_perspective: dict[str, float]
+    savings_cashable: float
+    savings_non_cashable: float
+    pv_savings_cashable: float
+    pv_savings_non_cashable: float
+    savings_cashable_by_actor: dict[str, float]
+    savings_non_cashable_by_actor: dict[str, float]
+
+
+class ActorYear(TypedDict):
+    year: int
+    cost: float
+    savings: float
+    savings_cashable: float
+    savings_non_cashable: float
+    net: float
+
+
+class ActorFlows(TypedDict):
+    party: str
+    perspective: str | None
+    cost: float
+    savings: float
+    savings_cashable: float
+    savings_non_cashable: float
+    net: float
+    years: list[ActorYear]
 
 
 class EffectSummary(TypedDict):
@@ -75,6 +106,8 @@ class EffectSummary(TypedDict):
     kept_share: float
     savings: float
     pv_savings: float
+    cashable: bool
+    perspective: str
 
 
 class Approval(TypedDict):
@@ -85,6 +118,9 @@ class Approval(TypedDict):
     cost: float
     margin: float
     holds: bool
+    perspective: list[str]
+    project_savings: bool
+    savings_not_counted: float
 
 
 class SensitivityEntry(TypedDict):
@@ -199,8 +235,10 @@ class Result(TypedDict):
     currency: str
     parameters: Parameters
     actors: list[str]
+    perspectives: dict[str, str]
     flows: list[FlowRow]
     totals: Totals
+    flows_by_actor: list[ActorFlows]
     effects: list[EffectSummary]
     approval: Approval
     sensitivity: list[SensitivityEntry]
@@ -254,10 +292,35 @@ def _financiers(lines: LineSet) -> list[str]:
     return list(dict.fromkeys(line.financier for line in lines.costs))
 
 
-def _totals(flows: Flows, lines: LineSet, actors: list[str]) -> Totals:
+def _split(case: Case, lines: LineSet, flows: Flows, actors: list[str]) -> dict[str, Any]:
+    """The deterministic savings of ``lines`` per year grouped by actor, by perspective,
+    and into cash-releasing and capacity-releasing parts (each name → yearly amounts)."""
+    rows = flows.savings
+    effects = lines.effects
+    n = len(flows.years)
+    by_perspective = {p: np.zeros(n) for p in PERSPECTIVES}
+    for effect, row in zip(effects, rows[:, :, 0], strict=True):
+        by_perspective[case.perspective(effect.actor)] += row
+    cash_by_actor = {name: np.zeros(n) for name in actors}
+    other_by_actor = {name: np.zeros(n) for name in actors}
+    for effect, row in zip(effects, rows[:, :, 0], strict=True):
+        target = cash_by_actor if effect.cashable else other_by_actor
+        target[effect.actor] = target[effect.actor] + row
+    return {
+        "by_actor": _by(actors, [e.actor for e in effects], rows),
+        "by_perspective": by_perspective,
+        "cash_by_actor": cash_by_actor,
+        "other_by_actor": other_by_actor,
+        "cashable": sum(cash_by_actor.values(), np.zeros(n)),
+        "non_cashable": sum(other_by_actor.values(), np.zeros(n)),
+    }
+
+
+def _totals(case: Case, flows: Flows, lines: LineSet, actors: list[str]) -> Totals:
     years, df = flows.years, flows.discount[:, 0]
     cost, saving = flows.cost[:, 0], flows.saving[:, 0]
-    by_actor = _by(actors, [e.actor for e in lines.effects], flows.savings)
+    split = _split(case, lines, flows, actors)
+    by_actor = split["by_actor"]
     by_financier = _by(_financiers(lines), [c.financier for c in lines.costs], flows.costs)
     total_cost, total_savings = float(cost.sum()), float(saving.sum())
     pv_cost, pv_savings = float(cost @ df), float(saving @ df)
@@ -279,6 +342,18 @@ def _totals(flows: Flows, lines: LineSet, actors: list[str]) -> Totals:
         roi=_quotient(pv_savings - pv_cost, pv_cost),
         payback_year=_payback(years, (saving - cost) * df),
         break_even=_quotient(pv_cost, pv_savings),
+        savings_by_perspective={k: _money(v.sum()) for k, v in split["by_perspective"].items()},
+        pv_savings_by_perspective={
+            k: _money(float(v @ df)) for k, v in split["by_perspective"].items()
+        },
+        savings_cashable=_money(split["cashable"].sum()),
+        savings_non_cashable=_money(split["non_cashable"].sum()),
+        pv_savings_cashable=_money(float(split["cashable"] @ df)),
+        pv_savings_non_cashable=_money(float(split["non_cashable"] @ df)),
+        savings_cashable_by_actor={k: _money(v.sum()) for k, v in split["cash_by_actor"].items()},
+        savings_non_cashable_by_actor={
+            k: _money(v.sum()) for k, v in split["other_by_actor"].items()
+        },
     )
 
 
@@ -286,7 +361,8 @@ def _flows(case: Case, flows: Flows, actors: list[str]) -> list[FlowRow]:
     lines = case.intervention
     df = flows.discount[:, 0]
     cost, saving = flows.cost[:, 0], flows.saving[:, 0]
-    by_actor = _by(actors, [e.actor for e in lines.effects], flows.savings)
+    split = _split(case, lines, flows, actors)
+    by_actor = split["by_actor"]
     by_financier = _by(_financiers(lines), [c.financier for c in lines.costs], flows.costs)
     net = saving - cost
     cumulative, cumulative_pv = np.cumsum(net), np.cumsum(net * df)
@@ -308,9 +384,57 @@ def _flows(case: Case, flows: Flows, actors: list[str]) -> list[FlowRow]:
                 discounted_savings_by_actor={k: _money(v[i] * df[i]) for k, v in by_actor.items()},
                 discounted_net=_money(net[i] * df[i]),
                 cumulative_discounted_net=_money(cumulative_pv[i]),
+                savings_by_perspective={
+                    k: _money(v[i]) for k, v in split["by_perspective"].items()
+                },
+                savings_cashable=_money(split["cashable"][i]),
+                savings_non_cashable=_money(split["non_cashable"][i]),
             )
         )
     return rows
+
+
+def _flows_by_actor(case: Case, flows: Flows, actors: list[str]) -> list[ActorFlows]:
+    """Who pays, who saves: every party (the financiers, then the other actors) × year.
+
+    A party's cost is what the cost lines it finances cost (optimism bias included); its
+    savings are those of the effect lines it bears (negative for more use of a service).
+    The parties' costs, savings and nets add up to the totals.
+    """
+    lines = case.intervention
+    split = _split(case, lines, flows, actors)
+    financiers = _financiers(lines)
+    costs = _by(financiers, [c.financier for c in lines.costs], flows.costs)
+    n = len(flows.years)
+    out: list[ActorFlows] = []
+    for party in dict.fromkeys([*financiers, *actors]):
+        cost = costs.get(party, np.zeros(n))
+        cash = split["cash_by_actor"].get(party, np.zeros(n))
+        other = split["other_by_actor"].get(party, np.zeros(n))
+        saving = cash + other
+        out.append(
+            ActorFlows(
+                party=party,
+                perspective=case.perspective(party) if party in actors else None,
+                cost=_money(cost.sum()),
+                savings=_money(saving.sum()),
+                savings_cashable=_money(cash.sum()),
+                savings_non_cashable=_money(other.sum()),
+                net=_money(saving.sum() - cost.sum()),
+                years=[
+                    ActorYear(
+                        year=int(year),
+                        cost=_money(cost[i]),
+                        savings=_money(saving[i]),
+                        savings_cashable=_money(cash[i]),
+                        savings_non_cashable=_money(other[i]),
+                        net=_money(saving[i] - cost[i]),
+                    )
+                    for i, year in enumerate(flows.years)
+                ],
+            )
+        )
+    return out
 
 
 def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
@@ -336,6 +460,8 @@ def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
                 kept_share=_ratio(kept),
                 savings=_money(savings.sum()),
                 pv_savings=_money(savings @ df),
+                cashable=effect.cashable,
+                perspective=case.perspective(effect.actor),
             )
         )
     return out
@@ -343,7 +469,10 @@ def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
 
 def _approval(case: Case, flows: Flows) -> Approval:
     weights = flows.discount[:, 0] if case.approval_basis == "discounted" else 1.0
-    savings = float((flows.saving[:, 0] * weights).sum())
+    counted = approval_lines(case)
+    counted_flows = flows if counted is case.intervention else evaluate(counted, case, modes(case))
+    savings = float((counted_flows.saving[:, 0] * weights).sum())
+    all_savings = float((flows.saving[:, 0] * weights).sum())
     cost = float((flows.cost[:, 0] * weights).sum())
     return Approval(
         rule="savings_cover_cost",
@@ -353,6 +482,9 @@ def _approval(case: Case, flows: Flows) -> Approval:
         cost=_money(cost),
         margin=_money(savings - cost),
         holds=bool(_nonnegative(np.array(savings - cost))),
+        perspective=list(case.approval_perspectives),
+        project_savings=case.approval_project_savings,
+        savings_not_counted=_money(all_savings - savings),
     )
 
 
@@ -418,7 +550,7 @@ def _alternatives(case: Case, flows: Flows, totals: Totals, actors: list[str]) -
     base = modes(case)
     for alt in case.alternatives:
         alt_flows = evaluate(alt, case, base)
-        alt_totals = _totals(alt_flows, alt, actors)
+        alt_totals = _totals(case, alt_flows, alt, actors)
         diff = {
             key: float(getattr(flows, key)()[0]) - float(getattr(alt_flows, key)()[0])
             for key in ("pv_cost", "pv_savings", "npv", "net")
@@ -596,7 +728,7 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
     parsed = parse_case(case)
     actors = list(parsed.actors)
     flows = evaluate(parsed.intervention, parsed, modes(parsed))
-    totals = _totals(flows, parsed.intervention, actors)
+    totals = _totals(parsed, flows, parsed.intervention, actors)
     warnings = list(parsed.warnings)
     result = Result(
         name=parsed.name,
@@ -616,8 +748,10 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
             },
         ),
         actors=actors,
+        perspectives={actor: parsed.perspective(actor) for actor in actors},
         flows=_flows(parsed, flows, actors),
         totals=totals,
+        flows_by_actor=_flows_by_actor(parsed, flows, actors),
         effects=_effects(parsed, flows),
         approval=_approval(parsed, flows),
         sensitivity=_sensitivity(parsed),
