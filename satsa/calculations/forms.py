@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from satsa.calculations.models import ActorType, PriceIndex, UnitCost, UnitCostArea
@@ -169,6 +170,16 @@ class CalculationForm(DescribedErrors, forms.Form):
             cast("forms.ModelChoiceField[Any]", self.fields["price_index"]).queryset = price_indices
         # The rulebook's terms are not the applicant's to choose: the editor shows them
         # read-only and the save applies them (satsa.calculations.terms).
+        if terms is not None and terms.horizon_years_after_end is not None:
+            # The rulebook's cap: a longer horizon would be computed at the cap anyway.
+            cap = terms.horizon_years_after_end
+            horizon = cast(forms.IntegerField, self.fields["horizon_years_after_end"])
+            horizon.max_value = cap
+            horizon.validators.append(MaxValueValidator(cap))
+            horizon.widget.attrs["max"] = str(cap)
+            horizon.help_text = _("Regelverket räknar högst %(n)s år efter projektets slut.") % {
+                "n": cap
+            }
         if terms is not None:
             del self.fields["approval_basis"]
             if terms.fixes_discount_rate:
@@ -218,6 +229,16 @@ class EffectLineForm(DescribedErrors, forms.Form):
     attribution = _pct(_("Andel som beror på andra (%)"))
     displacement = _pct(_("Undanträngning (%)"))
     drop_off = _pct(_("Avtagande per år efter projektet (%)"))
+    # Empty is the engine's default (cash-releasing), so a form without the field keeps it.
+    cashable = forms.ChoiceField(
+        label=_("Besparingens art"),
+        required=False,
+        choices=[
+            ("", _("Frigör pengar (kan tas ut ur budgeten)")),
+            ("capacity", _("Frigör bara kapacitet")),
+        ],
+        help_text=_("Till exempel del av en tjänst: kapacitet, inte pengar att ta hem."),
+    )
     volume_after_end_low = forms.DecimalField(
         label=_("Volym efter projektet, lägst"), required=False, decimal_places=3
     )
@@ -364,6 +385,8 @@ def lines_from_forms(costs: BaseLineFormSet, effects: BaseLineFormSet, price_yea
             line["volume_after_end"] = _num(e["volume_after_end"])
         for share in SHARES:
             line[share] = _share(e.get(share))
+        if e.get("cashable") == "capacity":
+            line["cashable"] = False
         uncertainty = {}
         for name in EFFECT_UNCERTAIN:
             low, high = e.get(f"{name}_low"), e.get(f"{name}_high")
@@ -481,6 +504,7 @@ def lines_initial(
             "unit_cost_price_year": e.get("unit_cost_price_year"),
             "volume": "; ".join(f"{y}: {_fmt(v)}" for y, v in (e.get("volume") or {}).items()),
             "volume_after_end": e.get("volume_after_end"),
+            "cashable": "" if e.get("cashable", True) else "capacity",
         }
         for share in SHARES:
             row[share] = _pct_of(e.get(share, 0))

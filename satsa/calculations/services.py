@@ -603,8 +603,9 @@ def calculation_update(
     Swedish) when the engine refuses the data; nothing is stored then.
     """
     access.check(actor, calculation.case, Action.EDIT_CALCULATION)
-    data = apply_terms(data, selectors.rulebook_terms(calculation.case))
-    result = engine.run(data, seed=calculation.pk)
+    terms = selectors.rulebook_terms(calculation.case)
+    data = apply_terms(data, terms)
+    result = engine.run(data, seed=calculation.pk, terms=terms)
     with transaction.atomic():
         # Lock the row: two people saving at once must not interleave data and result.
         locked = Calculation.objects.select_for_update().get(pk=calculation.pk)
@@ -646,7 +647,11 @@ def calculation_snapshot(*, case: Case, reason: str, actor: Actor) -> Calculatio
     result = None
     if data:
         try:
-            result = engine.run(data, seed=calculation.pk if calculation else None)
+            result = engine.run(
+                data,
+                seed=calculation.pk if calculation else None,
+                terms=selectors.rulebook_terms(case),
+            )
         except engine.CalculationInvalid:
             result = None
     with transaction.atomic():

@@ -487,7 +487,7 @@ def _editor(
     editor.data = apply_terms(editor.data, terms)
     if evaluate:
         try:
-            editor.result = engine.run(editor.data, seed=calculation.pk)
+            editor.result = engine.run(editor.data, seed=calculation.pk, terms=terms)
         except engine.CalculationInvalid as error:
             editor.problems = _attach(error.problems, editor)
     return editor
