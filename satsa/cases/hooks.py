@@ -5,21 +5,26 @@ approved in the fund (satsa.funds), the evaluation schema is built in follow-up
 (satsa.followup). Those apps register a *guard fact* here from their ``AppConfig.ready()``;
 the pipeline asks every registered fact when it works out which guards hold. Likewise an
 app that keeps something for each submitted application (the calculation's snapshot)
-registers a hook that runs inside the submission's transaction.
+registers a hook that runs inside the submission's transaction, and the calculation
+tells the eligibility check the savings it computed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from satsa.cases.models import Case
 from satsa.types import Actor
 
 GuardFact = Callable[[Case], bool]
 SubmittedHook = Callable[[Case, Actor], None]
+# The approval block (savings, cost, …) of the calculation a case is judged on, or None.
+ApprovalFigures = Callable[[Case], dict[str, Any] | None]
 
 _GUARD_FACTS: dict[str, GuardFact] = {}
 _SUBMITTED: list[SubmittedHook] = []
+_APPROVAL: list[ApprovalFigures] = []
 
 
 def guard_fact(code: str) -> Callable[[GuardFact], GuardFact]:
@@ -52,3 +57,19 @@ def on_application_submitted(hook: SubmittedHook) -> SubmittedHook:
 def application_submitted(case: Case, actor: Actor) -> None:
     for hook in _SUBMITTED:
         hook(case, actor)
+
+
+def calculated_approval_figures(reader: ApprovalFigures) -> ApprovalFigures:
+    """Register ``reader(case)``: the approval figures of the case's calculation."""
+    if reader not in _APPROVAL:
+        _APPROVAL.append(reader)
+    return reader
+
+
+def calculated_approval(case: Case) -> dict[str, Any] | None:
+    """The approval figures of the calculation ``case`` is judged on; None without one."""
+    for reader in _APPROVAL:
+        found = reader(case)
+        if found is not None:
+            return found
+    return None

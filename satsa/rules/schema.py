@@ -545,6 +545,9 @@ class ApprovalRule(_Model):
     ] = ["organisation"]
     # Whether savings that arise while the project runs count towards the rule.
     project_savings: bool = True
+    # The decision rests on a computed calculation: a grant without one is refused
+    # unless an exemption from the approval rule is recorded with its reason.
+    calculation_required: bool = False
     text_sv: Text
     text_en: Text
     cite: Citation | None = None
