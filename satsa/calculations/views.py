@@ -697,6 +697,22 @@ def calculation_json(request: HttpRequest, org: Organisation, case_id: int) -> H
 
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
+def results_xlsx(request: HttpRequest, org: Organisation, case_id: int) -> HttpResponse:
+    """The calculation's results as a workbook: key figures, flows per year, and who
+    pays, who saves."""
+    case = _case(request, org, case_id)
+    calculation = selectors.calculation_of(case)
+    if calculation is None or not calculation.result:
+        raise Http404
+    return http_response(
+        tabular.write_results_xlsx(calculation.result),
+        f"kalkyl-{org.slug}-{case.pk}-resultat.xlsx",
+        "xlsx",
+    )
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
 def snapshot_json(request: HttpRequest, org: Organisation, case_id: int, pk: int) -> HttpResponse:
     case = _case(request, org, case_id)
     snapshot = get_object_or_404(selectors.snapshots_of(case), pk=pk)
