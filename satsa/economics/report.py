@@ -580,7 +580,8 @@ def _repayment(case: Case, flows: Flows, actors: list[str]) -> tuple[RepaymentOu
     assert rules is not None
     warnings: list[Issue] = []
     fund_cost = sum(line.amount.value for line in case.intervention.costs if line.financier == FUND)
-    by_actor = _by(actors, [e.actor for e in case.intervention.effects], flows.savings)
+    # the plan draws on the savings that can be taken out of a budget (ECONOMICS.md §2)
+    by_actor = _split(case, case.intervention, flows, actors)["cash_by_actor"]
     boards = list(rules.boards) if rules.boards is not None else actors
     years = [int(y) for y in flows.years]
     plan = repayment_plan(

@@ -168,3 +168,17 @@ def test_who_pays_who_saves_adds_up_to_the_totals() -> None:
     assert social["cost"] == 220_000
     assert social["savings"] == 600_000
     assert social["net"] == 380_000
+
+
+def test_the_repayment_plan_draws_on_cash_releasing_savings_only() -> None:
+    case = two_actors(
+        actors=["Socialnämnden", "Arbetsmarknadsnämnden"],
+        repayment={"floor": 0.3, "fee": 0.05},
+    )
+    case["effects"][1]["actor"] = "Arbetsmarknadsnämnden"
+    plan = calculate(case)["repayment"]["plan"]
+    assert [b["board"] for b in plan["boards"]] == ["Socialnämnden", "Arbetsmarknadsnämnden"]
+    case["effects"][1]["cashable"] = False
+    plan = calculate(case)["repayment"]["plan"]
+    assert [b["board"] for b in plan["boards"]] == ["Socialnämnden"]
+    assert plan["boards"][0]["share"] == 1
