@@ -229,6 +229,19 @@ class EffectLineForm(DescribedErrors, forms.Form):
     attribution = _pct(_("Andel som beror på andra (%)"))
     displacement = _pct(_("Undanträngning (%)"))
     drop_off = _pct(_("Avtagande per år efter projektet (%)"))
+    # The actor's perspective (docs/economics.md); empty is the organisation's own, the
+    # engine's default, so a form without the field keeps it.
+    perspective = forms.ChoiceField(
+        label=_("Aktörens perspektiv"),
+        required=False,
+        choices=[
+            ("", _("Organisationen (egna nämnder och förvaltningar)")),
+            ("other_public", _("Annan offentlig aktör (region, stat)")),
+            ("individual", _("Individen (målgruppen)")),
+            ("society", _("Samhället i övrigt")),
+        ],
+        help_text=_("Beslutsregeln räknar bara de perspektiv regelboken anger."),
+    )
     # Empty is the engine's default (cash-releasing), so a form without the field keeps it.
     cashable = forms.ChoiceField(
         label=_("Besparingens art"),
@@ -452,6 +465,38 @@ def alternative_from_lines(name: str, lines: Lines) -> dict[str, Any] | None:
     return {"name": name, "costs": lines.costs, "effects": lines.effects}
 
 
+def perspectives_from_forms(effects: BaseLineFormSet) -> dict[str, str]:
+    """Each effect line's actor → the perspective chosen for it (first line wins)."""
+    found: dict[str, str] = {}
+    for form in effects.forms:
+        if _is_blank(form) or not form.cleaned_data.get("actor"):
+            continue
+        found.setdefault(form.cleaned_data["actor"], form.cleaned_data.get("perspective") or "")
+    return found
+
+
+def merge_actors(stored: Any, chosen: dict[str, str]) -> list[Any] | None:
+    """The ``actors`` list with the perspectives chosen in the editor: the stored actors in
+    their order, then the lines' new ones; a plain name for the organisation's own, an
+    object otherwise. None when nothing needs listing (no stored list, all the
+    organisation's)."""
+    order: dict[str, str] = {}
+    for item in stored if isinstance(stored, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            order[item["name"]] = str(item.get("perspective") or "")
+        elif isinstance(item, str):
+            order[item] = ""
+    had_list = isinstance(stored, list)
+    for actor, perspective in chosen.items():
+        order[actor] = "" if perspective == "organisation" else perspective
+    if not had_list and not any(order.values()):
+        return None
+    return [
+        {"name": name, "perspective": perspective} if perspective else name
+        for name, perspective in order.items()
+    ]
+
+
 def initial_from_data(
     data: dict[str, Any], sources: list[Any] | None = None, price_index: Any = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -471,15 +516,20 @@ def initial_from_data(
         "optimism_bias_effects": _pct_of(ob.get("effects", 0)),
         "approval_basis": (data.get("approval") or {}).get("basis", "nominal"),
     }
-    costs, effects = lines_initial(data, sources)
+    costs, effects = lines_initial(data, sources, actors=data.get("actors"))
     return general, costs, effects
 
 
 def lines_initial(
-    lines: Mapping[str, Any], sources: list[Any] | None = None
+    lines: Mapping[str, Any], sources: list[Any] | None = None, actors: Any = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The line forms' initial values for the ``costs`` and ``effects`` of the intervention
-    or of one alternative."""
+    or of one alternative (``actors``: the case's list, for the actors' perspectives)."""
+    perspectives: dict[str, str] = {}
+    for item in actors if isinstance(actors, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            chosen = str(item.get("perspective") or "")
+            perspectives[item["name"]] = "" if chosen == "organisation" else chosen
     costs = [
         {
             "year": c.get("year"),
@@ -505,6 +555,7 @@ def lines_initial(
             "volume": "; ".join(f"{y}: {_fmt(v)}" for y, v in (e.get("volume") or {}).items()),
             "volume_after_end": e.get("volume_after_end"),
             "cashable": "" if e.get("cashable", True) else "capacity",
+            "perspective": perspectives.get(e.get("actor", ""), ""),
         }
         for share in SHARES:
             row[share] = _pct_of(e.get(share, 0))

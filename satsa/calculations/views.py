@@ -37,6 +37,8 @@ from satsa.calculations.forms import (
     initial_from_data,
     lines_from_forms,
     lines_initial,
+    merge_actors,
+    perspectives_from_forms,
 )
 from satsa.calculations.models import Calculation, PriceIndex, UnitCost
 from satsa.calculations.terms import RulebookTerms, apply_terms
@@ -483,6 +485,16 @@ def _editor(
     alternatives.update((k, v) for k, v in stored.items() if k not in ALTERNATIVE_LABELS)
     if alternatives:
         editor.data["alternatives"] = alternatives
+    # The actors' perspectives chosen on the effect lines (the alternatives' actors are
+    # listed too, as the organisation's unless chosen).
+    chosen = perspectives_from_forms(editor.effects)
+    for spec in alternatives.values():
+        for effect in spec.get("effects") or []:
+            if isinstance(effect, dict) and isinstance(effect.get("actor"), str):
+                chosen.setdefault(effect["actor"], "")
+    actors = merge_actors(calculation.data.get("actors"), chosen)
+    if actors is not None:
+        editor.data["actors"] = actors
     # What the save will store, so that the live results show the rulebook's terms too.
     editor.data = apply_terms(editor.data, terms)
     if evaluate:

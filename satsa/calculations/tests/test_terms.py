@@ -270,3 +270,31 @@ def test_a_capacity_releasing_line_is_kept_from_the_editor(
     assert totals["savings_cashable"] == 0
     assert totals["savings_non_cashable"] == totals["savings"]
     assert 'value="capacity" selected' in client.get(url).content.decode()
+
+
+def test_the_editor_sets_an_actors_perspective_and_the_rule_leaves_it_out(
+    client_as: Any, alice: Any, orebro: Any
+) -> None:
+    case = make_case(orebro, "orebro-2020")
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    services.calculation_update(calculation=calculation, data=DATA, actor=system_actor())
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    assert post["effects-0-perspective"] == ""
+    post["effects-0-perspective"] = "other_public"
+    assert client.post(url, post).status_code == 302
+    calculation.refresh_from_db()
+    assert calculation.data["actors"] == [{"name": "Socialnämnden", "perspective": "other_public"}]
+    approval = calculation.result["approval"]
+    assert approval["savings"] == 0 and approval["holds"] is False
+    assert approval["savings_not_counted"] == calculation.result["totals"]["savings"]
+    page = client.get(url).content.decode()
+    assert 'value="other_public" selected' in page
+    # back to the organisation's own
+    post = editor_post(client, url)
+    post["effects-0-perspective"] = ""
+    assert client.post(url, post).status_code == 302
+    calculation.refresh_from_db()
+    assert calculation.data["actors"] == ["Socialnämnden"]
+    assert calculation.result["approval"]["savings_not_counted"] == 0
