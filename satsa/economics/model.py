@@ -45,6 +45,9 @@ FUND = "fund"
 # organisation (the default), other public bodies, the target group, everyone else.
 PERSPECTIVES = ("organisation", "other_public", "individual", "society")
 ORGANISATION = "organisation"
+# The values a unit may carry beside its fiscal value (the budget cost), as in the GMCA
+# Unit Cost Database: the economic value (all resources) and the social value.
+VALUE_TYPES = ("economic", "social")
 DEFAULT_FLOOR = 0.30
 DEFAULT_FEE = 0.05
 MAX_PROJECT_YEARS = 50
@@ -85,6 +88,7 @@ _EFFECT_KEYS = (
     "displacement",
     "drop_off",
     "cashable",
+    "unit_cost_values",
     "uncertainty",
 )
 _PROFILE_KEYS = ("first_year", "per_year", "years", "ramp_up")
@@ -150,6 +154,9 @@ class EffectLine:
     # True: the saving can be taken out of a budget (cash-releasing); False: it frees
     # capacity only (ECONOMICS.md §2)
     cashable: bool = True
+    # the unit's economic and social value beside its fiscal value (``unit_cost``), in
+    # the same price year, restated like it: {"economic": …, "social": …}
+    values: tuple[tuple[str, float], ...] = ()
 
     @property
     def sign(self) -> float:
@@ -709,6 +716,16 @@ class _Reader:
             if year is not None:
                 factor = self.price_factor(year, year_path)
         volume = self.volume(obj, path, triangles)
+        values: list[tuple[str, float]] = []
+        if "unit_cost_values" in obj:
+            vpath = _join(path, "unit_cost_values")
+            spec = self.mapping(obj["unit_cost_values"], vpath) or {}
+            self.keys(spec, vpath, VALUE_TYPES)
+            for kind in VALUE_TYPES:
+                if kind in spec:
+                    amount = self.number(spec[kind], _join(vpath, kind), "nonnegative")
+                    if amount is not None:
+                        values.append((kind, amount))
         cashable = obj.get("cashable", True)
         if not isinstance(cashable, bool):
             self.wrong_type(_join(path, "cashable"), cashable, "true eller false", "true or false")
@@ -737,6 +754,7 @@ class _Reader:
             displacement=displacement,
             drop_off=drop_off,
             cashable=bool(cashable),
+            values=tuple(values),
         )
 
     def volume(

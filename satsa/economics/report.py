@@ -9,6 +9,7 @@ result never contradicts the figures printed beside it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Literal, NotRequired, TypedDict
 
 import numpy as np
@@ -16,7 +17,15 @@ import numpy.typing as npt
 
 from satsa.economics.engine import Flows, approval_lines, evaluate, modes
 from satsa.economics.errors import CalculationError, Issue
-from satsa.economics.model import FUND, PERSPECTIVES, Case, LineSet, parse_case
+from satsa.economics.model import (
+    FUND,
+    PERSPECTIVES,
+    VALUE_TYPES,
+    Case,
+    Input,
+    LineSet,
+    parse_case,
+)
 from satsa.economics.montecarlo import Simulation, sensitivity, simulate
 from satsa.economics.repayment import repayment_plan, settle
 
@@ -74,6 +83,12 @@ class Totals(TypedDict):
     savings_non_cashable_by_actor: dict[str, float]
 
 
+class ValueTypes(TypedDict):
+    fiscal: float
+    economic: float
+    social: float
+
+
 class ActorYear(TypedDict):
     year: int
     cost: float
@@ -108,6 +123,8 @@ class EffectSummary(TypedDict):
     pv_savings: float
     cashable: bool
     perspective: str
+    unit_cost_values: dict[str, float]
+    savings_by_value_type: ValueTypes
 
 
 class Approval(TypedDict):
@@ -238,6 +255,7 @@ class Result(TypedDict):
     perspectives: dict[str, str]
     flows: list[FlowRow]
     totals: Totals
+    savings_by_value_type: ValueTypes
     flows_by_actor: list[ActorFlows]
     effects: list[EffectSummary]
     approval: Approval
@@ -437,10 +455,38 @@ def _flows_by_actor(case: Case, flows: Flows, actors: list[str]) -> list[ActorFl
     return out
 
 
+def _valued(case: Case) -> dict[str, Array]:
+    """Each value type → the intervention's nominal savings per effect line when every
+    unit is valued at that type (a line without it keeps its fiscal value)."""
+    lines = case.intervention
+    out: dict[str, Array] = {}
+    for kind in VALUE_TYPES:
+        effects = tuple(
+            replace(e, unit_cost=Input(e.unit_cost.path, dict(e.values)[kind]))
+            if kind in dict(e.values)
+            else e
+            for e in lines.effects
+        )
+        flows = evaluate(replace(lines, effects=effects), case, modes(case))
+        out[kind] = flows.savings[:, :, 0].sum(axis=1)
+    return out
+
+
+def _value_types(fiscal: float, valued: dict[str, Array], rows: slice | int) -> ValueTypes:
+    return ValueTypes(
+        fiscal=_money(fiscal),
+        economic=_money(float(np.sum(valued["economic"][rows]))),
+        social=_money(float(np.sum(valued["social"][rows]))),
+    )
+
+
 def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
     df = flows.discount[:, 0]
     out: list[EffectSummary] = []
-    for effect, savings in zip(case.intervention.effects, flows.savings[:, :, 0], strict=True):
+    valued = _valued(case)
+    for k, (effect, savings) in enumerate(
+        zip(case.intervention.effects, flows.savings[:, :, 0], strict=True)
+    ):
         volume = sum(p.value.value * sum(p.weights) for p in effect.volume)
         kept = (
             (1 - effect.deadweight.value)
@@ -462,6 +508,8 @@ def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
                 pv_savings=_money(savings @ df),
                 cashable=effect.cashable,
                 perspective=case.perspective(effect.actor),
+                unit_cost_values={kind: _money(v) for kind, v in effect.values},
+                savings_by_value_type=_value_types(float(savings.sum()), valued, k),
             )
         )
     return out
@@ -752,6 +800,9 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
         perspectives={actor: parsed.perspective(actor) for actor in actors},
         flows=_flows(parsed, flows, actors),
         totals=totals,
+        savings_by_value_type=_value_types(
+            float(flows.saving[:, 0].sum()), _valued(parsed), slice(None)
+        ),
         flows_by_actor=_flows_by_actor(parsed, flows, actors),
         effects=_effects(parsed, flows),
         approval=_approval(parsed, flows),

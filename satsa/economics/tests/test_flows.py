@@ -182,3 +182,38 @@ def test_the_repayment_plan_draws_on_cash_releasing_savings_only() -> None:
     plan = calculate(case)["repayment"]["plan"]
     assert [b["board"] for b in plan["boards"]] == ["Socialnämnden"]
     assert plan["boards"][0]["share"] == 1
+
+
+def test_economic_and_social_values_are_shown_beside_and_the_rule_uses_the_fiscal() -> None:
+    before = calculate(two_actors())
+    case = two_actors()
+    case["effects"][0]["unit_cost_values"] = {"economic": 300_000, "social": 500_000}
+    result = calculate(case)
+    # a placement avoided: 200 000 kr of budget, 300 000 kr of resources, 500 000 kr to society
+    assert result["effects"][0]["unit_cost_values"] == {"economic": 300_000, "social": 500_000}
+    assert result["effects"][0]["savings_by_value_type"] == {
+        "fiscal": 600_000,
+        "economic": 900_000,
+        "social": 1_500_000,
+    }
+    # a line without them keeps its fiscal value in every column
+    assert result["effects"][1]["savings_by_value_type"] == {
+        "fiscal": 2_500_000,
+        "economic": 2_500_000,
+        "social": 2_500_000,
+    }
+    assert result["savings_by_value_type"] == {
+        "fiscal": 3_100_000,
+        "economic": 3_400_000,
+        "social": 4_000_000,
+    }
+    assert result["approval"] == before["approval"]
+    assert result["totals"] == before["totals"]
+
+
+def test_an_unknown_value_type_is_an_error() -> None:
+    case = two_actors()
+    case["effects"][0]["unit_cost_values"] = {"welfare": 1}
+    with pytest.raises(CalculationError) as caught:
+        calculate(case)
+    assert caught.value.issues[0].path == "effects[0].unit_cost_values.welfare"

@@ -89,6 +89,7 @@ def test_the_example_gives_every_block() -> None:
         "perspectives",
         "flows",
         "totals",
+        "savings_by_value_type",
         "flows_by_actor",
         "effects",
         "approval",
