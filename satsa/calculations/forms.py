@@ -68,7 +68,29 @@ class UnitCostForm(forms.Form):
 
 
 class UnitCostValueForm(forms.Form):
-    value = forms.DecimalField(label=_("Värde (kr)"), min_value=0, decimal_places=2, max_digits=14)
+    value = forms.DecimalField(
+        label=_("Värde (kr)"),
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        help_text=_("Budgetkostnaden (det finansiella värdet), som beslutsregeln räknar med."),
+    )
+    economic_value = forms.DecimalField(
+        label=_("Ekonomiskt värde (kr)"),
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        required=False,
+        help_text=_("Alla resurser som går åt, om det är känt. Visas bredvid."),
+    )
+    social_value = forms.DecimalField(
+        label=_("Socialt värde (kr)"),
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        required=False,
+        help_text=_("Värdet för samhället i stort, om det är känt. Visas bredvid."),
+    )
     price_year = forms.IntegerField(label=_("Prisår"), min_value=1900, max_value=2100)
     source = forms.CharField(label=_("Källa"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -216,6 +238,12 @@ class EffectLineForm(DescribedErrors, forms.Form):
     unit_cost = forms.DecimalField(label=_("Enhetskostnad (kr)"), min_value=0, decimal_places=2)
     unit_cost_price_year = forms.IntegerField(
         label=_("Enhetskostnadens prisår"), min_value=1900, max_value=2100, required=False
+    )
+    economic_unit_cost = forms.DecimalField(
+        label=_("Ekonomiskt värde per enhet (kr)"), min_value=0, decimal_places=2, required=False
+    )
+    social_unit_cost = forms.DecimalField(
+        label=_("Socialt värde per enhet (kr)"), min_value=0, decimal_places=2, required=False
     )
     volume = forms.CharField(
         label=_("Volym per år"),
@@ -400,6 +428,13 @@ def lines_from_forms(costs: BaseLineFormSet, effects: BaseLineFormSet, price_yea
             line[share] = _share(e.get(share))
         if e.get("cashable") == "capacity":
             line["cashable"] = False
+        values = {
+            kind: _num(e[f"{kind}_unit_cost"])
+            for kind in ("economic", "social")
+            if e.get(f"{kind}_unit_cost") is not None
+        }
+        if values:
+            line["unit_cost_values"] = values
         uncertainty = {}
         for name in EFFECT_UNCERTAIN:
             low, high = e.get(f"{name}_low"), e.get(f"{name}_high")
@@ -556,6 +591,8 @@ def lines_initial(
             "volume_after_end": e.get("volume_after_end"),
             "cashable": "" if e.get("cashable", True) else "capacity",
             "perspective": perspectives.get(e.get("actor", ""), ""),
+            "economic_unit_cost": (e.get("unit_cost_values") or {}).get("economic"),
+            "social_unit_cost": (e.get("unit_cost_values") or {}).get("social"),
         }
         for share in SHARES:
             row[share] = _pct_of(e.get(share, 0))
@@ -600,5 +637,8 @@ def apply_picks(post: Any, unit_costs: dict[str, UnitCost], prefix: str = "effec
         if latest is not None:
             post[key + "unit_cost"] = str(latest.value)
             post[key + "unit_cost_price_year"] = str(latest.price_year)
+            for kind in ("economic", "social"):
+                other = getattr(latest, f"{kind}_value", None)
+                post[key + f"{kind}_unit_cost"] = "" if other is None else str(other)
         changed.append(i)
     return changed

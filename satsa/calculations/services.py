@@ -221,14 +221,38 @@ def unit_cost_create(
     return unit_cost
 
 
+def _check_other_values(
+    economic_value: Any, social_value: Any, clean: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """The economic and social values beside the fiscal one: optional, amounts ≥ 0."""
+    for field, raw in (("economic_value", economic_value), ("social_value", social_value)):
+        if raw in (None, ""):
+            clean[field] = None
+            continue
+        amount = parse_amount(raw)
+        if amount is None or amount < 0 or amount >= Decimal("1e12"):
+            errors[field] = _("”%(value)s” är inte ett belopp.") % {"value": raw}
+        else:
+            clean[field] = amount.quantize(Decimal("0.01"))
+
+
 def unit_cost_update(
-    *, unit_cost: UnitCost, value: Any, price_year: Any, source: str, actor: Actor
+    *,
+    unit_cost: UnitCost,
+    value: Any,
+    price_year: Any,
+    source: str,
+    actor: Actor,
+    economic_value: Any = None,
+    social_value: Any = None,
 ) -> UnitCostValue:
     """Record the value for a price year. A new year keeps the older values as history;
-    the same year again corrects that year's value."""
+    the same year again corrects that year's value. ``value`` is the fiscal value (the
+    budget cost); the economic and social values may be given beside it."""
     require_perm(actor, unit_cost.organisation, Perm.MANAGE_UNIT_COSTS)
     clean: dict[str, Any] = {}
     errors = _check_value(value, price_year, source, clean)
+    _check_other_values(economic_value, social_value, clean, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -237,6 +261,8 @@ def unit_cost_update(
             price_year=clean["price_year"],
             defaults={
                 "value": clean["value"],
+                "economic_value": clean["economic_value"],
+                "social_value": clean["social_value"],
                 "source": clean["source"],
                 "created_by": actor if getattr(actor, "is_authenticated", False) else None,
             },

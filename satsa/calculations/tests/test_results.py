@@ -100,3 +100,22 @@ def test_another_organisation_cannot_download_the_results(
     Membership.objects.create(user=outsider, organisation=uppsala, role=Role.COORDINATOR)
     url = reverse("calculations:results_xlsx", args=["orebro", case.pk])
     assert client_as(outsider).get(url).status_code in (403, 404)
+
+
+def test_the_results_show_economic_and_social_values_beside(
+    client_as: Any, bob: Any, case: Case
+) -> None:
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    data = {**DATA, "effects": [dict(DATA["effects"][0], unit_cost_values={"economic": 300_000})]}
+    calculation = services.calculation_update(
+        calculation=calculation, data=data, actor=system_actor()
+    )
+    assert calculation.result["savings_by_value_type"] == {
+        "fiscal": 600_000,
+        "economic": 900_000,
+        "social": 600_000,
+    }
+    page = client_as(bob).get(reverse("calculations:editor", args=["orebro", case.pk]))
+    html = page.content.decode()
+    assert "som ekonomiskt värde: 900\u00a0000\u00a0kr" in html
+    assert 'name="effects-0-economic_unit_cost" value="300000"' in html
