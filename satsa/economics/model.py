@@ -48,6 +48,8 @@ ORGANISATION = "organisation"
 # The values a unit may carry beside its fiscal value (the budget cost), as in the GMCA
 # Unit Cost Database: the economic value (all resources) and the social value.
 VALUE_TYPES = ("economic", "social")
+# How a board takes a cash-releasing saving home (effekthemtagning).
+MEASURES = ("budget_frame", "reduced_purchases", "fewer_posts", "other")
 DEFAULT_FLOOR = 0.30
 DEFAULT_FEE = 0.05
 MAX_PROJECT_YEARS = 50
@@ -72,6 +74,7 @@ _CASE_KEYS = (
     "approval",
     "repayment",
     "alternatives",
+    "realisation_plan",
 )
 _COST_KEYS = ("year", "amount", "financier", "type", "uncertainty")
 _EFFECT_KEYS = (
@@ -186,6 +189,17 @@ class Repayment:
 
 
 @dataclass(frozen=True)
+class Realisation:
+    """One entry of the realisation plan: what a board takes home in a year, and how."""
+
+    path: str
+    board: str
+    year: int
+    amount: float
+    measure: str
+
+
+@dataclass(frozen=True)
 class Case:
     """A checked calculation, ready for the engine."""
 
@@ -213,6 +227,8 @@ class Case:
     approval_perspectives: tuple[str, ...] = (ORGANISATION,)
     # whether savings in the project years count towards the approval rule
     approval_project_savings: bool = True
+    # the realisation plan (effekthemtagningsplan), when given
+    realisation_plan: tuple[Realisation, ...] | None = None
 
     def perspective(self, actor: str) -> str:
         """The perspective of ``actor`` (``organisation`` unless the case says otherwise)."""
@@ -957,6 +973,34 @@ class _Reader:
             shared_by="plan" if shared_by == "plan" else "realised_savings",
         )
 
+    def realisation_plan(self, value: Any) -> tuple[Realisation, ...]:
+        found: list[Realisation] = []
+        for i, raw in enumerate(self.sequence(value, "realisation_plan") or []):
+            path = f"realisation_plan[{i}]"
+            obj = self.mapping(raw, path)
+            if obj is None:
+                continue
+            self.keys(obj, path, ("board", "year", "amount", "measure"))
+            board = year = amount = None
+            if "board" not in obj:
+                self.missing(_join(path, "board"))
+            else:
+                board = self.actor(obj["board"], _join(path, "board"))
+            if "year" not in obj:
+                self.missing(_join(path, "year"))
+            else:
+                year = self.integer(obj["year"], _join(path, "year"))
+                if year is not None and not self.in_horizon(year, _join(path, "year")):
+                    year = None
+            if "amount" not in obj:
+                self.missing(_join(path, "amount"))
+            else:
+                amount = self.number(obj["amount"], _join(path, "amount"), "nonnegative")
+            measure = self.choice(obj.get("measure", "other"), _join(path, "measure"), MEASURES)
+            if board is not None and year is not None and amount is not None and measure:
+                found.append(Realisation(path, board, year, amount, measure))
+        return tuple(found)
+
     def alternatives(self, value: Any) -> tuple[LineSet, ...]:
         obj = self.mapping(value, "alternatives")
         found: list[LineSet] = []
@@ -1097,6 +1141,9 @@ def parse_case(data: Any) -> Case:
         else ("nominal", (ORGANISATION,), True)
     )
     repayment = reader.repayment(data["repayment"]) if "repayment" in data else None
+    realisation = (
+        reader.realisation_plan(data["realisation_plan"]) if "realisation_plan" in data else None
+    )
     if reader.issues:
         raise CalculationError(reader.issues)
 
@@ -1127,4 +1174,5 @@ def parse_case(data: Any) -> Case:
         perspectives=tuple(reader.perspectives.items()),
         approval_perspectives=approving,
         approval_project_savings=project_savings,
+        realisation_plan=realisation,
     )

@@ -235,6 +235,27 @@ class RepaymentOut(TypedDict):
     settlement: NotRequired[SettlementOut]
 
 
+class RealisationYear(TypedDict):
+    year: int
+    planned: float
+    cashable_savings: float
+    measures: dict[str, float]
+
+
+class RealisationBoard(TypedDict):
+    board: str
+    planned: float
+    cashable_savings: float
+    years: list[RealisationYear]
+
+
+class RealisationOut(TypedDict):
+    planned: float
+    cashable_savings: float
+    unplanned: float
+    boards: list[RealisationBoard]
+
+
 class Parameters(TypedDict):
     start_year: int
     project_years: int
@@ -263,6 +284,7 @@ class Result(TypedDict):
     monte_carlo: NotRequired[MonteCarlo]
     alternatives: NotRequired[list[Alternative]]
     repayment: NotRequired[RepaymentOut]
+    realisation: NotRequired[RealisationOut]
     warnings: list[dict[str, str]]
 
 
@@ -715,6 +737,76 @@ def _repayment(case: Case, flows: Flows, actors: list[str]) -> tuple[RepaymentOu
     return out, warnings
 
 
+def _kronor_sv(amount: float) -> str:
+    """Whole kronor with Swedish digit grouping (a no-break space), for messages."""
+    return f"{amount:,.0f}".replace(",", "\u00a0")
+
+
+def _realisation(case: Case, flows: Flows, actors: list[str]) -> tuple[RealisationOut, list[Issue]]:
+    """The realisation plan per board and year beside the board's cash-releasing savings;
+    a warning where a year's plan takes home more than the board saves in cash."""
+    plan = case.realisation_plan or ()
+    cash = _split(case, case.intervention, flows, actors)["cash_by_actor"]
+    years = [int(y) for y in flows.years]
+    boards = list(dict.fromkeys(entry.board for entry in plan))
+    planned = {b: np.zeros(len(years)) for b in boards}
+    measures: dict[tuple[str, int], dict[str, float]] = {}
+    for entry in plan:
+        i = years.index(entry.year)
+        planned[entry.board][i] += entry.amount
+        slot = measures.setdefault((entry.board, entry.year), {})
+        slot[entry.measure] = slot.get(entry.measure, 0.0) + entry.amount
+    warnings: list[Issue] = []
+    seen: set[tuple[str, int]] = set()
+    for entry in plan:
+        i = years.index(entry.year)
+        key = (entry.board, entry.year)
+        saving = float(cash.get(entry.board, np.zeros(len(years)))[i])
+        if key not in seen and round(planned[entry.board][i] - saving, 2) > 0:
+            seen.add(key)
+            amount = float(planned[entry.board][i])
+            warnings.append(
+                Issue(
+                    entry.path,
+                    f"{entry.board} planerar att ta hem {_kronor_sv(amount)} kr {entry.year} men "
+                    f"besparingarna som frigör pengar det året är {_kronor_sv(saving)} kr",
+                    f"{entry.board} plans to take home SEK {amount:,.0f} in {entry.year} but "
+                    f"its cash-releasing savings that year are SEK {saving:,.0f}",
+                )
+            )
+    out_boards: list[RealisationBoard] = []
+    for board in boards:
+        saved = cash.get(board, np.zeros(len(years)))
+        out_boards.append(
+            RealisationBoard(
+                board=board,
+                planned=_money(planned[board].sum()),
+                cashable_savings=_money(saved.sum()),
+                years=[
+                    RealisationYear(
+                        year=year,
+                        planned=_money(planned[board][i]),
+                        cashable_savings=_money(saved[i]),
+                        measures={m: _money(a) for m, a in measures.get((board, year), {}).items()},
+                    )
+                    for i, year in enumerate(years)
+                    if planned[board][i] or saved[i]
+                ],
+            )
+        )
+    total_planned = float(sum(p.sum() for p in planned.values()))
+    total_cash = float(sum(v.sum() for v in cash.values()))
+    return (
+        RealisationOut(
+            planned=_money(total_planned),
+            cashable_savings=_money(total_cash),
+            unplanned=_money(total_cash - total_planned),
+            boards=out_boards,
+        ),
+        warnings,
+    )
+
+
 def _check_run(draws: Any, seed: Any) -> None:
     issues = []
     if isinstance(draws, bool) or not isinstance(draws, int) or not 0 <= draws <= MAX_DRAWS:
@@ -815,6 +907,9 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
         result["alternatives"] = _alternatives(parsed, flows, totals, actors)
     if parsed.repayment is not None:
         result["repayment"], more = _repayment(parsed, flows, actors)
+        warnings.extend(more)
+    if parsed.realisation_plan is not None:
+        result["realisation"], more = _realisation(parsed, flows, actors)
         warnings.extend(more)
     result["warnings"] = [w.as_dict() for w in warnings]
     # the order a reader expects, whatever order the blocks were computed in

@@ -217,3 +217,37 @@ def test_an_unknown_value_type_is_an_error() -> None:
     with pytest.raises(CalculationError) as caught:
         calculate(case)
     assert caught.value.issues[0].path == "effects[0].unit_cost_values.welfare"
+
+
+def test_the_realisation_plan_is_set_beside_the_cash_releasing_savings() -> None:
+    case = two_actors(
+        realisation_plan=[
+            {"board": "Socialnämnden", "year": 2028, "amount": 150_000, "measure": "fewer_posts"},
+            {"board": "Socialnämnden", "year": 2028, "amount": 50_000, "measure": "budget_frame"},
+            {"board": "Socialnämnden", "year": 2029, "amount": 250_000},
+        ]
+    )
+    result = calculate(case)
+    plan = result["realisation"]
+    assert plan["planned"] == 450_000
+    # only Socialnämnden's savings free cash here (Försäkringskassan's too: 3 100 000 kr)
+    assert plan["cashable_savings"] == 3_100_000
+    assert plan["unplanned"] == 2_650_000
+    board = plan["boards"][0]
+    assert board["board"] == "Socialnämnden" and board["cashable_savings"] == 600_000
+    year_2028 = next(y for y in board["years"] if y["year"] == 2028)
+    assert year_2028 == {
+        "year": 2028,
+        "planned": 200_000,
+        "cashable_savings": 200_000,
+        "measures": {"fewer_posts": 150_000, "budget_frame": 50_000},
+    }
+    # 250 000 kr planned in 2029 against 200 000 kr saved: warned, by its entry
+    assert [w["path"] for w in result["warnings"]] == ["realisation_plan[2]"]
+
+
+def test_a_realisation_plan_for_an_unknown_board_is_an_error() -> None:
+    case = two_actors(realisation_plan=[{"board": "Kulturnämnden", "year": 2028, "amount": 1}])
+    with pytest.raises(CalculationError) as caught:
+        calculate(case)
+    assert caught.value.issues[0].path == "realisation_plan[0].board"
