@@ -469,8 +469,9 @@ def _editor(
         editor.general, editor.costs, editor.effects
     )
     editor.lines = Lines(cost_rows=cost_rows, effect_rows=effect_rows)
-    # Parts the editor has no forms for (actors, case-level ranges, the case's part of
-    # the repayment block) are kept as they were, so that saving does not drop them.
+    # Parts the editor has no forms for (actors, case-level ranges, the realisation plan,
+    # the case's part of the repayment block) are kept as they were, so that saving does
+    # not drop them.
     for key in KEPT_KEYS:
         if key in calculation.data:
             editor.data[key] = calculation.data[key]
@@ -505,7 +506,7 @@ def _editor(
     return editor
 
 
-KEPT_KEYS = ("repayment", "actors", "uncertainty")
+KEPT_KEYS = ("repayment", "actors", "uncertainty", "realisation_plan")
 _PATH = re.compile(
     r"^(?:alternatives\.([^.\[]+)\.)?(costs|effects)\[(\d+)\](?:\.([a-z_]+))?(?:\.(.+))?$"
 )
