@@ -121,7 +121,7 @@ def results_tables(result: dict[str, Any]) -> list[Table]:
     and who pays, who saves (parties × years: cost, savings, net)."""
     totals, approval = result["totals"], result["approval"]
     money = Kind.MONEY
-    figures = [
+    figures: list[tuple[Any, Any]] = [
         (_("Kostnad, nominellt"), totals["cost"]),
         (_("Besparingar, nominellt"), totals["savings"]),
         (_("Netto, nominellt"), totals["net"]),
