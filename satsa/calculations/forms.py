@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from satsa.calculations.models import ActorType, PriceIndex, UnitCost, UnitCostArea
@@ -67,7 +68,29 @@ class UnitCostForm(forms.Form):
 
 
 class UnitCostValueForm(forms.Form):
-    value = forms.DecimalField(label=_("Värde (kr)"), min_value=0, decimal_places=2, max_digits=14)
+    value = forms.DecimalField(
+        label=_("Värde (kr)"),
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        help_text=_("Budgetkostnaden (det finansiella värdet), som beslutsregeln räknar med."),
+    )
+    economic_value = forms.DecimalField(
+        label=_("Ekonomiskt värde (kr)"),
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        required=False,
+        help_text=_("Alla resurser som går åt, om det är känt. Visas bredvid."),
+    )
+    social_value = forms.DecimalField(
+        label=_("Socialt värde (kr)"),
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        required=False,
+        help_text=_("Värdet för samhället i stort, om det är känt. Visas bredvid."),
+    )
     price_year = forms.IntegerField(label=_("Prisår"), min_value=1900, max_value=2100)
     source = forms.CharField(label=_("Källa"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -169,6 +192,16 @@ class CalculationForm(DescribedErrors, forms.Form):
             cast("forms.ModelChoiceField[Any]", self.fields["price_index"]).queryset = price_indices
         # The rulebook's terms are not the applicant's to choose: the editor shows them
         # read-only and the save applies them (satsa.calculations.terms).
+        if terms is not None and terms.horizon_years_after_end is not None:
+            # The rulebook's cap: a longer horizon would be computed at the cap anyway.
+            cap = terms.horizon_years_after_end
+            horizon = cast(forms.IntegerField, self.fields["horizon_years_after_end"])
+            horizon.max_value = cap
+            horizon.validators.append(MaxValueValidator(cap))
+            horizon.widget.attrs["max"] = str(cap)
+            horizon.help_text = _("Regelverket räknar högst %(n)s år efter projektets slut.") % {
+                "n": cap
+            }
         if terms is not None:
             del self.fields["approval_basis"]
             if terms.fixes_discount_rate:
@@ -206,6 +239,12 @@ class EffectLineForm(DescribedErrors, forms.Form):
     unit_cost_price_year = forms.IntegerField(
         label=_("Enhetskostnadens prisår"), min_value=1900, max_value=2100, required=False
     )
+    economic_unit_cost = forms.DecimalField(
+        label=_("Ekonomiskt värde per enhet (kr)"), min_value=0, decimal_places=2, required=False
+    )
+    social_unit_cost = forms.DecimalField(
+        label=_("Socialt värde per enhet (kr)"), min_value=0, decimal_places=2, required=False
+    )
     volume = forms.CharField(
         label=_("Volym per år"),
         required=False,
@@ -218,6 +257,29 @@ class EffectLineForm(DescribedErrors, forms.Form):
     attribution = _pct(_("Andel som beror på andra (%)"))
     displacement = _pct(_("Undanträngning (%)"))
     drop_off = _pct(_("Avtagande per år efter projektet (%)"))
+    # The actor's perspective (docs/economics.md); empty is the organisation's own, the
+    # engine's default, so a form without the field keeps it.
+    perspective = forms.ChoiceField(
+        label=_("Aktörens perspektiv"),
+        required=False,
+        choices=[
+            ("", _("Organisationen (egna nämnder och förvaltningar)")),
+            ("other_public", _("Annan offentlig aktör (region, stat)")),
+            ("individual", _("Individen (målgruppen)")),
+            ("society", _("Samhället i övrigt")),
+        ],
+        help_text=_("Beslutsregeln räknar bara de perspektiv regelboken anger."),
+    )
+    # Empty is the engine's default (cash-releasing), so a form without the field keeps it.
+    cashable = forms.ChoiceField(
+        label=_("Besparingens art"),
+        required=False,
+        choices=[
+            ("", _("Frigör pengar (kan tas ut ur budgeten)")),
+            ("capacity", _("Frigör bara kapacitet")),
+        ],
+        help_text=_("Till exempel del av en tjänst: kapacitet, inte pengar att ta hem."),
+    )
     volume_after_end_low = forms.DecimalField(
         label=_("Volym efter projektet, lägst"), required=False, decimal_places=3
     )
@@ -364,6 +426,15 @@ def lines_from_forms(costs: BaseLineFormSet, effects: BaseLineFormSet, price_yea
             line["volume_after_end"] = _num(e["volume_after_end"])
         for share in SHARES:
             line[share] = _share(e.get(share))
+        if e.get("cashable") == "capacity":
+            line["cashable"] = False
+        values = {
+            kind: _num(e[f"{kind}_unit_cost"])
+            for kind in ("economic", "social")
+            if e.get(f"{kind}_unit_cost") is not None
+        }
+        if values:
+            line["unit_cost_values"] = values
         uncertainty = {}
         for name in EFFECT_UNCERTAIN:
             low, high = e.get(f"{name}_low"), e.get(f"{name}_high")
@@ -429,6 +500,38 @@ def alternative_from_lines(name: str, lines: Lines) -> dict[str, Any] | None:
     return {"name": name, "costs": lines.costs, "effects": lines.effects}
 
 
+def perspectives_from_forms(effects: BaseLineFormSet) -> dict[str, str]:
+    """Each effect line's actor → the perspective chosen for it (first line wins)."""
+    found: dict[str, str] = {}
+    for form in effects.forms:
+        if _is_blank(form) or not form.cleaned_data.get("actor"):
+            continue
+        found.setdefault(form.cleaned_data["actor"], form.cleaned_data.get("perspective") or "")
+    return found
+
+
+def merge_actors(stored: Any, chosen: dict[str, str]) -> list[Any] | None:
+    """The ``actors`` list with the perspectives chosen in the editor: the stored actors in
+    their order, then the lines' new ones; a plain name for the organisation's own, an
+    object otherwise. None when nothing needs listing (no stored list, all the
+    organisation's)."""
+    order: dict[str, str] = {}
+    for item in stored if isinstance(stored, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            order[item["name"]] = str(item.get("perspective") or "")
+        elif isinstance(item, str):
+            order[item] = ""
+    had_list = isinstance(stored, list)
+    for actor, perspective in chosen.items():
+        order[actor] = "" if perspective == "organisation" else perspective
+    if not had_list and not any(order.values()):
+        return None
+    return [
+        {"name": name, "perspective": perspective} if perspective else name
+        for name, perspective in order.items()
+    ]
+
+
 def initial_from_data(
     data: dict[str, Any], sources: list[Any] | None = None, price_index: Any = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -448,15 +551,20 @@ def initial_from_data(
         "optimism_bias_effects": _pct_of(ob.get("effects", 0)),
         "approval_basis": (data.get("approval") or {}).get("basis", "nominal"),
     }
-    costs, effects = lines_initial(data, sources)
+    costs, effects = lines_initial(data, sources, actors=data.get("actors"))
     return general, costs, effects
 
 
 def lines_initial(
-    lines: Mapping[str, Any], sources: list[Any] | None = None
+    lines: Mapping[str, Any], sources: list[Any] | None = None, actors: Any = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The line forms' initial values for the ``costs`` and ``effects`` of the intervention
-    or of one alternative."""
+    or of one alternative (``actors``: the case's list, for the actors' perspectives)."""
+    perspectives: dict[str, str] = {}
+    for item in actors if isinstance(actors, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            chosen = str(item.get("perspective") or "")
+            perspectives[item["name"]] = "" if chosen == "organisation" else chosen
     costs = [
         {
             "year": c.get("year"),
@@ -481,6 +589,10 @@ def lines_initial(
             "unit_cost_price_year": e.get("unit_cost_price_year"),
             "volume": "; ".join(f"{y}: {_fmt(v)}" for y, v in (e.get("volume") or {}).items()),
             "volume_after_end": e.get("volume_after_end"),
+            "cashable": "" if e.get("cashable", True) else "capacity",
+            "perspective": perspectives.get(e.get("actor", ""), ""),
+            "economic_unit_cost": (e.get("unit_cost_values") or {}).get("economic"),
+            "social_unit_cost": (e.get("unit_cost_values") or {}).get("social"),
         }
         for share in SHARES:
             row[share] = _pct_of(e.get(share, 0))
@@ -525,5 +637,8 @@ def apply_picks(post: Any, unit_costs: dict[str, UnitCost], prefix: str = "effec
         if latest is not None:
             post[key + "unit_cost"] = str(latest.value)
             post[key + "unit_cost_price_year"] = str(latest.price_year)
+            for kind in ("economic", "social"):
+                other = getattr(latest, f"{kind}_value", None)
+                post[key + f"{kind}_unit_cost"] = "" if other is None else str(other)
         changed.append(i)
     return changed

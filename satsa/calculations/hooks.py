@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from satsa.calculations.selectors import calculation_of_record
 from satsa.calculations.services import calculation_snapshot
-from satsa.cases.hooks import on_application_submitted
+from satsa.cases.hooks import calculated_approval_figures, on_application_submitted
 from satsa.cases.models import Case
 from satsa.types import Actor
 
@@ -12,3 +15,11 @@ from satsa.types import Actor
 def snapshot_submitted(case: Case, actor: Actor) -> None:
     """Keep the calculation as it was when the application was submitted."""
     calculation_snapshot(case=case, reason="submitted", actor=actor)
+
+
+@calculated_approval_figures
+def approval_figures(case: Case) -> dict[str, Any] | None:
+    """The approval rule as the case's calculation of record computes it."""
+    result, _snapshot = calculation_of_record(case)
+    approval = (result or {}).get("approval")
+    return approval if isinstance(approval, dict) else None

@@ -111,6 +111,15 @@ class UnitCostValue(models.Model):
     unit_cost = models.ForeignKey(UnitCost, on_delete=models.CASCADE, related_name="values")
     price_year = models.PositiveSmallIntegerField(_("prisår"))
     value = models.DecimalField(_("värde (kr)"), max_digits=14, decimal_places=2)
+    # The fiscal value above (the budget cost, which the approval rule uses); beside it,
+    # as in the GMCA Unit Cost Database, the economic value (all resources used) and the
+    # social value (the wider value to society), when known.
+    economic_value = models.DecimalField(
+        _("ekonomiskt värde (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    social_value = models.DecimalField(
+        _("socialt värde (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     # Where the figure comes from; "antagande" (assumption) when it cannot be sourced.
     source = models.TextField(_("källa"))
     created_at = models.DateTimeField(auto_now_add=True)

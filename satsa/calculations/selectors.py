@@ -89,6 +89,26 @@ def calculation_of(case: Any) -> Calculation | None:
     return Calculation.objects.filter(case=case).first()
 
 
+def calculation_of_record(case: Any) -> tuple[dict[str, Any] | None, CalculationSnapshot | None]:
+    """The computed calculation a case is judged on, and the snapshot it comes from.
+
+    The latest snapshot with a result (taken when the application was submitted and when
+    it was decided) is what the applicants handed in and the board decided on; before
+    any, the calculation as it stands. ``(None, None)`` when nothing was computed.
+    """
+    snapshot = (
+        CalculationSnapshot.objects.filter(case=case, result__isnull=False)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if snapshot is not None and snapshot.result:
+        return snapshot.result, snapshot
+    calculation = Calculation.objects.filter(case=case).only("result").first()
+    if calculation is not None and calculation.result:
+        return calculation.result, None
+    return None, None
+
+
 def snapshots_of(case: Any) -> QuerySet[CalculationSnapshot]:
     return CalculationSnapshot.objects.filter(case=case).select_related("created_by")
 

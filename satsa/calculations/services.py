@@ -221,14 +221,38 @@ def unit_cost_create(
     return unit_cost
 
 
+def _check_other_values(
+    economic_value: Any, social_value: Any, clean: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """The economic and social values beside the fiscal one: optional, amounts ≥ 0."""
+    for field, raw in (("economic_value", economic_value), ("social_value", social_value)):
+        if raw in (None, ""):
+            clean[field] = None
+            continue
+        amount = parse_amount(raw)
+        if amount is None or amount < 0 or amount >= Decimal("1e12"):
+            errors[field] = _("”%(value)s” är inte ett belopp.") % {"value": raw}
+        else:
+            clean[field] = amount.quantize(Decimal("0.01"))
+
+
 def unit_cost_update(
-    *, unit_cost: UnitCost, value: Any, price_year: Any, source: str, actor: Actor
+    *,
+    unit_cost: UnitCost,
+    value: Any,
+    price_year: Any,
+    source: str,
+    actor: Actor,
+    economic_value: Any = None,
+    social_value: Any = None,
 ) -> UnitCostValue:
     """Record the value for a price year. A new year keeps the older values as history;
-    the same year again corrects that year's value."""
+    the same year again corrects that year's value. ``value`` is the fiscal value (the
+    budget cost); the economic and social values may be given beside it."""
     require_perm(actor, unit_cost.organisation, Perm.MANAGE_UNIT_COSTS)
     clean: dict[str, Any] = {}
     errors = _check_value(value, price_year, source, clean)
+    _check_other_values(economic_value, social_value, clean, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -237,6 +261,8 @@ def unit_cost_update(
             price_year=clean["price_year"],
             defaults={
                 "value": clean["value"],
+                "economic_value": clean["economic_value"],
+                "social_value": clean["social_value"],
                 "source": clean["source"],
                 "created_by": actor if getattr(actor, "is_authenticated", False) else None,
             },
@@ -603,8 +629,9 @@ def calculation_update(
     Swedish) when the engine refuses the data; nothing is stored then.
     """
     access.check(actor, calculation.case, Action.EDIT_CALCULATION)
-    data = apply_terms(data, selectors.rulebook_terms(calculation.case))
-    result = engine.run(data, seed=calculation.pk)
+    terms = selectors.rulebook_terms(calculation.case)
+    data = apply_terms(data, terms)
+    result = engine.run(data, seed=calculation.pk, terms=terms)
     with transaction.atomic():
         # Lock the row: two people saving at once must not interleave data and result.
         locked = Calculation.objects.select_for_update().get(pk=calculation.pk)
@@ -646,7 +673,11 @@ def calculation_snapshot(*, case: Case, reason: str, actor: Actor) -> Calculatio
     result = None
     if data:
         try:
-            result = engine.run(data, seed=calculation.pk if calculation else None)
+            result = engine.run(
+                data,
+                seed=calculation.pk if calculation else None,
+                terms=selectors.rulebook_terms(case),
+            )
         except engine.CalculationInvalid:
             result = None
     with transaction.atomic():

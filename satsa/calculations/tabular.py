@@ -102,4 +102,119 @@ def write_csv(rows: Iterable[dict[str, Any]]) -> bytes:
     return to_csv(unit_cost_table(rows), SWEDISH_EXCEL)
 
 
-__all__ = ["COLUMNS", "HEADERS", "REQUIRED", "RawRow", "TableFileError", "read_table"]
+# --- a calculation's results ---------------------------------------------------------
+
+PERSPECTIVE_NAMES = {
+    "organisation": _("Organisationen"),
+    "other_public": _("Annan offentlig aktör"),
+    "individual": _("Individen"),
+    "society": _("Samhället i övrigt"),
+}
+
+
+def _party(name: str) -> str:
+    return str(_("Fonden")) if name == "fund" else name
+
+
+def results_tables(result: dict[str, Any]) -> list[Table]:
+    """The engine's result (docs/economics.md) as sheets: key figures, flows per year,
+    and who pays, who saves (parties × years: cost, savings, net)."""
+    totals, approval = result["totals"], result["approval"]
+    money = Kind.MONEY
+    figures: list[tuple[Any, Any]] = [
+        (_("Kostnad, nominellt"), totals["cost"]),
+        (_("Besparingar, nominellt"), totals["savings"]),
+        (_("Netto, nominellt"), totals["net"]),
+        (_("Nuvärde kostnader"), totals["pv_cost"]),
+        (_("Nuvärde besparingar"), totals["pv_savings"]),
+        (_("Nuvärde netto (NPV)"), totals["npv"]),
+        (_("Besparingar som frigör pengar"), totals.get("savings_cashable")),
+        (_("Besparingar som bara frigör kapacitet"), totals.get("savings_non_cashable")),
+        (_("Besparingar som beslutsregeln räknar"), approval["savings"]),
+        (_("Kostnad som beslutsregeln räknar"), approval["cost"]),
+        (_("Besparingar som inte räknas i regeln"), approval.get("savings_not_counted")),
+    ]
+    mc = result.get("monte_carlo")
+    if mc:
+        figures.insert(0, (_("Chans att nyttan täcker kostnaden (andel)"), mc["p_npv_nonnegative"]))
+    for perspective, amount in (totals.get("savings_by_perspective") or {}).items():
+        figures.append(
+            (
+                _("Besparingar, %(perspective)s")
+                % {"perspective": PERSPECTIVE_NAMES.get(perspective, perspective)},
+                amount,
+            )
+        )
+    key_figures = Table(
+        [Column(str(_("Mått")), width=45), Column(str(_("Värde")), money, width=18)],
+        [[str(label), value] for label, value in figures],
+        title=str(_("Nyckeltal")),
+    )
+    flows = Table(
+        [
+            Column(str(_("År")), Kind.INT),
+            Column(str(_("Kostnad")), money),
+            Column(str(_("Besparing")), money),
+            Column(str(_("Frigör pengar")), money),
+            Column(str(_("Frigör kapacitet")), money),
+            Column(str(_("Netto")), money),
+            Column(str(_("Nuvärde netto")), money),
+        ],
+        [
+            [
+                row["year"],
+                row["cost"],
+                row["savings"],
+                row.get("savings_cashable"),
+                row.get("savings_non_cashable"),
+                row["net"],
+                row["discounted_net"],
+            ]
+            for row in result["flows"]
+        ],
+        title=str(_("Flöden per år")),
+    )
+    years = [row["year"] for row in result["flows"]]
+    measures = (("cost", _("Kostnad")), ("savings", _("Besparing")), ("net", _("Netto")))
+    matrix_rows: list[list[Any]] = []
+    for party in result.get("flows_by_actor") or []:
+        cells = {y["year"]: y for y in party["years"]}
+        perspective = party.get("perspective")
+        for key, label in measures:
+            matrix_rows.append(
+                [
+                    _party(party["party"]),
+                    str(PERSPECTIVE_NAMES[perspective]) if perspective else "",
+                    str(label),
+                    *[cells[y][key] if y in cells else None for y in years],
+                    party[key],
+                ]
+            )
+    matrix = Table(
+        [
+            Column(str(_("Part")), width=24),
+            Column(str(_("Perspektiv")), width=20),
+            Column(str(_("Mått"))),
+            *[Column(str(y), money) for y in years],
+            Column(str(_("Summa")), money),
+        ],
+        matrix_rows,
+        title=str(_("Vem betalar, vem sparar")),
+    )
+    return [key_figures, flows, matrix]
+
+
+def write_results_xlsx(result: dict[str, Any]) -> bytes:
+    return to_xlsx(*results_tables(result))
+
+
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "REQUIRED",
+    "RawRow",
+    "TableFileError",
+    "read_table",
+    "results_tables",
+    "write_results_xlsx",
+]

@@ -37,6 +37,8 @@ from satsa.calculations.forms import (
     initial_from_data,
     lines_from_forms,
     lines_initial,
+    merge_actors,
+    perspectives_from_forms,
 )
 from satsa.calculations.models import Calculation, PriceIndex, UnitCost
 from satsa.calculations.terms import RulebookTerms, apply_terms
@@ -469,8 +471,9 @@ def _editor(
         editor.general, editor.costs, editor.effects
     )
     editor.lines = Lines(cost_rows=cost_rows, effect_rows=effect_rows)
-    # Parts the editor has no forms for (actors, case-level ranges, the case's part of
-    # the repayment block) are kept as they were, so that saving does not drop them.
+    # Parts the editor has no forms for (actors, case-level ranges, the realisation plan,
+    # the case's part of the repayment block) are kept as they were, so that saving does
+    # not drop them.
     for key in KEPT_KEYS:
         if key in calculation.data:
             editor.data[key] = calculation.data[key]
@@ -485,17 +488,27 @@ def _editor(
     alternatives.update((k, v) for k, v in stored.items() if k not in ALTERNATIVE_LABELS)
     if alternatives:
         editor.data["alternatives"] = alternatives
+    # The actors' perspectives chosen on the effect lines (the alternatives' actors are
+    # listed too, as the organisation's unless chosen).
+    chosen = perspectives_from_forms(editor.effects)
+    for spec in alternatives.values():
+        for effect in spec.get("effects") or []:
+            if isinstance(effect, dict) and isinstance(effect.get("actor"), str):
+                chosen.setdefault(effect["actor"], "")
+    actors = merge_actors(calculation.data.get("actors"), chosen)
+    if actors is not None:
+        editor.data["actors"] = actors
     # What the save will store, so that the live results show the rulebook's terms too.
     editor.data = apply_terms(editor.data, terms)
     if evaluate:
         try:
-            editor.result = engine.run(editor.data, seed=calculation.pk)
+            editor.result = engine.run(editor.data, seed=calculation.pk, terms=terms)
         except engine.CalculationInvalid as error:
             editor.problems = _attach(error.problems, editor)
     return editor
 
 
-KEPT_KEYS = ("repayment", "actors", "uncertainty")
+KEPT_KEYS = ("repayment", "actors", "uncertainty", "realisation_plan")
 _PATH = re.compile(
     r"^(?:alternatives\.([^.\[]+)\.)?(costs|effects)\[(\d+)\](?:\.([a-z_]+))?(?:\.(.+))?$"
 )
@@ -695,6 +708,22 @@ def calculation_json(request: HttpRequest, org: Organisation, case_id: int) -> H
     )
     response["Content-Disposition"] = f'attachment; filename="kalkyl-{org.slug}-{case.pk}.json"'
     return response
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def results_xlsx(request: HttpRequest, org: Organisation, case_id: int) -> HttpResponse:
+    """The calculation's results as a workbook: key figures, flows per year, and who
+    pays, who saves."""
+    case = _case(request, org, case_id)
+    calculation = selectors.calculation_of(case)
+    if calculation is None or not calculation.result:
+        raise Http404
+    return http_response(
+        tabular.write_results_xlsx(calculation.result),
+        f"kalkyl-{org.slug}-{case.pk}-resultat.xlsx",
+        "xlsx",
+    )
 
 
 @require_GET

@@ -6,7 +6,8 @@ approved in the fund (satsa.funds), the evaluation schema is built in follow-up
 the pipeline asks every registered fact when it works out which guards hold. Likewise an
 app that keeps something for each submitted application (the calculation's snapshot)
 registers a hook that runs inside the submission's transaction, and an app that keeps
-something for each stage (follow-up's report schedule) one that runs with each stage change.
+something for each stage (follow-up's report schedule) one that runs with each stage change;
+the calculation tells the eligibility check the savings it computed.
 And the apps that give people work after the decision (reports to write and review,
 claims to approve and pay) register a *task source*, so that "My tasks" lists everything
 a person has to do.
@@ -24,6 +25,8 @@ from satsa.types import Actor
 
 GuardFact = Callable[[Case], bool]
 SubmittedHook = Callable[[Case, Actor], None]
+# The approval block (savings, cost, …) of the calculation a case is judged on, or None.
+ApprovalFigures = Callable[[Case], dict[str, Any] | None]
 StageHook = Callable[[Case, Actor], None]
 
 _GUARD_FACTS: dict[str, GuardFact] = {}
@@ -32,6 +35,7 @@ _SUBMITTED: list[SubmittedHook] = []
 TaskSource = Callable[[Any, Organisation, dt.date], list[Any]]
 _TASK_SOURCES: list[TaskSource] = []
 _STAGE_CHANGED: list[StageHook] = []
+_APPROVAL: list[ApprovalFigures] = []
 
 
 def guard_fact(code: str) -> Callable[[GuardFact], GuardFact]:
@@ -88,3 +92,19 @@ def on_stage_changed(hook: StageHook) -> StageHook:
 def stage_changed(case: Case, actor: Actor) -> None:
     for hook in _STAGE_CHANGED:
         hook(case, actor)
+
+
+def calculated_approval_figures(reader: ApprovalFigures) -> ApprovalFigures:
+    """Register ``reader(case)``: the approval figures of the case's calculation."""
+    if reader not in _APPROVAL:
+        _APPROVAL.append(reader)
+    return reader
+
+
+def calculated_approval(case: Case) -> dict[str, Any] | None:
+    """The approval figures of the calculation ``case`` is judged on; None without one."""
+    for reader in _APPROVAL:
+        found = reader(case)
+        if found is not None:
+            return found
+    return None

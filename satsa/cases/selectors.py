@@ -178,6 +178,11 @@ def eligibility_input(case: Case, figures: dict[str, Any] | None = None) -> dict
             data[key] = Decimal(str(value))
         else:
             data[key] = float(value)
+    # The approval rule reads the calculation, not a typed figure, once there is one.
+    approval = hooks.calculated_approval(case)
+    if approval is not None:
+        data["expected_savings"] = Decimal(str(approval["savings"]))
+        data["approval_cost"] = Decimal(str(approval["cost"]))
     if case.start_date:
         data["start_date"] = case.start_date
     if case.end_date:

@@ -17,10 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.calculations.selectors import calculation_of_record
 from satsa.calculations.services import calculation_snapshot
 from satsa.cases import lifecycle
 from satsa.cases import selectors as sel
-from satsa.cases.models import BoardNotice, Case, CriterionAssessment, Stage
+from satsa.cases.models import BoardNotice, Case, CriterionAssessment, Exemption, Stage
 from satsa.cases.services import GuardError, enter_step
 from satsa.core.money import AUTO, kr
 from satsa.events.services import event_record
@@ -193,7 +194,9 @@ def decision_record(
     """Enter the executive board's decision.
 
     Refused before every required signature of the current version is in and the
-    boards' comment deadline has passed (when the rulebook asks for either), and for a
+    boards' comment deadline has passed (when the rulebook asks for either), a grant
+    without a computed calculation where the rulebook requires one (unless the approval
+    rule is exempted with a reason), and for a
     grant over the fund's free capital or past the yearly cap unless ``override_reason``
     says why; the override is recorded. A grant books its commitment in the fund ledger
     and snapshots the calculation in the same transaction as the change of stage.
@@ -390,6 +393,16 @@ def _decision_checks(
     ]
     if hard:
         raise GuardError(hard)
+    _require(
+        not rulebook.approval.calculation_required
+        or calculation_of_record(case)[0] is not None
+        or Exemption.objects.filter(case=case, rule="approval_rule").exists(),
+        _(
+            "Regelboken kräver att beslutet vilar på en beräknad kalkyl, och ärendet har "
+            "ingen. Räkna kalkylen, eller registrera ett motiverat undantag från "
+            "beslutsregeln, för att kunna bevilja."
+        ),
+    )
     assert amount is not None
     overrides: list[str] = []
     free = free_capital(case.organisation, decided_on)

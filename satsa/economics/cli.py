@@ -39,6 +39,17 @@ _TEXT = {
         "cumulative_pv": "Ack. nuv. netto",
         "total": "Summa",
         "by_actor": "Besparing per aktör",
+        "by_party": "Vem betalar, vem sparar",
+        "perspective_line": "Beslutsregeln räknar besparingar för: {which}; besparingar som "
+        "inte räknas: {other}.",
+        "cashable_line": "Frigör pengar: {cash}; frigör bara kapacitet: {capacity}.",
+        "rulebook_line": "Regelverk: {title} ({id}).",
+        "organisation": "organisationen",
+        "other_public": "annan offentlig aktör",
+        "individual": "individen",
+        "society": "samhället i övrigt",
+        "party": "Part",
+        "fund": "fonden",
         "nominal": "Nominellt",
         "discounted": "Diskonterat",
         "figures": "Nyckeltal",
@@ -97,6 +108,17 @@ _TEXT = {
         "cumulative_pv": "Cum. PV net",
         "total": "Total",
         "by_actor": "Savings per actor",
+        "by_party": "Who pays, who saves",
+        "perspective_line": "The approval rule counts savings of: {which}; savings not "
+        "counted: {other}.",
+        "cashable_line": "Cash-releasing: {cash}; capacity-releasing only: {capacity}.",
+        "rulebook_line": "Rulebook: {title} ({id}).",
+        "organisation": "the organisation",
+        "other_public": "other public bodies",
+        "individual": "the individual",
+        "society": "the rest of society",
+        "party": "Party",
+        "fund": "the fund",
         "nominal": "Nominal",
         "discounted": "Discounted",
         "figures": "Key figures",
@@ -158,6 +180,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--lang", choices=("sv", "en"), default="sv", help="language of text and messages"
+    )
+    parser.add_argument(
+        "--rulebook",
+        metavar="ID",
+        default=None,
+        help="apply a rulebook's calculation terms (horizon cap, approval basis and "
+        "perspectives, repayment): a bundled rulebook's id, e.g. orebro-2020, or a .toml file",
     )
     return parser
 
@@ -294,6 +323,30 @@ def _write_text(result: dict[str, Any], lang: str, out: TextIO) -> None:
         ),
         file=out,
     )
+
+    print(
+        t["perspective_line"].format(
+            which=", ".join(t[p] for p in approval["perspective"]),
+            other=kr(approval["savings_not_counted"]) + money,
+        ),
+        file=out,
+    )
+    print(
+        t["cashable_line"].format(
+            cash=kr(totals["savings_cashable"]) + money,
+            capacity=kr(totals["savings_non_cashable"]) + money,
+        ),
+        file=out,
+    )
+    if "rulebook" in result:
+        print(t["rulebook_line"].format(**result["rulebook"]), file=out)
+
+    print(f"\n{t['by_party']}", file=out)
+    party_rows = [[t["party"], t["cost"], t["savings"], t["net"]]]
+    for party in result["flows_by_actor"]:
+        name = t["fund"] if party["party"] == "fund" else party["party"]
+        party_rows.append([name, kr(party["cost"]), kr(party["savings"]), kr(party["net"])])
+    _table(party_rows, out)
 
     if "alternatives" in result:
         print(f"\n{t['alternatives']}", file=out)
@@ -457,8 +510,25 @@ def main(argv: list[str]) -> int:
         print(f"satsa calc: {label}: {args.file}: {error.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
+    terms = None
+    if args.rulebook is not None:
+        # read only when asked: the rulebooks need pydantic, the engine does not
+        from satsa.economics.terms import terms_of
+        from satsa.rules import RulebookError, UnknownRulebookError, resolve_rulebook
+
+        try:
+            terms = terms_of(resolve_rulebook(args.rulebook))
+        except (UnknownRulebookError, RulebookError, OSError) as error:
+            print(f"satsa calc: {label}: --rulebook: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+
     try:
-        result = calculate(case, draws=args.draws, seed=args.seed)
+        if terms is None:
+            result = calculate(case, draws=args.draws, seed=args.seed)
+        else:
+            from satsa.economics.terms import calculate_under
+
+            result = calculate_under(case, terms, draws=args.draws, seed=args.seed)
     except CalculationError as error:
         for issue in error.issues:
             print(f"satsa calc: {label}: {issue.describe(lang)}", file=sys.stderr)

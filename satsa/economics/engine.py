@@ -13,7 +13,7 @@ or 1 when nothing an array depends on is uncertain; broadcasting takes care of t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -25,6 +25,7 @@ __all__ = [
     "Flows",
     "Pick",
     "Shortcut",
+    "approval_lines",
     "derive_unit_cost",
     "discount_factors",
     "evaluate",
@@ -466,3 +467,29 @@ def _dot(a: Array, b: Array) -> Array:
     """``Σ_p a[p] × b[p]`` over the first axis, broadcasting the last: shape (m,)."""
     total: Array = np.einsum("pm,pm->m", *np.broadcast_arrays(a, b))
     return total
+
+
+def approval_lines(case: Case) -> LineSet:
+    """The intervention's lines as the approval rule counts them: every cost, and the
+    savings of the actors in the rule's perspectives — without those of the project
+    years when the rule leaves them out. The intervention's own lines when it counts all.
+    """
+    lines = case.intervention
+    effects = tuple(
+        e for e in lines.effects if case.perspective(e.actor) in case.approval_perspectives
+    )
+    if not case.approval_project_savings:
+        inside = case.project_years
+        effects = tuple(
+            replace(
+                e,
+                volume=tuple(
+                    replace(part, weights=(0.0,) * inside + part.weights[inside:])
+                    for part in e.volume
+                ),
+            )
+            for e in effects
+        )
+    if effects == lines.effects:
+        return lines
+    return replace(lines, effects=effects)

@@ -22,6 +22,7 @@ from satsa.economics.errors import CalculationError, Issue
 
 __all__ = [
     "FUND",
+    "PERSPECTIVES",
     "Case",
     "CostLine",
     "EffectLine",
@@ -40,6 +41,15 @@ SharedBy = Literal["realised_savings", "plan"]
 # The financier whose costs the repayment model charges back; every other financier
 # co-finances and is not repaid (ECONOMICS.md §3).
 FUND = "fund"
+# Whose costs an actor's savings are (ECONOMICS.md §2, Perspectives): the fund's own
+# organisation (the default), other public bodies, the target group, everyone else.
+PERSPECTIVES = ("organisation", "other_public", "individual", "society")
+ORGANISATION = "organisation"
+# The values a unit may carry beside its fiscal value (the budget cost), as in the GMCA
+# Unit Cost Database: the economic value (all resources) and the social value.
+VALUE_TYPES = ("economic", "social")
+# How a board takes a cash-releasing saving home (effekthemtagning).
+MEASURES = ("budget_frame", "reduced_purchases", "fewer_posts", "other")
 DEFAULT_FLOOR = 0.30
 DEFAULT_FEE = 0.05
 MAX_PROJECT_YEARS = 50
@@ -64,6 +74,7 @@ _CASE_KEYS = (
     "approval",
     "repayment",
     "alternatives",
+    "realisation_plan",
 )
 _COST_KEYS = ("year", "amount", "financier", "type", "uncertainty")
 _EFFECT_KEYS = (
@@ -79,6 +90,8 @@ _EFFECT_KEYS = (
     "attribution",
     "displacement",
     "drop_off",
+    "cashable",
+    "unit_cost_values",
     "uncertainty",
 )
 _PROFILE_KEYS = ("first_year", "per_year", "years", "ramp_up")
@@ -141,6 +154,12 @@ class EffectLine:
     attribution: Input
     displacement: Input
     drop_off: Input
+    # True: the saving can be taken out of a budget (cash-releasing); False: it frees
+    # capacity only (ECONOMICS.md §2)
+    cashable: bool = True
+    # the unit's economic and social value beside its fiscal value (``unit_cost``), in
+    # the same price year, restated like it: {"economic": …, "social": …}
+    values: tuple[tuple[str, float], ...] = ()
 
     @property
     def sign(self) -> float:
@@ -170,6 +189,17 @@ class Repayment:
 
 
 @dataclass(frozen=True)
+class Realisation:
+    """One entry of the realisation plan: what a board takes home in a year, and how."""
+
+    path: str
+    board: str
+    year: int
+    amount: float
+    measure: str
+
+
+@dataclass(frozen=True)
 class Case:
     """A checked calculation, ready for the engine."""
 
@@ -191,6 +221,18 @@ class Case:
     # every input with a triangular range, in column order
     inputs: tuple[Input, ...]
     warnings: tuple[Issue, ...]
+    # actor → perspective; an actor not listed is the organisation's
+    perspectives: tuple[tuple[str, str], ...] = ()
+    # the perspectives whose savings the approval rule counts
+    approval_perspectives: tuple[str, ...] = (ORGANISATION,)
+    # whether savings in the project years count towards the approval rule
+    approval_project_savings: bool = True
+    # the realisation plan (effekthemtagningsplan), when given
+    realisation_plan: tuple[Realisation, ...] | None = None
+
+    def perspective(self, actor: str) -> str:
+        """The perspective of ``actor`` (``organisation`` unless the case says otherwise)."""
+        return dict(self.perspectives).get(actor, ORGANISATION)
 
     @property
     def end_year(self) -> int:
@@ -248,6 +290,7 @@ class _Reader:
         self.price_year = 0
         self.index: dict[int, float] = {}
         self.actors: tuple[str, ...] | None = None
+        self.perspectives: dict[str, str] = {}
         self._price_year_reported = False
 
     # --- issues ---------------------------------------------------------------------
@@ -414,6 +457,37 @@ class _Reader:
                 continue
             names.append(name)
         return tuple(names)
+
+    def actor_list(self, value: Any, path: str) -> None:
+        """``actors``: names, or ``{"name": …, "perspective": …}`` objects (plain names are
+        the organisation's own)."""
+        items = self.sequence(value, path)
+        if items is None:
+            return
+        names: list[str] = []
+        for i, item in enumerate(items):
+            at = f"{path}[{i}]"
+            perspective = ORGANISATION
+            if isinstance(item, Mapping):
+                self.keys(item, at, ("perspective",))
+                if "name" not in item:
+                    self.missing(_join(at, "name"))
+                    continue
+                chosen = self.choice(
+                    item.get("perspective", ORGANISATION), _join(at, "perspective"), PERSPECTIVES
+                )
+                perspective = chosen or ORGANISATION
+                item = item["name"]
+                at = _join(at, "name")
+            name = self.text(item, at)
+            if name is None:
+                continue
+            if name in names:
+                self.error(at, f"'{name}' står två gånger", f"'{name}' is listed twice")
+                continue
+            names.append(name)
+            self.perspectives[name] = perspective
+        self.actors = tuple(names)
 
     # --- uncertain inputs -----------------------------------------------------------
 
@@ -658,6 +732,20 @@ class _Reader:
             if year is not None:
                 factor = self.price_factor(year, year_path)
         volume = self.volume(obj, path, triangles)
+        values: list[tuple[str, float]] = []
+        if "unit_cost_values" in obj:
+            vpath = _join(path, "unit_cost_values")
+            spec = self.mapping(obj["unit_cost_values"], vpath) or {}
+            self.keys(spec, vpath, VALUE_TYPES)
+            for kind in VALUE_TYPES:
+                if kind in spec:
+                    amount = self.number(spec[kind], _join(vpath, kind), "nonnegative")
+                    if amount is not None:
+                        values.append((kind, amount))
+        cashable = obj.get("cashable", True)
+        if not isinstance(cashable, bool):
+            self.wrong_type(_join(path, "cashable"), cashable, "true eller false", "true or false")
+            ok = False
         deadweight, attribution = share("deadweight"), share("attribution")
         displacement, drop_off = share("displacement"), share("drop_off")
         self.leftover_triangles(
@@ -681,6 +769,8 @@ class _Reader:
             attribution=attribution,
             displacement=displacement,
             drop_off=drop_off,
+            cashable=bool(cashable),
+            values=tuple(values),
         )
 
     def volume(
@@ -817,15 +907,36 @@ class _Reader:
 
     # --- blocks ---------------------------------------------------------------------
 
-    def approval(self, value: Any) -> Basis:
+    def approval(self, value: Any) -> tuple[Basis, tuple[str, ...], bool]:
+        """The basis, the perspectives counted and whether project-year savings count."""
+        default: tuple[Basis, tuple[str, ...], bool] = ("nominal", (ORGANISATION,), True)
         obj = self.mapping(value, "approval")
         if obj is None:
-            return "nominal"
-        self.keys(obj, "approval", ("basis",))
+            return default
+        self.keys(obj, "approval", ("basis", "perspectives", "project_savings"))
         basis = self.choice(
             obj.get("basis", "nominal"), "approval.basis", ("nominal", "discounted")
         )
-        return "discounted" if basis == "discounted" else "nominal"
+        perspectives: list[str] = []
+        if "perspectives" in obj:
+            ppath = "approval.perspectives"
+            for i, item in enumerate(self.sequence(obj["perspectives"], ppath) or []):
+                chosen = self.choice(item, f"{ppath}[{i}]", PERSPECTIVES)
+                if chosen is not None and chosen not in perspectives:
+                    perspectives.append(chosen)
+            if not perspectives:
+                self.error(ppath, "ange minst ett perspektiv", "give at least one perspective")
+        project_savings = obj.get("project_savings", True)
+        if not isinstance(project_savings, bool):
+            self.wrong_type(
+                "approval.project_savings", project_savings, "true eller false", "true or false"
+            )
+            project_savings = True
+        return (
+            "discounted" if basis == "discounted" else "nominal",
+            tuple(perspectives) or (ORGANISATION,),
+            project_savings,
+        )
 
     def repayment(self, value: Any) -> Repayment | None:
         obj = self.mapping(value, "repayment")
@@ -861,6 +972,34 @@ class _Reader:
             realised_savings=realised,
             shared_by="plan" if shared_by == "plan" else "realised_savings",
         )
+
+    def realisation_plan(self, value: Any) -> tuple[Realisation, ...]:
+        found: list[Realisation] = []
+        for i, raw in enumerate(self.sequence(value, "realisation_plan") or []):
+            path = f"realisation_plan[{i}]"
+            obj = self.mapping(raw, path)
+            if obj is None:
+                continue
+            self.keys(obj, path, ("board", "year", "amount", "measure"))
+            board = year = amount = None
+            if "board" not in obj:
+                self.missing(_join(path, "board"))
+            else:
+                board = self.actor(obj["board"], _join(path, "board"))
+            if "year" not in obj:
+                self.missing(_join(path, "year"))
+            else:
+                year = self.integer(obj["year"], _join(path, "year"))
+                if year is not None and not self.in_horizon(year, _join(path, "year")):
+                    year = None
+            if "amount" not in obj:
+                self.missing(_join(path, "amount"))
+            else:
+                amount = self.number(obj["amount"], _join(path, "amount"), "nonnegative")
+            measure = self.choice(obj.get("measure", "other"), _join(path, "measure"), MEASURES)
+            if board is not None and year is not None and amount is not None and measure:
+                found.append(Realisation(path, board, year, amount, measure))
+        return tuple(found)
 
     def alternatives(self, value: Any) -> tuple[LineSet, ...]:
         obj = self.mapping(value, "alternatives")
@@ -990,14 +1129,21 @@ def parse_case(data: Any) -> Case:
         triangles, "", "discount_rate, optimism_bias.costs, optimism_bias.effects"
     )
     if "actors" in data:
-        reader.actors = reader.names(data["actors"], "actors")
+        reader.actor_list(data["actors"], "actors")
 
     intervention = reader.lines(
         data, "", "intervention", name if isinstance(name, str) else "", required=True
     )
     alternatives = reader.alternatives(data["alternatives"]) if "alternatives" in data else ()
-    basis = reader.approval(data["approval"]) if "approval" in data else "nominal"
+    basis, approving, project_savings = (
+        reader.approval(data["approval"])
+        if "approval" in data
+        else ("nominal", (ORGANISATION,), True)
+    )
     repayment = reader.repayment(data["repayment"]) if "repayment" in data else None
+    realisation = (
+        reader.realisation_plan(data["realisation_plan"]) if "realisation_plan" in data else None
+    )
     if reader.issues:
         raise CalculationError(reader.issues)
 
@@ -1025,4 +1171,8 @@ def parse_case(data: Any) -> Case:
         repayment=repayment,
         inputs=tuple(reader.inputs),
         warnings=tuple(reader.warnings),
+        perspectives=tuple(reader.perspectives.items()),
+        approval_perspectives=approving,
+        approval_project_savings=project_savings,
+        realisation_plan=realisation,
     )

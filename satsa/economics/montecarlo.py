@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from satsa.economics.engine import Shortcut, evaluate, modes
+from satsa.economics.engine import Shortcut, approval_lines, evaluate, modes
 from satsa.economics.model import Case, Input
 
 __all__ = ["Sampler", "Simulation", "Swing", "sensitivity", "simulate", "triangular"]
@@ -214,15 +214,21 @@ def simulate(case: Case, draws: int, seed: int | None = None) -> Simulation:
     sampler = Sampler(case, seed)
     nominal = case.approval_basis == "nominal"
     intervention = Shortcut(case.intervention, case)
+    # the approval rule may count fewer savings than the NPV (perspectives, project years)
+    counted = approval_lines(case)
+    separate = None if counted is case.intervention else Shortcut(counted, case)
     alternatives = {alt.key: Shortcut(alt, case) for alt in case.alternatives}
     npv = np.empty(draws)
-    margin = np.empty(draws) if nominal else npv
+    margin = np.empty(draws) if nominal or separate is not None else npv
     relative = {key: np.empty(draws) for key in alternatives}
     for start in range(0, draws, BLOCK):
         matrix = sampler.draw(min(BLOCK, draws - start))
         part = slice(start, start + matrix.shape[1])
         npv[part], net = intervention(matrix)
-        if nominal:
+        if separate is not None:
+            counted_npv, counted_net = separate(matrix)
+            margin[part] = counted_net if nominal else counted_npv
+        elif nominal:
             margin[part] = net
         for key, shortcut in alternatives.items():
             relative[key][part] = npv[part] - shortcut(matrix)[0]

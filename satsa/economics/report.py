@@ -9,14 +9,23 @@ result never contradicts the figures printed beside it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Literal, NotRequired, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 
-from satsa.economics.engine import Flows, evaluate, modes
+from satsa.economics.engine import Flows, approval_lines, evaluate, modes
 from satsa.economics.errors import CalculationError, Issue
-from satsa.economics.model import FUND, Case, LineSet, parse_case
+from satsa.economics.model import (
+    FUND,
+    PERSPECTIVES,
+    VALUE_TYPES,
+    Case,
+    Input,
+    LineSet,
+    parse_case,
+)
 from satsa.economics.montecarlo import Simulation, sensitivity, simulate
 from satsa.economics.repayment import repayment_plan, settle
 
@@ -41,6 +50,9 @@ class FlowRow(TypedDict):
     discounted_savings_by_actor: dict[str, float]
     discounted_net: float
     cumulative_discounted_net: float
+    savings_by_perspective: dict[str, float]
+    savings_cashable: float
+    savings_non_cashable: float
 
 
 class Totals(TypedDict):
@@ -61,6 +73,40 @@ class Totals(TypedDict):
     roi: float | None
     payback_year: int | None
     break_even: float | None
+    savings_by_perspective: dict[str, float]
+    pv_savings_by_perspective: dict[str, float]
+    savings_cashable: float
+    savings_non_cashable: float
+    pv_savings_cashable: float
+    pv_savings_non_cashable: float
+    savings_cashable_by_actor: dict[str, float]
+    savings_non_cashable_by_actor: dict[str, float]
+
+
+class ValueTypes(TypedDict):
+    fiscal: float
+    economic: float
+    social: float
+
+
+class ActorYear(TypedDict):
+    year: int
+    cost: float
+    savings: float
+    savings_cashable: float
+    savings_non_cashable: float
+    net: float
+
+
+class ActorFlows(TypedDict):
+    party: str
+    perspective: str | None
+    cost: float
+    savings: float
+    savings_cashable: float
+    savings_non_cashable: float
+    net: float
+    years: list[ActorYear]
 
 
 class EffectSummary(TypedDict):
@@ -75,6 +121,10 @@ class EffectSummary(TypedDict):
     kept_share: float
     savings: float
     pv_savings: float
+    cashable: bool
+    perspective: str
+    unit_cost_values: dict[str, float]
+    savings_by_value_type: ValueTypes
 
 
 class Approval(TypedDict):
@@ -85,6 +135,9 @@ class Approval(TypedDict):
     cost: float
     margin: float
     holds: bool
+    perspective: list[str]
+    project_savings: bool
+    savings_not_counted: float
 
 
 class SensitivityEntry(TypedDict):
@@ -182,6 +235,27 @@ class RepaymentOut(TypedDict):
     settlement: NotRequired[SettlementOut]
 
 
+class RealisationYear(TypedDict):
+    year: int
+    planned: float
+    cashable_savings: float
+    measures: dict[str, float]
+
+
+class RealisationBoard(TypedDict):
+    board: str
+    planned: float
+    cashable_savings: float
+    years: list[RealisationYear]
+
+
+class RealisationOut(TypedDict):
+    planned: float
+    cashable_savings: float
+    unplanned: float
+    boards: list[RealisationBoard]
+
+
 class Parameters(TypedDict):
     start_year: int
     project_years: int
@@ -199,14 +273,18 @@ class Result(TypedDict):
     currency: str
     parameters: Parameters
     actors: list[str]
+    perspectives: dict[str, str]
     flows: list[FlowRow]
     totals: Totals
+    savings_by_value_type: ValueTypes
+    flows_by_actor: list[ActorFlows]
     effects: list[EffectSummary]
     approval: Approval
     sensitivity: list[SensitivityEntry]
     monte_carlo: NotRequired[MonteCarlo]
     alternatives: NotRequired[list[Alternative]]
     repayment: NotRequired[RepaymentOut]
+    realisation: NotRequired[RealisationOut]
     warnings: list[dict[str, str]]
 
 
@@ -254,10 +332,35 @@ def _financiers(lines: LineSet) -> list[str]:
     return list(dict.fromkeys(line.financier for line in lines.costs))
 
 
-def _totals(flows: Flows, lines: LineSet, actors: list[str]) -> Totals:
+def _split(case: Case, lines: LineSet, flows: Flows, actors: list[str]) -> dict[str, Any]:
+    """The deterministic savings of ``lines`` per year grouped by actor, by perspective,
+    and into cash-releasing and capacity-releasing parts (each name → yearly amounts)."""
+    rows = flows.savings
+    effects = lines.effects
+    n = len(flows.years)
+    by_perspective = {p: np.zeros(n) for p in PERSPECTIVES}
+    for effect, row in zip(effects, rows[:, :, 0], strict=True):
+        by_perspective[case.perspective(effect.actor)] += row
+    cash_by_actor = {name: np.zeros(n) for name in actors}
+    other_by_actor = {name: np.zeros(n) for name in actors}
+    for effect, row in zip(effects, rows[:, :, 0], strict=True):
+        target = cash_by_actor if effect.cashable else other_by_actor
+        target[effect.actor] = target[effect.actor] + row
+    return {
+        "by_actor": _by(actors, [e.actor for e in effects], rows),
+        "by_perspective": by_perspective,
+        "cash_by_actor": cash_by_actor,
+        "other_by_actor": other_by_actor,
+        "cashable": sum(cash_by_actor.values(), np.zeros(n)),
+        "non_cashable": sum(other_by_actor.values(), np.zeros(n)),
+    }
+
+
+def _totals(case: Case, flows: Flows, lines: LineSet, actors: list[str]) -> Totals:
     years, df = flows.years, flows.discount[:, 0]
     cost, saving = flows.cost[:, 0], flows.saving[:, 0]
-    by_actor = _by(actors, [e.actor for e in lines.effects], flows.savings)
+    split = _split(case, lines, flows, actors)
+    by_actor = split["by_actor"]
     by_financier = _by(_financiers(lines), [c.financier for c in lines.costs], flows.costs)
     total_cost, total_savings = float(cost.sum()), float(saving.sum())
     pv_cost, pv_savings = float(cost @ df), float(saving @ df)
@@ -279,6 +382,18 @@ def _totals(flows: Flows, lines: LineSet, actors: list[str]) -> Totals:
         roi=_quotient(pv_savings - pv_cost, pv_cost),
         payback_year=_payback(years, (saving - cost) * df),
         break_even=_quotient(pv_cost, pv_savings),
+        savings_by_perspective={k: _money(v.sum()) for k, v in split["by_perspective"].items()},
+        pv_savings_by_perspective={
+            k: _money(float(v @ df)) for k, v in split["by_perspective"].items()
+        },
+        savings_cashable=_money(split["cashable"].sum()),
+        savings_non_cashable=_money(split["non_cashable"].sum()),
+        pv_savings_cashable=_money(float(split["cashable"] @ df)),
+        pv_savings_non_cashable=_money(float(split["non_cashable"] @ df)),
+        savings_cashable_by_actor={k: _money(v.sum()) for k, v in split["cash_by_actor"].items()},
+        savings_non_cashable_by_actor={
+            k: _money(v.sum()) for k, v in split["other_by_actor"].items()
+        },
     )
 
 
@@ -286,7 +401,8 @@ def _flows(case: Case, flows: Flows, actors: list[str]) -> list[FlowRow]:
     lines = case.intervention
     df = flows.discount[:, 0]
     cost, saving = flows.cost[:, 0], flows.saving[:, 0]
-    by_actor = _by(actors, [e.actor for e in lines.effects], flows.savings)
+    split = _split(case, lines, flows, actors)
+    by_actor = split["by_actor"]
     by_financier = _by(_financiers(lines), [c.financier for c in lines.costs], flows.costs)
     net = saving - cost
     cumulative, cumulative_pv = np.cumsum(net), np.cumsum(net * df)
@@ -308,15 +424,91 @@ def _flows(case: Case, flows: Flows, actors: list[str]) -> list[FlowRow]:
                 discounted_savings_by_actor={k: _money(v[i] * df[i]) for k, v in by_actor.items()},
                 discounted_net=_money(net[i] * df[i]),
                 cumulative_discounted_net=_money(cumulative_pv[i]),
+                savings_by_perspective={
+                    k: _money(v[i]) for k, v in split["by_perspective"].items()
+                },
+                savings_cashable=_money(split["cashable"][i]),
+                savings_non_cashable=_money(split["non_cashable"][i]),
             )
         )
     return rows
 
 
+def _flows_by_actor(case: Case, flows: Flows, actors: list[str]) -> list[ActorFlows]:
+    """Who pays, who saves: every party (the financiers, then the other actors) × year.
+
+    A party's cost is what the cost lines it finances cost (optimism bias included); its
+    savings are those of the effect lines it bears (negative for more use of a service).
+    The parties' costs, savings and nets add up to the totals.
+    """
+    lines = case.intervention
+    split = _split(case, lines, flows, actors)
+    financiers = _financiers(lines)
+    costs = _by(financiers, [c.financier for c in lines.costs], flows.costs)
+    n = len(flows.years)
+    out: list[ActorFlows] = []
+    for party in dict.fromkeys([*financiers, *actors]):
+        cost = costs.get(party, np.zeros(n))
+        cash = split["cash_by_actor"].get(party, np.zeros(n))
+        other = split["other_by_actor"].get(party, np.zeros(n))
+        saving = cash + other
+        out.append(
+            ActorFlows(
+                party=party,
+                perspective=case.perspective(party) if party in actors else None,
+                cost=_money(cost.sum()),
+                savings=_money(saving.sum()),
+                savings_cashable=_money(cash.sum()),
+                savings_non_cashable=_money(other.sum()),
+                net=_money(saving.sum() - cost.sum()),
+                years=[
+                    ActorYear(
+                        year=int(year),
+                        cost=_money(cost[i]),
+                        savings=_money(saving[i]),
+                        savings_cashable=_money(cash[i]),
+                        savings_non_cashable=_money(other[i]),
+                        net=_money(saving[i] - cost[i]),
+                    )
+                    for i, year in enumerate(flows.years)
+                ],
+            )
+        )
+    return out
+
+
+def _valued(case: Case) -> dict[str, Array]:
+    """Each value type → the intervention's nominal savings per effect line when every
+    unit is valued at that type (a line without it keeps its fiscal value)."""
+    lines = case.intervention
+    out: dict[str, Array] = {}
+    for kind in VALUE_TYPES:
+        effects = tuple(
+            replace(e, unit_cost=Input(e.unit_cost.path, dict(e.values)[kind]))
+            if kind in dict(e.values)
+            else e
+            for e in lines.effects
+        )
+        flows = evaluate(replace(lines, effects=effects), case, modes(case))
+        out[kind] = flows.savings[:, :, 0].sum(axis=1)
+    return out
+
+
+def _value_types(fiscal: float, valued: dict[str, Array], rows: slice | int) -> ValueTypes:
+    return ValueTypes(
+        fiscal=_money(fiscal),
+        economic=_money(float(np.sum(valued["economic"][rows]))),
+        social=_money(float(np.sum(valued["social"][rows]))),
+    )
+
+
 def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
     df = flows.discount[:, 0]
     out: list[EffectSummary] = []
-    for effect, savings in zip(case.intervention.effects, flows.savings[:, :, 0], strict=True):
+    valued = _valued(case)
+    for k, (effect, savings) in enumerate(
+        zip(case.intervention.effects, flows.savings[:, :, 0], strict=True)
+    ):
         volume = sum(p.value.value * sum(p.weights) for p in effect.volume)
         kept = (
             (1 - effect.deadweight.value)
@@ -336,6 +528,10 @@ def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
                 kept_share=_ratio(kept),
                 savings=_money(savings.sum()),
                 pv_savings=_money(savings @ df),
+                cashable=effect.cashable,
+                perspective=case.perspective(effect.actor),
+                unit_cost_values={kind: _money(v) for kind, v in effect.values},
+                savings_by_value_type=_value_types(float(savings.sum()), valued, k),
             )
         )
     return out
@@ -343,7 +539,10 @@ def _effects(case: Case, flows: Flows) -> list[EffectSummary]:
 
 def _approval(case: Case, flows: Flows) -> Approval:
     weights = flows.discount[:, 0] if case.approval_basis == "discounted" else 1.0
-    savings = float((flows.saving[:, 0] * weights).sum())
+    counted = approval_lines(case)
+    counted_flows = flows if counted is case.intervention else evaluate(counted, case, modes(case))
+    savings = float((counted_flows.saving[:, 0] * weights).sum())
+    all_savings = float((flows.saving[:, 0] * weights).sum())
     cost = float((flows.cost[:, 0] * weights).sum())
     return Approval(
         rule="savings_cover_cost",
@@ -353,6 +552,9 @@ def _approval(case: Case, flows: Flows) -> Approval:
         cost=_money(cost),
         margin=_money(savings - cost),
         holds=bool(_nonnegative(np.array(savings - cost))),
+        perspective=list(case.approval_perspectives),
+        project_savings=case.approval_project_savings,
+        savings_not_counted=_money(all_savings - savings),
     )
 
 
@@ -418,7 +620,7 @@ def _alternatives(case: Case, flows: Flows, totals: Totals, actors: list[str]) -
     base = modes(case)
     for alt in case.alternatives:
         alt_flows = evaluate(alt, case, base)
-        alt_totals = _totals(alt_flows, alt, actors)
+        alt_totals = _totals(case, alt_flows, alt, actors)
         diff = {
             key: float(getattr(flows, key)()[0]) - float(getattr(alt_flows, key)()[0])
             for key in ("pv_cost", "pv_savings", "npv", "net")
@@ -448,7 +650,8 @@ def _repayment(case: Case, flows: Flows, actors: list[str]) -> tuple[RepaymentOu
     assert rules is not None
     warnings: list[Issue] = []
     fund_cost = sum(line.amount.value for line in case.intervention.costs if line.financier == FUND)
-    by_actor = _by(actors, [e.actor for e in case.intervention.effects], flows.savings)
+    # the plan draws on the savings that can be taken out of a budget (ECONOMICS.md §2)
+    by_actor = _split(case, case.intervention, flows, actors)["cash_by_actor"]
     boards = list(rules.boards) if rules.boards is not None else actors
     years = [int(y) for y in flows.years]
     plan = repayment_plan(
@@ -534,6 +737,76 @@ def _repayment(case: Case, flows: Flows, actors: list[str]) -> tuple[RepaymentOu
     return out, warnings
 
 
+def _kronor_sv(amount: float) -> str:
+    """Whole kronor with Swedish digit grouping (a no-break space), for messages."""
+    return f"{amount:,.0f}".replace(",", "\u00a0")
+
+
+def _realisation(case: Case, flows: Flows, actors: list[str]) -> tuple[RealisationOut, list[Issue]]:
+    """The realisation plan per board and year beside the board's cash-releasing savings;
+    a warning where a year's plan takes home more than the board saves in cash."""
+    plan = case.realisation_plan or ()
+    cash = _split(case, case.intervention, flows, actors)["cash_by_actor"]
+    years = [int(y) for y in flows.years]
+    boards = list(dict.fromkeys(entry.board for entry in plan))
+    planned = {b: np.zeros(len(years)) for b in boards}
+    measures: dict[tuple[str, int], dict[str, float]] = {}
+    for entry in plan:
+        i = years.index(entry.year)
+        planned[entry.board][i] += entry.amount
+        slot = measures.setdefault((entry.board, entry.year), {})
+        slot[entry.measure] = slot.get(entry.measure, 0.0) + entry.amount
+    warnings: list[Issue] = []
+    seen: set[tuple[str, int]] = set()
+    for entry in plan:
+        i = years.index(entry.year)
+        key = (entry.board, entry.year)
+        saving = float(cash.get(entry.board, np.zeros(len(years)))[i])
+        if key not in seen and round(planned[entry.board][i] - saving, 2) > 0:
+            seen.add(key)
+            amount = float(planned[entry.board][i])
+            warnings.append(
+                Issue(
+                    entry.path,
+                    f"{entry.board} planerar att ta hem {_kronor_sv(amount)} kr {entry.year} men "
+                    f"besparingarna som frigör pengar det året är {_kronor_sv(saving)} kr",
+                    f"{entry.board} plans to take home SEK {amount:,.0f} in {entry.year} but "
+                    f"its cash-releasing savings that year are SEK {saving:,.0f}",
+                )
+            )
+    out_boards: list[RealisationBoard] = []
+    for board in boards:
+        saved = cash.get(board, np.zeros(len(years)))
+        out_boards.append(
+            RealisationBoard(
+                board=board,
+                planned=_money(planned[board].sum()),
+                cashable_savings=_money(saved.sum()),
+                years=[
+                    RealisationYear(
+                        year=year,
+                        planned=_money(planned[board][i]),
+                        cashable_savings=_money(saved[i]),
+                        measures={m: _money(a) for m, a in measures.get((board, year), {}).items()},
+                    )
+                    for i, year in enumerate(years)
+                    if planned[board][i] or saved[i]
+                ],
+            )
+        )
+    total_planned = float(sum(p.sum() for p in planned.values()))
+    total_cash = float(sum(v.sum() for v in cash.values()))
+    return (
+        RealisationOut(
+            planned=_money(total_planned),
+            cashable_savings=_money(total_cash),
+            unplanned=_money(total_cash - total_planned),
+            boards=out_boards,
+        ),
+        warnings,
+    )
+
+
 def _check_run(draws: Any, seed: Any) -> None:
     issues = []
     if isinstance(draws, bool) or not isinstance(draws, int) or not 0 <= draws <= MAX_DRAWS:
@@ -596,7 +869,7 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
     parsed = parse_case(case)
     actors = list(parsed.actors)
     flows = evaluate(parsed.intervention, parsed, modes(parsed))
-    totals = _totals(flows, parsed.intervention, actors)
+    totals = _totals(parsed, flows, parsed.intervention, actors)
     warnings = list(parsed.warnings)
     result = Result(
         name=parsed.name,
@@ -616,8 +889,13 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
             },
         ),
         actors=actors,
+        perspectives={actor: parsed.perspective(actor) for actor in actors},
         flows=_flows(parsed, flows, actors),
         totals=totals,
+        savings_by_value_type=_value_types(
+            float(flows.saving[:, 0].sum()), _valued(parsed), slice(None)
+        ),
+        flows_by_actor=_flows_by_actor(parsed, flows, actors),
         effects=_effects(parsed, flows),
         approval=_approval(parsed, flows),
         sensitivity=_sensitivity(parsed),
@@ -629,6 +907,9 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
         result["alternatives"] = _alternatives(parsed, flows, totals, actors)
     if parsed.repayment is not None:
         result["repayment"], more = _repayment(parsed, flows, actors)
+        warnings.extend(more)
+    if parsed.realisation_plan is not None:
+        result["realisation"], more = _realisation(parsed, flows, actors)
         warnings.extend(more)
     result["warnings"] = [w.as_dict() for w in warnings]
     # the order a reader expects, whatever order the blocks were computed in

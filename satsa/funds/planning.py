@@ -15,9 +15,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from satsa.calculations.selectors import calculation_of
+from satsa.calculations.selectors import calculation_of, rulebook_terms
 from satsa.cases.models import Case
-from satsa.economics import CalculationError, calculate
+from satsa.economics import CalculationError
+from satsa.economics.terms import calculate_under
 from satsa.funds.models import RepaymentPlan
 from satsa.funds.repayment import allocate
 from satsa.funds.services import PlanLine, repayment_plan_create
@@ -26,22 +27,28 @@ from satsa.types import Actor
 
 
 def expected_savings_by_board(case: Case) -> dict[tuple[Any, int], Decimal]:
-    """(board, year) → expected nominal savings (> 0) at the organisation's own boards."""
+    """(board, year) → expected nominal cash-releasing savings (> 0) at the organisation's
+    own boards, computed under the case's rulebook terms as everywhere else."""
     calculation = calculation_of(case)
     if calculation is None or not calculation.data:
         raise ValidationError(_("Ärendet har ingen kalkyl att ta återföringsplanen från."))
     try:
-        result = calculate(calculation.data)
+        result = calculate_under(calculation.data, rulebook_terms(case))
     except CalculationError as error:
         raise ValidationError(
             _("Kalkylen går inte att räkna: %(problem)s") % {"problem": error.issues[0].sv}
         ) from None
     boards = {board.name: board for board in case.organisation.boards.all()}
     savings: dict[tuple[Any, int], Decimal] = {}
-    for row in result["flows"]:
-        for actor, amount in row["savings_by_actor"].items():
-            if actor in boards and amount > 0:
-                savings[(boards[actor], int(row["year"]))] = Decimal(str(amount))
+    # The plan draws on the savings that can be taken out of a budget (ECONOMICS.md §2).
+    for party in result["flows_by_actor"]:
+        if party["party"] not in boards:
+            continue
+        for row in party["years"]:
+            if row["savings_cashable"] > 0:
+                savings[(boards[party["party"]], int(row["year"]))] = Decimal(
+                    str(row["savings_cashable"])
+                )
     if not savings:
         raise ValidationError(
             _("Kalkylen visar inga förväntade besparingar hos organisationens nämnder.")

@@ -34,9 +34,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from satsa.calculations.selectors import calculation_of_record
 from satsa.cases.models import Case
 from satsa.core import charts as kit
-from satsa.core.money import kr, mkr, number
+from satsa.core.money import kr, mkr, number, percent, tkr
 from satsa.portfolio import selectors
 from satsa.rulebooks.selectors import rulebook_for
 
@@ -259,21 +260,47 @@ def _case_facts(doc: _Doc, case: Case, *, amount_label: str = "Beviljat belopp")
     )
 
 
+PERSPECTIVE_SV = {
+    "organisation": "Organisationen",
+    "other_public": "Annan offentlig aktör",
+    "individual": "Individen",
+    "society": "Samhället i övrigt",
+}
+SNAPSHOT_SV = {"submitted": "när ansökan lämnades in", "decided": "vid beslutet"}
+
+
 def _calculation(doc: _Doc, case: Case) -> None:
-    figures = selectors.calculation_figures(case)
+    # The calculation the case is judged on: its snapshot at submission or decision.
+    result, snapshot = calculation_of_record(case)
+    figures = selectors.calculation_figures_from(result)
     doc.h2("Ekonomisk kalkyl")
-    if figures is None:
+    if figures is None or result is None:
         doc.p("Ärendet har ingen beräknad kalkyl.")
         return
+    if snapshot is not None:
+        when = SNAPSHOT_SV.get(snapshot.reason, snapshot.reason)
+        doc.p(f"Kalkylen som den såg ut {when} ({iso(timezone.localdate(snapshot.created_at))}).")
     bcr = number(figures.bcr, decimals=2)
+    headline: list[tuple[str, str]] = []
+    chance = (result.get("monte_carlo") or {}).get("p_npv_nonnegative")
+    if isinstance(chance, int | float):
+        draws = result["monte_carlo"].get("draws")
+        headline.append(
+            (
+                "Chans att nyttan täcker kostnaden",
+                f"{percent(chance, decimals=0)} (Monte Carlo, {kr(draws, unit=False)} dragningar)",
+            )
+        )
     doc.kv(
         [
+            *headline,
             ("Kostnad (nuvärde)", kr(figures.pv_cost)),
             ("Besparingar (nuvärde)", kr(figures.pv_savings)),
             ("Nettonuvärde", kr(figures.npv)),
             ("Nyttokostnadskvot", bcr),
         ]
     )
+    _approval_and_cash(doc, result)
     if figures.pv_savings_by_actor:
         doc.h3("Förväntade besparingar per aktör")
         doc.bar_chart(
@@ -302,6 +329,73 @@ def _calculation(doc: _Doc, case: Case) -> None:
             [[str(y), kr(c), kr(s)] for y, c, s in figures.flows],
             widths=[30, 60, 60],
             numeric=[1, 2],
+        )
+
+
+def _approval_and_cash(doc: _Doc, result: dict[str, Any]) -> None:
+    """The approval rule with the perspectives it counts, cash- and capacity-releasing
+    savings, and who pays, who saves (docs/economics.md)."""
+    approval = result.get("approval") or {}
+    totals = result.get("totals") or {}
+    rows: list[tuple[str, str]] = []
+    if "holds" in approval:
+        verdict = "uppfylld" if approval["holds"] else "inte uppfylld"
+        basis = "diskonterat" if approval.get("basis") == "discounted" else "nominellt"
+        rows.append(
+            (
+                "Beslutsregeln",
+                f"{verdict.capitalize()} ({basis}, t.o.m. {approval.get('horizon_end')}): "
+                f"besparingar {kr(approval.get('savings'))} mot kostnad {kr(approval.get('cost'))}, "
+                f"marginal {kr(approval.get('margin'))}.",
+            )
+        )
+    if approval.get("perspective"):
+        names = ", ".join(PERSPECTIVE_SV.get(p, p) for p in approval["perspective"])
+        rows.append(("Regeln räknar besparingar för", names))
+        rows.append(("Besparingar som inte räknas", kr(approval.get("savings_not_counted"))))
+    if "savings_cashable" in totals:
+        rows.append(("Besparingar som frigör pengar", kr(totals["savings_cashable"])))
+        rows.append(("Besparingar som bara frigör kapacitet", kr(totals["savings_non_cashable"])))
+    if rows:
+        doc.kv(rows)
+    for warning in result.get("warnings") or []:
+        if warning.get("path") == "horizon_years_after_end":
+            doc.p(str(warning.get("sv", "")), "small")
+    parties = result.get("flows_by_actor") or []
+    if not parties:
+        return
+    doc.h3("Vem betalar, vem sparar")
+    doc.table(
+        ["Part", "Perspektiv", "Kostnad", "Besparing", "Netto"],
+        [
+            [
+                "Fonden" if p["party"] == "fund" else p["party"],
+                PERSPECTIVE_SV.get(p.get("perspective") or "", "–"),
+                kr(p["cost"]),
+                kr(p["savings"]),
+                kr(p["net"]),
+            ]
+            for p in parties
+        ],
+        widths=[45, 35, 30, 30, 30],
+        numeric=[2, 3, 4],
+    )
+    years = [row["year"] for row in result.get("flows") or []]
+    # one column a year does not fit a page past about ten years: the rest go below
+    for start in range(0, len(years), 8):
+        chunk = years[start : start + 8]
+        rows_by_year: list[list[str]] = []
+        for p in parties:
+            name = "Fonden" if p["party"] == "fund" else p["party"]
+            cells = {y["year"]: y for y in p["years"]}
+            rows_by_year.append(
+                [f"{name}, netto"] + [tkr(cells[y]["net"]) if y in cells else "–" for y in chunk]
+            )
+        doc.table(
+            ["Netto per år", *[str(y) for y in chunk]],
+            rows_by_year,
+            widths=[50] + [15] * len(chunk),
+            numeric=list(range(1, len(chunk) + 1)),
         )
 
 

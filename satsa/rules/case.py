@@ -85,6 +85,9 @@ class Case(_Input):
     new_grants_this_year: Annotated[int, Field(ge=0, strict=True)] | None = None
     # Expected savings counted within the rulebook's horizon and on its basis.
     expected_savings: Amount | None = None
+    # The cost the calculation sets against them (its approval rule's cost); when absent
+    # the total cost, else the requested amount.
+    approval_cost: Annotated[Amount, Field(ge=0)] | None = None
 
 
 class CaseError(ValueError):

@@ -885,6 +885,8 @@ def _check_approval(rb: Rulebook, case: Case, _views: list[_PartyView]) -> list[
         within_sv += f" (diskonterat med {_pct(rule.discount_rate, 'sv')})"
         within_en += f" (discounted at {_pct(rule.discount_rate, 'en')})"
     cost = case.total_cost if case.total_cost is not None else case.requested_amount
+    if case.approval_cost is not None:
+        cost = case.approval_cost
     savings = case.expected_savings
     if savings is None or cost is None:
         missing_sv = "förväntade besparingar" if savings is None else "kostnaden"

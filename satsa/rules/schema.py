@@ -560,6 +560,17 @@ class ApprovalRule(_Model):
     # Real discount rate for the discounted figures (ECONOMICS.md §1). The approval rule
     # uses it only when basis = "discounted"; otherwise the figures are shown beside it.
     discount_rate: Annotated[float, Field(ge=0, le=0.5)] = 0.0
+    # Whose savings the rule counts (ECONOMICS.md §2, Perspectives): the fund's own
+    # organisation unless the guideline names more; the others are shown beside it.
+    perspectives: Annotated[
+        list[Literal["organisation", "other_public", "individual", "society"]],
+        Field(min_length=1),
+    ] = ["organisation"]
+    # Whether savings that arise while the project runs count towards the rule.
+    project_savings: bool = True
+    # The decision rests on a computed calculation: a grant without one is refused
+    # unless an exemption from the approval rule is recorded with its reason.
+    calculation_required: bool = False
     text_sv: Text
     text_en: Text
     cite: Citation | None = None

@@ -208,3 +208,93 @@ def test_apply_terms_is_pure() -> None:
     assert applied["repayment"] == {"floor": 0.3, "fee": 0.05, "shared_by": "plan"}
     assert data == {"approval": {"basis": "discounted"}, "repayment": {"floor": 0.0, "notes": "x"}}
     assert apply_terms(data, None) == data
+
+
+def test_a_25_year_horizon_is_computed_at_the_rulebooks_cap(orebro: Any) -> None:
+    case = make_case(orebro, "orebro-2020")
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    data = dict(DATA, horizon_years_after_end=25)
+    calculation = services.calculation_update(
+        calculation=calculation, data=data, actor=system_actor()
+    )
+    # What was typed is kept; the result counts ten years and says so.
+    assert calculation.data["horizon_years_after_end"] == 25
+    assert calculation.result["parameters"]["horizon_end"] == 2038
+    assert calculation.result["warnings"][0]["path"] == "horizon_years_after_end"
+    # The very function satsa calc --rulebook runs.
+    from satsa.economics.terms import calculate_under
+
+    expected = calculate_under(
+        apply_terms(data, terms_of(get_preset("orebro-2020"))),
+        terms_of(get_preset("orebro-2020")),
+    )
+    assert calculation.result["totals"] == expected["totals"]
+    snapshot = services.calculation_snapshot(case=case, reason="submitted", actor=system_actor())
+    assert snapshot.result is not None
+    assert snapshot.result["parameters"]["horizon_end"] == 2038
+
+
+def test_the_editor_refuses_a_horizon_beyond_the_cap(
+    client_as: Any, alice: Any, orebro: Any
+) -> None:
+    case = make_case(orebro, "orebro-2020")
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    services.calculation_update(calculation=calculation, data=DATA, actor=system_actor())
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    html = client.get(url).content.decode()
+    assert "Regelverket räknar högst 10 år efter projektets slut." in html
+    post = editor_post(client, url)
+    post["calc-horizon_years_after_end"] = "25"
+    response = client.post(url, post)
+    assert response.status_code == 200
+    calculation.refresh_from_db()
+    assert calculation.data["horizon_years_after_end"] == 10
+
+
+def test_a_capacity_releasing_line_is_kept_from_the_editor(
+    client_as: Any, alice: Any, orebro: Any
+) -> None:
+    case = make_case(orebro, "orebro-2020")
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    services.calculation_update(calculation=calculation, data=DATA, actor=system_actor())
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    assert post["effects-0-cashable"] == ""
+    post["effects-0-cashable"] = "capacity"
+    assert client.post(url, post).status_code == 302
+    calculation.refresh_from_db()
+    assert calculation.data["effects"][0]["cashable"] is False
+    totals = calculation.result["totals"]
+    assert totals["savings_cashable"] == 0
+    assert totals["savings_non_cashable"] == totals["savings"]
+    assert 'value="capacity" selected' in client.get(url).content.decode()
+
+
+def test_the_editor_sets_an_actors_perspective_and_the_rule_leaves_it_out(
+    client_as: Any, alice: Any, orebro: Any
+) -> None:
+    case = make_case(orebro, "orebro-2020")
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    services.calculation_update(calculation=calculation, data=DATA, actor=system_actor())
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    assert post["effects-0-perspective"] == ""
+    post["effects-0-perspective"] = "other_public"
+    assert client.post(url, post).status_code == 302
+    calculation.refresh_from_db()
+    assert calculation.data["actors"] == [{"name": "Socialnämnden", "perspective": "other_public"}]
+    approval = calculation.result["approval"]
+    assert approval["savings"] == 0 and approval["holds"] is False
+    assert approval["savings_not_counted"] == calculation.result["totals"]["savings"]
+    page = client.get(url).content.decode()
+    assert 'value="other_public" selected' in page
+    # back to the organisation's own
+    post = editor_post(client, url)
+    post["effects-0-perspective"] = ""
+    assert client.post(url, post).status_code == 302
+    calculation.refresh_from_db()
+    assert calculation.data["actors"] == ["Socialnämnden"]
+    assert calculation.result["approval"]["savings_not_counted"] == 0

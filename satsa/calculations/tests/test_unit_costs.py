@@ -407,3 +407,34 @@ def test_a_large_import_is_quick_and_the_page_is_paged(
     html = page.content.decode()
     assert html.count('<th scope="row"') <= 200
     assert "Sida 1 av 50" in html
+
+
+def test_a_unit_cost_carries_economic_and_social_values_into_the_line(
+    orebro: Any, foster_care: Any, alice: Any
+) -> None:
+    from satsa.calculations.forms import apply_picks
+
+    row = services.unit_cost_update(
+        unit_cost=foster_care,
+        value="420000",
+        price_year=2026,
+        source="Socialstyrelsen",
+        economic_value="510000",
+        social_value="900000",
+        actor=alice,
+    )
+    assert row.economic_value == Decimal("510000.00") and row.social_value == Decimal("900000.00")
+    with pytest.raises(ValidationError):
+        services.unit_cost_update(
+            unit_cost=foster_care,
+            value="420000",
+            price_year=2026,
+            source="Socialstyrelsen",
+            economic_value="-1",
+            actor=alice,
+        )
+    post = {"effects-TOTAL_FORMS": "1", "effects-0-source": str(foster_care.pk)}
+    assert apply_picks(post, {str(foster_care.pk): foster_care}) == [0]
+    assert post["effects-0-unit_cost"] == "420000.00"
+    assert post["effects-0-economic_unit_cost"] == "510000.00"
+    assert post["effects-0-social_unit_cost"] == "900000.00"

@@ -29,6 +29,9 @@ FLOW_KEYS = {
     "discounted_savings_by_actor",
     "discounted_net",
     "cumulative_discounted_net",
+    "savings_by_perspective",
+    "savings_cashable",
+    "savings_non_cashable",
 }
 TOTAL_KEYS = {
     "cost",
@@ -48,6 +51,14 @@ TOTAL_KEYS = {
     "roi",
     "payback_year",
     "break_even",
+    "savings_by_perspective",
+    "pv_savings_by_perspective",
+    "savings_cashable",
+    "savings_non_cashable",
+    "pv_savings_cashable",
+    "pv_savings_non_cashable",
+    "savings_cashable_by_actor",
+    "savings_non_cashable_by_actor",
 }
 
 
@@ -75,8 +86,11 @@ def test_the_example_gives_every_block() -> None:
         "currency",
         "parameters",
         "actors",
+        "perspectives",
         "flows",
         "totals",
+        "savings_by_value_type",
+        "flows_by_actor",
         "effects",
         "approval",
         "sensitivity",
@@ -167,6 +181,9 @@ def test_the_approval_rule_on_the_nominal_basis() -> None:
         "cost": 1000.0,
         "margin": 200.0,
         "holds": True,
+        "perspective": ["organisation"],
+        "project_savings": True,
+        "savings_not_counted": 0.0,
     }
 
 

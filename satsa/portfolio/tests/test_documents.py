@@ -93,6 +93,57 @@ def test_the_decision_basis_carries_summary_findings_calculation_signatures_and_
     assert "Sara Socialchef" in text
 
 
+def test_the_decision_basis_prints_the_submitted_calculation_with_who_pays_who_saves(
+    oxhagen: Any,
+) -> None:
+    from satsa.calculations.models import CalculationSnapshot
+    from satsa.economics import calculate
+
+    submitted = calculate(
+        {
+            "start_year": 2015,
+            "project_years": 2,
+            "horizon_years_after_end": 3,
+            "actors": [
+                "Socialnämnden",
+                {"name": "Försäkringskassan", "perspective": "other_public"},
+            ],
+            "costs": [{"year": 2015, "amount": 1_000_000}, {"year": 2016, "amount": 1_000_000}],
+            "effects": [
+                {"actor": "Socialnämnden", "unit_cost": 200_000, "volume_after_end": 1},
+                {
+                    "actor": "Försäkringskassan",
+                    "unit_cost": 700_000,
+                    "volume_after_end": 1,
+                    "cashable": False,
+                    "uncertainty": {"unit_cost": [600_000, 700_000, 800_000]},
+                },
+            ],
+        },
+        draws=1000,
+        seed=1,
+    )
+    CalculationSnapshot.objects.create(
+        case=oxhagen,
+        organisation=oxhagen.organisation,
+        reason="submitted",
+        data={},
+        result=submitted,
+    )
+    # table cells wrap: compare with the line breaks made spaces
+    text = " ".join(text_of(pdf.decision_basis_pdf(oxhagen)).split())
+    # the snapshot, not the live calculation (whose NPV is 2 082 609 kr)
+    assert "Kalkylen som den såg ut när ansökan lämnades in" in text
+    assert "2 082 609 kr" not in text
+    assert "Chans att nyttan täcker kostnaden" in text
+    assert "Inte uppfylld (nominellt, t.o.m. 2019): besparingar 600 000 kr mot kostnad" in text
+    assert "Regeln räknar besparingar för Organisationen" in text
+    assert "Besparingar som bara frigör kapacitet 2 100 000 kr" in text
+    assert "Vem betalar, vem sparar" in text
+    assert "Fonden" in text and "Annan offentlig aktör" in text
+    assert "other_public" not in text and "fund" not in text.lower().split()
+
+
 def test_swedish_letters_survive_the_round_trip(portfolio: Any) -> None:
     text = text_of(pdf.final_report_pdf(portfolio["sistema"], summary="Åtta av tio nådde målen."))
     assert "Örebro kommun" in text
