@@ -137,10 +137,7 @@ def read_number(text: object) -> Decimal | None:
         value = value.replace(space, "")
     value = value.removesuffix("%").removesuffix("kr").removesuffix("SEK").removeprefix("SEK")
     value = value.replace(numbers.MINUS, "-")
-    if language() == "sv":
-        value = value.replace(",", ".")
-    else:
-        value = value.replace(",", "")
+    value = value.replace(",", ".") if language() == "sv" else value.replace(",", "")
     if not re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", value):
         return None
     return numbers.to_decimal(value)
