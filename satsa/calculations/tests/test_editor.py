@@ -297,10 +297,15 @@ def test_warnings_are_plain_swedish_with_a_link_to_the_field(
     url = reverse("calculations:editor", args=["orebro", case.pk])
     post = editor_post(client, url)
     post["effects-0-unit_cost_price_year"] = "2024"
-    html = client.post(reverse("calculations:results", args=["orebro", case.pk]), post).content.decode()
+    html = client.post(
+        reverse("calculations:results", args=["orebro", case.pk]), post
+    ).content.decode()
     warning = re.search(r'<p class="warning">(.*?)</p>', html, re.S).group(1)
     assert "price_index" not in warning and "effects[0]" not in warning
-    assert '<a href="#id_effects-0-unit_cost_price_year">Effekt 1 (Färre placeringar i familjehem), prisår</a>' in warning
+    assert (
+        '<a href="#id_effects-0-unit_cost_price_year">Effekt 1 (Färre placeringar i familjehem), prisår</a>'
+        in warning
+    )
     assert "inget prisindex är valt" in warning
 
 
