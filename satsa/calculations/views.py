@@ -971,3 +971,119 @@ def case_tab(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
             snapshots=list(selectors.snapshots_of(case)),
         ),
     )
+
+
+# --- the calculation as a workbook -----------------------------------------------------
+
+
+def _codes(unit_costs: list[UnitCost]) -> dict[Any, str]:
+    return {u.pk: u.code for u in unit_costs}
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def calculation_xlsx(request: HttpRequest, org: Organisation, case_id: int) -> HttpResponse:
+    """The whole calculation as a workbook: assumptions, the grids, flows and results."""
+    case = _case(request, org, case_id)
+    calculation = selectors.calculation_of(case)
+    if calculation is None:
+        raise Http404
+    content = tabular.calculation_workbook(
+        data=calculation.data,
+        result=calculation.result,
+        sources=calculation.effect_sources or [],
+        alternative_sources=calculation.alternative_sources or {},
+        codes=_codes(_picklist(org)),
+        price_index_name=calculation.price_index.name if calculation.price_index else "",
+    )
+    return http_response(content, f"kalkyl-{org.slug}-{case.pk}.xlsx", "xlsx")
+
+
+def _where(cell: tabular.Cell | None) -> str:
+    if cell is None:
+        return ""
+    if cell.column:
+        return _("Blad ”%(sheet)s”, rad %(row)s, kolumn ”%(column)s”") % {
+            "sheet": cell.sheet,
+            "row": cell.row,
+            "column": cell.column,
+        }
+    return _("Blad ”%(sheet)s”, rad %(row)s") % {"sheet": cell.sheet, "row": cell.row}
+
+
+def _import_problems(editor: Editor, read: tabular.ReadCalculation) -> list[str]:
+    """Every error of the imported workbook, named by sheet, row and column."""
+    problems = []
+    for form in editor.forms:
+        if not form.is_bound or not form.errors:
+            continue
+        for name, errors in form.errors.items():
+            key = f"{form.prefix}-{name}" if name != "__all__" else form.prefix
+            cell = read.cells.get(key) or read.cells.get(form.prefix)
+            if cell is None and name != "__all__":
+                label = str(form.fields[name].label) if name in form.fields else name
+                cell = tabular.Cell(tabular.SHEET_INPUTS, 0, label)
+            where = _where(cell) if cell and cell.row else str(cell.column if cell else "")
+            problems.extend(f"{where}: {e}" if where else str(e) for e in errors)
+    for notice in (_notice(editor, p.path, p.message) for p in editor.problems):
+        problems.append(f"{notice.where}: {notice.message}" if notice.where else notice.message)
+    return problems
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def calculation_import(
+    request: AuthenticatedRequest, org: Organisation, case_id: int
+) -> HttpResponse:
+    """A filled workbook read back into the calculation: all of it, or nothing."""
+    case = _case(request, org, case_id, edit=True)
+    calculation = selectors.calculation_of(case)
+    if calculation is None:
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        unit_costs = _picklist(org)
+        indices = {i.name.casefold(): i.pk for i in selectors.price_indices_available_to(org)}
+        try:
+            read = tabular.read_calculation(
+                form.cleaned_data["file"].read(),
+                codes={u.code.casefold(): u.pk for u in reversed(unit_costs)},
+                price_indices=indices,
+            )
+        except tabular.TableFileError as error:
+            problems = [str(error)]
+        else:
+            read.post[VERSION_FIELD] = request.POST.get(VERSION_FIELD, "")
+            imported = _editor(org, calculation, read.post, evaluate=False)
+            if imported.data is not None:
+                try:
+                    services.calculation_update(
+                        calculation=calculation,
+                        data=imported.data,
+                        effect_sources=imported.sources,
+                        alternative_sources=imported.alternative_sources,
+                        price_index=imported.general.cleaned_data.get("price_index"),
+                        actor=request.user,
+                        version=request.POST.get(VERSION_FIELD) or None,
+                    )
+                except StaleEdit as stale:
+                    problems = [stale.message]
+                except engine.CalculationInvalid as error:
+                    imported.problems = _attach(error.problems, imported)
+                else:
+                    messages.success(request, _("Kalkylen är inläst från filen."))
+                    return redirect("calculations:editor", org_slug=org.slug, case_id=case.pk)
+            problems = problems or _import_problems(imported, read)
+    return render(
+        request,
+        "calculations/calculation_import.html",
+        {
+            "org": org,
+            "case": case,
+            "form": form,
+            "problems": problems,
+            "version": content_version(services.calculation_content(calculation)),
+        },
+        status=400 if problems else 200,
+    )
