@@ -120,8 +120,10 @@ def input_number(value: Any, *, percent: bool = False) -> str:
     number = to_decimal(value)
     if number is None:
         return ""
-    places = max(0, -int(number.normalize().as_tuple().exponent))
-    text = numbers.group(number, decimals=min(places, 6), lang=language())
+    # At most six decimals (a float share such as 0.13999999999999999 shows as 14 %).
+    rounded = number.quantize(Decimal("1e-6")).normalize()
+    places = max(0, -int(rounded.as_tuple().exponent))
+    text = numbers.group(number, decimals=places, lang=language())
     if not percent:
         return text
     return f"{text}{numbers.NBSP}%" if language() == "sv" else f"{text}%"
@@ -151,7 +153,10 @@ class NumberField(forms.DecimalField):
         number = read_number(value)
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
+        # "14,000000" has no decimals that count.
+        if number == number.to_integral_value():
+            return number.quantize(Decimal(1))
+        return number.normalize()
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
@@ -168,7 +173,7 @@ class YearField(forms.IntegerField):
 
 def _pct(label: Any, required: bool = False) -> NumberField:
     return NumberField(
-        label=label, required=required, min_value=0, max_value=100, decimal_places=2, percent=True
+        label=label, required=required, min_value=0, max_value=100, decimal_places=4, percent=True
     )
 
 

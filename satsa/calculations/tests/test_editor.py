@@ -471,3 +471,46 @@ def test_a_save_over_someone_elses_newer_save_is_refused(
     assert 'value="35"' in html  # what bob typed is still in the editor
     calculation.refresh_from_db()
     assert calculation.data["effects"][0]["deadweight"] == 0.3
+
+
+def test_the_editor_page_asks_the_database_the_same_whatever_the_number_of_lines(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case, foster_care: UnitCost
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    many = dict(DATA, costs=DATA["costs"] * 4, effects=DATA["effects"] * 6)
+    many["costs"] = [dict(c, type=f"slag {i}") for i, c in enumerate(many["costs"])]
+    services.calculation_update(
+        calculation=calculation,
+        data=many,
+        effect_sources=[foster_care.pk] * 6,
+        actor=system_actor(),
+    )
+    assert queries() == few
+
+
+def test_the_editor_runs_no_inline_script(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    """The Content-Security-Policy allows scripts from Satsa's origin only."""
+    html = (
+        client_as(alice)
+        .get(reverse("calculations:editor", args=["orebro", case.pk]))
+        .content.decode()
+    )
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert any("calculations/grid.js" in s for s in scripts)
+    assert all("src=" in s or 'type="application/json"' in s for s in scripts)
+    assert not re.search(r"\son[a-z]+=", html)
+    assert " style=" not in html
