@@ -514,3 +514,18 @@ def test_the_editor_runs_no_inline_script(
     assert all("src=" in s or 'type="application/json"' in s for s in scripts)
     assert not re.search(r"\son[a-z]+=", html)
     assert " style=" not in html
+
+
+def test_the_english_editor_writes_and_reads_english_numbers(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    client.cookies["django_language"] = "en"
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    assert post["costs-0-y2026"] == "1,200,000" and post["effects-0-deadweight"] == "20%"
+    post["costs-0-y2027"] = "1,250,000.5"
+    assert client.post(url, post).status_code == 302
+    calculation.refresh_from_db()
+    assert calculation.data["costs"][1]["amount"] == 1250000.5
+    assert calculation.data["effects"] == DATA["effects"]
