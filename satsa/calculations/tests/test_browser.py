@@ -181,6 +181,14 @@ def test_a_calculation_is_built_in_the_grid_partly_pasted_without_losing_input(
     assert page.evaluate("window.__notReloaded === true")
     assert axe(page) == []
 
+    # A longer project gets its year column at once, in every grid.
+    page.locator("#id_calc-project_years").fill("4")
+    page.locator("#id_calc-project_years").dispatch_event("change")
+    expect(page.locator("#id_costs-0-y2029")).to_be_visible()
+    expect(page.locator("#id_effects-5-y2029")).to_be_visible()
+    page.locator("#id_costs-0-y2029").fill("10 000")
+    expect(page.locator("#id_costs-0-y2029_errors")).to_be_empty()
+
     page.get_by_role("button", name="Spara kalkylen").click()
     expect(page.locator(".messages")).to_contain_text("Kalkylen är sparad.")
     calculation.refresh_from_db()
@@ -188,6 +196,7 @@ def test_a_calculation_is_built_in_the_grid_partly_pasted_without_losing_input(
     assert data["costs"] == [
         {"year": 2026, "amount": 1200000, "financier": "fund", "type": "personal"},
         {"year": 2027, "amount": 1200000, "financier": "fund", "type": "personal"},
+        {"year": 2029, "amount": 10000, "financier": "fund", "type": "personal"},
         {"year": 2026, "amount": 150000, "financier": "Socialnämnden", "type": "lokaler"},
         {"year": 2026, "amount": 50000, "financier": "fund", "type": "material"},
         {"year": 2027, "amount": 25000.5, "financier": "fund", "type": "material"},

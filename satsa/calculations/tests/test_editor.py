@@ -128,7 +128,12 @@ def test_the_results_partial_recomputes_without_saving(
     assert f'id="npv">{kr(expected)}<' in html
     assert html.count("<figure") == 3 and html.count("<figcaption") == 3
     assert html.count("<details>") == 3 and html.count("<rect") > 10
-    assert '<th scope="row">Färre placeringar i familjehem: dödvikt (andel)</th>' in html
+    assert '<th scope="row">Färre placeringar i familjehem: dödvikt</th>' in html
+    # Shares are percentages, not fractions (0,10).
+    assert (
+        'dödvikt</th><td class="num">10\xa0%</td><td class="num">20\xa0%</td>'
+        '<td class="num">40\xa0%</td>'
+    ) in html
     # SVG coordinates are never localised: "80,5" would place each letter separately.
     assert not re.search(r'\b(?:x|y|width|height|x1|x2|y1|y2)="-?\d+,\d', html)
     calculation.refresh_from_db()

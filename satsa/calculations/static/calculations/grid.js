@@ -127,8 +127,12 @@
     recompute(cell);
   }
 
-  function onChange(event, fills) {
+  function onChange(event, fills, form) {
     const target = event.target;
+    if (target.id === "id_calc-start_year" || target.id === "id_calc-project_years") {
+      addYears(form);
+      return;
+    }
     if (target.matches("[data-delete]")) {
       const row = target.closest("tr");
       if (target.checked && row) {
@@ -156,6 +160,49 @@
     row.querySelector('[data-col="unit_cost"]')?.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  // A cell copied for another year: its name, id and labels name the new year, empty.
+  function yearCopy(html, from, to) {
+    return html
+      .replaceAll(`-y${from}`, `-y${to}`)
+      .replaceAll(`"y${from}"`, `"y${to}"`)
+      .replace(/ value="[^"]*"/, ' value=""')
+      .replace(/<p class="error">.*?<\/p>/g, "")
+      .replace(' class="has-error"', "")
+      .replace(`>${from}<`, `>${to}<`);
+  }
+
+  function addYearTo(row, from, to, before) {
+    const cell = row.querySelector(`[data-col="y${from}"]`)?.closest("td, th");
+    if (cell) cell.insertAdjacentHTML(before ? "beforebegin" : "afterend", yearCopy(cell.outerHTML, from, to));
+  }
+
+  // New project years get their columns at once (the server reads the grid's years from
+  // the form), so that a longer project can be filled in without saving first.
+  function addYears(form) {
+    const start = Number(form.querySelector("#id_calc-start_year")?.value);
+    const count = Number(form.querySelector("#id_calc-project_years")?.value);
+    const field = form.querySelector('input[name="grid-years"]');
+    if (!field || !start || !count || count > 60 || start < 1900 || start > 2100) return;
+    const years = field.value.split(",").filter(Boolean).map(Number);
+    if (!years.length) return;
+    for (let year = start; year < start + count; year += 1) {
+      if (years.includes(year)) continue;
+      const later = years.filter((y) => y > year);
+      const before = later.length > 0;
+      const from = before ? Math.min(...later) : Math.max(...years);
+      form.querySelectorAll("table.sheet").forEach((table) => {
+        const header = table.querySelector(`#${table.dataset.grid}-h-y${from}`);
+        if (header) header.insertAdjacentHTML(before ? "beforebegin" : "afterend", yearCopy(header.outerHTML, from, year));
+        Array.from(table.tBodies[0].rows).forEach((row) => addYearTo(row, from, year, before));
+        const template = document.getElementById(`${table.dataset.grid}-template`);
+        if (template) template.content.querySelectorAll("tr").forEach((row) => addYearTo(row, from, year, before));
+      });
+      years.push(year);
+      years.sort((a, b) => a - b);
+    }
+    field.value = years.join(",");
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("calc-form");
     if (!form) return;
@@ -163,7 +210,7 @@
     const fills = data ? JSON.parse(data.textContent) : {};
     form.addEventListener("keydown", (event) => onKey(event, form));
     form.addEventListener("paste", (event) => onPaste(event, form));
-    form.addEventListener("change", (event) => onChange(event, fills));
+    form.addEventListener("change", (event) => onChange(event, fills, form));
     form.addEventListener("click", (event) => {
       const button = event.target.closest("[data-add-row]");
       if (!button) return;
