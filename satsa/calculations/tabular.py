@@ -380,7 +380,8 @@ def read_calculation(
                 if name is None or column == 0:
                     continue
                 text = _text(row[column])
-                if name == "financier" and text.casefold() in ("fonden", "the fund", FUND):
+                fund_names = ("fonden", str(_("Fonden")).casefold(), FUND)
+                if name == "financier" and text.casefold() in fund_names:
                     text = FUND
                 if name == "source":
                     text = str(codes.get(text.casefold(), "")) if text else ""
