@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satsa.core.tabular import (
@@ -118,6 +119,7 @@ SHEET_EFFECTS = "Effekter"
 SHEET_FLOWS = "Flöden"
 SHEET_RESULTS = "Resultat"
 ALTERNATIVE_COLUMN = "Alternativ"
+YES = {"ja", "j", "x", "1", "true", "sant", "yes", "y"}
 INTERVENTION = "Insatsen"
 
 
@@ -386,6 +388,9 @@ def read_calculation(
                 if name == "source":
                     text = str(codes.get(text.casefold(), "")) if text else ""
                     post[f"{prefix}{kind}-{index}-source_applied"] = text
+                if isinstance(form.fields.get(name), forms.BooleanField):
+                    # A checkbox column: the file says "ja" or "nej" (as it is written).
+                    text = "on" if text.casefold() in YES else ""
                 key = f"{prefix}{kind}-{index}-{name}"
                 post[key] = text
                 cells[key] = Cell(sheet, number, title)
