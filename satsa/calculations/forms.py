@@ -372,6 +372,15 @@ class CostLineForm(GridLineForm):
         return cleaned
 
 
+def unit_cost_choices(unit_costs: list[UnitCost]) -> list[tuple[str, str]]:
+    """The effect line's list of unit costs to pick from (built once for every line)."""
+    choices: list[tuple[str, str]] = [("", str(_("– Egen uppgift –")))]
+    for unit_cost in unit_costs:
+        table = unit_cost.organisation.name if unit_cost.organisation else _("nationell")
+        choices.append((str(unit_cost.pk), f"{unit_cost.code} {unit_cost.name} ({table})"))
+    return choices
+
+
 class EffectLineForm(GridLineForm):
     columns = (
         "source",
@@ -426,13 +435,17 @@ class EffectLineForm(GridLineForm):
     )
     year_label = _("Volym")
 
-    def __init__(self, *args: Any, unit_costs: list[UnitCost] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        unit_costs: list[UnitCost] | None = None,
+        source_choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices: list[tuple[str, str]] = [("", str(_("– Egen uppgift –")))]
-        for unit_cost in unit_costs or []:
-            table = unit_cost.organisation.name if unit_cost.organisation else _("nationell")
-            choices.append((str(unit_cost.pk), f"{unit_cost.code} {unit_cost.name} ({table})"))
-        cast(forms.ChoiceField, self.fields["source"]).choices = choices
+        if source_choices is None:
+            source_choices = unit_cost_choices(unit_costs or [])
+        cast(forms.ChoiceField, self.fields["source"]).choices = source_choices
         cast(ListSelect, self.fields["actor"].widget).choices = self.parties.actor_choices()
         self.describe_errors()
 

@@ -42,6 +42,7 @@ from satsa.calculations.forms import (
     lines_from_forms,
     lines_initial,
     posted_years,
+    unit_cost_choices,
     unit_cost_fill,
     year_field,
 )
@@ -429,8 +430,12 @@ class Editor:
     result: dict[str, Any] | None = None
     problems: list[engine.Problem] = dataclasses.field(default_factory=list)
     years: list[int] = dataclasses.field(default_factory=list)
-    # What picking each unit cost fills in, by its id (read by the browser).
-    fills: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
+    unit_costs: list[UnitCost] = dataclasses.field(default_factory=list)
+
+    @property
+    def fills(self) -> dict[str, dict[str, str]]:
+        """What picking each unit cost fills in, by its id (read by the browser)."""
+        return {str(u.pk): unit_cost_fill(u) for u in self.unit_costs}
 
     @property
     def formsets(self) -> list[Any]:
@@ -530,7 +535,7 @@ def _formsets(
     sources: Any,
     kwargs: dict[str, Any],
 ) -> tuple[Any, Any]:
-    cost_kwargs = {k: v for k, v in kwargs.items() if k != "unit_costs"}
+    cost_kwargs = {k: v for k, v in kwargs.items() if k != "source_choices"}
     costs_prefix, effects_prefix = f"{prefix}costs", f"{prefix}effects"
     if post is None:
         costs, effects = lines_initial(lines if isinstance(lines, dict) else {}, sources)
@@ -588,8 +593,11 @@ def _editor(
     years = grid_years(calculation.data)
     if post is not None:
         years = posted_years(post.get("grid-years")) or years
-    kwargs = {"unit_costs": unit_costs, "parties": _parties(org), "years": years}
-    fills = {str(u.pk): unit_cost_fill(u) for u in unit_costs}
+    kwargs = {
+        "source_choices": unit_cost_choices(unit_costs),
+        "parties": _parties(org),
+        "years": years,
+    }
     if post is None:
         general, _costs, _effects = initial_from_data(
             calculation.data, calculation.effect_sources, calculation.price_index
@@ -601,7 +609,7 @@ def _editor(
             effects,
             terms=terms,
             years=years,
-            fills=fills,
+            unit_costs=unit_costs,
         )
         editor.alternatives = _alternative_forms(None, kwargs, calculation)
         editor.data, editor.result = calculation.data, calculation.result
@@ -620,7 +628,7 @@ def _editor(
         alternatives=_alternative_forms(post, kwargs, calculation),
         terms=terms,
         years=years,
-        fills=fills,
+        unit_costs=unit_costs,
     )
     # Validate every form (no short cut), so that every error shows at once.
     valid = [editor.general.is_valid(), *(formset.is_valid() for formset in editor.formsets)]
