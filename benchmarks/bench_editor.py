@@ -51,11 +51,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from bench_economics import reference_case
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from bench_economics import reference_case
     from satsa.calculations import services
     from satsa.cases.models import Case
     from satsa.events.actors import system_actor
