@@ -62,10 +62,10 @@ def cumulative_by_party(result: dict[str, Any], fund_label: str) -> kit.Chart:
 # What the tornado calls each uncertain input of an effect line (values as the engine has them).
 INPUT_LABELS = {
     "volume_after_end": gettext_lazy("volym per år efter projektet"),
-    "deadweight": gettext_lazy("dödvikt (andel)"),
+    "deadweight": gettext_lazy("dödvikt"),
     "attribution": gettext_lazy("andel som beror på andra"),
-    "displacement": gettext_lazy("undanträngning (andel)"),
-    "drop_off": gettext_lazy("avtagande per år (andel)"),
+    "displacement": gettext_lazy("undanträngning"),
+    "drop_off": gettext_lazy("avtagande per år"),
     "unit_cost": gettext_lazy("enhetskostnad (kr)"),
 }
 INPUT_PATH = re.compile(r"^(effects|costs)\[(\d+)\]\.(.+)$")
@@ -82,6 +82,20 @@ def input_label(path: str, result: dict[str, Any], fields: dict[str, Any], fallb
     if field.startswith("volume."):
         return f"{name}: {_('volym')} {field.removeprefix('volume.')}"
     return f"{name}: {fields.get(field, field)}"
+
+
+SHARE_INPUTS = {"deadweight", "attribution", "displacement", "drop_off", "discount_rate"}
+
+
+def input_value(path: str, value: Any) -> str:
+    """An uncertain input's value as people write it: shares as percentages (20 %, not
+    0,20), amounts in kronor, volumes as numbers."""
+    field = path.rsplit(".", 1)[-1]
+    if field in SHARE_INPUTS or path.startswith("optimism_bias"):
+        return percent(value, decimals="auto")
+    if field in ("unit_cost", "amount"):
+        return kr(value)
+    return number(value, decimals=2)
 
 
 def tornado(result: dict[str, Any], fields: dict[str, Any] | None = None) -> kit.Chart | None:
@@ -114,9 +128,9 @@ def tornado(result: dict[str, Any], fields: dict[str, Any] | None = None) -> kit
             [
                 [
                     e["label"],
-                    number(e["low"], decimals=2),
-                    number(e["mode"], decimals=2),
-                    number(e["high"], decimals=2),
+                    input_value(e["input"], e["low"]),
+                    input_value(e["input"], e["mode"]),
+                    input_value(e["input"], e["high"]),
                     kr(e["npv_low"]),
                     kr(e["npv_high"]),
                 ]

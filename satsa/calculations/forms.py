@@ -9,7 +9,6 @@ in Swedish municipalities write them.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from satsa.calculations.models import ActorType, PriceIndex, UnitCost, UnitCostArea
 from satsa.calculations.terms import RulebookTerms
+from satsa.core.money import language, read_number
+from satsa.rules import numbers
+from satsa.rules.numbers import to_decimal
 
 HUNDRED = Decimal(100)
 
@@ -121,12 +123,131 @@ class PriceIndexPointForm(forms.Form):
 
 
 # --- the calculation editor ----------------------------------------------------------
+#
+# Cost lines and effect lines are edited as a grid, as in a spreadsheet: one row per line,
+# one column per field and one per calendar year (the amount of a cost line, the volume of
+# an effect line). A grid row of costs stands for one exchange-format cost line per year
+# with an amount; an effect row is one effect line whose ``volume`` is its year cells.
+# Numbers are read and written the way people write them (``3 600 000``, ``12,5 %``).
 
 
-def _pct(label: Any, required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=required, min_value=0, max_value=100, decimal_places=2
+def input_number(value: Any, *, percent: bool = False) -> str:
+    """A number as an input shows it: grouped thousands, a decimal comma (in Swedish), no
+    more decimals than it has; a percentage with its sign.
+
+    >>> from django.utils import translation
+    >>> with translation.override("sv"):
+    ...     input_number(Decimal("3600000.00")), input_number(12.5, percent=True)
+    ('3\\xa0600\\xa0000', '12,5\\xa0%')
+    """
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    # At most six decimals (a float share such as 0.13999999999999999 shows as 14 %).
+    rounded = number.quantize(Decimal("1e-6")).normalize()
+    places = max(0, -int(rounded.as_tuple().exponent))
+    text = numbers.group(number, decimals=places, lang=language())
+    if not percent:
+        return text
+    return f"{text}{numbers.NBSP}%" if language() == "sv" else f"{text}%"
+
+
+class NumberText(forms.TextInput):
+    """A text box for numbers: ``type=number`` would take the arrow keys the grid uses to
+    move between cells, and refuses ``3 600 000`` and a decimal comma."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class NumberField(forms.DecimalField):
+    """A decimal read as people type and paste it (``3 600 000``, ``0,5``, ``12,5 %``) and
+    shown the same way; ``percent`` fields hold percentages (20 means 20 %)."""
+
+    widget = NumberText
+
+    def __init__(self, *, percent: bool = False, **kwargs: Any) -> None:
+        self.percent = percent
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        number = read_number(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        # "14,000000" has no decimals that count.
+        if number == number.to_integral_value():
+            return number.quantize(Decimal(1))
+        return number.normalize()
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return input_number(value, percent=self.percent)
+        return value
+
+
+class YearField(forms.IntegerField):
+    widget = NumberText
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1900, max_value=2100, **kwargs)
+
+
+def _pct(label: Any, required: bool = False) -> NumberField:
+    return NumberField(
+        label=label, required=required, min_value=0, max_value=100, decimal_places=4, percent=True
     )
+
+
+class ListSelect(forms.Select):
+    """A list to choose from that keeps a value not in it (a name typed before the lists
+    existed, or pasted from a spreadsheet) as an extra choice, so that nothing is lost."""
+
+    def optgroups(self, name: str, value: list[Any], attrs: Any = None) -> Any:
+        known = {str(v) for v, _label in _flat(self.choices)}
+        extra = [(v, v) for v in value if v not in (None, "") and str(v) not in known]
+        if extra:
+            self.choices = [*self.choices, *extra]
+        return super().optgroups(name, value, attrs)
+
+
+def _flat(choices: Any) -> list[tuple[Any, Any]]:
+    flat = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            flat.extend(label)
+        else:
+            flat.append((value, label))
+    return flat
+
+
+@dataclass
+class Parties:
+    """Who may pay for a cost line and who may save on an effect line: the fund, the
+    organisation's boards and departments and its registered external parties."""
+
+    boards: list[str] = dataclasses.field(default_factory=list)
+    departments: list[str] = dataclasses.field(default_factory=list)
+    external: list[str] = dataclasses.field(default_factory=list)
+
+    def _groups(self) -> list[tuple[Any, list[tuple[str, str]]]]:
+        groups = [
+            (_("Nämnder"), self.boards),
+            (_("Förvaltningar"), self.departments),
+            (_("Externa parter"), self.external),
+        ]
+        return [(label, [(n, n) for n in names]) for label, names in groups if names]
+
+    def financier_choices(self) -> list[Any]:
+        return [(FUND, _("Fonden")), *self._groups()]
+
+    def actor_choices(self) -> list[Any]:
+        return [("", _("– Välj aktör –")), *self._groups()]
+
+
+# The engine's name for the fund as financier (docs/economics.md).
+FUND = "fund"
 
 
 class CalculationForm(DescribedErrors, forms.Form):
@@ -139,12 +260,13 @@ class CalculationForm(DescribedErrors, forms.Form):
         max_value=50,
         help_text=_("Örebro 2020: högst 10 år."),
     )
-    discount_rate = forms.DecimalField(
+    discount_rate = NumberField(
         label=_("Diskonteringsränta (%)"),
         min_value=0,
         max_value=100,
         decimal_places=2,
         required=False,
+        percent=True,
         help_text=_("Real ränta, t.ex. 3,5 %."),
     )
     discount_base_year = forms.IntegerField(
@@ -167,12 +289,13 @@ class CalculationForm(DescribedErrors, forms.Form):
         required=False,
         empty_label=_("Inget – enhetskostnaderna används som de är"),
     )
-    optimism_bias_costs = forms.DecimalField(
+    optimism_bias_costs = NumberField(
         label=_("Optimismpåslag på kostnader (%)"),
         min_value=0,
         max_value=500,
         decimal_places=2,
         required=False,
+        percent=True,
     )
     optimism_bias_effects = _pct(_("Optimismavdrag på effekter (%)"))
     approval_basis = forms.ChoiceField(
@@ -209,49 +332,131 @@ class CalculationForm(DescribedErrors, forms.Form):
         self.describe_errors()
 
 
-class CostLineForm(DescribedErrors, forms.Form):
-    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2100)
-    amount = forms.DecimalField(label=_("Belopp (kr)"), min_value=0, decimal_places=2)
-    financier = forms.CharField(
-        label=_("Finansiär"),
-        max_length=200,
-        help_text=_("”fund” för fonden, annars partens namn."),
-    )
+def year_field(year: int) -> str:
+    """The name of a grid row's cell for a calendar year."""
+    return f"y{year}"
+
+
+class GridLineForm(DescribedErrors, forms.Form):
+    """One row of a grid: its own fields, then one number cell per year of ``years``."""
+
+    # The fields, in column order; YEARS marks where the year cells go.
+    columns: tuple[str, ...] = ()
+    year_label: Any = ""
+
+    def __init__(
+        self,
+        *args: Any,
+        years: list[int] | None = None,
+        parties: Parties | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.years = list(years or [])
+        for year in self.years:
+            self.fields[year_field(year)] = self.year_cell(year)
+        self.parties = parties or Parties()
+
+    def year_cell(self, year: int) -> forms.Field:
+        return NumberField(label=str(year), required=False, min_value=0, decimal_places=4)
+
+    def column_names(self) -> list[str]:
+        names: list[str] = []
+        for name in self.columns:
+            if name == YEARS:
+                names.extend(year_field(y) for y in self.years)
+            else:
+                names.append(name)
+        return names
+
+    def year_values(self) -> dict[int, Decimal]:
+        cleaned = getattr(self, "cleaned_data", {})
+        found = {}
+        for year in self.years:
+            value = cleaned.get(year_field(year))
+            if value is not None:
+                found[year] = value
+        return found
+
+
+YEARS = "__years__"
+
+
+class CostLineForm(GridLineForm):
+    columns = ("type", "financier", YEARS)
+
     type = forms.CharField(label=_("Kostnadsslag"), max_length=100, required=False)
+    financier = forms.CharField(
+        label=_("Finansiär"), max_length=200, initial=FUND, widget=ListSelect()
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        cast(ListSelect, self.fields["financier"].widget).choices = self.parties.financier_choices()
         self.describe_errors()
 
+    def year_cell(self, year: int) -> forms.Field:
+        return NumberField(label=str(year), required=False, min_value=0, decimal_places=2)
 
-VOLUME_RE = re.compile(r"^\s*(\d{4})\s*[:=]\s*(-?\d+(?:[.,]\d+)?)\s*$")
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.has_changed() and not self.errors and not self.year_values():
+            self.add_error(None, _("Fyll i beloppet för minst ett år, eller ta bort raden."))
+        return cleaned
 
 
-class EffectLineForm(DescribedErrors, forms.Form):
-    source = forms.ChoiceField(label=_("Från enhetskostnadstabellen"), required=False, choices=())
+def unit_cost_choices(unit_costs: list[UnitCost]) -> list[tuple[str, str]]:
+    """The effect line's list of unit costs to pick from (built once for every line)."""
+    choices: list[tuple[str, str]] = [("", str(_("– Egen uppgift –")))]
+    for unit_cost in unit_costs:
+        table = unit_cost.organisation.name if unit_cost.organisation else _("nationell")
+        choices.append((str(unit_cost.pk), f"{unit_cost.code} {unit_cost.name} ({table})"))
+    return choices
+
+
+class EffectLineForm(GridLineForm):
+    columns = (
+        "source",
+        "name",
+        "actor",
+        "unit",
+        "unit_cost",
+        "unit_cost_price_year",
+        "economic_unit_cost",
+        "social_unit_cost",
+        "perspective",
+        "cashable",
+        YEARS,
+        "volume_after_end",
+        "deadweight",
+        "attribution",
+        "displacement",
+        "drop_off",
+        "volume_after_end_low",
+        "volume_after_end_high",
+        "deadweight_low",
+        "deadweight_high",
+        "unit_cost_low",
+        "unit_cost_high",
+    )
+
+    source = forms.ChoiceField(label=_("Ur enhetskostnadstabellen"), required=False, choices=())
     # The entry whose values were last copied into the line; a different ``source`` means
     # the person just picked one, and its values are copied in (see ``apply_picks``).
     source_applied = forms.CharField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Effekt"), max_length=300)
-    actor = forms.CharField(label=_("Aktör"), max_length=200)
+    actor = forms.CharField(label=_("Aktör"), max_length=200, widget=ListSelect())
     unit = forms.CharField(label=_("Enhet"), max_length=100, required=False)
-    unit_cost = forms.DecimalField(label=_("Enhetskostnad (kr)"), min_value=0, decimal_places=2)
-    unit_cost_price_year = forms.IntegerField(
-        label=_("Enhetskostnadens prisår"), min_value=1900, max_value=2100, required=False
-    )
-    economic_unit_cost = forms.DecimalField(
+    unit_cost = NumberField(label=_("Enhetskostnad (kr)"), min_value=0, decimal_places=2)
+    unit_cost_price_year = YearField(label=_("Prisår"), required=False)
+    economic_unit_cost = NumberField(
         label=_("Ekonomiskt värde per enhet (kr)"), min_value=0, decimal_places=2, required=False
     )
-    social_unit_cost = forms.DecimalField(
+    social_unit_cost = NumberField(
         label=_("Socialt värde per enhet (kr)"), min_value=0, decimal_places=2, required=False
     )
-    volume = forms.CharField(
-        label=_("Volym per år"),
-        required=False,
-        help_text=_("Antal enheter som undviks, t.ex. ”2027: 1; 2028: 2”."),
-    )
-    volume_after_end = forms.DecimalField(
-        label=_("Volym per år efter projektet"), required=False, decimal_places=3
+    volume_after_end = NumberField(
+        label=_("Volym per år därefter"), required=False, min_value=0, decimal_places=4
     )
     deadweight = _pct(_("Dödvikt (%)"))
     attribution = _pct(_("Andel som beror på andra (%)"))
@@ -280,49 +485,35 @@ class EffectLineForm(DescribedErrors, forms.Form):
         ],
         help_text=_("Till exempel del av en tjänst: kapacitet, inte pengar att ta hem."),
     )
-    volume_after_end_low = forms.DecimalField(
-        label=_("Volym efter projektet, lägst"), required=False, decimal_places=3
+    volume_after_end_low = NumberField(
+        label=_("Volym därefter, lägst"), required=False, min_value=0, decimal_places=4
     )
-    volume_after_end_high = forms.DecimalField(
-        label=_("Volym efter projektet, högst"), required=False, decimal_places=3
+    volume_after_end_high = NumberField(
+        label=_("Volym därefter, högst"), required=False, min_value=0, decimal_places=4
     )
     deadweight_low = _pct(_("Dödvikt, lägst (%)"))
     deadweight_high = _pct(_("Dödvikt, högst (%)"))
-    unit_cost_low = forms.DecimalField(
+    unit_cost_low = NumberField(
         label=_("Enhetskostnad, lägst (kr)"), required=False, min_value=0, decimal_places=2
     )
-    unit_cost_high = forms.DecimalField(
+    unit_cost_high = NumberField(
         label=_("Enhetskostnad, högst (kr)"), required=False, min_value=0, decimal_places=2
     )
+    year_label = _("Volym")
 
-    def __init__(self, *args: Any, unit_costs: list[UnitCost] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        unit_costs: list[UnitCost] | None = None,
+        source_choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices: list[tuple[str, str]] = [("", str(_("– Egen uppgift –")))]
-        for unit_cost in unit_costs or []:
-            table = unit_cost.organisation.name if unit_cost.organisation else _("nationell")
-            choices.append((str(unit_cost.pk), f"{unit_cost.code} {unit_cost.name} ({table})"))
-        cast(forms.ChoiceField, self.fields["source"]).choices = choices
+        if source_choices is None:
+            source_choices = unit_cost_choices(unit_costs or [])
+        cast(forms.ChoiceField, self.fields["source"]).choices = source_choices
+        cast(ListSelect, self.fields["actor"].widget).choices = self.parties.actor_choices()
         self.describe_errors()
-
-    def clean_volume(self) -> dict[str, float]:
-        text = self.cleaned_data.get("volume") or ""
-        volumes: dict[str, float] = {}
-        for part in filter(None, (p.strip() for p in re.split(r"[;\n]", text))):
-            match = VOLUME_RE.match(part)
-            if not match:
-                raise forms.ValidationError(
-                    _(
-                        "Skriv år och antal, t.ex. ”2027: 1; 2028: 2”. ”%(part)s” går inte att läsa."
-                    ),
-                    params={"part": part},
-                )
-            year, amount = match.groups()
-            if year in volumes:
-                raise forms.ValidationError(
-                    _("Året %(year)s står två gånger."), params={"year": year}
-                )
-            volumes[year] = float(amount.replace(",", "."))
-        return volumes
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -351,11 +542,47 @@ class BaseLineFormSet(forms.BaseFormSet):
 
 
 CostFormSet = forms.formset_factory(
-    CostLineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=200
+    CostLineForm, formset=BaseLineFormSet, extra=0, can_delete=True, max_num=200
 )
 EffectFormSet = forms.formset_factory(
-    EffectLineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=100
+    EffectLineForm, formset=BaseLineFormSet, extra=0, can_delete=True, max_num=100
 )
+
+
+# --- the grid's years ----------------------------------------------------------------
+
+MAX_GRID_YEARS = 60
+
+
+def grid_years(data: Mapping[str, Any]) -> list[int]:
+    """The years the grids show for stored data: the project's years, and every later
+    year a cost or volume is given for."""
+    years: set[int] = set()
+    start, project_years = data.get("start_year"), data.get("project_years")
+    if isinstance(start, int) and isinstance(project_years, int):
+        years.update(range(start, start + max(1, min(project_years, MAX_GRID_YEARS))))
+    sets = [data, *((data.get("alternatives") or {}).values())]
+    for lines in sets:
+        if not isinstance(lines, Mapping):
+            continue
+        for cost in lines.get("costs") or []:
+            if isinstance(cost.get("year"), int):
+                years.add(cost["year"])
+        for effect in lines.get("effects") or []:
+            for year in effect.get("volume") or {}:
+                if str(year).isdigit():
+                    years.add(int(year))
+    return sorted(years)[:MAX_GRID_YEARS]
+
+
+def posted_years(text: str) -> list[int]:
+    """The grid's years as the form carries them (``"2026,2027"``)."""
+    years = set()
+    for part in str(text or "").split(","):
+        part = part.strip()
+        if part.isdigit() and 1900 <= int(part) <= 2100:
+            years.add(int(part))
+    return sorted(years)[:MAX_GRID_YEARS]
 
 
 # --- exchange format <-> forms -------------------------------------------------------
@@ -396,6 +623,8 @@ class Lines:
     cost_rows: list[int] = dataclasses.field(default_factory=list)
     effect_rows: list[int] = dataclasses.field(default_factory=list)
     sources: list[Any] = dataclasses.field(default_factory=list)
+    # The year cell each cost line came from.
+    cost_cells: list[str] = dataclasses.field(default_factory=list)
 
 
 def lines_from_forms(costs: BaseLineFormSet, effects: BaseLineFormSet, price_year: int) -> Lines:
@@ -405,11 +634,13 @@ def lines_from_forms(costs: BaseLineFormSet, effects: BaseLineFormSet, price_yea
         if _is_blank(form):
             continue
         c = form.cleaned_data
-        line = {"year": c["year"], "amount": _num(c["amount"]), "financier": c["financier"]}
-        if c.get("type"):
-            line["type"] = c["type"]
-        lines.costs.append(line)
-        lines.cost_rows.append(i)
+        for year, amount in sorted(form.year_values().items()):
+            line = {"year": year, "amount": _num(amount), "financier": c.get("financier") or FUND}
+            if c.get("type"):
+                line["type"] = c["type"]
+            lines.costs.append(line)
+            lines.cost_rows.append(i)
+            lines.cost_cells.append(year_field(year))
     for i, form in enumerate(effects.forms):
         if _is_blank(form):
             continue
@@ -420,7 +651,7 @@ def lines_from_forms(costs: BaseLineFormSet, effects: BaseLineFormSet, price_yea
             "unit": e.get("unit") or "",
             "unit_cost": _num(e["unit_cost"]),
             "unit_cost_price_year": e.get("unit_cost_price_year") or price_year,
-            "volume": e.get("volume") or {},
+            "volume": {str(y): _num(v) for y, v in sorted(form.year_values().items())},
         }
         if e.get("volume_after_end") is not None:
             line["volume_after_end"] = _num(e["volume_after_end"])
@@ -455,12 +686,9 @@ def lines_from_forms(costs: BaseLineFormSet, effects: BaseLineFormSet, price_yea
 
 def data_from_forms(
     general: CalculationForm, costs: BaseLineFormSet, effects: BaseLineFormSet
-) -> tuple[dict[str, Any], list[int], list[int], list[Any]]:
-    """Build the exchange-format dict from valid forms.
-
-    Also returns, for each cost and effect line in the dict, the index of the form it came
-    from (blank and deleted rows are left out), and the unit-cost id each effect was taken from.
-    """
+) -> tuple[dict[str, Any], Lines]:
+    """Build the exchange-format dict from valid forms, and the lines with the rows they
+    came from (see :class:`Lines`)."""
     g = general.cleaned_data
     start = g["start_year"]
     data: dict[str, Any] = {
@@ -484,7 +712,7 @@ def data_from_forms(
     data["costs"], data["effects"] = lines.costs, lines.effects
     # Without the field the case's rulebook sets the basis (see CalculationForm).
     data["approval"] = {"basis": g.get("approval_basis") or "nominal"}
-    return data, lines.cost_rows, lines.effect_rows, lines.sources
+    return data, lines
 
 
 # The comparison alternatives the guidelines name (ECONOMICS.md §2), in the order the
@@ -555,6 +783,29 @@ def initial_from_data(
     return general, costs, effects
 
 
+def cost_rows(costs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cost lines gathered into grid rows: lines of the same kind and financier share a
+    row, one cell per year (a second line in the same year starts another row)."""
+    rows: list[dict[str, Any]] = []
+    for cost in costs:
+        financier, kind = cost.get("financier", FUND), cost.get("type", "")
+        cell = year_field(cost.get("year")) if isinstance(cost.get("year"), int) else None
+        row = next(
+            (
+                r
+                for r in rows
+                if r["financier"] == financier and r["type"] == kind and cell not in r
+            ),
+            None,
+        )
+        if row is None:
+            row = {"financier": financier, "type": kind}
+            rows.append(row)
+        if cell is not None:
+            row[cell] = cost.get("amount")
+    return rows
+
+
 def lines_initial(
     lines: Mapping[str, Any], sources: list[Any] | None = None, actors: Any = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -565,16 +816,7 @@ def lines_initial(
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             chosen = str(item.get("perspective") or "")
             perspectives[item["name"]] = "" if chosen == "organisation" else chosen
-    costs = [
-        {
-            "year": c.get("year"),
-            "amount": c.get("amount"),
-            # The engine's default when a line names no financier (docs/economics.md).
-            "financier": c.get("financier", "fund"),
-            "type": c.get("type", ""),
-        }
-        for c in lines.get("costs") or []
-    ]
+    costs = cost_rows(list(lines.get("costs") or []))
     effects = []
     sources = sources or []
     for i, e in enumerate(lines.get("effects") or []):
@@ -587,13 +829,15 @@ def lines_initial(
             "unit": e.get("unit", ""),
             "unit_cost": e.get("unit_cost"),
             "unit_cost_price_year": e.get("unit_cost_price_year"),
-            "volume": "; ".join(f"{y}: {_fmt(v)}" for y, v in (e.get("volume") or {}).items()),
             "volume_after_end": e.get("volume_after_end"),
             "cashable": "" if e.get("cashable", True) else "capacity",
             "perspective": perspectives.get(e.get("actor", ""), ""),
             "economic_unit_cost": (e.get("unit_cost_values") or {}).get("economic"),
             "social_unit_cost": (e.get("unit_cost_values") or {}).get("social"),
         }
+        for year, volume in (e.get("volume") or {}).items():
+            if str(year).isdigit():
+                row[year_field(int(year))] = volume
         for share in SHARES:
             row[share] = _pct_of(e.get(share, 0))
         for name, triple in (e.get("uncertainty") or {}).items():
@@ -605,16 +849,26 @@ def lines_initial(
     return costs, effects
 
 
-def _fmt(value: Any) -> str:
-    number = Decimal(str(value))
-    text = str(int(number)) if number == number.to_integral_value() else str(number)
-    return text.replace(".", ",")
+def unit_cost_fill(entry: UnitCost) -> dict[str, str]:
+    """What picking ``entry`` writes into an effect line (also sent to the browser, which
+    fills the line at once)."""
+    latest = entry.latest()
+    fill = {"name": entry.name, "actor": entry.actor_label, "unit": entry.unit}
+    if latest is not None:
+        fill["unit_cost"] = input_number(latest.value)
+        fill["unit_cost_price_year"] = str(latest.price_year)
+        for kind in ("economic", "social"):
+            other = getattr(latest, f"{kind}_value", None)
+            fill[f"{kind}_unit_cost"] = "" if other is None else input_number(other)
+    return fill
 
 
 def apply_picks(post: Any, unit_costs: dict[str, UnitCost], prefix: str = "effects") -> list[int]:
     """Copy a newly picked unit-cost entry into its effect line, in (a copy of) POST data.
 
-    Returns the indices of the lines that changed, so that they can be shown again.
+    The browser does the same as soon as an entry is picked; this is for a form sent
+    without scripts. The name is kept when one was typed. Returns the indices of the
+    lines that changed.
     """
     changed = []
     total = int(post.get(f"{prefix}-TOTAL_FORMS") or 0)
@@ -627,18 +881,11 @@ def apply_picks(post: Any, unit_costs: dict[str, UnitCost], prefix: str = "effec
         entry = unit_costs.get(picked)
         if entry is None:
             continue
-        latest = entry.latest()
         previous = unit_costs.get(applied)
         name = post.get(key + "name", "").strip()
-        if not name or (previous is not None and name == previous.name):
-            post[key + "name"] = entry.name
-        post[key + "actor"] = entry.actor_label
-        post[key + "unit"] = entry.unit
-        if latest is not None:
-            post[key + "unit_cost"] = str(latest.value)
-            post[key + "unit_cost_price_year"] = str(latest.price_year)
-            for kind in ("economic", "social"):
-                other = getattr(latest, f"{kind}_value", None)
-                post[key + f"{kind}_unit_cost"] = "" if other is None else str(other)
+        for field, value in unit_cost_fill(entry).items():
+            if field == "name" and name and (previous is None or name != previous.name):
+                continue
+            post[key + field] = value
         changed.append(i)
     return changed

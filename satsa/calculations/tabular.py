@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satsa.core.tabular import (
@@ -214,7 +215,260 @@ __all__ = [
     "REQUIRED",
     "RawRow",
     "TableFileError",
+    "calculation_workbook",
+    "read_calculation",
     "read_table",
     "results_tables",
     "write_results_xlsx",
 ]
+
+
+# --- a whole calculation as a workbook ------------------------------------------------
+#
+# The editor's own shape: the assumptions, then the cost and effect grids (a row per line,
+# a column per field and year, the alternatives in the same sheets), then what the engine
+# made of them (flows per year and actor, the key figures). The first three sheets are
+# read back by ``read_calculation``; the last two are for reading only.
+
+SHEET_INPUTS = "Förutsättningar"
+SHEET_COSTS = "Kostnader"
+SHEET_EFFECTS = "Effekter"
+SHEET_FLOWS = "Flöden"
+SHEET_RESULTS = "Resultat"
+ALTERNATIVE_COLUMN = "Alternativ"
+YES = {"ja", "j", "x", "1", "true", "sant", "yes", "y"}
+INTERVENTION = "Insatsen"
+
+
+def _grid_columns(form: Any) -> list[tuple[str, str, Kind]]:
+    from satsa.calculations.forms import NumberField
+
+    columns = []
+    for name in form.column_names():
+        field = form.fields[name]
+        kind = Kind.DECIMAL if isinstance(field, NumberField) else Kind.TEXT
+        if name == "unit_cost_price_year":
+            kind = Kind.INT
+        columns.append((name, str(field.label), kind))
+    return columns
+
+
+def _choice_labels(form: Any) -> dict[str, dict[str, str]]:
+    """The grid's choice columns (not the unit-cost source): value → the label shown."""
+    return {
+        name: {str(value): str(label) for value, label in field.choices}
+        for name, field in form.fields.items()
+        if isinstance(field, forms.ChoiceField) and name != "source"
+    }
+
+
+def _general_rows(data: dict[str, Any], price_index_name: str) -> list[list[Any]]:
+    from satsa.calculations.forms import CalculationForm, initial_from_data
+
+    general, _c, _e = initial_from_data(data)
+    form = CalculationForm()
+    rows = []
+    for name, field in form.fields.items():
+        value = general.get(name)
+        if name == "price_index":
+            value = price_index_name
+        elif name == "approval_basis":
+            value = dict(field.choices).get(value, value)  # type: ignore[attr-defined]
+        rows.append([str(field.label), value])
+    return rows
+
+
+def calculation_workbook(
+    *,
+    data: dict[str, Any],
+    result: dict[str, Any] | None,
+    sources: list[Any],
+    alternative_sources: dict[str, list[Any]],
+    codes: dict[Any, str],
+    price_index_name: str = "",
+    parties: Any = None,
+) -> bytes:
+    """The calculation as an XLSX workbook people can read, and fill in and import."""
+    from satsa.calculations.forms import (
+        ALTERNATIVE_LABELS,
+        CostLineForm,
+        EffectLineForm,
+        grid_years,
+        lines_initial,
+    )
+
+    years = grid_years(data)
+    cost_form, effect_form = CostLineForm(years=years), EffectLineForm(years=years)
+    cost_columns, effect_columns = _grid_columns(cost_form), _grid_columns(effect_form)
+    choices = _choice_labels(effect_form)
+    financiers = {str(v): str(label) for v, label in cost_form.parties.financier_choices()[:1]}
+    sets = [(INTERVENTION, data, sources)]
+    for key, spec in (data.get("alternatives") or {}).items():
+        label = str(ALTERNATIVE_LABELS.get(key) or spec.get("name") or key)
+        sets.append((label, spec, alternative_sources.get(key) or []))
+    cost_rows, effect_rows = [], []
+    for label, spec, spec_sources in sets:
+        costs, effects = lines_initial(spec, spec_sources, actors=data.get("actors"))
+        for row in (*costs, *effects):
+            # Choices (the perspective, cash or capacity) are written as people read them.
+            for name, labels in choices.items():
+                if name in row:
+                    row[name] = labels.get(row[name] or "", row[name])
+        for row in costs:
+            row["financier"] = financiers.get(row.get("financier"), row.get("financier"))
+            cost_rows.append([label, *(row.get(name) for name, _h, _k in cost_columns)])
+        for row in effects:
+            row["source"] = codes.get(int(row["source"]), "") if row.get("source") else ""
+            effect_rows.append([label, *(row.get(name) for name, _h, _k in effect_columns)])
+    tables = [
+        Table(
+            [Column("Uppgift", width=40), Column("Värde", width=24)],
+            _general_rows(data, price_index_name),
+            title=SHEET_INPUTS,
+        ),
+        Table(
+            [Column(ALTERNATIVE_COLUMN, width=18)]
+            + [Column(h, k, width=14) for _n, h, k in cost_columns],
+            cost_rows,
+            title=SHEET_COSTS,
+        ),
+        Table(
+            [Column(ALTERNATIVE_COLUMN, width=18)]
+            + [Column(h, k, width=14) for _n, h, k in effect_columns],
+            effect_rows,
+            title=SHEET_EFFECTS,
+        ),
+    ]
+    if result:
+        tables.extend(results_tables(result))
+    return to_xlsx(*tables, title=str(data.get("name") or ""))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a value of an imported workbook came from."""
+
+    sheet: str
+    row: int
+    column: str
+
+
+@dataclass
+class ReadCalculation:
+    """A workbook as the editor's form data, and where each field's value came from."""
+
+    post: dict[str, str]
+    cells: dict[str, Cell]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_calculation(
+    content: bytes,
+    *,
+    codes: dict[str, Any],
+    price_indices: dict[str, Any],
+) -> ReadCalculation:
+    """Read a workbook written by :func:`calculation_workbook` (and filled in by someone)
+    into the editor's form data; :class:`TableFileError` when it is not one."""
+    from satsa.calculations.forms import (
+        ALTERNATIVE_LABELS,
+        ALTERNATIVES,
+        FUND,
+        CalculationForm,
+        year_field,
+    )
+    from satsa.core.tabular import read_xlsx_sheets
+
+    sheets = read_xlsx_sheets(content)
+    for name in (SHEET_INPUTS, SHEET_COSTS, SHEET_EFFECTS):
+        if name not in sheets:
+            raise TableFileError(
+                _("Bladet ”%(sheet)s” saknas. Utgå från en exporterad kalkyl.") % {"sheet": name}
+            )
+    post: dict[str, str] = {}
+    cells: dict[str, Cell] = {}
+    general = CalculationForm()
+    by_label = {str(f.label).casefold(): n for n, f in general.fields.items()}
+    for number, row in enumerate(sheets[SHEET_INPUTS][1:], start=2):
+        if not row or row[0] is None:
+            continue
+        name = by_label.get(_text(row[0]).casefold())
+        if name is None:
+            continue
+        value = row[1] if len(row) > 1 else None
+        text = _text(value)
+        if name == "price_index":
+            text = str(price_indices.get(text.casefold(), text)) if text else ""
+        elif name == "approval_basis":
+            choices = {str(label).casefold(): v for v, label in general.fields[name].choices}  # type: ignore[attr-defined]
+            text = choices.get(text.casefold(), text)
+        post[f"calc-{name}"] = text
+        cells[f"calc-{name}"] = Cell(SHEET_INPUTS, number, "Värde")
+    labels = {INTERVENTION.casefold(): ""}
+    labels.update({str(ALTERNATIVE_LABELS[k]).casefold(): f"{k}-" for k, _n in ALTERNATIVES})
+    years: set[int] = set()
+    for sheet, kind in ((SHEET_COSTS, "costs"), (SHEET_EFFECTS, "effects")):
+        rows = sheets[sheet]
+        header = [_text(h) for h in (rows[0] if rows else [])]
+        from satsa.calculations.forms import CostLineForm, EffectLineForm
+
+        form = (CostLineForm if kind == "costs" else EffectLineForm)(years=[])
+        fields = {str(f.label).casefold(): n for n, f in form.fields.items()}
+        choice_values = {
+            name: {label.casefold(): value for value, label in labels.items()}
+            for name, labels in _choice_labels(form).items()
+        }
+        names: list[str | None] = []
+        for title in header:
+            if title.isdigit() and len(title) == 4:
+                years.add(int(title))
+                names.append(year_field(int(title)))
+            else:
+                names.append(fields.get(title.casefold()))
+        counts = {prefix: 0 for prefix in labels.values()}
+        for number, row in enumerate(rows[1:], start=2):
+            if all(_text(v) == "" for v in row):
+                continue
+            which = _text(row[0]) if row else ""
+            prefix = labels.get(which.casefold(), labels.get(INTERVENTION.casefold()))
+            if which and which.casefold() not in labels:
+                raise TableFileError(
+                    _(
+                        "Blad ”%(sheet)s”, rad %(row)s, kolumn ”%(column)s”: okänt alternativ "
+                        "”%(value)s”."
+                    )
+                    % {"sheet": sheet, "row": number, "column": ALTERNATIVE_COLUMN, "value": which}
+                )
+            index = counts[prefix]
+            counts[prefix] += 1
+            for column, (title, name) in enumerate(zip(header, names, strict=False)):
+                if name is None or column == 0:
+                    continue
+                text = _text(row[column])
+                fund_names = ("fonden", str(_("Fonden")).casefold(), FUND)
+                if name == "financier" and text.casefold() in fund_names:
+                    text = FUND
+                if name == "source":
+                    text = str(codes.get(text.casefold(), "")) if text else ""
+                    post[f"{prefix}{kind}-{index}-source_applied"] = text
+                if name in choice_values:
+                    text = choice_values[name].get(text.casefold(), text)
+                if isinstance(form.fields.get(name), forms.BooleanField):
+                    # A checkbox column: the file says "ja" or "nej" (as it is written).
+                    text = "on" if text.casefold() in YES else ""
+                key = f"{prefix}{kind}-{index}-{name}"
+                post[key] = text
+                cells[key] = Cell(sheet, number, title)
+            cells[f"{prefix}{kind}-{index}"] = Cell(sheet, number, "")
+        for prefix, count in counts.items():
+            post[f"{prefix}{kind}-TOTAL_FORMS"] = str(count)
+            post[f"{prefix}{kind}-INITIAL_FORMS"] = "0"
+    post["grid-years"] = ",".join(str(y) for y in sorted(years))
+    return ReadCalculation(post, cells)

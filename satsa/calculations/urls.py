@@ -17,6 +17,8 @@ urlpatterns = [
     path("arende/<int:case_id>/resultat/", views.results, name="results"),
     path("arende/<int:case_id>/kalkyl.json", views.calculation_json, name="calculation_json"),
     path("arende/<int:case_id>/resultat.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("arende/<int:case_id>/kalkyl.xlsx", views.calculation_xlsx, name="calculation_xlsx"),
+    path("arende/<int:case_id>/import/", views.calculation_import, name="calculation_import"),
     path(
         "arende/<int:case_id>/ogonblicksbild/<int:pk>.json",
         views.snapshot_json,

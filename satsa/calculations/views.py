@@ -15,6 +15,8 @@ from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +29,7 @@ from satsa.calculations.forms import (
     EffectFormSet,
     ImportForm,
     Lines,
+    Parties,
     PriceIndexForm,
     PriceIndexPointForm,
     UnitCostForm,
@@ -34,11 +37,16 @@ from satsa.calculations.forms import (
     alternative_from_lines,
     apply_picks,
     data_from_forms,
+    grid_years,
     initial_from_data,
     lines_from_forms,
     lines_initial,
     merge_actors,
     perspectives_from_forms,
+    posted_years,
+    unit_cost_choices,
+    unit_cost_fill,
+    year_field,
 )
 from satsa.calculations.models import Calculation, PriceIndex, UnitCost
 from satsa.calculations.terms import RulebookTerms, apply_terms
@@ -352,6 +360,65 @@ class AlternativeForms:
 
 
 @dataclass
+class GridCell:
+    name: str
+    field: Any  # the bound field
+
+
+@dataclass
+class GridRow:
+    form: Any
+    number: int
+    cells: list[GridCell]
+
+
+@dataclass
+class Grid:
+    """A formset shown as a spreadsheet: a row per form, a column per field and year.
+
+    The columns are the forms' own ``columns`` (see ``GridLineForm``), so a field added
+    to a line form and named there is a new column, on screen and in the XLSX file.
+    """
+
+    formset: Any
+    caption: Any
+    kind: str  # "costs" or "effects"
+
+    @property
+    def prefix(self) -> str:
+        return str(self.formset.prefix)
+
+    def _row(self, form: Any, number: int) -> GridRow:
+        cells = []
+        for name in form.column_names():
+            field = form.fields[name]
+            # Each cell is labelled by its column's header and its row's number.
+            field.widget.attrs["aria-labelledby"] = f"{self.prefix}-h-{name} {form.prefix}-n"
+            field.widget.attrs["data-col"] = name
+            cells.append(GridCell(name, form[name]))
+        delete = form.fields["DELETE"].widget
+        delete.attrs["aria-labelledby"] = f"{self.prefix}-h-DELETE {form.prefix}-n"
+        delete.attrs["data-delete"] = "1"
+        return GridRow(form, number, cells)
+
+    @property
+    def rows(self) -> list[GridRow]:
+        return [self._row(form, i) for i, form in enumerate(self.formset.forms, start=1)]
+
+    @property
+    def template_row(self) -> GridRow:
+        return self._row(self.formset.empty_form, 0)
+
+    @property
+    def columns(self) -> list[dict[str, Any]]:
+        form = self.formset.empty_form
+        return [
+            {"name": n, "label": form.fields[n].label, "year": n.startswith("y")}
+            for n in form.column_names()
+        ]
+
+
+@dataclass
 class Editor:
     """The editor's forms, and what the engine made of them."""
 
@@ -366,8 +433,13 @@ class Editor:
     alternative_sources: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
     result: dict[str, Any] | None = None
     problems: list[engine.Problem] = dataclasses.field(default_factory=list)
-    # Prefixes of the effect lines a unit-cost pick was just copied into.
-    picked: set[str] = dataclasses.field(default_factory=set)
+    years: list[int] = dataclasses.field(default_factory=list)
+    unit_costs: list[UnitCost] = dataclasses.field(default_factory=list)
+
+    @property
+    def fills(self) -> dict[str, dict[str, str]]:
+        """What picking each unit cost fills in, by its id (read by the browser)."""
+        return {str(u.pk): unit_cost_fill(u) for u in self.unit_costs}
 
     @property
     def formsets(self) -> list[Any]:
@@ -377,6 +449,45 @@ class Editor:
     @property
     def forms(self) -> list[Any]:
         return [self.general, *(form for formset in self.formsets for form in formset.forms)]
+
+    @property
+    def cost_grid(self) -> Grid:
+        return Grid(self.costs, _("Kostnader per år (kr)"), "costs")
+
+    @property
+    def effect_grid(self) -> Grid:
+        return Grid(self.effects, _("Effekter: volym per år och antaganden"), "effects")
+
+    def alternative_grids(self) -> list[tuple[AlternativeForms, Grid, Grid]]:
+        return [
+            (
+                alt,
+                Grid(
+                    alt.costs,
+                    _("%(name)s: kostnader per år (kr)") % {"name": alt.label},
+                    "costs",
+                ),
+                Grid(alt.effects, _("%(name)s: effekter") % {"name": alt.label}, "effects"),
+            )
+            for alt in self.alternatives
+        ]
+
+    def error_boxes_html(self) -> str:
+        """The error boxes as out-of-band swaps, written directly: a template loop over
+        hundreds of cells took much of a recompute's time."""
+        parts = []
+        for box in self.error_boxes():
+            errors = "".join(
+                format_html('<p class="error">{}</p>', error) for error in box["errors"]
+            )
+            parts.append(
+                format_html(
+                    '<div id="{}" class="field-errors" hx-swap-oob="true">{}</div>\n',
+                    box["id"],
+                    mark_safe(errors),  # noqa: S308 - built from format_html above
+                )
+            )
+        return mark_safe("".join(parts))  # noqa: S308 - each part escaped by format_html
 
     def error_boxes(self) -> list[dict[str, Any]]:
         """Every field's error box, filled or empty, for htmx to swap in place."""
@@ -401,9 +512,47 @@ def _picklist(org: Organisation) -> list[UnitCost]:
     return list(selectors.unit_costs_available_to(org).select_related("organisation"))
 
 
+def _parties(org: Organisation) -> Parties:
+    """The lists the financier and actor are chosen from: one query each, whatever the
+    number of lines."""
+    return Parties(
+        boards=list(org.boards.values_list("name", flat=True)),
+        departments=list(org.departments.values_list("name", flat=True)),
+        external=list(org.parties.values_list("name", flat=True)),
+    )
+
+
 def _stored_alternatives(calculation: Calculation) -> dict[str, Any]:
     stored = calculation.data.get("alternatives")
     return stored if isinstance(stored, dict) else {}
+
+
+def _initial_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # A grid with no lines shows one empty row to type into.
+    return rows or [{}]
+
+
+def _formsets(
+    post: Any,
+    prefix: str,
+    lines: Any,
+    sources: Any,
+    kwargs: dict[str, Any],
+) -> tuple[Any, Any]:
+    cost_kwargs = {k: v for k, v in kwargs.items() if k != "source_choices"}
+    costs_prefix, effects_prefix = f"{prefix}costs", f"{prefix}effects"
+    if post is None:
+        costs, effects = lines_initial(lines if isinstance(lines, dict) else {}, sources)
+        return (
+            CostFormSet(initial=_initial_rows(costs), prefix=costs_prefix, form_kwargs=cost_kwargs),
+            EffectFormSet(
+                initial=_initial_rows(effects), prefix=effects_prefix, form_kwargs=kwargs
+            ),
+        )
+    return (
+        CostFormSet(post, prefix=costs_prefix, form_kwargs=cost_kwargs),
+        EffectFormSet(post, prefix=effects_prefix, form_kwargs=kwargs),
+    )
 
 
 def _alternative_forms(
@@ -415,17 +564,27 @@ def _alternative_forms(
     sources = calculation.alternative_sources or {}
     found = []
     for key, name in ALTERNATIVES:
-        costs_prefix, effects_prefix = f"{key}-costs", f"{key}-effects"
-        if post is None:
-            spec = stored.get(key)
-            costs, effects = lines_initial(spec if isinstance(spec, dict) else {}, sources.get(key))
-            cost_set = CostFormSet(initial=costs, prefix=costs_prefix)
-            effect_set = EffectFormSet(initial=effects, prefix=effects_prefix, form_kwargs=kwargs)
-        else:
-            cost_set = CostFormSet(post, prefix=costs_prefix)
-            effect_set = EffectFormSet(post, prefix=effects_prefix, form_kwargs=kwargs)
+        cost_set, effect_set = _formsets(post, f"{key}-", stored.get(key), sources.get(key), kwargs)
         found.append(AlternativeForms(key, name, ALTERNATIVE_LABELS[key], cost_set, effect_set))
     return found
+
+
+GRID_PREFIXES = (
+    "costs",
+    "effects",
+    *(f"{k}-{kind}" for k, _n in ALTERNATIVES for kind in ("costs", "effects")),
+)
+
+
+def _add_row(post: Any) -> str | None:
+    """A row asked for without scripts (the grid's add button): one more form in that
+    formset. Returns the grid's prefix."""
+    prefix = post.get("add")
+    if prefix not in GRID_PREFIXES:
+        return None
+    key = f"{prefix}-TOTAL_FORMS"
+    post[key] = str(int(post.get(key) or 0) + 1)
+    return str(prefix)
 
 
 def _editor(
@@ -434,46 +593,55 @@ def _editor(
     unit_costs = _picklist(org)
     indices = selectors.price_indices_available_to(org)
     terms = selectors.rulebook_terms(calculation.case)
-    kwargs = {"unit_costs": unit_costs}
     stored = _stored_alternatives(calculation)
+    years = grid_years(calculation.data)
+    if post is not None:
+        years = posted_years(post.get("grid-years")) or years
+    kwargs = {
+        "source_choices": unit_cost_choices(unit_costs),
+        "parties": _parties(org),
+        "years": years,
+    }
     if post is None:
-        general, costs, effects = initial_from_data(
+        general, _costs, _effects = initial_from_data(
             calculation.data, calculation.effect_sources, calculation.price_index
         )
+        costs, effects = _formsets(None, "", calculation.data, calculation.effect_sources, kwargs)
         editor = Editor(
             CalculationForm(initial=general, price_indices=indices, terms=terms, prefix="calc"),
-            CostFormSet(initial=costs, prefix="costs"),
-            EffectFormSet(initial=effects, prefix="effects", form_kwargs=kwargs),
+            costs,
+            effects,
             terms=terms,
+            years=years,
+            unit_costs=unit_costs,
         )
         editor.alternatives = _alternative_forms(None, kwargs, calculation)
         editor.data, editor.result = calculation.data, calculation.result
         return editor
     post = post.copy()
+    _add_row(post)
     by_id = {str(u.pk): u for u in unit_costs}
-    picked = {f"effects-{i}" for i in apply_picks(post, by_id)}
-    for key, _name in ALTERNATIVES:
-        prefix = f"{key}-effects"
-        picked.update(f"{prefix}-{i}" for i in apply_picks(post, by_id, prefix=prefix))
+    for prefix in GRID_PREFIXES:
+        if prefix.endswith("effects"):
+            apply_picks(post, by_id, prefix=prefix)
+    costs, effects = _formsets(post, "", None, None, kwargs)
     editor = Editor(
         CalculationForm(post, price_indices=indices, terms=terms, prefix="calc"),
-        CostFormSet(post, prefix="costs"),
-        EffectFormSet(post, prefix="effects", form_kwargs=kwargs),
+        costs,
+        effects,
         alternatives=_alternative_forms(post, kwargs, calculation),
         terms=terms,
-        picked=picked,
+        years=years,
+        unit_costs=unit_costs,
     )
     # Validate every form (no short cut), so that every error shows at once.
     valid = [editor.general.is_valid(), *(formset.is_valid() for formset in editor.formsets)]
     if not all(valid):
         return editor
-    editor.data, cost_rows, effect_rows, editor.sources = data_from_forms(
-        editor.general, editor.costs, editor.effects
-    )
-    editor.lines = Lines(cost_rows=cost_rows, effect_rows=effect_rows)
+    editor.data, editor.lines = data_from_forms(editor.general, editor.costs, editor.effects)
+    editor.sources = editor.lines.sources
     # Parts the editor has no forms for (actors, case-level ranges, the realisation plan,
-    # the case's part of the repayment block) are kept as they were, so that saving does
-    # not drop them.
+    # the case's part of the repayment block) are kept as they were, so that saving does not drop them.
     for key in KEPT_KEYS:
         if key in calculation.data:
             editor.data[key] = calculation.data[key]
@@ -517,48 +685,144 @@ _GENERAL = {
     "optimism_bias.effects": "optimism_bias_effects",
     "approval.basis": "approval_basis",
     "approval": "approval_basis",
+    "price_index": "price_index",
 }
 
 
-def _line_form(editor: Editor, key: str | None, kind: str, index: int) -> Any:
-    """The form a line of the data came from; None for a line no form holds."""
+def _line_form(editor: Editor, key: str | None, kind: str, index: int) -> tuple[Any, Any]:
+    """The form a line of the data came from, and the year cell of a cost line; None for
+    a line no form holds."""
     if key is None:
         lines, costs, effects = editor.lines, editor.costs, editor.effects
     else:
         alt = next((a for a in editor.alternatives if a.key == key), None)
         if alt is None:
-            return None
+            return None, None
         lines, costs, effects = alt.lines, alt.costs, alt.effects
     if lines is None:
-        return None
-    rows, formset = (lines.cost_rows, costs) if kind == "costs" else (lines.effect_rows, effects)
-    return formset.forms[rows[index]] if index < len(rows) else None
+        return None, None
+    if kind == "costs":
+        if index >= len(lines.cost_rows):
+            return None, None
+        return costs.forms[lines.cost_rows[index]], lines.cost_cells[index]
+    if index >= len(lines.effect_rows):
+        return None, None
+    return effects.forms[lines.effect_rows[index]], None
+
+
+def _field_of(editor: Editor, path: str) -> tuple[Any, str | None]:
+    """The form and field (None: the line as a whole) a path of the data names; the form
+    is None for a path no form holds."""
+    match = _PATH.match(path)
+    if match:
+        key, kind, index, name, rest = match.groups()
+        form, cell = _line_form(editor, key, kind, int(index))
+        if form is None:
+            return None, None
+        if kind == "costs" and name in ("year", "amount", "uncertainty"):
+            name = cell
+        elif name == "volume" and rest and rest.isdigit():
+            name = year_field(int(rest))
+        elif name == "uncertainty" and rest:
+            name = f"{rest.split('.')[0]}_low"
+        if name not in form.fields or name in ("source", "source_applied"):
+            name = None
+        return form, name
+    head = path.split(".")[0].split("[")[0]
+    name = _GENERAL.get(path, _GENERAL.get(head, head))
+    if name in editor.general.fields:
+        return editor.general, name
+    return None, None
 
 
 def _attach(problems: list[engine.Problem], editor: Editor) -> list[engine.Problem]:
     """Put each engine problem next to its field; return those that belong to no field."""
     left = []
     for problem in problems:
-        match = _PATH.match(problem.path)
-        if match:
-            key, kind, index, name, rest = match.groups()
-            form = _line_form(editor, key, kind, int(index))
-            if form is None:
-                left.append(problem)
-                continue
-            if name == "uncertainty" and rest:
-                name = f"{rest.split('.')[0]}_low"
-            if name not in form.fields or name in ("source", "source_applied"):
-                name = None
-            form.add_error(name, problem.message)
-            continue
-        head = problem.path.split(".")[0].split("[")[0]
-        name = _GENERAL.get(problem.path, _GENERAL.get(head, head))
-        if name in editor.general.fields:
-            editor.general.add_error(name, problem.message)
-        else:
+        form, name = _field_of(editor, problem.path)
+        if form is None:
             left.append(problem)
+        else:
+            form.add_error(name, problem.message)
     return left
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning of the engine as the editor says it: where, what, and a link to the field
+    that fixes it."""
+
+    where: str
+    message: str
+    href: str
+
+
+def _line_name(editor: Editor, form: Any) -> str:
+    """ "Effekt 2 (Färre placeringar)", "Kostnadsrad 1", "Ordinarie insats: effekt 1"."""
+    for alt_key, formset in [(None, editor.costs), (None, editor.effects)] + [
+        (alt.label, fs) for alt in editor.alternatives for fs in (alt.costs, alt.effects)
+    ]:
+        if form in formset.forms:
+            number = formset.forms.index(form) + 1
+            if formset.prefix.endswith("costs"):
+                label = _("kostnadsrad %(n)s") % {"n": number}
+            else:
+                name = form["name"].value() or ""
+                label = _("effekt %(n)s") % {"n": number}
+                if name:
+                    label = f"{label} ({name})"
+            return f"{alt_key}: {label}" if alt_key else label[:1].upper() + label[1:]
+    return ""
+
+
+# Words of the exchange format that the engine's messages may name, as the editor says them.
+_PLAIN_WORDS = {
+    "price_index": _("prisindex"),
+    "unit_cost_price_year": _("enhetskostnadens prisår"),
+    "realised_savings": _("realiserade besparingar"),
+    "horizon_years_after_end": _("år med effekter efter projektets slut"),
+    "volume_after_end": _("volym per år därefter"),
+}
+
+
+def _plain(message: str) -> str:
+    for key, words in _PLAIN_WORDS.items():
+        message = message.replace(key, str(words))
+    return message
+
+
+def _notice(editor: Editor, path: str, message: str) -> Notice:
+    form, name = _field_of(editor, path) if path else (None, None)
+    where, href = "", ""
+    if form is not None:
+        if form is editor.general:
+            field = form.fields[name] if name else None
+            where = str(field.label) if field is not None else ""
+        else:
+            where = _line_name(editor, form)
+            if name:
+                where = f"{where}, {str(form.fields[name].label).lower()}"
+        href = f"#{form[name].auto_id}" if name else f"#{form.prefix}"
+    elif path.startswith("repayment"):
+        where = _("Återföring")
+    message = _plain(message)
+    if path.endswith("unit_cost_price_year") and editor.data and not editor.data.get("price_index"):
+        message = _(
+            "enhetskostnaden är i ett annat prisår än kalkylens, men inget prisindex är valt: "
+            "den används som den är. Välj ett prisindex under Förutsättningar, eller ange "
+            "enhetskostnaden i kalkylens prisår."
+        )
+        if not href:
+            href = "#id_calc-price_index"
+    return Notice(where, message, href)
+
+
+def _notices(editor: Editor, result: dict[str, Any] | None) -> list[Notice]:
+    language = "en" if engine._language() == "en" else "sv"
+    found = [_notice(editor, p.path, p.message) for p in editor.problems]
+    for warning in (result or {}).get("warnings") or []:
+        found.append(_notice(editor, warning.get("path", ""), warning.get(language, "")))
+    return found
 
 
 def _alternatives(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -582,9 +846,14 @@ def _alternatives(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _results_context(calculation: Calculation, editor: Editor) -> dict[str, Any]:
     result = editor.result
-    context: dict[str, Any] = {"editor": editor, "result": result}
+    context: dict[str, Any] = {
+        "editor": editor,
+        "result": result,
+        "problem_notices": [_notice(editor, p.path, p.message) for p in editor.problems],
+    }
     if not result:
         return context
+    context["notices"] = _notices(editor, result)[len(editor.problems) :]
     fund = _("Fonden")
     context["cumulative"] = charts.cumulative_by_party(result, fund)
     context["tornado"] = charts.tornado(result, charts.INPUT_LABELS)
@@ -642,8 +911,9 @@ def editor(request: AuthenticatedRequest, org: Organisation, case_id: int) -> Ht
             request, "calculations/editor.html", _page_context(request, org, case, None, None)
         )
     if request.method == "POST":
-        form_editor = _editor(org, calculation, request.POST, evaluate=False)
-        if form_editor.data is not None and not form_editor.picked:
+        adding = request.POST.get("add") in GRID_PREFIXES
+        form_editor = _editor(org, calculation, request.POST, evaluate=adding)
+        if form_editor.data is not None and not adding:
             try:
                 services.calculation_update(
                     calculation=calculation,
@@ -665,11 +935,6 @@ def editor(request: AuthenticatedRequest, org: Organisation, case_id: int) -> Ht
             else:
                 messages.success(request, _("Kalkylen är sparad."))
                 return redirect("calculations:editor", org_slug=org.slug, case_id=case.pk)
-        elif form_editor.picked:
-            messages.info(
-                request,
-                _("Uppgifterna hämtades från enhetskostnadstabellen. Kontrollera dem och spara."),
-            )
         context = _page_context(request, org, case, calculation, form_editor)
         context["version"] = request.POST.get(VERSION_FIELD) or context["version"]
         return render(request, "calculations/editor.html", context, status=200)
@@ -762,4 +1027,120 @@ def case_tab(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
             calc=selectors.calculation_of(case),
             snapshots=list(selectors.snapshots_of(case)),
         ),
+    )
+
+
+# --- the calculation as a workbook -----------------------------------------------------
+
+
+def _codes(unit_costs: list[UnitCost]) -> dict[Any, str]:
+    return {u.pk: u.code for u in unit_costs}
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def calculation_xlsx(request: HttpRequest, org: Organisation, case_id: int) -> HttpResponse:
+    """The whole calculation as a workbook: assumptions, the grids, flows and results."""
+    case = _case(request, org, case_id)
+    calculation = selectors.calculation_of(case)
+    if calculation is None:
+        raise Http404
+    content = tabular.calculation_workbook(
+        data=calculation.data,
+        result=calculation.result,
+        sources=calculation.effect_sources or [],
+        alternative_sources=calculation.alternative_sources or {},
+        codes=_codes(_picklist(org)),
+        price_index_name=calculation.price_index.name if calculation.price_index else "",
+    )
+    return http_response(content, f"kalkyl-{org.slug}-{case.pk}.xlsx", "xlsx")
+
+
+def _where(cell: tabular.Cell | None) -> str:
+    if cell is None:
+        return ""
+    if cell.column:
+        return _("Blad ”%(sheet)s”, rad %(row)s, kolumn ”%(column)s”") % {
+            "sheet": cell.sheet,
+            "row": cell.row,
+            "column": cell.column,
+        }
+    return _("Blad ”%(sheet)s”, rad %(row)s") % {"sheet": cell.sheet, "row": cell.row}
+
+
+def _import_problems(editor: Editor, read: tabular.ReadCalculation) -> list[str]:
+    """Every error of the imported workbook, named by sheet, row and column."""
+    problems = []
+    for form in editor.forms:
+        if not form.is_bound or not form.errors:
+            continue
+        for name, errors in form.errors.items():
+            key = f"{form.prefix}-{name}" if name != "__all__" else form.prefix
+            cell = read.cells.get(key) or read.cells.get(form.prefix)
+            if cell is None and name != "__all__":
+                label = str(form.fields[name].label) if name in form.fields else name
+                cell = tabular.Cell(tabular.SHEET_INPUTS, 0, label)
+            where = _where(cell) if cell and cell.row else str(cell.column if cell else "")
+            problems.extend(f"{where}: {e}" if where else str(e) for e in errors)
+    for notice in (_notice(editor, p.path, p.message) for p in editor.problems):
+        problems.append(f"{notice.where}: {notice.message}" if notice.where else notice.message)
+    return problems
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def calculation_import(
+    request: AuthenticatedRequest, org: Organisation, case_id: int
+) -> HttpResponse:
+    """A filled workbook read back into the calculation: all of it, or nothing."""
+    case = _case(request, org, case_id, edit=True)
+    calculation = selectors.calculation_of(case)
+    if calculation is None:
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        unit_costs = _picklist(org)
+        indices = {i.name.casefold(): i.pk for i in selectors.price_indices_available_to(org)}
+        try:
+            read = tabular.read_calculation(
+                form.cleaned_data["file"].read(),
+                codes={u.code.casefold(): u.pk for u in reversed(unit_costs)},
+                price_indices=indices,
+            )
+        except tabular.TableFileError as error:
+            problems = [str(error)]
+        else:
+            read.post[VERSION_FIELD] = request.POST.get(VERSION_FIELD, "")
+            imported = _editor(org, calculation, read.post, evaluate=False)
+            if imported.data is not None:
+                try:
+                    services.calculation_update(
+                        calculation=calculation,
+                        data=imported.data,
+                        effect_sources=imported.sources,
+                        alternative_sources=imported.alternative_sources,
+                        price_index=imported.general.cleaned_data.get("price_index"),
+                        actor=request.user,
+                        version=request.POST.get(VERSION_FIELD) or None,
+                    )
+                except StaleEdit as stale:
+                    problems = [stale.message]
+                except engine.CalculationInvalid as error:
+                    imported.problems = _attach(error.problems, imported)
+                else:
+                    messages.success(request, _("Kalkylen är inläst från filen."))
+                    return redirect("calculations:editor", org_slug=org.slug, case_id=case.pk)
+            problems = problems or _import_problems(imported, read)
+    return render(
+        request,
+        "calculations/calculation_import.html",
+        {
+            "org": org,
+            "case": case,
+            "form": form,
+            "problems": problems,
+            "version": content_version(services.calculation_content(calculation)),
+        },
+        status=400 if problems else 200,
     )

@@ -9,12 +9,25 @@ own messages read the same. Exports (CSV/XLSX) write real numbers and never call
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from django.utils.translation import get_language
 
 from satsa.rules import numbers
 from satsa.rules.numbers import AUTO, EMPTY, Decimals
 
-__all__ = ["AUTO", "kr", "language", "mkr", "mkr_tick", "number", "percent", "tkr"]
+__all__ = [
+    "AUTO",
+    "kr",
+    "language",
+    "mkr",
+    "mkr_tick",
+    "number",
+    "percent",
+    "read_number",
+    "tkr",
+]
 
 
 def language() -> str:
@@ -101,3 +114,30 @@ def number(value: object, *, decimals: int = 2, empty: str = EMPTY) -> str:
     ('1\\xa0234,50', '112,6')
     """
     return numbers.number(value, lang=language(), decimals=decimals, empty=empty)
+
+
+def read_number(text: object) -> Decimal | None:
+    """A number as a person types or pastes it, in the active language; None if it is none.
+
+    Swedish: spaces (also no-break) between thousands, a decimal comma or point, "kr" or
+    "%" after, U+2212 or "-" for minus. English: commas between thousands, a decimal point.
+
+    >>> from django.utils import translation
+    >>> with translation.override("sv"):
+    ...     read_number("3 600 000"), read_number("12,5 %"), read_number("−1\\xa0250,50 kr")
+    (Decimal('3600000'), Decimal('12.5'), Decimal('-1250.50'))
+    >>> with translation.override("en"):
+    ...     read_number("3,600,000.5"), read_number("x")
+    (Decimal('3600000.5'), None)
+    """
+    if isinstance(text, Decimal | int | float) and not isinstance(text, bool):
+        return numbers.to_decimal(text)
+    value = str(text or "").strip()
+    for space in (" ", numbers.NBSP, "\u202f", "\u2009"):
+        value = value.replace(space, "")
+    value = value.removesuffix("%").removesuffix("kr").removesuffix("SEK").removeprefix("SEK")
+    value = value.replace(numbers.MINUS, "-")
+    value = value.replace(",", ".") if language() == "sv" else value.replace(",", "")
+    if not re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", value):
+        return None
+    return numbers.to_decimal(value)

@@ -336,3 +336,22 @@ def read_rows(
     if name.endswith((".csv", ".txt")):
         return read_csv_rows(content, encodings=encodings)
     raise TableFileError(_("Ladda upp en XLSX- eller CSV-fil."))
+
+
+def read_xlsx_sheets(content: bytes) -> dict[str, list[list[Any]]]:
+    """Every sheet's values by sheet name, row by row (as :func:`read_xlsx_rows`)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not XLSX
+        raise TableFileError(_("Filen kunde inte läsas som en Excel-fil (XLSX).")) from None
+    sheets = {}
+    try:
+        for sheet in book.worksheets:
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+            width = max((len(row) for row in rows), default=0)
+            sheets[sheet.title] = [row + [None] * (width - len(row)) for row in rows]
+    finally:
+        book.close()
+    return sheets

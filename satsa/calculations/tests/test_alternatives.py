@@ -57,8 +57,7 @@ def fill_ordinary(post: dict[str, str]) -> dict[str, str]:
     """The ordinary intervention's lines (ORDINARY) typed into the editor's empty rows."""
     post.update(
         {
-            "ordinary-costs-0-year": "2026",
-            "ordinary-costs-0-amount": "400000",
+            "ordinary-costs-0-y2026": "400 000",
             "ordinary-costs-0-financier": "Socialnämnden",
             "ordinary-costs-0-type": "personal",
             "ordinary-effects-0-name": "Färre placeringar i familjehem",
@@ -66,7 +65,7 @@ def fill_ordinary(post: dict[str, str]) -> dict[str, str]:
             "ordinary-effects-0-unit": "placeringsår",
             "ordinary-effects-0-unit_cost": "420000",
             "ordinary-effects-0-unit_cost_price_year": "2026",
-            "ordinary-effects-0-volume": "2027: 0,5",
+            "ordinary-effects-0-y2027": "0,5",
         }
     )
     return post
@@ -78,8 +77,8 @@ def test_the_editor_offers_both_alternatives_empty(
     html = client_as(alice).get(editor_url(case)).content.decode()
     assert '<h3 id="alternative-ordinary-heading">Ordinarie insats</h3>' in html
     assert '<h3 id="alternative-none-heading">Ingen insats</h3>' in html
-    assert "<legend>Ordinarie insats: kostnadsrad 1</legend>" in html
-    assert "<legend>Ingen insats: effekt 1</legend>" in html
+    assert '<caption id="ordinary-costs-caption">Ordinarie insats: kostnader per år (kr)' in html
+    assert '<caption id="none-effects-caption">Ingen insats: effekter' in html
     for prefix in ("ordinary-costs", "ordinary-effects", "none-costs", "none-effects"):
         assert f'name="{prefix}-TOTAL_FORMS" value="1"' in html
     # Nothing typed into them: saving leaves them out of the data.
@@ -104,10 +103,10 @@ def test_alternative_lines_are_saved_in_the_exchange_format(
     assert event.actor == alice and event.data["alternatives"] == ["ordinary"]
 
     html = client.get(editor_url(case)).content.decode()
-    # The saved lines come back into their forms, with a new empty row after them.
-    assert 'name="ordinary-costs-0-amount" value="400000"' in html
-    assert 'name="ordinary-effects-0-volume" value="2027: 0,5"' in html
-    assert 'name="ordinary-costs-TOTAL_FORMS" value="2"' in html
+    # The saved lines come back into their rows; no empty row is added after them.
+    assert 'name="ordinary-costs-0-y2026" value="400\xa0000"' in html
+    assert 'name="ordinary-effects-0-y2027" value="0,5"' in html
+    assert 'name="ordinary-costs-TOTAL_FORMS" value="1"' in html
     # The results show the intervention's NPV relative to the ordinary intervention.
     relative = expected["alternatives"][0]["relative"]["npv"]
     assert relative > 0
@@ -123,7 +122,7 @@ def test_removing_an_alternatives_lines_leaves_it_out(
     services.calculation_update(calculation=calculation, data=data, actor=system_actor())
     client = client_as(alice)
     post = editor_post(client, editor_url(case))
-    assert post["none-costs-0-amount"] == "1000"
+    assert post["none-costs-0-y2026"] == "1\xa0000"
     post["ordinary-costs-0-DELETE"] = "on"
     post["ordinary-effects-0-DELETE"] = "on"
     assert client.post(editor_url(case), post).status_code == 302
@@ -154,7 +153,7 @@ def test_alternatives_under_other_keys_are_kept(
     services.calculation_update(calculation=calculation, data=data, actor=system_actor())
     client = client_as(alice)
     post = editor_post(client, editor_url(case))
-    post["ordinary-costs-0-amount"] = "500000"
+    post["ordinary-costs-0-y2026"] = "500000"
     assert client.post(editor_url(case), post).status_code == 302
     calculation.refresh_from_db()
     alternatives = calculation.data["alternatives"]
@@ -176,7 +175,7 @@ def test_the_results_partial_shows_the_comparison_without_saving(
     post["none-effects-0-unit_cost"] = "0"
     html = client.post(results_url(case), post).content.decode()
     none = dict(NONE, effects=[dict(ORDINARY["effects"][0], name="Ingen förändring")])
-    none["effects"][0].update(unit="", volume={}, unit_cost=0)
+    none["effects"][0].update(unit="", volume={}, unit_cost=0, unit_cost_price_year=2026)
     expected = calculate(
         dict(DATA, alternatives={"ordinary": ORDINARY, "none": none}),
         draws=engine.DRAWS,
@@ -206,13 +205,12 @@ def test_bad_alternative_input_is_named_by_line_and_field(
 ) -> None:
     client = client_as(alice)
     post = editor_post(client, editor_url(case))
-    post["ordinary-costs-0-year"] = "2026"
-    post["ordinary-costs-0-amount"] = "mycket"
+    post["ordinary-costs-0-y2026"] = "mycket"
     post["ordinary-costs-0-financier"] = "fund"
     post["none-effects-0-name"] = "Fler placeringar"
     html = client.post(results_url(case), post).content.decode()
     assert (
-        'id="id_ordinary-costs-0-amount_errors" class="field-errors" hx-swap-oob="true">'
+        'id="id_ordinary-costs-0-y2026_errors" class="field-errors" hx-swap-oob="true">'
         '<p class="error">Fyll i ett tal.</p>'
     ) in html
     # A started line needs its required fields.
@@ -227,16 +225,16 @@ def test_bad_alternative_input_is_named_by_line_and_field(
     post = editor_post(client, editor_url(case))
     post.update(
         {
-            "ordinary-costs-0-year": "2050",
-            "ordinary-costs-0-amount": "1000",
+            "grid-years": post["grid-years"] + ",2050",
+            "ordinary-costs-0-y2050": "1000",
             "ordinary-costs-0-financier": "fund",
         }
     )
     response = client.post(editor_url(case), post)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<legend>Ordinarie insats: kostnadsrad 1</legend>" in page
-    start = page.index('id="id_ordinary-costs-0-year_errors"')
+    assert '<th scope="col" id="ordinary-costs-h-y2050" class="num year">2050</th>' in page
+    start = page.index('id="id_ordinary-costs-0-y2050_errors"')
     assert "året 2050 ligger utanför kalkylens år 2026–2038" in page[start : start + 300]
     calculation.refresh_from_db()
     assert "alternatives" not in calculation.data
@@ -248,24 +246,12 @@ def test_picking_a_unit_cost_prefills_an_alternative_line(
     client = client_as(alice)
     post = editor_post(client, editor_url(case))
     post["ordinary-effects-0-source"] = str(foster_care.pk)
+    post["ordinary-effects-0-y2027"] = "1"
     html = client.post(results_url(case), post).content.decode()
-    assert '<fieldset class="line effect" id="ordinary-effects-0" hx-swap-oob="true">' in html
-    assert "<legend>Ordinarie insats: effekt 1</legend>" in html
-    assert 'name="ordinary-effects-0-unit_cost" value="420000.00"' in html
-    assert 'name="ordinary-effects-0-actor" value="Socialnämnden"' in html
-    assert f'name="ordinary-effects-0-source_applied" value="{foster_care.pk}"' in html
+    # The live results count the picked line (the browser fills it in on the page).
+    assert 'data-alternative="ordinary"' in html
 
-    # Saved after checking: the line remembers which entry it came from.
-    post.update(
-        {
-            "ordinary-effects-0-source_applied": str(foster_care.pk),
-            "ordinary-effects-0-name": foster_care.name,
-            "ordinary-effects-0-actor": "Socialnämnden",
-            "ordinary-effects-0-unit_cost": "420000",
-            "ordinary-effects-0-unit_cost_price_year": "2024",
-            "ordinary-effects-0-volume": "2027: 1",
-        }
-    )
+    # Saved at once: the line has the entry's values and remembers where they came from.
     assert client.post(editor_url(case), post).status_code == 302
     calculation.refresh_from_db()
     assert calculation.alternative_sources == {"ordinary": [foster_care.pk]}

@@ -99,7 +99,10 @@ def test_the_editor_round_trips_the_exchange_format(
     client = client_as(alice)
     url = reverse("calculations:editor", args=["orebro", case.pk])
     post = editor_post(client, url)
-    assert post["effects-0-deadweight"] == "20"
+    # Swedish numbers in the inputs: grouped thousands, percentages with their sign.
+    assert post["effects-0-deadweight"] == "20\xa0%"
+    assert post["costs-0-y2026"] == "1\xa0200\xa0000"
+    assert post["effects-0-unit_cost"] == "420\xa0000"
     response = client.post(url, post)
     assert response.status_code == 302, response.content.decode()[:3000]
     calculation.refresh_from_db()
@@ -125,7 +128,12 @@ def test_the_results_partial_recomputes_without_saving(
     assert f'id="npv">{kr(expected)}<' in html
     assert html.count("<figure") == 3 and html.count("<figcaption") == 3
     assert html.count("<details>") == 3 and html.count("<rect") > 10
-    assert '<th scope="row">Färre placeringar i familjehem: dödvikt (andel)</th>' in html
+    assert '<th scope="row">Färre placeringar i familjehem: dödvikt</th>' in html
+    # Shares are percentages, not fractions (0,10).
+    assert (
+        'dödvikt</th><td class="num">10\xa0%</td><td class="num">20\xa0%</td>'
+        '<td class="num">40\xa0%</td>'
+    ) in html
     # SVG coordinates are never localised: "80,5" would place each letter separately.
     assert not re.search(r'\b(?:x|y|width|height|x1|x2|y1|y2)="-?\d+,\d', html)
     calculation.refresh_from_db()
@@ -137,12 +145,13 @@ def test_engine_errors_appear_next_to_their_field(
 ) -> None:
     client = client_as(alice)
     post = editor_post(client, reverse("calculations:editor", args=["orebro", case.pk]))
-    post["effects-0-volume"] = "2027: 1; 2050: 1"  # 2050 is past the horizon
+    post["grid-years"] += ",2050"
+    post["effects-0-y2050"] = "1"  # 2050 is past the horizon
     html = client.post(
         reverse("calculations:results", args=["orebro", case.pk]), post
     ).content.decode()
     assert (
-        '<div id="id_effects-0-volume_errors" class="field-errors" hx-swap-oob="true">'
+        '<div id="id_effects-0-y2050_errors" class="field-errors" hx-swap-oob="true">'
         '<p class="error">året 2050 ligger utanför kalkylens år 2026–2038</p></div>'
     ) in html
     assert 'id="npv"' not in html
@@ -154,7 +163,7 @@ def test_form_errors_are_swedish_and_placed(
     client = client_as(alice)
     post = editor_post(client, reverse("calculations:editor", args=["orebro", case.pk]))
     post["effects-0-deadweight"] = "120"
-    post["costs-1-amount"] = "mycket"
+    post["costs-0-y2027"] = "mycket"
     html = client.post(
         reverse("calculations:results", args=["orebro", case.pk]), post
     ).content.decode()
@@ -164,24 +173,145 @@ def test_form_errors_are_swedish_and_placed(
     )
     assert "Kontrollera att detta värde är mindre än eller lika med 100." in html
     assert (
-        'id="id_costs-1-amount_errors" class="field-errors" hx-swap-oob="true"><p class="error">Fyll i ett tal.'
+        'id="id_costs-0-y2027_errors" class="field-errors" hx-swap-oob="true"><p class="error">Fyll i ett tal.'
         in html
     )
 
 
-def test_picking_a_unit_cost_prefills_the_line(
+def test_the_first_save_after_picking_a_unit_cost_keeps_everything_typed(
     client_as: Any, alice: Any, calculation: Calculation, case: Case, foster_care: UnitCost
 ) -> None:
     client = client_as(alice)
-    post = editor_post(client, reverse("calculations:editor", args=["orebro", case.pk]))
-    post["effects-1-source"] = str(foster_care.pk)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    # A new effect line: a unit cost picked, a name, volumes and a range typed, and saved
+    # at once (without scripts nothing filled the line before the save).
+    post["effects-TOTAL_FORMS"] = "2"
+    post.update(
+        {
+            "effects-1-source": str(foster_care.pk),
+            "effects-1-source_applied": "",
+            "effects-1-name": "Färre placeringar, syskon",
+            "effects-1-y2027": "0,5",
+            "effects-1-y2028": "1",
+            "effects-1-deadweight": "25 %",
+            "effects-1-unit_cost_low": "300 000",
+            "effects-1-unit_cost_high": "500 000",
+        }
+    )
+    post["costs-0-y2028"] = "600 000"
+    response = client.post(url, post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    calculation.refresh_from_db()
+    line = calculation.data["effects"][1]
+    assert line["name"] == "Färre placeringar, syskon"
+    assert (line["actor"], line["unit"], line["unit_cost"], line["unit_cost_price_year"]) == (
+        "Socialnämnden",
+        "placeringsår",
+        420000,
+        2024,
+    )
+    assert line["volume"] == {"2027": 0.5, "2028": 1}
+    assert line["deadweight"] == 0.25
+    assert line["uncertainty"] == {"unit_cost": [300000, 420000, 500000]}
+    assert {"year": 2028, "amount": 600000, "financier": "fund", "type": "personal"} in (
+        calculation.data["costs"]
+    )
+    assert calculation.effect_sources == [None, foster_care.pk]
+
+
+def test_the_browser_fills_a_picked_line_from_the_page(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case, foster_care: UnitCost
+) -> None:
+    html = (
+        client_as(alice)
+        .get(reverse("calculations:editor", args=["orebro", case.pk]))
+        .content.decode()
+    )
+    fills = json.loads(re.search(r'id="unit-cost-fills"[^>]*>(.*?)</script>', html).group(1))
+    assert fills[str(foster_care.pk)] == {
+        "name": "Placering i familjehem",
+        "actor": "Socialnämnden",
+        "unit": "placeringsår",
+        "unit_cost": "420\xa0000",
+        "unit_cost_price_year": "2024",
+    }
+
+
+def test_financier_and_actor_are_chosen_from_the_organisations_lists(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case, orebro: Any
+) -> None:
+    from satsa.orgs.models import Board, ExternalParty
+
+    Board.objects.create(organisation=orebro, name="Vård- och omsorgsnämnden", area="elderly")
+    ExternalParty.objects.create(organisation=orebro, name="Försäkringskassan", kind="other_public")
+    html = (
+        client_as(alice)
+        .get(reverse("calculations:editor", args=["orebro", case.pk]))
+        .content.decode()
+    )
+    financier = re.search(r'<select name="costs-0-financier".*?</select>', html, re.S).group(0)
+    assert '<option value="fund" selected>Fonden</option>' in financier
+    assert '<option value="Försäkringskassan">Försäkringskassan</option>' in financier
+    actor = re.search(r'<select name="effects-0-actor".*?</select>', html, re.S).group(0)
+    assert '<option value="Vård- och omsorgsnämnden">' in actor
+    # A name in the data that is on no list is kept as a choice, selected.
+    assert '<option value="Socialnämnden" selected>Socialnämnden</option>' in actor
+    assert "”fund”" not in html
+
+
+def test_swedish_numbers_are_read_and_shown(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    post["costs-0-y2026"] = "3 600 000"
+    post["costs-0-y2027"] = "1\xa0250\xa0000,50"
+    post["effects-0-attribution"] = "12,5 %"
+    post["calc-discount_rate"] = "3,5"
+    assert client.post(url, post).status_code == 302
+    calculation.refresh_from_db()
+    assert [c["amount"] for c in calculation.data["costs"]] == [3600000, 1250000.5]
+    assert calculation.data["effects"][0]["attribution"] == 0.125
+    html = client.get(url).content.decode()
+    assert 'value="3\xa0600\xa0000"' in html and 'value="1\xa0250\xa0000,5"' in html
+    assert 'value="12,5\xa0%"' in html and 'value="3,5\xa0%"' in html
+
+
+def test_a_row_is_added_without_scripts_and_nothing_is_saved(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    post["costs-0-type"] = "lokaler"
+    post["add"] = "costs"
+    response = client.post(url, post)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="costs-1-type"' in html and 'value="lokaler"' in html
+    calculation.refresh_from_db()
+    assert calculation.data == DATA
+
+
+def test_warnings_are_plain_swedish_with_a_link_to_the_field(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    post["effects-0-unit_cost_price_year"] = "2024"
     html = client.post(
         reverse("calculations:results", args=["orebro", case.pk]), post
     ).content.decode()
-    assert '<fieldset class="line effect" id="effects-1" hx-swap-oob="true">' in html
-    assert 'name="effects-1-unit_cost" value="420000.00"' in html
-    assert 'name="effects-1-unit_cost_price_year" value="2024"' in html
-    assert 'name="effects-1-actor" value="Socialnämnden"' in html
+    warning = re.search(r'<p class="warning">(.*?)</p>', html, re.S).group(1)
+    assert "price_index" not in warning and "effects[0]" not in warning
+    assert (
+        '<a href="#id_effects-0-unit_cost_price_year">Effekt 1 (Färre placeringar i familjehem), prisår</a>'
+        in warning
+    )
+    assert "inget prisindex är valt" in warning
 
 
 def test_applicant_edits_own_case_only(
@@ -346,3 +476,61 @@ def test_a_save_over_someone_elses_newer_save_is_refused(
     assert 'value="35"' in html  # what bob typed is still in the editor
     calculation.refresh_from_db()
     assert calculation.data["effects"][0]["deadweight"] == 0.3
+
+
+def test_the_editor_page_asks_the_database_the_same_whatever_the_number_of_lines(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case, foster_care: UnitCost
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(alice)
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    many = dict(DATA, costs=DATA["costs"] * 4, effects=DATA["effects"] * 6)
+    many["costs"] = [dict(c, type=f"slag {i}") for i, c in enumerate(many["costs"])]
+    services.calculation_update(
+        calculation=calculation,
+        data=many,
+        effect_sources=[foster_care.pk] * 6,
+        actor=system_actor(),
+    )
+    assert queries() == few
+
+
+def test_the_editor_runs_no_inline_script(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    """The Content-Security-Policy allows scripts from Satsa's origin only."""
+    html = (
+        client_as(alice)
+        .get(reverse("calculations:editor", args=["orebro", case.pk]))
+        .content.decode()
+    )
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert any("calculations/grid.js" in s for s in scripts)
+    assert all("src=" in s or 'type="application/json"' in s for s in scripts)
+    assert not re.search(r"\son[a-z]+=", html)
+    assert " style=" not in html
+
+
+def test_the_english_editor_writes_and_reads_english_numbers(
+    client_as: Any, alice: Any, calculation: Calculation, case: Case
+) -> None:
+    client = client_as(alice)
+    client.cookies["django_language"] = "en"
+    url = reverse("calculations:editor", args=["orebro", case.pk])
+    post = editor_post(client, url)
+    assert post["costs-0-y2026"] == "1,200,000" and post["effects-0-deadweight"] == "20%"
+    post["costs-0-y2027"] = "1,250,000.5"
+    assert client.post(url, post).status_code == 302
+    calculation.refresh_from_db()
+    assert calculation.data["costs"][1]["amount"] == 1250000.5
+    assert calculation.data["effects"] == DATA["effects"]
