@@ -538,11 +538,13 @@ def _formsets(
     lines: Any,
     sources: Any,
     kwargs: dict[str, Any],
+    actors: Any = None,
 ) -> tuple[Any, Any]:
     cost_kwargs = {k: v for k, v in kwargs.items() if k != "source_choices"}
     costs_prefix, effects_prefix = f"{prefix}costs", f"{prefix}effects"
     if post is None:
-        costs, effects = lines_initial(lines if isinstance(lines, dict) else {}, sources)
+        lines = lines if isinstance(lines, dict) else {}
+        costs, effects = lines_initial(lines, sources, actors=actors)
         return (
             CostFormSet(initial=_initial_rows(costs), prefix=costs_prefix, form_kwargs=cost_kwargs),
             EffectFormSet(
@@ -564,7 +566,14 @@ def _alternative_forms(
     sources = calculation.alternative_sources or {}
     found = []
     for key, name in ALTERNATIVES:
-        cost_set, effect_set = _formsets(post, f"{key}-", stored.get(key), sources.get(key), kwargs)
+        cost_set, effect_set = _formsets(
+            post,
+            f"{key}-",
+            stored.get(key),
+            sources.get(key),
+            kwargs,
+            actors=calculation.data.get("actors"),
+        )
         found.append(AlternativeForms(key, name, ALTERNATIVE_LABELS[key], cost_set, effect_set))
     return found
 
@@ -606,7 +615,14 @@ def _editor(
         general, _costs, _effects = initial_from_data(
             calculation.data, calculation.effect_sources, calculation.price_index
         )
-        costs, effects = _formsets(None, "", calculation.data, calculation.effect_sources, kwargs)
+        costs, effects = _formsets(
+            None,
+            "",
+            calculation.data,
+            calculation.effect_sources,
+            kwargs,
+            actors=calculation.data.get("actors"),
+        )
         editor = Editor(
             CalculationForm(initial=general, price_indices=indices, terms=terms, prefix="calc"),
             costs,

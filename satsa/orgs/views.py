@@ -123,8 +123,8 @@ def people(request: HttpRequest, org: Organisation) -> HttpResponse:
     return render(request, "orgs/people.html", _people_context(request, org))
 
 
-@require_POST
 @org_view(Perm.MANAGE_MEMBERSHIPS)
+@require_POST
 def membership_grant(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     form = MembershipGrantForm(request.POST, organisation=org)
     if form.is_valid():

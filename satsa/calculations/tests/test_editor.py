@@ -235,6 +235,8 @@ def test_the_browser_fills_a_picked_line_from_the_page(
         "unit": "placeringsår",
         "unit_cost": "420\xa0000",
         "unit_cost_price_year": "2024",
+        "economic_unit_cost": "",
+        "social_unit_cost": "",
     }
 
 

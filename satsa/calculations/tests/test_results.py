@@ -118,4 +118,4 @@ def test_the_results_show_economic_and_social_values_beside(
     page = client_as(bob).get(reverse("calculations:editor", args=["orebro", case.pk]))
     html = page.content.decode()
     assert "som ekonomiskt värde: 900\u00a0000\u00a0kr" in html
-    assert 'name="effects-0-economic_unit_cost" value="300000"' in html
+    assert 'name="effects-0-economic_unit_cost" value="300\xa0000"' in html

@@ -435,6 +435,6 @@ def test_a_unit_cost_carries_economic_and_social_values_into_the_line(
         )
     post = {"effects-TOTAL_FORMS": "1", "effects-0-source": str(foster_care.pk)}
     assert apply_picks(post, {str(foster_care.pk): foster_care}) == [0]
-    assert post["effects-0-unit_cost"] == "420000.00"
-    assert post["effects-0-economic_unit_cost"] == "510000.00"
-    assert post["effects-0-social_unit_cost"] == "900000.00"
+    assert post["effects-0-unit_cost"] == "420\xa0000"
+    assert post["effects-0-economic_unit_cost"] == "510\xa0000"
+    assert post["effects-0-social_unit_cost"] == "900\xa0000"

@@ -75,7 +75,14 @@ def test_the_workbook_is_readable(
     response = client_as(alice).get(export)
     assert response["Content-Disposition"] == f'attachment; filename="kalkyl-orebro-{case.pk}.xlsx"'
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Förutsättningar", "Kostnader", "Effekter", "Flöden", "Resultat"]
+    assert book.sheetnames == [
+        "Förutsättningar",
+        "Kostnader",
+        "Effekter",
+        "Nyckeltal",
+        "Flöden per år",
+        "Vem betalar, vem sparar",
+    ]
     costs = [list(r) for r in book["Kostnader"].iter_rows(values_only=True)]
     assert costs[0] == ["Alternativ", "Kostnadsslag", "Finansiär", "2026", "2027", "2028"]
     assert costs[1] == ["Insatsen", "personal", "Fonden", 1200000, 1200000, 90000]
@@ -83,11 +90,12 @@ def test_the_workbook_is_readable(
     assert costs[3][:3] == ["Ordinarie insats", "personal", "Socialnämnden"]
     effects = [list(r) for r in book["Effekter"].iter_rows(values_only=True)]
     assert effects[1][:4] == ["Insatsen", "FH", "Färre placeringar i familjehem", "Socialnämnden"]
-    flows = [list(r) for r in book["Flöden"].iter_rows(values_only=True)]
-    assert flows[0][:3] == ["År", "Fas", "Kostnad"]
-    assert "Besparing: Arbetsmarknadsnämnden" in flows[0]
+    flows = [list(r) for r in book["Flöden per år"].iter_rows(values_only=True)]
+    assert flows[0][:3] == ["År", "Kostnad", "Besparing"]
     assert flows[1][0] == 2026 and len(flows) == 1 + len(calculation.result["flows"])
-    results = dict(book["Resultat"].iter_rows(values_only=True))
+    matrix = [list(r) for r in book["Vem betalar, vem sparar"].iter_rows(values_only=True)]
+    assert ["Arbetsmarknadsnämnden", "Organisationen", "Besparing"] in [r[:3] for r in matrix]
+    results = dict(r[:2] for r in book["Nyckeltal"].iter_rows(values_only=True))
     assert results["Nuvärde netto (NPV)"] == calculation.result["totals"]["npv"]
 
 

@@ -109,7 +109,8 @@ def test_a_submitted_report_waits_for_review(
     Report.objects.filter(period_name="Första halvåret").update(status=ReportStatus.SUBMITTED)
     page = overview(client_as(alice), orebro)
     assert "1 inlämnad rapport väntar på granskning." in page
-    assert "Första halvåret" not in page
+    # The review is one of the coordinator's tasks, linked to the report.
+    assert "Granska lägesrapport Första halvåret" in page
 
 
 def test_panels_follow_permissions_and_never_cross_organisations(

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from satsa.calculations import services as calculation_services
+from satsa.events.actors import system_actor
 from satsa.followup import services as followup_services
 from satsa.followup.models import Group, MeasureKind
 
@@ -37,6 +38,8 @@ class Export:
 
 
 EXPORTS = [
+    Export("calculations:calculation_xlsx", "xlsx"),
+    Export("calculations:results_xlsx", "xlsx"),
     Export("calculations:unit_costs_csv", "csv"),
     Export("calculations:unit_costs_xlsx", "xlsx"),
     Export("followup:case_export", "csv"),
@@ -114,12 +117,33 @@ def hostile(schema: Any, alice: Any) -> dict[str, Any]:  # noqa: F811 - the impo
         value=Decimal("3.25"),
         n=12,
     )
+    # The case's calculation, with a cost line and an effect line on a hostile actor.
+    calculation = calculation_services.calculation_create(case=the_case, actor=system_actor())
+    data = dict(calculation.data)
+    first = int(data["start_year"])
+    data.setdefault("horizon_years_after_end", 5)
+    data.setdefault("discount_rate", 0.035)
+    data["costs"] = [{"year": first, "amount": 100000, "financier": "fund", "type": HOSTILE}]
+    data["effects"] = [
+        {
+            "name": HOSTILE,
+            "actor": HOSTILE,
+            "unit": "dygn",
+            "unit_cost": 1000,
+            "volume": {str(first): 10},
+        }
+    ]
+    calculation_services.calculation_update(
+        calculation=calculation, data=data, actor=system_actor()
+    )
     return {"org_slug": the_case.organisation.slug, "pk": the_case.pk}
 
 
 def kwargs_for(name: str, hostile: dict[str, Any]) -> dict[str, Any]:
     if name == "followup:case_export":
         return {"org_slug": hostile["org_slug"], "pk": hostile["pk"]}
+    if name.startswith("calculations:") and name.endswith("_xlsx") and "unit_costs" not in name:
+        return {"org_slug": hostile["org_slug"], "case_id": hostile["pk"]}
     return {"org_slug": hostile["org_slug"]}
 
 
