@@ -16,6 +16,8 @@ LOADERS = [
     "satsa.followup.demo.load",
     # Ends the portfolio's finished projects, releasing what they never claimed.
     "satsa.followup.demo.close_finished",
+    # The portfolio's repayment plans, settlements and repayments (needs what was paid).
+    "satsa.funds.demo.load_repayments",
 ]
 
 

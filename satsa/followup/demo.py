@@ -32,7 +32,7 @@ DEMO = "(illustrativa demovärden)"
 CASES: dict[str, dict[str, Any]] = {
     "Team Oxhagen": {
         "goal": "Barn och unga i Oxhagen klarar skolan och bor tryggt hemma.",
-        "target": "Familjer med barn 6–15 år i Oxhagen med samtidiga behov av stöd från flera förvaltningar.",
+        "target": "Barn 0–9 år och deras föräldrar boende i Oxhagen.",
         "comparison": "Familjer med liknande behov i Vivalla (jämförelseområde).",
         "subgoal": "Samordnat stöd till familjen från skola, socialtjänst och fritid.",
         "activity": "Gemensamt team med en plan per familj.",
@@ -179,6 +179,12 @@ def load() -> None:
 # The portfolio's cases that went into ordinary operations, with what the source says.
 IMPLEMENTED = {
     "Samverkan för teckenspråkiga": "infördes i ordinarie verksamhet 2017",
+    # Three interventions under the umbrella Partnerskap Varberga/Oxhagen, evaluated in 2017.
+    "El Sistema": "beslutades 2017 att införas i ordinarie verksamhet från början av 2018",
+    "Team Oxhagen": "beslutades 2017 att införas i ordinarie verksamhet från början av 2018",
+    "Specialpedagogisk kompetensutveckling": (
+        "beslutades 2017 att införas i ordinarie verksamhet från början av 2018"
+    ),
 }
 
 
