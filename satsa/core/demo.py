@@ -18,6 +18,8 @@ LOADERS = [
     "satsa.followup.demo.close_finished",
     # The portfolio's repayment plans, settlements and repayments (needs what was paid).
     "satsa.funds.demo.load_repayments",
+    # Made-up projects running now: claims to approve, reports due.
+    "satsa.followup.demo.load_running",
 ]
 
 
