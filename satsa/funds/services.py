@@ -1069,6 +1069,7 @@ def repayment_plan_manual(
     """A repayment plan written by hand (historical cases, cases without a calculation):
     the amounts per board and year share the granted cost; the rulebook's fee is added to
     each line in proportion (in öre). Checked, locked and recorded like the drawn plan."""
+    require_perm(actor, case.organisation, Perm.MANAGE_FUND)
     lines = list(lines)
     weights = {(line.board, line.year): sel.money(line.amount) for line in lines}
     _require(len(weights) == len(lines), _("Varje nämnd och år får bara finnas en gång."))
