@@ -45,6 +45,7 @@ from satsa.funds.repayment import allocate
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
+from satsa.rulebooks.selectors import rulebook_for
 from satsa.types import AuthenticatedRequest
 
 
@@ -285,6 +286,7 @@ def _render_case(
             "plan": plan_in_force,
             "offers_plan": offers_plan,
             "applicability": applicability,
+            "repayment_model_on": rulebook_for(case).repayment.model != "off",
             "manual_plan_form": manual_plan_form if offers_plan and not plan_in_force else None,
             "settlement_form": settlement_form if offers_settlement else None,
             "choice_form": choice_form,

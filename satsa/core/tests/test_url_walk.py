@@ -49,8 +49,6 @@ UNREACHED = {
     "followup:evaluation": "the demo has no effect evaluation",
     "followup:evaluation_settle": "the demo has no effect evaluation",
     "followup:termination_decide": "the demo has no termination proposal",
-    "funds:payment_plan_approve": "the demo has no payment plan",
-    "funds:repayment_plan_approve": "the demo has no repayment plan",
     "portfolio:evaluation_pdf": "the demo has no consolidated evaluation",
 }
 

@@ -212,3 +212,25 @@ def test_an_applicant_cannot_post_a_plan_or_a_settlement(
             response = client.post(reverse(name, args=["orebro", granted_case.pk]), {})
             assert response.status_code in (403, 404)
     assert not RepaymentPlan.objects.exists()
+
+
+def test_the_money_page_says_why_and_asks_for_the_choice(
+    funded: Any, make_case: Any, alice: Any, client_as: Any
+) -> None:
+    client = client_as(alice)
+    late = make_case(funded, title="Startar 2020", start=dt.date(2020, 2, 1))
+    page = client.get(reverse("funds:case", args=["orebro", late.pk])).content.decode()
+    assert "modellen tillämpas inte för satsningar som startar från 2020-01-01" in page
+    assert "Besluta den manuella planen" not in page
+    gap = make_case(funded, title="Startar 2019", start=dt.date(2019, 3, 1))
+    url = reverse("funds:case", args=["orebro", gap.pk])
+    page = client.get(url).content.decode()
+    assert "Registrera valet" in page and "Besluta den manuella planen" not in page
+    response = client.post(
+        reverse("funds:repayment_choice", args=["orebro", gap.pk]),
+        {"applies": "yes", "reason": "Planen beslutades med bidraget 2018."},
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Registrera valet" not in page and "Besluta den manuella planen" in page
+    assert "Planen beslutades med bidraget 2018." in page
