@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from satsa.cases import services
 from satsa.cases.models import Case, Stage
@@ -384,6 +385,45 @@ def _uppsala_idea(org: Organisation) -> None:
     services.idea_submit(case=case, actor=ulla)
 
 
+def _needs_and_rejected(org: Organisation) -> None:
+    """A needs analysis before any idea, and an application the executive board rejected
+    (both made up for the demo, and saying so)."""
+    from satsa.cases.models import NeedsAnalysis
+
+    ali = _user("ali")
+    title = "Ökande psykisk ohälsa bland unga i Baronbackarna"
+    if not NeedsAnalysis.objects.filter(organisation=org, title=title).exists():
+        services.needs_create(
+            organisation=org,
+            title=title,
+            target_group="Unga 13–19 år i Baronbackarna (demo).",
+            statistics="Demo – påhittat: andelen unga med kontakt med BUP har ökat från 4 till "
+            "7 % på fem år.",
+            actor=ali,
+            boards=Board.objects.filter(organisation=org, name="Socialnämnden"),
+        )
+    title = "Digital läxhjälp i hela kommunen"
+    if Case.objects.filter(organisation=org, title=title).exists():
+        return
+    decided_on = timezone.localdate() - dt.timedelta(days=40)
+    case = Case.objects.create(
+        organisation=org,
+        title=title,
+        rulebook_key="orebro-2020",
+        stage=Stage.REJECTED,
+        decided_on=decided_on,
+        diarienummer=f"KS {decided_on.year}/demo-avslag",
+        outcome=Case.Outcome.REJECTED,
+        idea_outcome=Case.IdeaOutcome.GO,
+        minutes_reference="Demo – påhittat beslut",
+        rejection_reasons="Demo – påhittat: förväntade besparingar täcker inte kostnaden inom "
+        "tio år efter projektets slut.",
+        target_group="Elever i årskurs 7–9 (demo).",
+        created_by=ali,
+    )
+    case.boards.set(Board.objects.filter(organisation=org, name="Grundskolenämnden"))
+
+
 @transaction.atomic
 def load() -> None:
     orebro = Organisation.objects.get(slug="orebro")
@@ -396,4 +436,5 @@ def load() -> None:
         ("Fritidsbanken som mötesplats", "steering_group"),
     ):
         _open_case(orebro, title, until)
+    _needs_and_rejected(orebro)
     _uppsala_idea(Organisation.objects.get(slug="uppsala"))

@@ -273,6 +273,22 @@ RUNNING: list[dict[str, Any]] = [
         "coordinator": "gustav",
         "steering": "bengt",
     },
+    {
+        "org": "orebro",
+        "title": "Nattvandrande föräldrar i Vivalla",
+        "rulebook": "orebro-2020",
+        "granted": Decimal("1200000"),
+        "boards": ["Socialnämnden", "Kultur- och fritidsnämnden"],
+        "departments": ["Socialförvaltningen", "Förvaltningen kultur och fritid"],
+        "target": "Ungdomar 13–17 år i Vivalla och deras föräldrar (demo).",
+        "applicant": "ali",
+        "leader": "lina",
+        "coordinator": "anna",
+        "steering": "sara",
+        # Ended early: the unclaimed part goes back to the fund.
+        "terminated": "Demo – påhittat: avbröts efter ett år när föräldragruppen inte gick "
+        "att rekrytera; inget avbrytandeförslag är registrerat.",
+    },
 ]
 # The project started this many months before today and runs three years.
 RUNNING_MONTHS_AGO = 16
@@ -298,7 +314,7 @@ def _running_case(org: Organisation, spec: dict[str, Any], today: dt.date) -> Ca
         end_date=end,
         granted_amount=spec["granted"],
         decided_on=decided_on,
-        diarienummer=f"{decided_on.year}/demo-pågående",
+        diarienummer=f"{decided_on.year}/demo-pågående-{RUNNING.index(spec) + 1}",
         outcome=Case.Outcome.GRANTED,
         idea_outcome=Case.IdeaOutcome.GO,
         minutes_reference=RUNNING_NOTE,
@@ -426,6 +442,17 @@ def load_running() -> None:
                 continue
             _plans(case, spec)
             _report_and_claim(case, spec, today)
+            if spec.get("terminated"):
+                for claim in Claim.objects.filter(case=case, status=Claim.Status.SUBMITTED):
+                    funds.claim_reject(
+                        claim=claim, actor=_user(spec["coordinator"]), reason=spec["terminated"]
+                    )
+                services.case_stage_set(
+                    case=case,
+                    actor=system_actor(),
+                    stage=Stage.TERMINATED,
+                    reason=spec["terminated"],
+                )
 
 
 __all__ = ["ReportStatus", "close_finished", "load", "load_running"]

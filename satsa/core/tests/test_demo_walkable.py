@@ -144,3 +144,12 @@ def test_the_historical_cases_have_repayments_and_fees(loaded: None, title: str)
     assert sum(received.values()) > 0
     position = sel.fund_position(organisation=case.organisation, on=timezone.localdate())
     assert position.repaid > 0 and position.fees > 0
+
+
+def test_there_are_cases_in_every_stage_and_a_needs_analysis(loaded: None) -> None:
+    from satsa.cases.models import NeedsAnalysis
+
+    stages = set(Case.objects.values_list("stage", flat=True))
+    # Stage.NEEDS is not a case's stage in practice: a needs analysis is its own record.
+    assert set(Stage.values) - {Stage.NEEDS} <= stages
+    assert NeedsAnalysis.objects.exists()
