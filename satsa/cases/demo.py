@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from satsa.cases import services
 from satsa.cases.models import Case, Stage
@@ -40,13 +41,13 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
     (
         "Samverkan för teckenspråkiga",
         D(2014, 4, 1),
-        # The source says "2014-04-01 – 2017" and that it was implemented in 2017; the
-        # last day of 2017 is an assumption.
-        D(2017, 12, 31),
+        # The source: Kultivera ran the adapted activity "under tre år" from 1 April 2014.
+        D(2017, 3, 31),
         # The amount is not stated in the source, so the granted amount stays empty.
         None,
         ["social"],
-        ["Föreningen Kultivera", "Stiftelsen Activa"],
+        # Kultivera is Stiftelsen Activa's activity, not an association of its own.
+        ["Stiftelsen Activa"],
     ),
     (
         "El Sistema",
@@ -113,9 +114,82 @@ PORTFOLIO: list[tuple[str, dt.date, dt.date, Decimal | None, list[str], list[str
         [],
     ),
 ]
-# The sources give no decision dates or registry numbers: the demo assumes the executive
-# board decided two months before each start and numbers the decisions "KS <year>/demo-<n>".
-DECISION_LEAD = dt.timedelta(days=61)
+# The sources give the first decision's month (March 2014), about three decisions a year,
+# and none in 2017 (so Bryggan, starting 2017-08-14, was decided in 2016); the days, and
+# the year of Skolfam's decision (2015, keeping 2016 at three), are ASSUMPTIONS. The
+# registry numbers "KS <year>/demo-<n>" are made up.
+DECIDED_ON = {
+    "Samverkan för teckenspråkiga": D(2014, 3, 26),
+    "El Sistema": D(2014, 10, 29),
+    "Team Oxhagen": D(2014, 12, 3),
+    "Specialpedagogisk kompetensutveckling": D(2015, 3, 4),
+    "Neuropsykiatrisk resurs och samverkan": D(2015, 6, 10),
+    "Skolfam": D(2015, 12, 9),
+    "Utomhuspedagogikens inverkan på lärande": D(2016, 6, 8),
+    "Brobyggare i Vivalla och Baronbackarna": D(2016, 6, 22),
+    "Bryggan – från destruktiv frånvaro till måluppfyllelse": D(2016, 12, 7),
+}
+# Shown as the decision's minutes reference (at most 100 characters).
+DECISION_ASSUMPTION = "Demo – antagande: beslutsdag, paragraf och diarienummer är inte kända"
+
+# Target group and expected effects, shortened from Appendix 3 of seed 001 (and from its
+# chapter on the finished Samverkan för teckenspråkiga, which Appendix 3 does not list).
+APPENDIX_3: dict[str, tuple[str, str]] = {
+    "Samverkan för teckenspråkiga": (
+        "Teckenspråkiga i Örebro som fastnat i långvarigt försörjningsstöd.",
+        "Ett stöd anpassat efter målgruppens behov, så att fler når arbetsmarknaden eller "
+        "får rätt ersättning från Försäkringskassan i stället för försörjningsstöd. "
+        "Verksamheten bedrevs av Kultivera, en verksamhet inom Stiftelsen Activa.",
+    ),
+    "El Sistema": (
+        "Sexåringarna på förskolan Blåmesen samt eleverna i förskoleklass och år 1 på Hagaskolan.",
+        "Ökad känsla av samhörighet och gemenskap, bättre samarbets- och "
+        "koncentrationsförmåga, ökade språkkunskaper och därmed ökad måluppfyllelse i "
+        "skolan; föräldrarna får större inblick i och engagemang för barnens vardag.",
+    ),
+    "Team Oxhagen": (
+        "Barn 0–9 år och deras föräldrar boende i Oxhagen.",
+        "Målgruppen får bättre förutsättningar för ett fortsatt bra liv. Minskade kostnader "
+        "för mer kostsamma insatser, t.ex. placeringar i familjehem eller på institution, "
+        "färre elever som går om en årskurs och mindre behov av stödresurser på "
+        "Hagaskolan; fler föräldrar i sysselsättning.",
+    ),
+    "Specialpedagogisk kompetensutveckling": (
+        "Förskolepedagoger i Varberga och Oxhagen, för tidig upptäckt av barns stödbehov.",
+        "Pedagogerna kan på ett kunskapsbaserat sätt tidigt upptäcka barns behov av stöd och "
+        "möta dem med kompensatoriska insatser i miljön kring barnet, vilket gynnar både "
+        "barnet och barngruppen.",
+    ),
+    "Neuropsykiatrisk resurs och samverkan": (
+        "Ungdomar och unga vuxna 15–24 år i Örebro kommun med neuropsykiatriska "
+        "svårigheter, med eller utan diagnos, samt anhöriga och personal som möter dem.",
+        "Rätt insatser i ett tidigt skede, stöd och verktyg att hantera sin problematik, ökad "
+        "självständighet och livskvalitet; fler når målen i skolan och slutför sina studier.",
+    ),
+    "Skolfam": (
+        "Familjehemsplacerade elever i grundskolan.",
+        "Fler familjehemsplacerade barn når målen i grundskolan, blir behöriga till och "
+        "fullföljer gymnasiet; färre omplaceras till HVB, behöver socialtjänstens öppenvård "
+        "eller blir beroende av försörjningsstöd som vuxna.",
+    ),
+    "Utomhuspedagogikens inverkan på lärande": (
+        "Nyanlända elever på en skola med hög andel nyanlända.",
+        "Nyanlända elever deltar snabbare i språktunga ämnen och en högre andel blir "
+        "gymnasiebehöriga efter årskurs 9; pedagogerna använder utomhuspedagogiska metoder.",
+    ),
+    "Brobyggare i Vivalla och Baronbackarna": (
+        "Familjer med minst ett barn 0–12 år boende i Vivalla och Baronbackarna.",
+        "Bättre kontakt och förståelse mellan hem, förskola/skola och myndigheter, ökad "
+        "skolnärvaro och måluppfyllelse, rätt riktade insatser tidigt och en bättre "
+        "livssituation för hela familjen.",
+    ),
+    "Bryggan – från destruktiv frånvaro till måluppfyllelse": (
+        "Elever med destruktivt normbrytande beteende och långvarig skolfrånvaro, och "
+        "deras familjer.",
+        "Ökad närvaro och måluppfyllelse i grundskolan och bättre förutsättningar för "
+        "gymnasiebehörighet; stöd och behandling till familjerna och en meningsfull fritid.",
+    ),
+}
 
 
 def _user(username: str) -> Any:
@@ -126,7 +200,8 @@ def _load_portfolio(org: Organisation) -> None:
     for n, (title, start, end, amount, departments, parties) in enumerate(PORTFOLIO, 1):
         if Case.objects.filter(organisation=org, title=title).exists():
             continue
-        decided_on = start - DECISION_LEAD
+        decided_on = DECIDED_ON[title]
+        target_group, expected_effects = APPENDIX_3[title]
         depts = list(
             Department.objects.filter(
                 organisation=org, name__in=[DEPARTMENTS[d] for d in departments]
@@ -144,7 +219,9 @@ def _load_portfolio(org: Organisation) -> None:
             diarienummer=f"KS {decided_on.year}/demo-{n}",
             outcome=Case.Outcome.GRANTED,
             idea_outcome=Case.IdeaOutcome.GO,
-            minutes_reference="—",
+            minutes_reference=DECISION_ASSUMPTION,
+            target_group=target_group,
+            idea={"target_group": target_group, "expected_effects": expected_effects},
         )
         case.departments.set(depts)
         case.boards.set(Board.objects.filter(departments__in=depts).distinct())
@@ -178,7 +255,7 @@ IDEA = {
     "(elevhälsans statistik); orosanmälningar om samma barn har ökat lika mycket.",
     "target_group": "Elever i årskurs 4–6 med över 15 % frånvaro och deras familjer.",
     "content": "Familjekoordinatorer som arbetar med skola, socialtjänst och föreningsliv.",
-    "actors": "Socialnämnden (resultat och kostnader), Föreningen Kultivera.",
+    "actors": "Socialnämnden (resultat och kostnader), Föreningen Läxhjälp i Vivalla.",
     "expected_effects": "Högre närvaro, färre placeringar, lägre kostnader för försörjningsstöd.",
 }
 SECTIONS = {
@@ -218,7 +295,9 @@ def _open_case(org: Organisation, title: str, until: str) -> None:
         departments=Department.objects.filter(
             organisation=org, name="Förvaltningen förskola och skola"
         ),
-        parties=ExternalParty.objects.filter(organisation=org, name="Föreningen Kultivera"),
+        parties=ExternalParty.objects.filter(
+            organisation=org, name="Föreningen Läxhjälp i Vivalla"
+        ),
         rulebook_key="orebro-2020",
     )
     services.co_applicant_add(case=case, user=lina, actor=ali)
@@ -282,7 +361,7 @@ def _open_case(org: Organisation, title: str, until: str) -> None:
     services.signature_add(
         case=case,
         actor=anna,
-        party=ExternalParty.objects.get(organisation=org, name="Föreningen Kultivera"),
+        party=ExternalParty.objects.get(organisation=org, name="Föreningen Läxhjälp i Vivalla"),
         signer_name="Maria Ek, ordförande",
     )
     services.case_advance(case=case, actor=anna)
@@ -314,6 +393,45 @@ def _uppsala_idea(org: Organisation) -> None:
     services.idea_submit(case=case, actor=ulla)
 
 
+def _needs_and_rejected(org: Organisation) -> None:
+    """A needs analysis before any idea, and an application the executive board rejected
+    (both made up for the demo, and saying so)."""
+    from satsa.cases.models import NeedsAnalysis
+
+    ali = _user("ali")
+    title = "Ökande psykisk ohälsa bland unga i Baronbackarna"
+    if not NeedsAnalysis.objects.filter(organisation=org, title=title).exists():
+        services.needs_create(
+            organisation=org,
+            title=title,
+            target_group="Unga 13–19 år i Baronbackarna (demo).",
+            statistics="Demo – påhittat: andelen unga med kontakt med BUP har ökat från 4 till "
+            "7 % på fem år.",
+            actor=ali,
+            boards=Board.objects.filter(organisation=org, name="Socialnämnden"),
+        )
+    title = "Digital läxhjälp i hela kommunen"
+    if Case.objects.filter(organisation=org, title=title).exists():
+        return
+    decided_on = timezone.localdate() - dt.timedelta(days=40)
+    case = Case.objects.create(
+        organisation=org,
+        title=title,
+        rulebook_key="orebro-2020",
+        stage=Stage.REJECTED,
+        decided_on=decided_on,
+        diarienummer=f"KS {decided_on.year}/demo-avslag",
+        outcome=Case.Outcome.REJECTED,
+        idea_outcome=Case.IdeaOutcome.GO,
+        minutes_reference="Demo – påhittat beslut",
+        rejection_reasons="Demo – påhittat: förväntade besparingar täcker inte kostnaden inom "
+        "tio år efter projektets slut.",
+        target_group="Elever i årskurs 7–9 (demo).",
+        created_by=ali,
+    )
+    case.boards.set(Board.objects.filter(organisation=org, name="Grundskolenämnden"))
+
+
 @transaction.atomic
 def load() -> None:
     orebro = Organisation.objects.get(slug="orebro")
@@ -326,4 +444,5 @@ def load() -> None:
         ("Fritidsbanken som mötesplats", "steering_group"),
     ):
         _open_case(orebro, title, until)
+    _needs_and_rejected(orebro)
     _uppsala_idea(Organisation.objects.get(slug="uppsala"))

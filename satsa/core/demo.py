@@ -16,6 +16,10 @@ LOADERS = [
     "satsa.followup.demo.load",
     # Ends the portfolio's finished projects, releasing what they never claimed.
     "satsa.followup.demo.close_finished",
+    # The portfolio's repayment plans, settlements and repayments (needs what was paid).
+    "satsa.funds.demo.load_repayments",
+    # Made-up projects running now: claims to approve, reports due.
+    "satsa.followup.demo.load_running",
 ]
 
 

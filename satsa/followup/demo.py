@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from satsa.cases import demo as cases_demo
@@ -25,14 +26,17 @@ from satsa.events.actors import system_actor
 from satsa.followup import selectors, services
 from satsa.followup.models import Group, MeasureKind, Report, ReportKind, ReportStatus
 from satsa.followup.pseudonyms import PseudonymKeyMissing
-from satsa.orgs.models import Organisation
+from satsa.funds import services as funds
+from satsa.funds.models import Claim
+from satsa.funds.repayment import allocate
+from satsa.orgs.models import Board, Department, Organisation
 
 DEMO = "(illustrativa demovärden)"
 
 CASES: dict[str, dict[str, Any]] = {
     "Team Oxhagen": {
         "goal": "Barn och unga i Oxhagen klarar skolan och bor tryggt hemma.",
-        "target": "Familjer med barn 6–15 år i Oxhagen med samtidiga behov av stöd från flera förvaltningar.",
+        "target": "Barn 0–9 år och deras föräldrar boende i Oxhagen.",
         "comparison": "Familjer med liknande behov i Vivalla (jämförelseområde).",
         "subgoal": "Samordnat stöd till familjen från skola, socialtjänst och fritid.",
         "activity": "Gemensamt team med en plan per familj.",
@@ -182,6 +186,12 @@ def load() -> None:
 # The portfolio's cases that went into ordinary operations, with what the source says.
 IMPLEMENTED = {
     "Samverkan för teckenspråkiga": "infördes i ordinarie verksamhet 2017",
+    # Three interventions under the umbrella Partnerskap Varberga/Oxhagen, evaluated in 2017.
+    "El Sistema": "beslutades 2017 att införas i ordinarie verksamhet från början av 2018",
+    "Team Oxhagen": "beslutades 2017 att införas i ordinarie verksamhet från början av 2018",
+    "Specialpedagogisk kompetensutveckling": (
+        "beslutades 2017 att införas i ordinarie verksamhet från början av 2018"
+    ),
 }
 
 
@@ -220,4 +230,232 @@ def close_finished() -> None:
             )
 
 
-__all__ = ["ReportStatus", "close_finished", "load"]
+# --- running projects, relative to today -------------------------------------------------
+
+# Made-up projects (not in the sources) that are running now, so that claims to approve,
+# payments to book and reports due can be walked. Dates are relative to the day the demo
+# is loaded; every text says it is a demo.
+RUNNING_NOTE = "Demo – påhittat pågående projekt för att visa uppföljningen"
+RUNNING: list[dict[str, Any]] = [
+    {
+        "org": "orebro",
+        "title": "Familjecentral i Brickebacken",
+        "rulebook": "orebro-2020",
+        "granted": Decimal("3000000"),
+        "boards": ["Socialnämnden", "Förskolenämnden"],
+        "departments": ["Socialförvaltningen", "Förvaltningen förskola och skola"],
+        "target": "Familjer med barn 0–6 år i Brickebacken (demo).",
+        "applicant": "ali",
+        "leader": "lina",
+        "coordinator": "anna",
+        "steering": "sara",
+    },
+    {
+        "org": "uppsala",
+        "title": "Vägen till arbete för unga vuxna",
+        "rulebook": "uppsala-2016",
+        "granted": Decimal("2400000"),
+        "boards": ["Arbetsmarknadsnämnden", "Socialnämnden"],
+        "departments": ["Arbetsmarknadsförvaltningen", "Socialförvaltningen"],
+        "target": "Unga vuxna 18–24 år som varken arbetar eller studerar (demo).",
+        "applicant": "amir",
+        "leader": "emma",
+        "coordinator": "ulla",
+        "steering": "birgitta",
+    },
+    {
+        "org": "gavleborg",
+        "title": "Tidiga insatser för unga i Hälsingland",
+        "rulebook": "gavleborg-2018",
+        "granted": Decimal("1500000"),
+        "boards": ["Hälso- och sjukvårdsnämnden", "Regional utvecklingsnämnd"],
+        "departments": ["Hälso- och sjukvårdsförvaltningen", "Regional utveckling"],
+        "target": "Unga 13–19 år i Hälsingland med tidiga tecken på psykisk ohälsa (demo).",
+        "applicant": "kristin",
+        "leader": "frida",
+        "coordinator": "gustav",
+        "steering": "bengt",
+    },
+    {
+        "org": "orebro",
+        "title": "Nattvandrande föräldrar i Vivalla",
+        "rulebook": "orebro-2020",
+        "granted": Decimal("1200000"),
+        "boards": ["Socialnämnden", "Kultur- och fritidsnämnden"],
+        "departments": ["Socialförvaltningen", "Förvaltningen kultur och fritid"],
+        "target": "Ungdomar 13–17 år i Vivalla och deras föräldrar (demo).",
+        "applicant": "ali",
+        "leader": "lina",
+        "coordinator": "anna",
+        "steering": "sara",
+        # Ended early: the unclaimed part goes back to the fund.
+        "terminated": "Demo – påhittat: avbröts efter ett år när föräldragruppen inte gick "
+        "att rekrytera; inget avbrytandeförslag är registrerat.",
+    },
+]
+# The project started this many months before today and runs three years.
+RUNNING_MONTHS_AGO = 16
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _running_case(org: Organisation, spec: dict[str, Any], today: dt.date) -> Case | None:
+    if Case.objects.filter(organisation=org, title=spec["title"]).exists():
+        return None
+    start = _months_before(today, RUNNING_MONTHS_AGO)
+    end = dt.date(start.year + 3, start.month, 1) - dt.timedelta(days=1)
+    decided_on = start - dt.timedelta(days=45)
+    case = Case.objects.create(
+        organisation=org,
+        title=spec["title"],
+        rulebook_key=spec["rulebook"],
+        stage=Stage.DECIDED,
+        start_date=start,
+        end_date=end,
+        granted_amount=spec["granted"],
+        decided_on=decided_on,
+        diarienummer=f"{decided_on.year}/demo-pågående-{RUNNING.index(spec) + 1}",
+        outcome=Case.Outcome.GRANTED,
+        idea_outcome=Case.IdeaOutcome.GO,
+        minutes_reference=RUNNING_NOTE,
+        target_group=spec["target"],
+        created_by=_user(spec["applicant"]),
+        project_leader=_user(spec["leader"]),
+    )
+    case.boards.set(Board.objects.filter(organisation=org, name__in=spec["boards"]))
+    case.departments.set(Department.objects.filter(organisation=org, name__in=spec["departments"]))
+    funds.commitment_create(
+        case=case,
+        amount=spec["granted"],
+        booked_on=decided_on,
+        reference=case.diarienummer or "",
+        actor=system_actor(),
+    )
+    return case
+
+
+def _plans(case: Case, spec: dict[str, Any]) -> None:
+    """Where the rulebook asks for them (Uppsala): the payment plan proposed by the project
+    leader and a manual repayment plan by the coordinator, both approved by the steering
+    group."""
+    leader, coordinator, steering = (
+        _user(spec["leader"]),
+        _user(spec["coordinator"]),
+        _user(spec["steering"]),
+    )
+    if funds.payment_plan_required(case):
+        lines = [
+            funds.PaymentLine(year=p.year, period=p.code, amount=amount)
+            for p, amount in funds.payment_plan_suggestion(case)
+        ]
+        plan = funds.payment_plan_propose(
+            case=case, lines=lines, actor=leader, note=f"{RUNNING_NOTE}."
+        )
+        funds.payment_plan_approve(plan=plan, actor=steering)
+    if funds.repayment_applicability(case).applies and case.end_date is not None:
+        boards = list(case.boards.order_by("name"))
+        years = [case.end_date.year + n for n in (1, 2)]
+        keys = [(b, y) for y in years for b in boards]
+        parts = allocate(Decimal(case.granted_amount or 0), dict.fromkeys(keys, Decimal(1)))
+        repayment = funds.repayment_plan_manual(
+            case=case,
+            lines=[funds.ManualLine(board=b, year=y, amount=parts[(b, y)]) for b, y in keys],
+            reason=f"{RUNNING_NOTE}: nämnderna minskar sina budgetramar i lika delar de två "
+            "åren efter projektet.",
+            decided_on=case.decided_on or case.start_date or case.end_date,
+            actor=coordinator,
+        )
+        if funds.plan_approval_required(case, "repayment_plan_approved"):
+            funds.repayment_plan_approve(plan=repayment, actor=steering)
+
+
+def _report_and_claim(case: Case, spec: dict[str, Any], today: dt.date) -> None:
+    """Every periodic report whose period has ended is written, approved and its claim paid,
+    except the latest: its claim waits for the coordinator's approval and its report is
+    still to be written (due now)."""
+    leader, coordinator = _user(spec["leader"]), _user(spec["coordinator"])
+    services.reports_schedule(case=case, actor=system_actor())
+    passed = list(
+        Report.objects.filter(case=case, kind=ReportKind.PERIODIC, period_end__lt=today).order_by(
+            "period_end"
+        )
+    )
+    if not passed or case.start_date is None or case.end_date is None:
+        return
+    total_days = Decimal((case.end_date - case.start_date).days + 1)
+    previous = case.start_date - dt.timedelta(days=1)
+    for n, report in enumerate(passed):
+        days = Decimal((report.period_end - previous).days)
+        previous = report.period_end
+        amount = (Decimal(case.granted_amount or 0) * days / total_days).quantize(Decimal("1"))
+        if n == len(passed) - 1:
+            funds.claim_submit(
+                case=case,
+                period_code=report.period_code,
+                period_end=report.period_end,
+                amount=amount,
+                actor=leader,
+                idempotency_key=f"demo-running-{case.pk}-{report.pk}",
+                description=f"Personalkostnader för perioden ({RUNNING_NOTE.lower()}).",
+            )
+            continue
+        services.report_submit(
+            report=report,
+            actor=leader,
+            activities=f"Verksamheten har bedrivits enligt planen ({DEMO}).",
+            ways_of_working=f"Gemensamma familjeträffar och hembesök ({DEMO}).",
+            effects=f"För tidigt att se effekter ({DEMO}).",
+            spent_to_date=amount * (n + 1),
+            claim_amount=amount,
+        )
+        report.refresh_from_db()
+        services.report_approve(report=report, actor=coordinator)
+        claim = Claim.objects.filter(case=case, period_end=report.period_end).first()
+        for level in range(2):
+            if claim is None or claim.status != Claim.Status.SUBMITTED:
+                break
+            funds.claim_approve(
+                claim=claim,
+                actor=coordinator,
+                idempotency_key=f"demo-running-{claim.pk}-approve-{level}",
+                approved_on=report.period_end + dt.timedelta(days=20),
+            )
+            claim.refresh_from_db()
+        if claim is not None and claim.status == Claim.Status.APPROVED:
+            funds.payment_book(
+                claim=claim,
+                booked_on=min(report.period_end + dt.timedelta(days=30), today),
+                actor=coordinator,
+                idempotency_key=f"demo-running-{claim.pk}-pay",
+            )
+
+
+def load_running() -> None:
+    today = timezone.localdate()
+    for spec in RUNNING:
+        org = Organisation.objects.filter(slug=spec["org"]).first()
+        if org is None or _user(spec["leader"]) is None:
+            continue
+        with transaction.atomic():
+            case = _running_case(org, spec, today)
+            if case is None:
+                continue
+            _plans(case, spec)
+            _report_and_claim(case, spec, today)
+            if spec.get("terminated"):
+                for claim in Claim.objects.filter(case=case, status=Claim.Status.SUBMITTED):
+                    funds.claim_reject(
+                        claim=claim, actor=_user(spec["coordinator"]), reason=spec["terminated"]
+                    )
+                services.case_stage_set(
+                    case=case,
+                    actor=system_actor(),
+                    stage=Stage.TERMINATED,
+                    reason=spec["terminated"],
+                )
+
+
+__all__ = ["ReportStatus", "close_finished", "load", "load_running"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from satsa.funds.services import PaymentLine, PlanPeriod, new_idempotency_key
+from satsa.funds.services import ManualLine, PaymentLine, PlanPeriod, new_idempotency_key
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -258,3 +258,131 @@ class PaymentPlanForm(forms.Form):
         if not parsed:
             raise ValidationError(gettext("Planen behöver minst en rad."))
         return parsed
+
+
+def _board_named(text: str, boards: list[Board]) -> Board | None:
+    """The board whose name is ``text`` (case-insensitive), or the only one it begins."""
+    wanted = text.strip().casefold()
+    exact = [b for b in boards if b.name.casefold() == wanted]
+    if exact:
+        return exact[0]
+    starts = [b for b in boards if b.name.casefold().startswith(wanted)]
+    return starts[0] if len(starts) == 1 else None
+
+
+class ManualRepaymentPlanForm(forms.Form):
+    """A repayment plan written by hand, one line per board and year: "år;nämnd;belopp".
+
+    The amounts share the granted cost among the boards that repay; the rulebook's fee is
+    added by the service. The reason is required (why not drawn from the calculation).
+    """
+
+    lines = forms.CharField(
+        label=_("Rader: år;nämnd;belopp"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    decided_on = _date_field(_("Beslutsdatum"))
+    reference = forms.CharField(label=_("Referens"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, boards: list[Board], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.boards = boards
+        self.fields["lines"].help_text = gettext(
+            "En rad per nämnd och år, t.ex. 2019;Socialnämnden;500 000. Beloppen ska "
+            "tillsammans bli det beviljade beloppet; den administrativa avgiften läggs till. "
+            "Nämnder: %(boards)s."
+        ) % {"boards": ", ".join(b.name for b in boards)}
+
+    def clean_lines(self) -> list[ManualLine]:
+        parsed: list[ManualLine] = []
+        errors: list[str] = []
+        for n, raw in enumerate(self.cleaned_data["lines"].splitlines(), 1):
+            text = raw.strip()
+            if not text:
+                continue
+            parts = [p.strip() for p in text.replace("\t", ";").split(";")]
+            if len(parts) != 3 or not all(parts):
+                errors.append(
+                    gettext(
+                        "Rad %(line)s: skriv år, nämnd och belopp åtskilda med semikolon, "
+                        "t.ex. 2019;Socialnämnden;500 000."
+                    )
+                    % {"line": n}
+                )
+                continue
+            year_text, board_text, amount_text = parts
+            if not (year_text.isdigit() and 1990 <= int(year_text) <= 2200):
+                errors.append(
+                    gettext("Rad %(line)s: ”%(year)s” är inte ett år.")
+                    % {"line": n, "year": year_text}
+                )
+                continue
+            board = _board_named(board_text, self.boards)
+            if board is None:
+                errors.append(
+                    gettext("Rad %(line)s: ”%(board)s” är ingen av organisationens nämnder.")
+                    % {"line": n, "board": board_text}
+                )
+                continue
+            try:
+                amount = _parse_amount(amount_text)
+            except ValueError:
+                errors.append(
+                    gettext("Rad %(line)s: ”%(amount)s” är inget belopp.")
+                    % {"line": n, "amount": amount_text}
+                )
+                continue
+            parsed.append(ManualLine(board=board, year=int(year_text), amount=amount))
+        if errors:
+            raise ValidationError(errors)
+        if not parsed:
+            raise ValidationError(gettext("Planen behöver minst en rad."))
+        return parsed
+
+
+def manual_plan_text(lines: list[tuple[int, Board, Decimal]]) -> str:
+    """The textarea's text for (year, board, amount) lines."""
+    return "\n".join(
+        f"{year};{board.name};" + f"{amount:.2f}".replace(".", ",").removesuffix(",00")
+        for year, board, amount in lines
+    )
+
+
+class SettlementForm(forms.Form):
+    """The repayment settlement after the evaluation: realised savings per board."""
+
+    settled_on = _date_field(_("Avräkningsdag"))
+    reference = forms.CharField(label=_("Underlag (t.ex. utvärderingsrapport)"), max_length=200)
+
+    def __init__(self, *args: Any, boards: list[Board], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.boards = boards
+        self.fields["settled_on"].initial = timezone.localdate()
+        for board in boards:
+            self.fields[f"savings_{board.pk}"] = _amount_field(
+                gettext("Realiserade besparingar, %(board)s (kr)") % {"board": board.name},
+                required=False,
+            )
+            self.fields[f"savings_{board.pk}"].initial = Decimal(0)
+
+    def savings(self) -> dict[Board, Decimal]:
+        return {
+            board: self.cleaned_data.get(f"savings_{board.pk}") or Decimal(0)
+            for board in self.boards
+        }
+
+
+class RepaymentChoiceForm(forms.Form):
+    """The coordinator's choice for a project starting in the rulebook's gap."""
+
+    applies = forms.ChoiceField(
+        label=_("Gäller återföringsmodellen?"),
+        choices=[("yes", _("Ja, återföringsmodellen tillämpas")), ("no", _("Nej"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 2}))

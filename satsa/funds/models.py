@@ -299,6 +299,10 @@ class RepaymentPlan(models.Model):
     realised_savings = models.JSONField(_("realiserade besparingar"), default=dict, blank=True)
     decided_on = models.DateField(_("beslutsdatum"))
     reference = models.CharField(_("referens"), max_length=200, blank=True)
+    # A plan written by hand (amounts per board and year) says why; a plan drawn from the
+    # calculation and a settlement leave it empty.
+    manual = models.BooleanField(_("manuell plan"), default=False)
+    reason = models.TextField(_("motivering"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -317,6 +321,36 @@ class RepaymentPlan(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("repayment plans are never edited; create a new version")
+        super().save(*args, **kwargs)
+
+
+class RepaymentChoice(models.Model):
+    """The coordinator's recorded choice whether the repayment model applies to a case whose
+    start falls in the rulebook's gap (Örebro: started in 2019, between "started before
+    2019" and "starting from 2020"). One per case, never edited."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="repayment_choice"
+    )
+    applies = models.BooleanField(_("återföringsmodellen tillämpas"))
+    reason = models.TextField(_("motivering"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("val om återföring")
+        verbose_name_plural = _("val om återföring")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.applies}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("the choice is recorded once")
         super().save(*args, **kwargs)
 
 

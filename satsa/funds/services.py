@@ -41,6 +41,7 @@ from satsa.funds.models import (
     PaymentPlan,
     PaymentPlanLine,
     PlanApproval,
+    RepaymentChoice,
     RepaymentLine,
     RepaymentPlan,
     Transaction,
@@ -828,13 +829,134 @@ class PlanLine:
     fee: Decimal = ZERO
 
 
-def _repayment_rule(case: Case) -> Any:
-    rulebook = rulebook_for(case)
-    rule = getattr(rulebook, "repayment", None)
-    _require(
-        rule is not None and rule.model != "off",
-        _("Ärendet beslutades enligt en regelbok utan återföring."),
+@dataclass(frozen=True)
+class RepaymentApplicability:
+    """Whether the repayment model applies to a case, decided by the project's START date
+    (not the date the idea was entered): ``verdict`` is the rulebook's answer ("yes",
+    "no", "choice" for the guideline's gap, "unknown" without a start date); ``applies``
+    the final answer (None while a gap case waits for the coordinator's recorded choice)."""
+
+    verdict: str
+    applies: bool | None
+    choice: RepaymentChoice | None
+    explanation: str
+
+
+def repayment_applicability(case: Case) -> RepaymentApplicability:
+    """The one owner of the question "does the repayment model apply to this case?"."""
+    rule = rulebook_for(case).repayment
+    if rule.model == "off":
+        return RepaymentApplicability(
+            "no", False, None, _("Ärendet beslutades enligt en regelbok utan återföring.")
+        )
+    verdict = rule.applicability(case.start_date)
+    start = case.start_date.isoformat() if case.start_date else ""
+    if verdict == "yes":
+        return RepaymentApplicability(
+            "yes",
+            True,
+            None,
+            _("Återföringsmodellen gäller: projektet startade %(start)s.") % {"start": start}
+            if start
+            else _("Återföringsmodellen gäller enligt regelboken."),
+        )
+    if verdict == "no":
+        assert rule.not_for_starts_from is not None
+        return RepaymentApplicability(
+            "no",
+            False,
+            None,
+            _(
+                "Återföringsmodellen gäller inte: projektet startar %(start)s, och modellen "
+                "tillämpas inte för satsningar som startar från %(from)s."
+            )
+            % {"start": start, "from": rule.not_for_starts_from.isoformat()},
+        )
+    if verdict == "unknown":
+        return RepaymentApplicability(
+            "unknown",
+            None,
+            None,
+            _(
+                "Ange projektets startdatum: om återföringsmodellen gäller avgörs av när "
+                "projektet startar."
+            ),
+        )
+    choice = RepaymentChoice.objects.filter(case=case).select_related("decided_by").first()
+    gap = {
+        "start": start,
+        "before": rule.applies_to_starts_before.isoformat()
+        if rule.applies_to_starts_before
+        else "",
+        "from": rule.not_for_starts_from.isoformat() if rule.not_for_starts_from else "",
+    }
+    if choice is None:
+        return RepaymentApplicability(
+            "choice",
+            None,
+            None,
+            _(
+                "Projektet startar %(start)s. Riktlinjen tillämpar återföringsmodellen för "
+                "satsningar som startat före %(before)s och inte för dem som startar från "
+                "%(from)s; den säger inget om starter däremellan. Processledaren behöver ta "
+                "ställning."
+            )
+            % gap,
+        )
+    return RepaymentApplicability(
+        "choice",
+        choice.applies,
+        choice,
+        (
+            _("Återföringsmodellen tillämpas enligt processledarens val: %(reason)s")
+            if choice.applies
+            else _("Återföringsmodellen tillämpas inte enligt processledarens val: %(reason)s")
+        )
+        % {"reason": choice.reason},
     )
+
+
+def repayment_choice_record(
+    *, case: Case, applies: bool, reason: str, actor: Actor
+) -> RepaymentChoice:
+    """Record the coordinator's choice for a case in the rulebook's gap (see
+    ``repayment_applicability``). Recorded once; never silent, never edited."""
+    require_perm(
+        actor,
+        case.organisation,
+        Perm.MANAGE_FUND,
+        message=_("Bara processledaren tar ställning till om återföringsmodellen gäller."),
+    )
+    _require(bool(reason.strip()), _("Ange skälet till valet."), "reason")
+    with transaction.atomic():
+        case = _lock_case(case)
+        _require(
+            repayment_applicability(case).verdict == "choice",
+            _("Regelboken avgör själv om återföringsmodellen gäller för det här projektet."),
+        )
+        _require(
+            not RepaymentChoice.objects.filter(case=case).exists(),
+            _("Valet är redan gjort."),
+        )
+        choice = RepaymentChoice.objects.create(
+            case=case,
+            applies=applies,
+            reason=reason.strip(),
+            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        event_record(
+            actor=actor,
+            verb="fund.repayment_choice_recorded",
+            target=case,
+            data={"applies": applies, "reason": reason.strip(), "start": case.start_date},
+        )
+    return choice
+
+
+def _repayment_rule(case: Case) -> Any:
+    rule = rulebook_for(case).repayment
+    applicability = repayment_applicability(case)
+    _require(applicability.applies is True, applicability.explanation)
     return rule
 
 
@@ -845,11 +967,16 @@ def repayment_plan_create(
     decided_on: dt.date,
     actor: Actor,
     reference: str = "",
+    reason: str = "",
+    manual: bool = False,
 ) -> RepaymentPlan:
     """Record the repayment plan decided with the grant: per board and year, the principal
-    (together the granted cost C) and the fee (g·C)."""
+    (together the granted cost C) and the fee (g·C). A manual plan says why."""
     require_perm(actor, case.organisation, Perm.MANAGE_FUND)
     rule = _repayment_rule(case)
+    _require(
+        not manual or bool(reason.strip()), _("Ange skälet till den manuella planen."), "reason"
+    )
     lines = list(lines)
     _require(bool(lines), _("Planen behöver minst en rad."))
     _require(case.granted_amount is not None, _("Ärendet är inte beviljat."))
@@ -876,6 +1003,14 @@ def repayment_plan_create(
         },
     )
     with transaction.atomic():
+        _lock_case(case)
+        # Race: a settlement booked while this plan was being written replaces all plans.
+        _require(
+            not RepaymentPlan.objects.filter(
+                case=case, kind=RepaymentPlan.Kind.SETTLEMENT
+            ).exists(),
+            _("Återföringen är redan avräknad efter utvärderingen; en ny plan kan inte beslutas."),
+        )
         plan = RepaymentPlan.objects.create(
             case=case,
             kind=RepaymentPlan.Kind.PLAN,
@@ -885,6 +1020,8 @@ def repayment_plan_create(
             fee_share=Decimal(str(rule.fee_share)),
             decided_on=decided_on,
             reference=reference,
+            manual=manual,
+            reason=reason.strip(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         RepaymentLine.objects.bulk_create(
@@ -901,9 +1038,69 @@ def repayment_plan_create(
             actor=actor,
             verb="fund.repayment_planned",
             target=case,
-            data={"plan": plan.pk, "cost": cost, "fee": fee, "method": rule.model},
+            data={
+                "plan": plan.pk,
+                "cost": cost,
+                "fee": fee,
+                "method": rule.model,
+                "manual": manual,
+                "reason": reason.strip(),
+            },
         )
     return plan
+
+
+@dataclass(frozen=True)
+class ManualLine:
+    """One line of a manual repayment plan: what a board repays of the cost in a year."""
+
+    board: Board
+    year: int
+    amount: Decimal
+
+
+def repayment_plan_manual(
+    *,
+    case: Case,
+    lines: Iterable[ManualLine],
+    reason: str,
+    decided_on: dt.date,
+    actor: Actor,
+    reference: str = "",
+) -> RepaymentPlan:
+    """A repayment plan written by hand (historical cases, cases without a calculation):
+    the amounts per board and year share the granted cost; the rulebook's fee is added to
+    each line in proportion (in öre). Checked, locked and recorded like the drawn plan."""
+    require_perm(actor, case.organisation, Perm.MANAGE_FUND)
+    lines = list(lines)
+    weights = {(line.board, line.year): sel.money(line.amount) for line in lines}
+    _require(len(weights) == len(lines), _("Varje nämnd och år får bara finnas en gång."))
+    rule = rulebook_for(case).repayment
+    fee_total = ZERO
+    if case.granted_amount is not None and rule.model != "off":
+        fee_total = sel.money(Decimal(case.granted_amount) * Decimal(str(rule.fee_share)))
+    fees = (
+        allocate(fee_total, {k: v for k, v in weights.items() if v > 0})
+        if any(v > 0 for v in weights.values())
+        else {}
+    )
+    return repayment_plan_create(
+        case=case,
+        lines=[
+            PlanLine(
+                board=line.board,
+                year=line.year,
+                principal=sel.money(line.amount),
+                fee=fees.get((line.board, line.year), ZERO),
+            )
+            for line in lines
+        ],
+        decided_on=decided_on,
+        actor=actor,
+        reference=reference,
+        reason=reason,
+        manual=True,
+    )
 
 
 def repayment_settle(

@@ -16,6 +16,13 @@ urlpatterns = [
     path("arenden/<int:pk>/frigor/", views.case_release, name="release"),
     path("arenden/<int:pk>/aterforing/", views.case_repayment, name="repayment"),
     path("arenden/<int:pk>/aterforingsplan/", views.case_repayment_plan, name="repayment_plan"),
+    path(
+        "arenden/<int:pk>/aterforingsplan/manuell/",
+        views.case_repayment_manual,
+        name="repayment_manual",
+    ),
+    path("arenden/<int:pk>/aterforing/val/", views.case_repayment_choice, name="repayment_choice"),
+    path("arenden/<int:pk>/avrakning/", views.case_settlement, name="settlement"),
     path("arenden/<int:pk>/utbetalningsplan/", views.payment_plan_propose, name="payment_plan"),
     path(
         "utbetalningsplaner/<int:pk>/godkann/",

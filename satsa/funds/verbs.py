@@ -11,6 +11,7 @@ VERBS = {
     "fund.paid": _("bokförde en utbetalning"),
     "fund.reversed": _("motbokade en verifikation"),
     "fund.repayment_planned": _("beslutade en återföringsplan"),
+    "fund.repayment_choice_recorded": _("tog ställning till om återföringsmodellen gäller"),
     "fund.repayment_settled": _("avräknade återföringen efter utvärderingen"),
     "fund.repaid": _("bokförde en återföring"),
     "fund.payment_plan_proposed": _("föreslog en utbetalningsplan"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satsa.cases import access
+from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.core import tabular
 from satsa.core.paging import page_of
@@ -29,15 +29,20 @@ from satsa.funds.chart import forecast_chart
 from satsa.funds.forms import (
     ApproveForm,
     ClaimForm,
+    ManualRepaymentPlanForm,
     MovementForm,
     PayForm,
     PaymentPlanForm,
     PositionDateForm,
     ReasonForm,
+    RepaymentChoiceForm,
     RepaymentForm,
+    SettlementForm,
+    manual_plan_text,
     payment_lines_text,
 )
 from satsa.funds.models import Account, Claim, PaymentPlan, RepaymentPlan, Transaction
+from satsa.funds.repayment import allocate
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -232,6 +237,9 @@ def _render_case(
     *,
     claim_form: ClaimForm | None = None,
     payment_plan_form: PaymentPlanForm | None = None,
+    manual_plan_form: ManualRepaymentPlanForm | None = None,
+    settlement_form: SettlementForm | None = None,
+    choice_form: RepaymentChoiceForm | None = None,
 ) -> HttpResponse:
     can = _can(request, org)
     may_claim = access.may(request.user, case, Action.CLAIM) and case.granted_amount is not None
@@ -246,6 +254,29 @@ def _render_case(
     repayment_plan = sel.repayment_plan_newest(case)
     period_names = services.payment_period_names(case)
     boards = org.boards.all()
+    applicability = services.repayment_applicability(case)
+    plan_in_force = sel.plan_in_force(case)
+    manages = can["manage_fund"]
+    offers_plan = case.granted_amount is not None and applicability.applies is True
+    settled = plan_in_force is not None and plan_in_force.kind == RepaymentPlan.Kind.SETTLEMENT
+    offers_settlement = (
+        manages
+        and plan_in_force is not None
+        and not settled
+        and (
+            case.stage in lifecycle.ENDED
+            or (case.end_date is not None and case.end_date < timezone.localdate())
+        )
+        and sel.case_paid(case) > 0
+    )
+    if manages and offers_plan and not plan_in_force and manual_plan_form is None:
+        manual_plan_form = _manual_plan_form(case)
+    if offers_settlement and settlement_form is None:
+        settlement_form = SettlementForm(boards=_settlement_boards(case, plan_in_force))
+    if manages and applicability.verdict == "choice" and applicability.choice is None:
+        choice_form = choice_form or RepaymentChoiceForm()
+    else:
+        choice_form = None
     return render(
         request,
         "funds/case.html",
@@ -257,9 +288,13 @@ def _render_case(
             "claims": claims,
             "transactions": sel.case_transactions(case) if can["view_fund"] else [],
             "schedule": sel.repayment_schedule(case),
-            "plan": sel.plan_in_force(case),
-            "offers_plan": case.granted_amount is not None
-            and rulebook_for(case).repayment.model != "off",
+            "plan": plan_in_force,
+            "offers_plan": offers_plan,
+            "applicability": applicability,
+            "repayment_model_on": rulebook_for(case).repayment.model != "off",
+            "manual_plan_form": manual_plan_form if offers_plan and not plan_in_force else None,
+            "settlement_form": settlement_form if offers_settlement else None,
+            "choice_form": choice_form,
             "claim_form": (claim_form or _claim_form(None, case, held_to_plan=bool(in_force)))
             if may_claim
             else None,
@@ -561,3 +596,105 @@ def case_repayment_plan(request: AuthenticatedRequest, org: Organisation, pk: in
     else:
         messages.success(request, _("Återföringsplanen är upprättad från kalkylen."))
     return redirect("funds:case", org_slug=org.slug, pk=case.pk)
+
+
+def _manual_plan_form(case: Any, data: Any = None) -> ManualRepaymentPlanForm:
+    """The manual plan form, prefilled with the granted cost shared evenly by the case's
+    boards over the three years after the project (a starting point to edit)."""
+    boards = list(case.organisation.boards.all())
+    form = ManualRepaymentPlanForm(data, boards=boards)
+    if data is None:
+        payers = [b for b in case.boards.all() if b.organisation_id == case.organisation_id]
+        payers = payers or boards[:1]
+        last = (case.end_date or case.decided_on or timezone.localdate()).year
+        keys = [(year, board) for year in range(last + 1, last + 4) for board in payers]
+        parts = allocate(Decimal(case.granted_amount or 0), dict.fromkeys(keys, Decimal(1)))
+        form.initial = {
+            "lines": manual_plan_text([(y, b, parts[(y, b)]) for y, b in keys]),
+            "decided_on": case.decided_on or timezone.localdate(),
+            "reference": case.diarienummer or "",
+        }
+    return form
+
+
+def _settlement_boards(case: Any, plan: Any) -> list[Any]:
+    planned = {line.board_id: line.board for line in plan.lines.all()} if plan else {}
+    for board in case.boards.all():
+        planned.setdefault(board.pk, board)
+    return sorted(planned.values(), key=lambda b: b.name)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def case_repayment_manual(
+    request: AuthenticatedRequest, org: Organisation, pk: int
+) -> HttpResponse:
+    """Record a repayment plan written by hand (amounts per board and year, with a reason)."""
+    case = access.case_for(request.user, org, pk)
+    form = _manual_plan_form(case, request.POST)
+    if form.is_valid():
+        try:
+            services.repayment_plan_manual(
+                case=case,
+                lines=form.cleaned_data["lines"],
+                reason=form.cleaned_data["reason"],
+                decided_on=form.cleaned_data["decided_on"],
+                reference=form.cleaned_data["reference"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Den manuella återföringsplanen är beslutad."))
+            return redirect("funds:case", org_slug=org.slug, pk=case.pk)
+    return _render_case(request, org, case, manual_plan_form=form)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def case_repayment_choice(
+    request: AuthenticatedRequest, org: Organisation, pk: int
+) -> HttpResponse:
+    """The coordinator's recorded choice for a start in the rulebook's gap."""
+    case = access.case_for(request.user, org, pk)
+    form = RepaymentChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.repayment_choice_record(
+                case=case,
+                applies=form.cleaned_data["applies"] == "yes",
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Valet om återföring är registrerat."))
+            return redirect("funds:case", org_slug=org.slug, pk=case.pk)
+    return _render_case(request, org, case, choice_form=form)
+
+
+@org_view(Perm.MANAGE_FUND)
+@require_POST
+def case_settlement(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
+    """Settle the repayment of a finished case from its realised savings (risk sharing)."""
+    case = access.case_for(request.user, org, pk)
+    form = SettlementForm(request.POST, boards=_settlement_boards(case, sel.plan_in_force(case)))
+    if form.is_valid():
+        try:
+            services.repayment_settle(
+                case=case,
+                realised_savings=form.savings(),
+                settled_on=form.cleaned_data["settled_on"],
+                reference=form.cleaned_data["reference"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Återföringen är avräknad."))
+            return redirect("funds:case", org_slug=org.slug, pk=case.pk)
+    return _render_case(request, org, case, settlement_form=form)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from satsa.events.actors import system_actor
@@ -58,12 +59,14 @@ STRUCTURE: dict[str, list[tuple[str, str, str]]] = {
 # name, kind, form, municipal ownership
 PARTIES: dict[str, list[tuple[str, str, str, Decimal | None]]] = {
     "orebro": [
+        # A made-up association for the open demo cases.
         (
-            "Föreningen Kultivera",
+            "Föreningen Läxhjälp i Vivalla",
             ExternalParty.Kind.CIVIL_SOCIETY,
             ExternalParty.Form.FORENING,
             None,
         ),
+        # Kultivera is Stiftelsen Activa's activity, not an association of its own (seed 001).
         ("Stiftelsen Activa", ExternalParty.Kind.CIVIL_SOCIETY, ExternalParty.Form.STIFTELSE, None),
         ("Örebrobostäder AB (ÖBO)", ExternalParty.Kind.MUNICIPAL_COMPANY, "", Decimal("1.000")),
         ("Region Örebro län", ExternalParty.Kind.OTHER_PUBLIC, ExternalParty.Form.REGION, None),
@@ -168,6 +171,121 @@ PEOPLE: list[tuple[str, str, str, str, str, str, str]] = [
     ),
 ]
 
+# Every board has its secretary (a membership names one board, so one person per board),
+# and Uppsala and Region Gävleborg have a person in every role. The people are made up.
+SECRETARY = Role.BOARD_SECRETARY
+PEOPLE += [
+    # Örebro's other boards (Socialnämnden has Nils above).
+    ("jonas", "Jonas", "Ek", "Nämndsekreterare", "orebro", SECRETARY, "Kommunstyrelsen"),
+    ("maja", "Maja", "Nilsson", "Nämndsekreterare", "orebro", SECRETARY, "Förskolenämnden"),
+    ("oskar", "Oskar", "Sandberg", "Nämndsekreterare", "orebro", SECRETARY, "Grundskolenämnden"),
+    (
+        "elin",
+        "Elin",
+        "Forsberg",
+        "Nämndsekreterare",
+        "orebro",
+        SECRETARY,
+        "Kultur- och fritidsnämnden",
+    ),
+    (
+        "johan",
+        "Johan",
+        "Blom",
+        "Nämndsekreterare",
+        "orebro",
+        SECRETARY,
+        "Nämnden för funktionshindrade",
+    ),
+    (
+        "sofia",
+        "Sofia",
+        "Engström",
+        "Nämndsekreterare",
+        "orebro",
+        SECRETARY,
+        "Nämnden för utbildning, försörjning och arbete",
+    ),
+    # Uppsala: the steering group is an officials' group (Uppsala 2016).
+    ("ingrid", "Ingrid", "Falk", "Utredare, beredningen", "uppsala", Role.PREPARATION_GROUP, ""),
+    ("per", "Per", "Åberg", "Kommundirektör", "uppsala", Role.MANAGEMENT_GROUP, ""),
+    (
+        "birgitta",
+        "Birgitta",
+        "Sundin",
+        "Stadsdirektör, ordförande i styrgruppen",
+        "uppsala",
+        Role.STEERING_GROUP,
+        "",
+    ),
+    ("tove", "Tove", "Hellström", "Kommunsekreterare", "uppsala", Role.DECISION_RECORDER, ""),
+    (
+        "lars",
+        "Lars",
+        "Wallin",
+        "Förvaltningsdirektör",
+        "uppsala",
+        Role.DEPARTMENT_HEAD,
+        "Arbetsmarknadsförvaltningen",
+    ),
+    ("emma", "Emma", "Björk", "Projektledare", "uppsala", Role.PROJECT_LEADER, ""),
+    ("amir", "Amir", "Rahimi", "Enhetschef", "uppsala", Role.APPLICANT, ""),
+    ("mikael", "Mikael", "Svensson", "Controller", "uppsala", Role.FINANCE_OFFICER, ""),
+    ("greta", "Greta", "Holmberg", "Revisor", "uppsala", Role.VIEWER, ""),
+    ("ebba", "Ebba", "Lindberg", "Nämndsekreterare", "uppsala", SECRETARY, "Kommunstyrelsen"),
+    ("axel", "Axel", "Nyberg", "Nämndsekreterare", "uppsala", SECRETARY, "Socialnämnden"),
+    ("wilma", "Wilma", "Eriksson", "Nämndsekreterare", "uppsala", SECRETARY, "Utbildningsnämnden"),
+    ("hugo", "Hugo", "Bergman", "Nämndsekreterare", "uppsala", SECRETARY, "Arbetsmarknadsnämnden"),
+    ("alma", "Alma", "Sjöström", "Nämndsekreterare", "uppsala", SECRETARY, "Omsorgsnämnden"),
+    ("leo", "Leo", "Håkansson", "Nämndsekreterare", "uppsala", SECRETARY, "Kulturnämnden"),
+    # Region Gävleborg.
+    ("helena", "Helena", "Strand", "Analytiker", "gavleborg", Role.ECONOMIST, ""),
+    (
+        "rasmus",
+        "Rasmus",
+        "Eklund",
+        "Utvecklingsstrateg, beredningsgruppen",
+        "gavleborg",
+        Role.PREPARATION_GROUP,
+        "",
+    ),
+    ("cecilia", "Cecilia", "Norberg", "Regiondirektör", "gavleborg", Role.MANAGEMENT_GROUP, ""),
+    ("bengt", "Bengt", "Olsson", "Regionråd", "gavleborg", Role.STEERING_GROUP, ""),
+    ("lisa", "Lisa", "Hedlund", "Regionsekreterare", "gavleborg", Role.DECISION_RECORDER, ""),
+    (
+        "anders",
+        "Anders",
+        "Lindgren",
+        "Förvaltningschef",
+        "gavleborg",
+        Role.DEPARTMENT_HEAD,
+        "Regional utveckling",
+    ),
+    ("frida", "Frida", "Mattsson", "Projektledare", "gavleborg", Role.PROJECT_LEADER, ""),
+    ("kristin", "Kristin", "Berglund", "Verksamhetschef", "gavleborg", Role.APPLICANT, ""),
+    ("tomas", "Tomas", "Lindh", "Ekonom", "gavleborg", Role.FINANCE_OFFICER, ""),
+    ("karl", "Karl", "Öberg", "Revisor", "gavleborg", Role.VIEWER, ""),
+    ("mats", "Mats", "Åström", "Nämndsekreterare", "gavleborg", SECRETARY, "Regionstyrelsen"),
+    (
+        "ida",
+        "Ida",
+        "Sjögren",
+        "Nämndsekreterare",
+        "gavleborg",
+        SECRETARY,
+        "Hälso- och sjukvårdsnämnden",
+    ),
+    (
+        "viktor",
+        "Viktor",
+        "Nyström",
+        "Nämndsekreterare",
+        "gavleborg",
+        SECRETARY,
+        "Regional utvecklingsnämnd",
+    ),
+]
+
 
 @transaction.atomic
 def load() -> None:
@@ -202,6 +320,9 @@ def load() -> None:
                 )
 
     User = get_user_model()
+    # Hashing is slow on purpose (about a second each); the demo people share one password,
+    # so it is hashed once and the hash shared.
+    password_hash = ""
     for username, first, last, title, slug, role, unit in PEOPLE:
         user, created = User.objects.get_or_create(
             username=username,
@@ -213,7 +334,8 @@ def load() -> None:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user.password = password_hash
             user.save(update_fields=["password"])
         org = organisations[slug]
         services.membership_grant(

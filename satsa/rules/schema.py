@@ -595,9 +595,39 @@ class RepaymentRule(_Model):
     fee_share: Share = 0.0
     plan_required: bool = False
     shared_by: Literal["plan", "realised_savings"] = "plan"
+    # Which projects the model applies to, by the project's START date (Örebro 2020: the
+    # model was applied to interventions started before 2019 and is not applied to those
+    # starting from 2020). A start between the two dates is the guideline's gap: the
+    # coordinator decides, and the choice is recorded. None: no limit on that side.
+    applies_to_starts_before: dt.date | None = None
+    not_for_starts_from: dt.date | None = None
+    starts_cite: Citation | None = None
     text_sv: str = ""
     text_en: str = ""
     cite: Citation | None = None
+
+    def applicability(self, start: dt.date | None) -> Literal["yes", "no", "choice", "unknown"]:
+        """Whether the model applies to a project starting on ``start``.
+
+        >>> rule = RepaymentRule(model="to_fund", applies_to_starts_before=dt.date(2019, 1, 1),
+        ...                      not_for_starts_from=dt.date(2020, 1, 1))
+        >>> [rule.applicability(dt.date(y, 6, 1)) for y in (2018, 2019, 2020)]
+        ['yes', 'choice', 'no']
+        >>> rule.applicability(None), RepaymentRule(model="off").applicability(None)
+        ('unknown', 'no')
+        """
+        if self.model == "off":
+            return "no"
+        limited = self.applies_to_starts_before is not None or self.not_for_starts_from is not None
+        if not limited:
+            return "yes"
+        if start is None:
+            return "unknown"
+        if self.not_for_starts_from is not None and start >= self.not_for_starts_from:
+            return "no"
+        if self.applies_to_starts_before is None or start < self.applies_to_starts_before:
+            return "yes"
+        return "choice"
 
     @model_validator(mode="after")
     def _off_means_off(self) -> RepaymentRule:

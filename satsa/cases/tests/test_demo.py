@@ -35,6 +35,8 @@ def test_it_loads_the_portfolio_and_open_cases_and_can_run_again(
         "Tidigt stöd i förskolan": "application",
         "Närvaroteam i Varberga": "signatures",
         "Fritidsbanken som mötesplats": "steering_group",
+        # Rejected by the executive board: no step left.
+        "Digital läxhjälp i hela kommunen": "",
     }
     uppsala = Case.objects.get(organisation__slug="uppsala")
     assert (uppsala.stage, uppsala.step, uppsala.rulebook_key) == (

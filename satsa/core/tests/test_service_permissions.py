@@ -313,6 +313,34 @@ def _funds() -> list[Service]:
             # The grant decision books it; the fund's managers book historical grants.
             roles_with(Perm.RECORD_DECISION, Perm.MANAGE_FUND),
         ),
+        Service(
+            "funds.repayment_plan_manual",
+            lambda a, w: s.repayment_plan_manual(
+                case=w.running,
+                lines=[s.ManualLine(board=w.board, year=2019, amount=Decimal("1000000"))],
+                reason="Beslutad före Satsa.",
+                decided_on=dt.date(2015, 12, 1),
+                actor=a,
+            ),
+            roles_with(Perm.MANAGE_FUND),
+        ),
+        Service(
+            "funds.repayment_choice_record",
+            lambda a, w: s.repayment_choice_record(
+                case=w.running, applies=True, reason="Startade 2016.", actor=a
+            ),
+            roles_with(Perm.MANAGE_FUND),
+        ),
+        Service(
+            "funds.repayment_settle",
+            lambda a, w: s.repayment_settle(
+                case=w.running,
+                realised_savings={w.board: Decimal("100000")},
+                settled_on=dt.date(2019, 6, 1),
+                actor=a,
+            ),
+            roles_with(Perm.MANAGE_EVALUATION, Perm.MANAGE_FUND),
+        ),
     ]
 
 

@@ -50,8 +50,6 @@ UNREACHED = {
     "followup:evaluation_settle": "the demo has no effect evaluation",
     "followup:termination_decide": "the demo has no termination proposal",
     "followup:termination_position": "the demo has no termination proposal",
-    "funds:payment_plan_approve": "the demo has no payment plan",
-    "funds:repayment_plan_approve": "the demo has no repayment plan",
     "portfolio:evaluation_pdf": "the demo has no consolidated evaluation",
 }
 

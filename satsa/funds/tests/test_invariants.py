@@ -99,8 +99,10 @@ class FundMachine(RuleBasedStateMachine):
             rulebook_key="orebro-2016",
             granted_amount=amount,
             decided_on=dt.date(2020, 1, 1),
-            start_date=dt.date(2020, 1, 1),
-            end_date=dt.date(2022, 12, 31),
+            # Started before 2019: under the 2016 rulebook's repayment model (a 2020 start
+            # is not, Örebro 2020).
+            start_date=dt.date(2018, 1, 1),
+            end_date=dt.date(2020, 12, 31),
             diarienummer=self.key(),
         )
         try:
