@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from satsa.core.uploads import document_name
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
 
 
@@ -250,6 +251,18 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The file's name as the person chose it; the storage may rename the stored file.
+    original_name = models.CharField(_("filnamn"), max_length=255, blank=True)
+    # A newer version replaces this one; the old row is kept as history.
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name=_("ersatt av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+    )
+    withdrawn_at = models.DateTimeField(_("återtagen"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]
@@ -258,6 +271,15 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def name(self) -> str:
+        """The name shown and offered on download: never the storage path."""
+        return self.original_name or document_name(self.file.name or "")
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_by_id is None and self.withdrawn_at is None
 
 
 class CriterionAssessment(models.Model):

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from satsa.cases import access, hooks, lifecycle
 from satsa.cases.models import (
     ApplicationVersion,
+    Attachment,
     BoardNotice,
     Case,
     CriterionAssessment,
@@ -213,8 +214,20 @@ def missing_sections(rulebook: Rulebook, version: ApplicationVersion | None) -> 
     ]
 
 
+def current_attachments(case: Case) -> QuerySet[Attachment]:
+    """The attachments that count: neither replaced by a newer version nor withdrawn."""
+    return case.attachments.filter(replaced_by__isnull=True, withdrawn_at__isnull=True)
+
+
+def attachment_withdrawable(attachment: Attachment) -> bool:
+    """Not yet part of a submitted application version (those can only be replaced)."""
+    return not attachment.case.versions.filter(
+        submitted_at__isnull=False, submitted_at__gte=attachment.uploaded_at
+    ).exists()
+
+
 def missing_attachments(case: Case, rulebook: Rulebook) -> list[str]:
-    have = set(case.attachments.values_list("kind", flat=True))
+    have = set(current_attachments(case).values_list("kind", flat=True))
     return [a.title for a in application_attachments(rulebook) if a.required and a.id not in have]
 
 
@@ -533,6 +546,6 @@ def pipeline(
 
 def evaluation_schema_ready(case: Case) -> bool:
     """An evaluation schema is attached as a file, or built in Satsa with every baseline."""
-    if case.attachments.filter(kind="evaluation_schema").exists():
+    if current_attachments(case).filter(kind="evaluation_schema").exists():
         return True
     return hooks.fact_holds("evaluation_schema_attached", case)

@@ -52,6 +52,8 @@ UNREACHED = {
     "funds:payment_plan_approve": "the demo has no payment plan",
     "funds:repayment_plan_approve": "the demo has no repayment plan",
     "portfolio:evaluation_pdf": "the demo has no consolidated evaluation",
+    "cases:attachment_replace": "needs a file upload; walked in cases/tests/test_attachments.py",
+    "cases:attachment_withdraw": "the demo's attachments are in submitted applications",
 }
 
 
