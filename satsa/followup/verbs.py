@@ -24,4 +24,7 @@ VERBS: dict[str, object] = {
     "followup.case_stage_changed": _("ändrade ärendets skede"),
     "followup.follow_up_scheduled": _("planerade uppföljande utvärdering"),
     "followup.fidelity_checked": _("bedömde metodtroheten"),
+    "followup.report_draft_saved": _("sparade ett utkast till rapport"),
+    "followup.report_attachment_added": _("bifogade en fil till en rapport"),
+    "followup.report_attachment_withdrawn": _("tog bort en bilaga från en rapport"),
 }

@@ -54,6 +54,8 @@ UNREACHED = {
     "portfolio:evaluation_pdf": "the demo has no consolidated evaluation",
     "cases:attachment_replace": "needs a file upload; walked in cases/tests/test_attachments.py",
     "cases:attachment_withdraw": "the demo's attachments are in submitted applications",
+    "followup:report_attachment": "the demo's reports have no attachments",
+    "followup:report_attachment_withdraw": "the demo's reports have no attachments",
 }
 
 

@@ -207,3 +207,10 @@ def pay_claims(case: Case, approver: Any) -> None:
             actor=approver,
             idempotency_key=new_idempotency_key(),
         )
+
+
+def on_plan(case: Case) -> dict[str, dict[str, str]]:
+    """Every planned activity of the case reported as going to plan."""
+    from satsa.followup.selectors import report_plan
+
+    return {str(a.id): {"status": "ongoing", "comment": ""} for a in report_plan(case).activities}
