@@ -95,18 +95,41 @@ class ClaimForm(KeyedForm):
         periods: list[Any],
         years: range,
         held_to_plan: bool = False,
+        co_financing: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if not held_to_plan:
             del self.fields["override_reason"]
+        if co_financing:
+            # The rule is told before the claim is written, not only when it is refused.
+            self.fields["costs_incurred"] = _amount_field(
+                _("Periodens totala kostnader, medfinansieringen inräknad (kr)")
+            )
+            self.fields["costs_incurred"].help_text = _(
+                "Sökande ska medfinansiera minst %(percent)s av kostnaden; fonden betalar "
+                "högst resten."
+            ) % {"percent": co_financing}
+            self.order_fields(["period", "costs_incurred", "amount"])
         today = timezone.localdate()
-        cast(forms.ChoiceField, self.fields["period"]).choices = [
-            (f"{p.code}:{p.in_year(year).isoformat()}", f"{p.name_sv} {year}")
-            for year in years
-            for p in periods
-            if p.in_year(year) <= today
-        ]
+        if periods:
+            choices = [
+                (f"{p.code}:{p.in_year(year).isoformat()}", f"{p.name_sv} {year}")
+                for year in years
+                for p in periods
+                if p.in_year(year) <= today
+            ]
+        else:
+            # A rulebook without reporting points: claims by calendar year.
+            choices = [
+                (
+                    f"year:{dt.date(year, 12, 31).isoformat()}",
+                    _("Kalenderåret %(year)s") % {"year": year},
+                )
+                for year in years
+                if dt.date(year, 12, 31) <= today
+            ]
+        cast(forms.ChoiceField, self.fields["period"]).choices = choices
 
     def period_value(self) -> tuple[str, dt.date]:
         """(period code, the day it ends) of the chosen reporting point."""

@@ -205,6 +205,11 @@ class Claim(models.Model):
     period_end = models.DateField(_("periodens slut"))
     amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
     description = models.TextField(_("kostnader som begärs"), blank=True)
+    # The period's whole cost, the applicants' co-financed part included; where the
+    # rulebook asks for co-financing the fund pays at most its share of it.
+    costs_incurred = models.DecimalField(
+        _("periodens totala kostnader"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     # The follow-up app links the period's report here later.
     report_reference = models.CharField(_("rapport"), max_length=200, blank=True)
     status = models.CharField(

@@ -430,6 +430,49 @@ def _held_to_payment_plan(case: Case, *, period_end: dt.date, claimed: Decimal, 
     return reason if claimed > planned else ""
 
 
+def co_financing_min_share(case: Case) -> Decimal | None:
+    """The applicants' least share of the cost under the case's rulebook (Region
+    Gävleborg: 0.5), or None when the rulebook asks for no co-financing."""
+    share = rulebook_for(case).co_financing.min_share
+    return None if share is None else Decimal(str(share))
+
+
+def check_claim_co_financing(
+    *, case: Case, amount: Decimal, costs_incurred: Decimal | None
+) -> None:
+    """Refuse a claim that would make the fund pay more than its share of the period's
+    costs; the applicants co-finance the rest."""
+    share = co_financing_min_share(case)
+    if share is None:
+        return
+    least = percent(share, decimals=AUTO)
+    _require(
+        costs_incurred is not None and costs_incurred > ZERO,
+        _(
+            "Regelboken kräver att sökande medfinansierar minst %(percent)s av kostnaden. "
+            "Ange periodens totala kostnader, medfinansieringen inräknad."
+        )
+        % {"percent": least},
+        "costs_incurred",
+    )
+    assert costs_incurred is not None
+    most = (costs_incurred * (1 - share)).quantize(Decimal("0.01"))
+    _require(
+        amount <= most,
+        _(
+            "Fonden betalar högst %(fund)s av periodens kostnader, alltså %(most)s av "
+            "%(costs)s. Sökande ska medfinansiera minst %(percent)s."
+        )
+        % {
+            "fund": percent(1 - share, decimals=AUTO),
+            "most": kr(most, decimals=AUTO),
+            "costs": kr(costs_incurred, decimals=AUTO),
+            "percent": least,
+        },
+        "amount",
+    )
+
+
 def claim_submit(
     *,
     case: Case,
@@ -442,6 +485,7 @@ def claim_submit(
     report_reference: str = "",
     submitted_on: dt.date | None = None,
     override_reason: str = "",
+    costs_incurred: Decimal | None = None,
 ) -> Claim:
     """The project leader claims the costs incurred up to a reporting point (in arrears).
 
@@ -485,6 +529,9 @@ def claim_submit(
         _("Perioden slutar innan satsningen började."),
         "period_end",
     )
+    if costs_incurred is not None:
+        costs_incurred = _amount(costs_incurred, "costs_incurred")
+    check_claim_co_financing(case=case, amount=amount, costs_incurred=costs_incurred)
     organisation = case.organisation
     try:
         with transaction.atomic():
@@ -517,6 +564,7 @@ def claim_submit(
                 period_end=period_end,
                 amount=amount,
                 description=description,
+                costs_incurred=costs_incurred,
                 report_reference=report_reference,
                 plan_deviation_reason=deviation,
                 idempotency_key=idempotency_key,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from satsa.cases import access
 from satsa.cases.access import Action
 from satsa.core import tabular
+from satsa.core.money import AUTO, percent
 from satsa.funds import exports, planning, services
 from satsa.funds import selectors as sel
 from satsa.funds.chart import forecast_chart
@@ -199,11 +200,13 @@ def _claim_form(data: Any, case: Any, *, held_to_plan: bool) -> ClaimForm:
     periods = services.reporting_periods(case)
     first = (case.start_date or case.decided_on or timezone.localdate()).year
     last = max(first, (case.end_date or timezone.localdate()).year + 1)
+    share = services.co_financing_min_share(case)
     return ClaimForm(
         data,
         periods=periods,
         years=range(first, last + 1),
         held_to_plan=held_to_plan,
+        co_financing=percent(share, decimals=AUTO) if share is not None else "",
     )
 
 
@@ -256,7 +259,7 @@ def _render_case(
             "offers_plan": case.granted_amount is not None
             and rulebook_for(case).repayment.model != "off",
             "claim_form": (claim_form or _claim_form(None, case, held_to_plan=bool(in_force)))
-            if may_claim and services.reporting_periods(case)
+            if may_claim
             else None,
             "approve_form": ApproveForm(),
             "pay_form": PayForm(),
@@ -310,6 +313,7 @@ def case_money(request: AuthenticatedRequest, org: Organisation, pk: int) -> Htt
                     actor=request.user,
                     idempotency_key=claim_form.cleaned_data["idempotency_key"],
                     override_reason=claim_form.cleaned_data.get("override_reason", ""),
+                    costs_incurred=claim_form.cleaned_data.get("costs_incurred"),
                 )
             except ValidationError as error:
                 by_field = error.message_dict if hasattr(error, "error_dict") else {}
