@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from satsa.calculations.models import Calculation
 from satsa.calculations.services import calculation_snapshot
-from satsa.cases.hooks import on_application_submitted
+from satsa.cases.hooks import guard_fact, on_application_submitted
 from satsa.cases.models import Case
 from satsa.types import Actor
 
@@ -12,3 +13,12 @@ from satsa.types import Actor
 def snapshot_submitted(case: Case, actor: Actor) -> None:
     """Keep the calculation as it was when the application was submitted."""
     calculation_snapshot(case=case, reason="submitted", actor=actor)
+
+
+@guard_fact("calculation_built")
+def calculation_built(case: Case) -> bool:
+    """The case's economic calculation is built in Satsa's editor (costs entered)."""
+    calculation = Calculation.objects.filter(case=case).only("data", "result").first()
+    return calculation is not None and bool(
+        calculation.result or (calculation.data or {}).get("costs")
+    )

@@ -102,13 +102,20 @@ class RequiredAttachment:
     title: str
     guidance: str
     required: bool
+    # "calculation" or "evaluation_schema": held in Satsa, not uploaded as a file.
+    built_in: str | None = None
 
 
 def application_attachments(rulebook: Rulebook) -> list[RequiredAttachment]:
     return [
-        RequiredAttachment(a.id, a.title_sv, a.guidance_sv, a.required)
+        RequiredAttachment(a.id, a.title_sv, a.guidance_sv, a.required, a.built_in)
         for a in rulebook.application.attachments
     ]
+
+
+def uploaded_attachment_kinds(rulebook: Rulebook) -> list[RequiredAttachment]:
+    """The attachments uploaded as files (not the parts Satsa builds itself)."""
+    return [a for a in application_attachments(rulebook) if a.built_in is None]
 
 
 # --- the application ---------------------------------------------------------------------
@@ -226,8 +233,22 @@ def attachment_withdrawable(attachment: Attachment) -> bool:
     ).exists()
 
 
+def attachment_built_in(case: Case, attachment: RequiredAttachment) -> bool:
+    """The rulebook's attachment is a part Satsa builds (the calculation, the evaluation
+    schema) and the case has it built."""
+    if attachment.built_in == "evaluation_schema":
+        return evaluation_schema_built(case)
+    if attachment.built_in == "calculation":
+        return hooks.fact_holds("calculation_built", case)
+    return False
+
+
 def missing_attachments(case: Case, rulebook: Rulebook) -> list[str]:
-    have = set(current_attachments(case).values_list("kind", flat=True))
+    # A built-in attachment (calculation, evaluation schema) counts only when built: a file
+    # given under its name does not.
+    files = set(current_attachments(case).values_list("kind", flat=True))
+    have = {a.id for a in uploaded_attachment_kinds(rulebook) if a.id in files}
+    have |= {a.id for a in application_attachments(rulebook) if attachment_built_in(case, a)}
     return [a.title for a in application_attachments(rulebook) if a.required and a.id not in have]
 
 
@@ -370,7 +391,7 @@ def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None)
         holding.add("basic_criteria_met")
     if criteria_done(case, rulebook, "assessment", all_met=False):
         holding.add("assessment_points_scored")
-    if evaluation_schema_ready(case):
+    if evaluation_schema_ready(case, rulebook):
         holding.add("evaluation_schema_attached")
     signatures = required_signatures(case) if version else []
     if version and all(
@@ -544,8 +565,20 @@ def pipeline(
     return [(value, str(label), by_stage.get(value, [])) for value, label in Stage.choices]
 
 
-def evaluation_schema_ready(case: Case) -> bool:
-    """An evaluation schema is attached as a file, or built in Satsa with every baseline."""
-    if current_attachments(case).filter(kind="evaluation_schema").exists():
-        return True
+def evaluation_schema_built(case: Case) -> bool:
+    """The evaluation schema is built in Satsa, complete, with every measure's baseline
+    value and date (the fact is kept by follow-up, see satsa.cases.hooks)."""
     return hooks.fact_holds("evaluation_schema_attached", case)
+
+
+def evaluation_schema_ready(case: Case, rulebook: Rulebook | None = None) -> bool:
+    """The evaluation schema is built in Satsa with every baseline. Where the rulebook
+    requires baselines, an uploaded file is not enough: any file could be uploaded, and
+    only the built schema holds baseline values that can be checked and evaluated
+    against. Where it does not, an attached schema file will do."""
+    if evaluation_schema_built(case):
+        return True
+    rulebook = rulebook or rulebook_for(case)
+    if rulebook.evaluation.baseline_required:
+        return False
+    return current_attachments(case).filter(kind="evaluation_schema").exists()

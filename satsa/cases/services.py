@@ -696,7 +696,8 @@ def attachment_add(
     _require_applicant(actor, case)
     _require_open(case)
     rulebook = rulebook_for(case)
-    kinds = {a.id: a.title for a in sel.application_attachments(rulebook)}
+    # The parts Satsa builds (calculation, evaluation schema) are not uploaded as files.
+    kinds = {a.id: a.title for a in sel.uploaded_attachment_kinds(rulebook)}
     if replaces is not None:
         kind = replaces.kind
     _require(kind in kinds or kind == "other", _("Välj vilken bilaga filen är."), "kind")

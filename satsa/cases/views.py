@@ -392,8 +392,10 @@ def _application_context(
                 "end_date": case.end_date,
             },
         ),
-        attachment_form=AttachmentForm(kinds=[(a.id, a.title) for a in attachments]),
-        required_attachments=attachments,
+        attachment_form=AttachmentForm(
+            kinds=[(a.id, a.title) for a in sel.uploaded_attachment_kinds(rulebook)]
+        ),
+        required_attachments=[(a, sel.attachment_built_in(case, a)) for a in attachments],
         attachment_files=[
             (f, sel.attachment_withdrawable(f))
             for f in sel.current_attachments(case).select_related("uploaded_by")
@@ -530,7 +532,7 @@ def parts(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResp
 def attachment_upload(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     rulebook = rulebook_for(case)
-    kinds = [(a.id, a.title) for a in sel.application_attachments(rulebook)]
+    kinds = [(a.id, a.title) for a in sel.uploaded_attachment_kinds(rulebook)]
     form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
         try:

@@ -176,8 +176,8 @@ GUARDS: dict[str, tuple[str, str]] = {
         "The economic calculation has been checked by the evaluation team.",
     ),
     "evaluation_schema_attached": (
-        "Utvärderingsschemat är bifogat.",
-        "The evaluation schema is attached.",
+        "Utvärderingsschemat är klart, med basvärde för varje mått.",
+        "The evaluation schema is complete, with a baseline for every measure.",
     ),
     "assessment_points_scored": (
         "Ansökan är bedömd mot bedömningspunkterna.",
@@ -596,7 +596,12 @@ class Section(_Model):
 
 
 class Attachment(_Model):
-    """A document that goes with the application."""
+    """A document that goes with the application.
+
+    ``built_in`` names the part of Satsa that holds it instead of a file: the economic
+    calculation built in the calculation editor, or the evaluation schema (with its
+    baselines) built in follow-up. Such an attachment is not uploaded; the application
+    links to it, and it is there when the built part is."""
 
     id: ItemId
     title_sv: Text
@@ -605,6 +610,7 @@ class Attachment(_Model):
     guidance_en: str = ""
     required: bool = True
     cite: Citation | None = None
+    built_in: Literal["calculation", "evaluation_schema"] | None = None
 
 
 class IdeaStage(_Model):

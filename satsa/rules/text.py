@@ -261,7 +261,10 @@ def render_rulebook(rulebook: Rulebook, lang: str = "sv") -> str:
     _sections(out, rb.application.sections)
     if rb.application.attachments:
         out.line(t("Bilagor:", "Attachments:"))
-        _sections(out, [Section(**a.model_dump()) for a in rb.application.attachments])
+        _sections(
+            out,
+            [Section(**a.model_dump(exclude={"built_in"})) for a in rb.application.attachments],
+        )
     out.cite(rb.application.cite)
 
     out.heading("Kriterier", "Criteria")
