@@ -333,7 +333,14 @@ class StepRecord(models.Model):
         verbose_name_plural = _("ställningstaganden")
 
     def __str__(self) -> str:
-        return f"{self.case}: {self.step} {self.outcome}"
+        return f"{self.case}: {self.step_name} {self.get_outcome_display()}"
+
+    @property
+    def step_name(self) -> str:
+        """The step as the rulebook names it ("Idéprövning"), never its id."""
+        from satsa.cases.selectors import step_name
+
+        return step_name(self.case, self.step)
 
 
 class BoardNotice(models.Model):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from satsa.cases import access, hooks, lifecycle
 from satsa.cases.models import (
@@ -72,6 +72,16 @@ def application_open(case: Case, rulebook: Rulebook) -> bool:
     except KeyError:
         return False
     return step is not None and "application_complete" in step.guards
+
+
+def step_name(case: Case, step: str) -> str:
+    """The name of a decision-chain step in the person's language; the id only if the
+    rulebook no longer has the step."""
+    try:
+        stage = rulebook_for(case).stage(step)
+    except KeyError:
+        return step
+    return stage.name_en if translation.get_language() == "en" else stage.name_sv
 
 
 def stage_of_step(rulebook: Rulebook, step: str) -> str:

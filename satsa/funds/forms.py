@@ -112,23 +112,12 @@ class ClaimForm(KeyedForm):
             ) % {"percent": co_financing}
             self.order_fields(["period", "costs_incurred", "amount"])
         today = timezone.localdate()
-        if periods:
-            choices = [
-                (f"{p.code}:{p.in_year(year).isoformat()}", f"{p.name_sv} {year}")
-                for year in years
-                for p in periods
-                if p.in_year(year) <= today
-            ]
-        else:
-            # A rulebook without reporting points: claims by calendar year.
-            choices = [
-                (
-                    f"year:{dt.date(year, 12, 31).isoformat()}",
-                    _("Kalenderåret %(year)s") % {"year": year},
-                )
-                for year in years
-                if dt.date(year, 12, 31) <= today
-            ]
+        choices = [
+            (f"{p.code}:{p.in_year(year).isoformat()}", f"{p.name_sv} {year}")
+            for year in years
+            for p in periods
+            if p.in_year(year) <= today
+        ]
         cast(forms.ChoiceField, self.fields["period"]).choices = choices
 
     def period_value(self) -> tuple[str, dt.date]:

@@ -238,7 +238,7 @@ class Claim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.period_code} {self.period_end:%Y}"
+        return f"{self.case} {self.period_name}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -246,6 +246,13 @@ class Claim(models.Model):
             if fields is None or not set(fields) <= {"status", "status_reason"}:
                 raise AppendOnlyError("a claim's amount and period are never edited")
         super().save(*args, **kwargs)
+
+    @property
+    def period_name(self) -> str:
+        """The period as people read it ("Delår 2 2017"), never its code."""
+        from satsa.funds.services import period_name
+
+        return period_name(self.case, self.period_code, self.period_end)
 
 
 class ClaimApproval(models.Model):

@@ -683,7 +683,7 @@ def claim_approve(
                 claim=claim,
                 reference=f"{case.diarienummer or case.pk} {claim.period_code} {claim.period_end}",
                 description=_("Godkänd utbetalningsbegäran %(period)s %(year)s")
-                % {"period": claim.period_code, "year": claim.period_end.year},
+                % {"period": _period_only(claim), "year": claim.period_end.year},
                 override_reason=deviation,
             )
             claim.status = Claim.Status.APPROVED
@@ -774,7 +774,7 @@ def payment_book(
             claim=claim,
             reference=reference or f"{case.diarienummer or case.pk} {claim.period_code}",
             description=_("Utbetalning %(period)s %(year)s: %(title)s")
-            % {"period": claim.period_code, "year": claim.period_end.year, "title": case.title},
+            % {"period": _period_only(claim), "year": claim.period_end.year, "title": case.title},
             idempotency_key=idempotency_key,
         )
         claim.status = Claim.Status.PAID
@@ -1149,6 +1149,25 @@ _YEARLY = ReportingPeriod(code="helar", name_sv="Helår", name_en="Full year", m
 def payment_period_names(case: Case) -> dict[str, str]:
     """The Swedish names of the periods a payment plan of ``case`` uses, by code."""
     return {p.code: p.name_sv for p in reporting_periods(case) or [_YEARLY]}
+
+
+def _period_only(claim: Claim) -> str:
+    """The rulebook's name of the claim's period, without the year ("Delår 2")."""
+    names = payment_period_names(claim.case)
+    return names.get(claim.period_code, claim.period_code)
+
+
+def claim_periods(case: Case) -> list[ReportingPeriod]:
+    """The points a claim of ``case`` may be made at: the rulebook's reporting points, or
+    the end of each year where it names none."""
+    return reporting_periods(case) or [_YEARLY]
+
+
+def period_name(case: Case, code: str, period_end: dt.date) -> str:
+    """How a period is shown: the rulebook's name and the year ("Delår 2 2017"), never
+    its code; a code the rulebook does not know was typed by a person and is shown as is."""
+    names = payment_period_names(case)
+    return f"{names.get(code, code)} {period_end.year}"
 
 
 def _squash(text: str) -> str:

@@ -197,7 +197,7 @@ def journal_sie(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 
 def _claim_form(data: Any, case: Any, *, held_to_plan: bool) -> ClaimForm:
-    periods = services.reporting_periods(case)
+    periods = services.claim_periods(case)
     first = (case.start_date or case.decided_on or timezone.localdate()).year
     last = max(first, (case.end_date or timezone.localdate()).year + 1)
     share = services.co_financing_min_share(case)

@@ -61,7 +61,7 @@ def running(gavleborg: Organisation, make_case: Any, make_person: Any) -> Any:
 def claim(case: Any, amount: str, costs: str | None, key: str) -> Claim:
     return services.claim_submit(
         case=case,
-        period_code="year",
+        period_code="helar",
         period_end=dt.date(2019, 12, 31),
         amount=Decimal(amount),
         costs_incurred=None if costs is None else Decimal(costs),
@@ -104,11 +104,11 @@ def test_the_claim_form_tells_the_rule_before_it_is_filled_in(running: Any, clie
     url = reverse("funds:case", kwargs={"org_slug": "gavleborg", "pk": running.pk})
     html = client.get(url).content.decode()
     assert "medfinansiera minst 50" in html
-    assert "Periodens totala kostnader" in html and "Kalenderåret 2019" in html
+    assert "Periodens totala kostnader" in html and "Helår 2019" in html
     response = client.post(
         reverse("funds:case", kwargs={"org_slug": "gavleborg", "pk": running.pk}),
         {
-            "period": "year:2019-12-31",
+            "period": "helar:2019-12-31",
             "costs_incurred": "100000",
             "amount": "80000",
             "idempotency_key": "k1",
