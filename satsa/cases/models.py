@@ -200,6 +200,20 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def target_group_text(self) -> str:
+        """The target group wherever it was written (see cases.selectors.target_group_of)."""
+        from satsa.cases.selectors import target_group_of
+
+        return target_group_of(self)
+
+    @property
+    def period_text(self) -> str:
+        """The period as shown (see cases.selectors.period_of)."""
+        from satsa.cases.selectors import period_of
+
+        return period_of(self)
+
 
 class ApplicationVersion(models.Model):
     """One version of a case's application. The newest unsubmitted one is the draft;

@@ -84,6 +84,39 @@ def step_name(case: Case, step: str) -> str:
     return stage.name_en if translation.get_language() == "en" else stage.name_sv
 
 
+def _application_texts(case: Case) -> list[dict[str, Any]]:
+    """The section texts of the newest submitted application, then of the draft."""
+    versions = [latest_submitted(case), draft_of(case)]
+    return [v.sections or {} for v in versions if v is not None]
+
+
+def target_group_of(case: Case) -> str:
+    """The case's target group wherever it was written: the case itself, the application
+    (submitted, then draft), or the idea description."""
+    if (case.target_group or "").strip():
+        return case.target_group.strip()
+    for sections in _application_texts(case):
+        text = str(sections.get("target_group") or "").strip()
+        if text:
+            return text
+    return str((case.idea or {}).get("target_group") or "").strip()
+
+
+def period_of(case: Case) -> str:
+    """The project's period: its start and end dates, else what the application says
+    about its period or duration ("" when nothing is known)."""
+    if case.start_date or case.end_date:
+        start = case.start_date.isoformat() if case.start_date else "–"
+        end = case.end_date.isoformat() if case.end_date else "–"
+        return f"{start} – {end}"
+    for sections in _application_texts(case):
+        for key in ("period", "duration"):
+            text = str(sections.get(key) or "").strip()
+            if text:
+                return text
+    return ""
+
+
 def stage_of_step(rulebook: Rulebook, step: str) -> str:
     """The pipeline phase a decision-chain stage belongs to."""
     if step in idea_steps(rulebook):
