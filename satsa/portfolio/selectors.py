@@ -62,6 +62,8 @@ class PublicIntervention:
     status: str
     status_label: str
     final_report: PublishedReport | None = None
+    # The period in words when the dates are not set (see cases.selectors.period_of).
+    period: str = ""
 
 
 def public_cases(organisation: Organisation) -> QuerySet[Case]:
@@ -99,26 +101,25 @@ def _public(case: Case) -> PublicIntervention:
         departments=sorted(d.name for d in case.departments.all()),
         boards=sorted(b.name for b in case.boards.all()),
         partners=sorted(p.name for p in case.parties.all()),
-        target_group=case.target_group,
+        target_group=case.target_group_text,
         status=case.stage,
         status_label=str(case.get_stage_display()),
         final_report=reports[0] if reports else None,
+        period=case.period_text,
     )
 
 
-def published_report(organisation: Organisation, report_id: int) -> PublishedReport | None:
-    """A current published final report of a public case of ``organisation``."""
-    return (
-        PublishedReport.objects.current()
-        .filter(
-            pk=report_id,
-            organisation=organisation,
-            case__organisation=organisation,
-            case__stage__in=PUBLIC_STAGES,
-        )
-        .select_related("case")
-        .first()
+def published_report(organisation: Organisation, report_id: int | None) -> PublishedReport | None:
+    """A current published final report of a public case of ``organisation``; with no id,
+    the newest one."""
+    reports = PublishedReport.objects.current().filter(
+        organisation=organisation,
+        case__organisation=organisation,
+        case__stage__in=PUBLIC_STAGES,
     )
+    if report_id is not None:
+        reports = reports.filter(pk=report_id)
+    return reports.select_related("case").order_by("-pk").first()
 
 
 @dataclass(frozen=True)
@@ -789,7 +790,7 @@ def evaluation_figures(organisation: Organisation, year: int, depth: str) -> dic
                 "end_date": case.end_date.isoformat() if case.end_date else None,
                 "granted": str(case.granted_amount) if case.granted_amount is not None else None,
                 "departments": sorted(d.name for d in case.departments.all()),
-                "target_group": case.target_group,
+                "target_group": case.target_group_text,
                 "stage": str(case.get_stage_display()),
                 "status": status.label if status else str(case.get_stage_display()),
                 "reasons": status.reasons if status else [],
