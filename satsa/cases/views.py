@@ -195,8 +195,21 @@ def idea_create(request: AuthenticatedRequest, org: Organisation) -> HttpRespons
         else:
             messages.success(request, _("Idébeskrivningen är sparad som utkast."))
             return to_tab(case, "idea")
+    from satsa.rulebooks.selectors import open_intake
+
+    intake = open_intake(org, sel.today())
+    rounds = intake is not None and not intake.continuous
     return render(
-        request, "cases/idea_create.html", base_context(request, org, form=form, rulebook=rulebook)
+        request,
+        "cases/idea_create.html",
+        base_context(
+            request,
+            org,
+            form=form,
+            rulebook=rulebook,
+            intake=intake if rounds else None,
+            round=intake.calls[0] if rounds and intake and intake.calls else None,
+        ),
     )
 
 

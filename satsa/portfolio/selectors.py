@@ -26,6 +26,7 @@ from satsa.followup.models import EffectEvaluation, Report, ReportStatus
 from satsa.funds import selectors as funds_sel
 from satsa.orgs.models import Organisation
 from satsa.portfolio.models import PublishedReport
+from satsa.rulebooks import selectors as rulebook_selectors
 from satsa.rulebooks.selectors import rulebook_for
 
 # A case becomes public record when the executive board grants it, and stays so whatever
@@ -122,54 +123,10 @@ def published_report(organisation: Organisation, report_id: int | None) -> Publi
     return reports.select_related("case").order_by("-pk").first()
 
 
-@dataclass(frozen=True)
-class Call:
-    """An application round with its deadline."""
-
-    name: str
-    deadline: dt.date
-    opens: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Intake:
-    """How the organisation takes in applications now: continuously, or in rounds."""
-
-    continuous: bool
-    text: str
-    calls: list[Call] = field(default_factory=list)
-    rulebook_title: str = ""
-
-
-def open_intake(organisation: Organisation, today: dt.date | None = None) -> Intake | None:
-    """The intake rule of the rulebook in force, with the rounds whose deadline is ahead.
-
-    None when the organisation has no rulebook.
-    """
-    from satsa.rulebooks.selectors import rulebook_in_force
-
-    today = today or timezone.localdate()
-    rulebook = rulebook_in_force(organisation, today)
-    if rulebook is None:
-        return None
-    intake = rulebook.intake
-    calls = [
-        Call(name=r.name_sv, deadline=r.deadline, opens=r.opens)
-        for r in intake.rounds
-        if r.deadline >= today
-    ]
-    if intake.yearly_deadline is not None:
-        deadline = intake.yearly_deadline.in_year(today.year)
-        if deadline < today:
-            deadline = intake.yearly_deadline.in_year(today.year + 1)
-        calls.append(Call(name=f"Ansökningsomgång {deadline.year}", deadline=deadline))
-    calls.sort(key=lambda c: c.deadline)
-    return Intake(
-        continuous=intake.mode == "continuous",
-        text=intake.text_sv,
-        calls=calls,
-        rulebook_title=rulebook.title,
-    )
+# The intake rule (rounds and deadlines) is the rulebook's: see satsa.rulebooks.selectors.
+Call = rulebook_selectors.Call
+Intake = rulebook_selectors.Intake
+open_intake = rulebook_selectors.open_intake
 
 
 def public_unit_costs_url(organisation: Organisation) -> str:
