@@ -622,6 +622,6 @@ def evaluation_schema_ready(case: Case, rulebook: Rulebook | None = None) -> boo
     if evaluation_schema_built(case):
         return True
     rulebook = rulebook or rulebook_for(case)
-    if rulebook.evaluation.baseline_required:
+    if rulebook.evaluation is None or rulebook.evaluation.baseline_required:
         return False
     return current_attachments(case).filter(kind="evaluation_schema").exists()
