@@ -327,12 +327,7 @@ def _open_case(org: Organisation, title: str, until: str) -> None:
     )
     if until == "application":
         return
-    services.attachment_add(
-        case=case,
-        actor=ali,
-        kind="evaluation_schema",
-        file=ContentFile(b"Utvarderingsschema (demo)", name="utvarderingsschema.txt"),
-    )
+    evaluation_schema_build(case=case, actor=ali)
     services.application_submit(case=case, actor=ali)
     services.case_advance(case=case, actor=erik, confirmations=["economic_calculation_checked"])
     services.case_advance(case=case, actor=petra)
@@ -446,3 +441,49 @@ def load() -> None:
         _open_case(orebro, title, until)
     _needs_and_rejected(orebro)
     _uppsala_idea(Organisation.objects.get(slug="uppsala"))
+
+
+def evaluation_schema_build(*, case: Case, actor: Any) -> None:
+    """A small complete evaluation schema with baselines (the application's schema is built
+    in Satsa, not uploaded): goal, groups, one sub-goal and activity, two measures."""
+    from satsa.followup import services as followup_services
+    from satsa.followup.models import MeasureKind
+
+    schema = followup_services.schema_save(
+        case=case,
+        actor=actor,
+        overall_goal="Fler elever fullföljer grundskolan.",
+        target_group=case.target_group or "Elever med hög frånvaro.",
+        comparison_group="Elever med hög frånvaro i andra skolor (antagande i demon).",
+    )
+    subgoal = followup_services.schema_subgoal_add(
+        schema=schema, actor=actor, text="Högre närvaro."
+    )
+    activity = followup_services.schema_activity_add(
+        subgoal=subgoal, actor=actor, text="Brobyggare möter elever och familjer."
+    )
+    common = {
+        "schema": schema,
+        "actor": actor,
+        "baseline_date": dt.date(2020, 1, 31),
+        "source": "Elevhälsans statistik",
+        "responsible": "Projektledaren",
+        "subgoal": subgoal,
+    }
+    followup_services.schema_measure_add(
+        **common,
+        kind=MeasureKind.ACTIVITY,
+        name="Elever som fått stöd",
+        unit="elever",
+        baseline_value=Decimal(0),
+        target_value=Decimal(40),
+        activity=activity,
+    )
+    followup_services.schema_measure_add(
+        **common,
+        kind=MeasureKind.SHORT_TERM,
+        name="Närvaro",
+        unit="procent",
+        baseline_value=Decimal(72),
+        target_value=Decimal(90),
+    )

@@ -161,6 +161,10 @@ class AttachmentForm(forms.Form):
         kind.choices = [*kinds, ("other", _("Övrig bilaga"))]
 
 
+class AttachmentReplaceForm(forms.Form):
+    file = forms.FileField(label=_("Ny version"))
+
+
 MET_CHOICES = [("", _("Ej bedömt")), ("yes", _("Uppfyllt")), ("no", _("Inte uppfyllt"))]
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from satsa.core.uploads import document_name
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
 
 
@@ -201,6 +202,20 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def target_group_text(self) -> str:
+        """The target group wherever it was written (see cases.selectors.target_group_of)."""
+        from satsa.cases.selectors import target_group_of
+
+        return target_group_of(self)
+
+    @property
+    def period_text(self) -> str:
+        """The period as shown (see cases.selectors.period_of)."""
+        from satsa.cases.selectors import period_of
+
+        return period_of(self)
+
 
 class ApplicationVersion(models.Model):
     """One version of a case's application. The newest unsubmitted one is the draft;
@@ -252,6 +267,18 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The file's name as the person chose it; the storage may rename the stored file.
+    original_name = models.CharField(_("filnamn"), max_length=255, blank=True)
+    # A newer version replaces this one; the old row is kept as history.
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name=_("ersatt av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+    )
+    withdrawn_at = models.DateTimeField(_("återtagen"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]
@@ -260,6 +287,15 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def name(self) -> str:
+        """The name shown and offered on download: never the storage path."""
+        return self.original_name or document_name(self.file.name or "")
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_by_id is None and self.withdrawn_at is None
 
 
 class CriterionAssessment(models.Model):
@@ -313,7 +349,14 @@ class StepRecord(models.Model):
         verbose_name_plural = _("ställningstaganden")
 
     def __str__(self) -> str:
-        return f"{self.case}: {self.step} {self.outcome}"
+        return f"{self.case}: {self.step_name} {self.get_outcome_display()}"
+
+    @property
+    def step_name(self) -> str:
+        """The step as the rulebook names it ("Idéprövning"), never its id."""
+        from satsa.cases.selectors import step_name
+
+        return step_name(self.case, self.step)
 
 
 def _board_document_path(instance: BoardNotice, filename: str) -> str:

@@ -10,6 +10,7 @@ from satsa.cases import access
 from satsa.cases import selectors as sel
 from satsa.cases.models import Stage
 from satsa.orgs.overview import Panel
+from satsa.rulebooks.selectors import open_intake
 
 # tasks listed on the overview; the rest are a click away
 SHOWN = 5
@@ -38,3 +39,13 @@ def cases_panel(user: Any, organisation: Any) -> Panel | None:
         return None
     stages = [(value, label, counts.get(value, 0)) for value, label in Stage.choices]
     return Panel("cases/_panel_cases.html", {"stages": stages, "total": sum(counts.values())})
+
+
+def intake_panel(user: Any, organisation: Any) -> Panel | None:
+    """The open application round and its deadline, where ideas are taken in rounds."""
+    intake = open_intake(organisation, sel.today())
+    if intake is None or intake.continuous:
+        return None
+    return Panel(
+        "cases/_panel_intake.html", {"intake": intake, "round": next(iter(intake.calls), None)}
+    )

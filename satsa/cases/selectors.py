@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from satsa.cases import access, hooks, lifecycle
 from satsa.cases.models import (
     ApplicationVersion,
+    Attachment,
     BoardNotice,
     Case,
     CriterionAssessment,
@@ -73,6 +74,49 @@ def application_open(case: Case, rulebook: Rulebook) -> bool:
     return step is not None and "application_complete" in step.guards
 
 
+def step_name(case: Case, step: str) -> str:
+    """The name of a decision-chain step in the person's language; the id only if the
+    rulebook no longer has the step."""
+    try:
+        stage = rulebook_for(case).stage(step)
+    except KeyError:
+        return step
+    return stage.name_en if translation.get_language() == "en" else stage.name_sv
+
+
+def _application_texts(case: Case) -> list[dict[str, Any]]:
+    """The section texts of the newest submitted application, then of the draft."""
+    versions = [latest_submitted(case), draft_of(case)]
+    return [v.sections or {} for v in versions if v is not None]
+
+
+def target_group_of(case: Case) -> str:
+    """The case's target group wherever it was written: the case itself, the application
+    (submitted, then draft), or the idea description."""
+    if (case.target_group or "").strip():
+        return case.target_group.strip()
+    for sections in _application_texts(case):
+        text = str(sections.get("target_group") or "").strip()
+        if text:
+            return text
+    return str((case.idea or {}).get("target_group") or "").strip()
+
+
+def period_of(case: Case) -> str:
+    """The project's period: its start and end dates, else what the application says
+    about its period or duration ("" when nothing is known)."""
+    if case.start_date or case.end_date:
+        start = case.start_date.isoformat() if case.start_date else "–"
+        end = case.end_date.isoformat() if case.end_date else "–"
+        return f"{start} – {end}"
+    for sections in _application_texts(case):
+        for key in ("period", "duration"):
+            text = str(sections.get(key) or "").strip()
+            if text:
+                return text
+    return ""
+
+
 def stage_of_step(rulebook: Rulebook, step: str) -> str:
     """The pipeline phase a decision-chain stage belongs to."""
     if step in idea_steps(rulebook):
@@ -101,13 +145,20 @@ class RequiredAttachment:
     title: str
     guidance: str
     required: bool
+    # "calculation" or "evaluation_schema": held in Satsa, not uploaded as a file.
+    built_in: str | None = None
 
 
 def application_attachments(rulebook: Rulebook) -> list[RequiredAttachment]:
     return [
-        RequiredAttachment(a.id, a.title_sv, a.guidance_sv, a.required)
+        RequiredAttachment(a.id, a.title_sv, a.guidance_sv, a.required, a.built_in)
         for a in rulebook.application.attachments
     ]
+
+
+def uploaded_attachment_kinds(rulebook: Rulebook) -> list[RequiredAttachment]:
+    """The attachments uploaded as files (not the parts Satsa builds itself)."""
+    return [a for a in application_attachments(rulebook) if a.built_in is None]
 
 
 # --- the application ---------------------------------------------------------------------
@@ -229,8 +280,34 @@ def missing_sections(rulebook: Rulebook, version: ApplicationVersion | None) -> 
     ]
 
 
+def current_attachments(case: Case) -> QuerySet[Attachment]:
+    """The attachments that count: neither replaced by a newer version nor withdrawn."""
+    return case.attachments.filter(replaced_by__isnull=True, withdrawn_at__isnull=True)
+
+
+def attachment_withdrawable(attachment: Attachment) -> bool:
+    """Not yet part of a submitted application version (those can only be replaced)."""
+    return not attachment.case.versions.filter(
+        submitted_at__isnull=False, submitted_at__gte=attachment.uploaded_at
+    ).exists()
+
+
+def attachment_built_in(case: Case, attachment: RequiredAttachment) -> bool:
+    """The rulebook's attachment is a part Satsa builds (the calculation, the evaluation
+    schema) and the case has it built."""
+    if attachment.built_in == "evaluation_schema":
+        return evaluation_schema_built(case)
+    if attachment.built_in == "calculation":
+        return hooks.fact_holds("calculation_built", case)
+    return False
+
+
 def missing_attachments(case: Case, rulebook: Rulebook) -> list[str]:
-    have = set(case.attachments.values_list("kind", flat=True))
+    # A built-in attachment (calculation, evaluation schema) counts only when built: a file
+    # given under its name does not.
+    files = set(current_attachments(case).values_list("kind", flat=True))
+    have = {a.id for a in uploaded_attachment_kinds(rulebook) if a.id in files}
+    have |= {a.id for a in application_attachments(rulebook) if attachment_built_in(case, a)}
     return [a.title for a in application_attachments(rulebook) if a.required and a.id not in have]
 
 
@@ -373,7 +450,7 @@ def guards_holding(case: Case, rulebook: Rulebook, *, on: dt.date | None = None)
         holding.add("basic_criteria_met")
     if criteria_done(case, rulebook, "assessment", all_met=False):
         holding.add("assessment_points_scored")
-    if evaluation_schema_ready(case):
+    if evaluation_schema_ready(case, rulebook):
         holding.add("evaluation_schema_attached")
     signatures = required_signatures(case) if version else []
     if version and all(
@@ -575,8 +652,20 @@ def pipeline(
     ]
 
 
-def evaluation_schema_ready(case: Case) -> bool:
-    """An evaluation schema is attached as a file, or built in Satsa with every baseline."""
-    if case.attachments.filter(kind="evaluation_schema").exists():
-        return True
+def evaluation_schema_built(case: Case) -> bool:
+    """The evaluation schema is built in Satsa, complete, with every measure's baseline
+    value and date (the fact is kept by follow-up, see satsa.cases.hooks)."""
     return hooks.fact_holds("evaluation_schema_attached", case)
+
+
+def evaluation_schema_ready(case: Case, rulebook: Rulebook | None = None) -> bool:
+    """The evaluation schema is built in Satsa with every baseline. Where the rulebook
+    requires baselines, an uploaded file is not enough: any file could be uploaded, and
+    only the built schema holds baseline values that can be checked and evaluated
+    against. Where it does not, an attached schema file will do."""
+    if evaluation_schema_built(case):
+        return True
+    rulebook = rulebook or rulebook_for(case)
+    if rulebook.evaluation is None or rulebook.evaluation.baseline_required:
+        return False
+    return current_attachments(case).filter(kind="evaluation_schema").exists()

@@ -35,7 +35,7 @@ from satsa.cases.models import (
     StepRecord,
 )
 from satsa.core.concurrency import check_version
-from satsa.core.uploads import check_document, read_upload
+from satsa.core.uploads import check_document, document_name, read_upload
 from satsa.events.services import event_record
 from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
 from satsa.orgs.permissions import NotPermitted, has_perm, require_perm, roles_in
@@ -727,32 +727,79 @@ def application_submit(*, case: Case, actor: Actor) -> ApplicationVersion:
 
 
 def attachment_add(
-    *, case: Case, actor: Actor, kind: str, file: File[bytes], title: str = ""
+    *,
+    case: Case,
+    actor: Actor,
+    kind: str,
+    file: File[bytes],
+    title: str = "",
+    replaces: Attachment | None = None,
 ) -> Attachment:
+    """Attach a document; with ``replaces``, as a new version of that attachment (the old
+    version is kept as history and no longer counts)."""
     _require_applicant(actor, case)
     _require_open(case)
     rulebook = rulebook_for(case)
-    kinds = {a.id: a.title for a in sel.application_attachments(rulebook)}
+    # The parts Satsa builds (calculation, evaluation schema) are not uploaded as files.
+    kinds = {a.id: a.title for a in sel.uploaded_attachment_kinds(rulebook)}
+    if replaces is not None:
+        kind = replaces.kind
     _require(kind in kinds or kind == "other", _("Välj vilken bilaga filen är."), "kind")
     _require(file is not None and bool(file.size), _("Välj en fil."), "file")
     _require((file.size or 0) <= 20 * 1024 * 1024, _("Filen får vara högst 20 MB."), "file")
-    refusal = check_document(name=file.name or "", data=read_upload(file))
+    name = document_name(file.name or "")
+    refusal = check_document(name=name, data=read_upload(file))
     _require(refusal is None, refusal or "", "file")
     with transaction.atomic():
+        old = None
+        if replaces is not None:
+            # Lock the version being replaced, then check it is still the current one.
+            old = Attachment.objects.select_for_update().get(pk=replaces.pk, case=case)
+            _require(old.is_current, _("Bilagan har redan ersatts eller tagits bort."))
         attachment = Attachment.objects.create(
             case=case,
             kind=kind,
-            title=title or kinds.get(kind, file.name or ""),
+            title=title or kinds.get(kind, "") or _("Övrig bilaga"),
             file=file,
+            original_name=name,
             uploaded_by=actor,
         )
+        if old is not None:
+            old.replaced_by = attachment
+            old.save(update_fields=["replaced_by"])
         event_record(
             actor=actor,
-            verb="case.attachment_added",
+            verb="case.attachment_replaced" if old is not None else "case.attachment_added",
             target=case,
-            data={"kind": kind, "name": file.name},
+            data={"kind": kind, "name": name, **({"replaces": old.name} if old else {})},
         )
     return attachment
+
+
+def attachment_withdraw(*, attachment: Attachment, actor: Actor) -> Attachment:
+    """Take back an attachment that no submitted application version has included."""
+    case = attachment.case
+    _require_applicant(actor, case)
+    _require_open(case)
+    with transaction.atomic():
+        locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        _require(locked.is_current, _("Bilagan har redan ersatts eller tagits bort."))
+        _require(
+            sel.attachment_withdrawable(locked),
+            _(
+                "Bilagan ingår i en inlämnad ansökan och kan inte tas bort, "
+                "bara ersättas med en ny version."
+            ),
+        )
+        locked.withdrawn_at = timezone.now()
+        locked.save(update_fields=["withdrawn_at"])
+        event_record(
+            actor=actor,
+            verb="case.attachment_withdrawn",
+            target=case,
+            data={"kind": locked.kind, "name": locked.name},
+        )
+    return locked
 
 
 def signature_add(

@@ -16,6 +16,16 @@ urlpatterns = [
     path("<int:pk>/ansokan/parter/", views.parts, name="parts"),
     path("<int:pk>/ansokan/bilagor/", views.attachment_upload, name="attachment_upload"),
     path(
+        "<int:pk>/ansokan/bilagor/<int:attachment_id>/ny-version/",
+        views.attachment_replace,
+        name="attachment_replace",
+    ),
+    path(
+        "<int:pk>/ansokan/bilagor/<int:attachment_id>/ta-bort/",
+        views.attachment_withdraw,
+        name="attachment_withdraw",
+    ),
+    path(
         "<int:pk>/ansokan/bilagor/<int:attachment_id>/",
         views.attachment_download,
         name="attachment",

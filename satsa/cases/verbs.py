@@ -20,6 +20,8 @@ VERBS = {
     "case.application_saved": _("sparade ansökan"),
     "case.application_submitted": _("lämnade in ansökan"),
     "case.attachment_added": _("bifogade en fil"),
+    "case.attachment_replaced": _("ersatte en bilaga med en ny version"),
+    "case.attachment_withdrawn": _("tog bort en bilaga"),
     "case.signed": _("undertecknade ansökan"),
     "case.signature_registered": _("registrerade underskriften för %(for)s"),
     "case.signatures_voided": _("underskrifter blev ogiltiga när ansökan ändrades"),

@@ -25,6 +25,7 @@ from satsa.cases.forms import (
     AdvanceForm,
     ApplicationForm,
     AttachmentForm,
+    AttachmentReplaceForm,
     BoardCommentForm,
     CasePeopleForm,
     CoApplicantForm,
@@ -222,8 +223,21 @@ def idea_create(request: AuthenticatedRequest, org: Organisation) -> HttpRespons
         else:
             messages.success(request, _("Idébeskrivningen är sparad som utkast."))
             return to_tab(case, "idea")
+    from satsa.rulebooks.selectors import open_intake
+
+    intake = open_intake(org, sel.today())
+    rounds = intake is not None and not intake.continuous
     return render(
-        request, "cases/idea_create.html", base_context(request, org, form=form, rulebook=rulebook)
+        request,
+        "cases/idea_create.html",
+        base_context(
+            request,
+            org,
+            form=form,
+            rulebook=rulebook,
+            intake=intake if rounds else None,
+            round=intake.calls[0] if rounds and intake and intake.calls else None,
+        ),
     )
 
 
@@ -419,9 +433,18 @@ def _application_context(
                 "end_date": case.end_date,
             },
         ),
-        attachment_form=AttachmentForm(kinds=[(a.id, a.title) for a in attachments]),
-        required_attachments=attachments,
-        attachment_files=case.attachments.all(),
+        attachment_form=AttachmentForm(
+            kinds=[(a.id, a.title) for a in sel.uploaded_attachment_kinds(rulebook)]
+        ),
+        required_attachments=[(a, sel.attachment_built_in(case, a)) for a in attachments],
+        attachment_files=[
+            (f, sel.attachment_withdrawable(f))
+            for f in sel.current_attachments(case).select_related("uploaded_by")
+        ],
+        attachment_history=case.attachments.exclude(
+            replaced_by__isnull=True, withdrawn_at__isnull=True
+        ).select_related("uploaded_by"),
+        replace_form=AttachmentReplaceForm(),
         missing_sections=sel.missing_sections(rulebook, current),
         missing_attachments=sel.missing_attachments(case, rulebook),
         exemption_form=ExemptionForm(
@@ -550,7 +573,7 @@ def parts(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResp
 def attachment_upload(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     rulebook = rulebook_for(case)
-    kinds = [(a.id, a.title) for a in sel.application_attachments(rulebook)]
+    kinds = [(a.id, a.title) for a in sel.uploaded_attachment_kinds(rulebook)]
     form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
         try:
@@ -569,6 +592,49 @@ def attachment_upload(request: AuthenticatedRequest, org: Organisation, pk: int)
     return to_tab(case, "application")
 
 
+@org_view(Perm.SUBMIT_IDEA)
+@require_POST
+def attachment_replace(
+    request: AuthenticatedRequest, org: Organisation, pk: int, attachment_id: int
+) -> HttpResponse:
+    case = access.case_for(request.user, org, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    form = AttachmentReplaceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                case=case,
+                actor=request.user,
+                kind=attachment.kind,
+                file=form.cleaned_data["file"],
+                title=attachment.title,
+                replaces=attachment,
+            )
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Bilagan är ersatt med en ny version."))
+    else:
+        messages.error(request, _("Välj en fil."))
+    return to_tab(case, "application")
+
+
+@org_view(Perm.SUBMIT_IDEA)
+@require_POST
+def attachment_withdraw(
+    request: AuthenticatedRequest, org: Organisation, pk: int, attachment_id: int
+) -> HttpResponse:
+    case = access.case_for(request.user, org, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    try:
+        services.attachment_withdraw(attachment=attachment, actor=request.user)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Bilagan är borttagen."))
+    return to_tab(case, "application")
+
+
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def attachment_download(
@@ -577,7 +643,7 @@ def attachment_download(
     """An attachment, to whoever may see its case; always downloaded, never rendered."""
     case = access.case_for(request.user, org, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
-    name = (attachment.file.name or "").rsplit("/", 1)[-1]
+    name = attachment.name
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

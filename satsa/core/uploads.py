@@ -96,6 +96,12 @@ def check_document(*, name: str, data: bytes) -> str | None:
     return None
 
 
+def document_name(name: str) -> str:
+    """The file name a person gave, without any folder of a storage path or a browser's
+    (``cases/3/12/plan.pdf`` and ``C:\\Users\\a\\plan.pdf`` both give ``plan.pdf``)."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+
+
 def read_upload(file: Any) -> bytes:
     file.seek(0)
     data = bytes(file.read())

@@ -154,6 +154,10 @@ def _load_case(case: Case, spec: dict[str, Any], coordinator: Any, leader: Any) 
     for n, report in enumerate(periodic[:2]):
         services.report_submit(
             report=report,
+            plan_status={
+                str(a.id): {"status": "ongoing", "comment": ""}
+                for a in selectors.report_plan(case).activities
+            },
             actor=leader or coordinator,
             activities=f"Teamet har arbetat enligt planen {DEMO}.",
             ways_of_working=f"Gemensamma möten varannan vecka {DEMO}.",

@@ -15,6 +15,7 @@ from satsa.followup.models import (
     ImplementationOutcome,
     Instrument,
     MeasureKind,
+    PlanStatus,
     SubGoal,
 )
 
@@ -166,9 +167,13 @@ class InstrumentUploadForm(UploadForm):
 
 
 class ReportForm(forms.Form):
-    activities = forms.CharField(label=_("Genomförda aktiviteter"), widget=TEXT)
+    """The report; the service decides what must be filled in before it is submitted (a
+    draft may be saved half-written). With ``plan``, one status and comment per planned
+    activity and a field on the implementation plan."""
+
+    activities = forms.CharField(label=_("Genomförda aktiviteter"), widget=TEXT, required=False)
     ways_of_working = forms.CharField(label=_("Arbetssätt"), widget=TEXT, required=False)
-    effects = forms.CharField(label=_("Uppnådda effekter"), widget=TEXT)
+    effects = forms.CharField(label=_("Uppnådda effekter"), widget=TEXT, required=False)
     deviations = forms.CharField(label=_("Avvikelser från planen"), widget=TEXT, required=False)
     spent_to_date = forms.DecimalField(
         label=_("Förbrukat hittills (kr)"),
@@ -185,6 +190,53 @@ class ReportForm(forms.Form):
         min_value=0,
         help_text=_("Kostnader som faktiskt uppstått under perioden; utbetalas i efterskott."),
     )
+
+    def __init__(self, *args: Any, plan: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if plan is None:
+            return
+        statuses = self.initial.get("plan_status") or {}
+        for activity in plan.activities:
+            key = str(activity.id)
+            given = statuses.get(key) or {}
+            self.fields[f"plan_{key}"] = forms.ChoiceField(
+                label=_("Läge: %(activity)s") % {"activity": activity.text},
+                choices=[("", _("Välj läge")), *PlanStatus.choices],
+                required=False,
+                initial=given.get("status", ""),
+            )
+            self.fields[f"plan_{key}_comment"] = forms.CharField(
+                label=_("Kommentar: %(activity)s") % {"activity": activity.text},
+                required=False,
+                initial=given.get("comment", ""),
+            )
+        if plan.implementation:
+            self.fields["plan_progress"] = forms.CharField(
+                label=_("Hur följs implementeringsplanen?"),
+                widget=TEXT,
+                required=False,
+                help_text=_("Jämför med ansökans plan för implementering (visas ovan)."),
+            )
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned values as the report services take them."""
+        data = dict(self.cleaned_data)
+        plan_status = {}
+        if self.plan is not None:
+            for activity in self.plan.activities:
+                key = str(activity.id)
+                plan_status[key] = {
+                    "status": data.pop(f"plan_{key}", "") or "",
+                    "comment": data.pop(f"plan_{key}_comment", "") or "",
+                }
+        data["plan_status"] = plan_status
+        data["plan_progress"] = data.pop("plan_progress", "") or ""
+        return data
+
+
+class ReportAttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Bilaga till rapporten"))
 
 
 class ReturnForm(forms.Form):

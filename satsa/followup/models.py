@@ -349,6 +349,13 @@ class Report(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The status of each planned activity of the evaluation schema at the period's end:
+    # {activity id: {"status": PlanStatus, "comment": text}}, and how the implementation
+    # plan of the application is going.
+    plan_status = models.JSONField(_("läget för planerade aktiviteter"), default=dict, blank=True)
+    plan_progress = models.TextField(_("läget i implementeringsplanen"), blank=True)
+    # Saved as a draft (not yet submitted) by the writer.
+    draft_saved_at = models.DateTimeField(_("utkast sparat"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -366,6 +373,40 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_name} – {self.case}"
+
+
+class PlanStatus(models.TextChoices):
+    DONE = "done", _("Genomförd")
+    ONGOING = "ongoing", _("Pågår enligt plan")
+    DELAYED = "delayed", _("Försenad")
+    CHANGED = "changed", _("Ändrad")
+    NOT_STARTED = "not_started", _("Inte påbörjad")
+
+
+def _report_attachment_path(instance: ReportAttachment, filename: str) -> str:
+    report = instance.report
+    return f"reports/{report.organisation_id}/{report.case_id}/{report.pk}/{filename}"
+
+
+class ReportAttachment(models.Model):
+    """A document attached to a report (an activity list, an account statement …)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("fil"), upload_to=_report_attachment_path)
+    original_name = models.CharField(_("filnamn"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("borttagen"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("rapportbilaga")
+        verbose_name_plural = _("rapportbilagor")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class EffectEvaluation(models.Model):

@@ -42,6 +42,7 @@ from satsa.evaluation.its import interrupted_time_series
 from satsa.evaluation.power import TARGET_POWER, n_for_power, power_difference
 from satsa.evaluation.suppression import value_is_shown
 from satsa.followup.models import (
+    Activity,
     EffectEvaluation,
     EvaluationSchema,
     FidelityCheck,
@@ -55,6 +56,7 @@ from satsa.followup.models import (
     PersonValue,
     ProposalStatus,
     Report,
+    ReportAttachment,
     ReportKind,
     ReportStatus,
     TerminationProposal,
@@ -516,6 +518,44 @@ def follow_up_years(case: Case) -> int:
     evaluation = getattr(rulebook, "evaluation", None) if rulebook is not None else None
     years = getattr(evaluation, "follow_up_years_after_end", None)
     return int(years[0]) if years else 1
+
+
+@dataclass(frozen=True)
+class PlannedActivity:
+    id: int
+    subgoal: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """What each report is followed against: the activities of the evaluation schema and
+    the application's implementation plan (its "implementation" section)."""
+
+    activities: list[PlannedActivity]
+    implementation: str
+
+    def __bool__(self) -> bool:
+        return bool(self.activities or self.implementation)
+
+
+def report_plan(case: Case) -> ReportPlan:
+    activities = [
+        PlannedActivity(a.pk, a.subgoal.text, a.text)
+        for a in Activity.objects.filter(subgoal__schema__case=case)
+        .select_related("subgoal")
+        .order_by("subgoal__position", "subgoal_id", "position", "id")
+    ]
+    version = (
+        case.versions.filter(submitted_at__isnull=False).order_by("-number").first()
+        or case.versions.order_by("-number").first()
+    )
+    implementation = str((version.sections if version else {}).get("implementation", "")).strip()
+    return ReportPlan(activities, implementation)
+
+
+def report_attachments(report: Report) -> QuerySet[ReportAttachment]:
+    return report.attachments.filter(withdrawn_at__isnull=True).select_related("uploaded_by")
 
 
 def reports_of(case: Case) -> list[Report]:

@@ -19,6 +19,7 @@ from satsa.cases.lifecycle import stage_change
 from satsa.cases.models import Case, Stage
 from satsa.core.concurrency import check_version
 from satsa.core.money import AUTO, kr
+from satsa.core.uploads import check_document, document_name, read_upload
 from satsa.evaluation import RealisedEffect, pseudonymise, realised_savings
 from satsa.events.actors import system_actor
 from satsa.events.services import event_record
@@ -46,8 +47,10 @@ from satsa.followup.models import (
     MeasureKind,
     MeasureValue,
     PersonValue,
+    PlanStatus,
     ProposalStatus,
     Report,
+    ReportAttachment,
     ReportKind,
     ReportStatus,
     SubGoal,
@@ -70,7 +73,10 @@ __all__ = [
     "measure_value_record",
     "measurements_import",
     "report_approve",
+    "report_attachment_add",
+    "report_attachment_withdraw",
     "report_return",
+    "report_save_draft",
     "report_submit",
     "reports_remind",
     "reports_schedule",
@@ -558,6 +564,119 @@ def check_report_submit(report: Report) -> str | None:
     return None
 
 
+def _plan_status_clean(
+    plan: selectors.ReportPlan, plan_status: Mapping[str, Mapping[str, str]] | None
+) -> dict[str, dict[str, str]]:
+    """The statuses given for the plan's activities (unknown activities dropped)."""
+    given = plan_status or {}
+    cleaned = {}
+    for activity in plan.activities:
+        entry = given.get(str(activity.id)) or {}
+        status = str(entry.get("status") or "")
+        if status and status not in PlanStatus.values:
+            raise ValidationError(_("Okänt läge för en aktivitet."))
+        cleaned[str(activity.id)] = {
+            "status": status,
+            "comment": str(entry.get("comment") or "").strip(),
+        }
+    return cleaned
+
+
+def report_save_draft(
+    *,
+    report: Report,
+    actor: Actor,
+    activities: str = "",
+    ways_of_working: str = "",
+    effects: str = "",
+    deviations: str = "",
+    spent_to_date: Decimal | None = None,
+    claim_amount: Decimal | None = None,
+    plan_status: Mapping[str, Mapping[str, str]] | None = None,
+    plan_progress: str = "",
+) -> Report:
+    """Keep what has been written so far, without submitting it; nothing is checked but
+    that the report can still be written."""
+    _check(actor, report.case, Action.REPORT)
+    refusal = check_report_submit(report)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    plan = selectors.report_plan(report.case)
+    cleaned_plan = _plan_status_clean(plan, plan_status)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status not in (ReportStatus.SCHEDULED, ReportStatus.RETURNED):
+            raise ValidationError(_("Rapporten är redan inlämnad."))
+        locked.activities = activities.strip()
+        locked.ways_of_working = ways_of_working.strip()
+        locked.effects = effects.strip()
+        locked.deviations = deviations.strip()
+        locked.spent_to_date = spent_to_date
+        locked.claim_amount = claim_amount
+        locked.plan_status = cleaned_plan
+        locked.plan_progress = plan_progress.strip()
+        locked.draft_saved_at = timezone.now()
+        locked.save()
+        event_record(
+            actor=actor,
+            verb="followup.report_draft_saved",
+            target=locked,
+            organisation=report.case.organisation,
+            data={"case": report.case_id, "kind": locked.kind, "period_end": locked.period_end},
+        )
+    return locked
+
+
+def report_attachment_add(*, report: Report, actor: Actor, file: Any) -> ReportAttachment:
+    """Attach a document to a report that is still being written."""
+    _check(actor, report.case, Action.REPORT)
+    refusal = check_report_submit(report)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    if file is None or not file.size:
+        raise ValidationError({"file": _("Välj en fil.")})
+    if file.size > 20 * 1024 * 1024:
+        raise ValidationError({"file": _("Filen får vara högst 20 MB.")})
+    name = document_name(file.name or "")
+    problem = check_document(name=name, data=read_upload(file))
+    if problem is not None:
+        raise ValidationError({"file": problem})
+    with transaction.atomic():
+        attachment = ReportAttachment.objects.create(
+            report=report, file=file, original_name=name, uploaded_by=actor
+        )
+        event_record(
+            actor=actor,
+            verb="followup.report_attachment_added",
+            target=report,
+            organisation=report.case.organisation,
+            data={"case": report.case_id, "name": name},
+        )
+    return attachment
+
+
+def report_attachment_withdraw(*, attachment: ReportAttachment, actor: Actor) -> None:
+    """Take an attachment off a report that has not been submitted."""
+    report = attachment.report
+    _check(actor, report.case, Action.REPORT)
+    refusal = check_report_submit(report)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    with transaction.atomic():
+        locked = ReportAttachment.objects.select_for_update().get(pk=attachment.pk)
+        if locked.withdrawn_at is not None:
+            return
+        locked.withdrawn_at = timezone.now()
+        locked.save(update_fields=["withdrawn_at"])
+        event_record(
+            actor=actor,
+            verb="followup.report_attachment_withdrawn",
+            target=report,
+            organisation=report.case.organisation,
+            data={"case": report.case_id, "name": locked.original_name},
+        )
+
+
 def report_submit(
     *,
     report: Report,
@@ -568,14 +687,30 @@ def report_submit(
     deviations: str = "",
     spent_to_date: Decimal | None = None,
     claim_amount: Decimal | None = None,
+    plan_status: Mapping[str, Mapping[str, str]] | None = None,
+    plan_progress: str = "",
 ) -> Report:
-    """Submit a report; a periodic or final report carries its period's claim to the ledger."""
+    """Submit a report; a periodic or final report carries its period's claim to the ledger.
+
+    Every report is followed against the case's plan: each planned activity of the
+    evaluation schema needs its status, and the application's implementation plan a word
+    on how it is going."""
     _check(actor, report.case, Action.REPORT)
     case = report.case
     errors: dict[str, list[str]] = {}
     refusal = check_report_submit(report)
     if refusal is not None:
         raise ValidationError(refusal)
+    plan = selectors.report_plan(case)
+    cleaned_plan = _plan_status_clean(plan, plan_status)
+    unset = [a.text for a in plan.activities if not cleaned_plan[str(a.id)]["status"]]
+    if unset:
+        errors["plan_status"] = [
+            _("Ange läget för varje planerad aktivitet: %(activities)s.")
+            % {"activities": ", ".join(unset)}
+        ]
+    if plan.implementation and not plan_progress.strip():
+        errors["plan_progress"] = [_("Beskriv hur implementeringsplanen följs.")]
     if not activities.strip():
         errors["activities"] = [_("Beskriv de aktiviteter som genomförts.")]
     if report.kind != ReportKind.FOLLOW_UP and not ways_of_working.strip():
@@ -613,6 +748,8 @@ def report_submit(
         report.deviations = deviations.strip()
         report.spent_to_date = spent_to_date
         report.claim_amount = claim_amount
+        report.plan_status = cleaned_plan
+        report.plan_progress = plan_progress.strip()
         report.measures_snapshot = selectors.measures_snapshot(case)
         report.status = ReportStatus.SUBMITTED
         report.submitted_by = actor

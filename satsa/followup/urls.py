@@ -21,6 +21,17 @@ urlpatterns = [
     path("matt/<int:pk>/import/", views.measure_import, name="measure_import"),
     path("rapport/<int:pk>/", views.report_detail, name="report"),
     path("rapport/<int:pk>/granska/", views.report_review, name="report_review"),
+    path("rapport/<int:pk>/bilagor/", views.report_attachment_add, name="report_attachment_add"),
+    path(
+        "rapport/<int:pk>/bilagor/<int:attachment_id>/",
+        views.report_attachment,
+        name="report_attachment",
+    ),
+    path(
+        "rapport/<int:pk>/bilagor/<int:attachment_id>/ta-bort/",
+        views.report_attachment_withdraw,
+        name="report_attachment_withdraw",
+    ),
     path("effektutvardering/<int:pk>/", views.evaluation_detail, name="evaluation"),
     path(
         "effektutvardering/<int:pk>/aterforing/", views.evaluation_settle, name="evaluation_settle"

@@ -26,4 +26,7 @@ VERBS: dict[str, object] = {
     "followup.follow_up_scheduled": _("planerade uppföljande utvärdering"),
     "followup.reports_rescheduled": _("flyttade rapporterna efter den nya projektperioden"),
     "followup.fidelity_checked": _("bedömde metodtroheten"),
+    "followup.report_draft_saved": _("sparade ett utkast till rapport"),
+    "followup.report_attachment_added": _("bifogade en fil till en rapport"),
+    "followup.report_attachment_withdrawn": _("tog bort en bilaga från en rapport"),
 }

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -22,6 +22,7 @@ from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
 from satsa.core.paging import page_of
 from satsa.core.tabular import Column, Kind, Table
+from satsa.core.uploads import content_type_of
 from satsa.evaluation import MIN_GROUP_SIZE
 from satsa.evaluation.plots import event_study_svg
 from satsa.followup import selectors, services
@@ -34,6 +35,7 @@ from satsa.followup.forms import (
     ImplementationForm,
     InstrumentUploadForm,
     MeasureForm,
+    ReportAttachmentForm,
     ReportForm,
     ReturnForm,
     SchemaForm,
@@ -52,8 +54,10 @@ from satsa.followup.models import (
     Measure,
     MeasureKind,
     Occasion,
+    PlanStatus,
     ProposalStatus,
     Report,
+    ReportAttachment,
     ReportStatus,
     TerminationProposal,
 )
@@ -595,6 +599,7 @@ def report_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> 
     # Why the report cannot be sent now (a closed case's periodic report), told up front.
     refusal = services.check_report_submit(report) if may_write else None
     may_report = may_write and refusal is None
+    plan = selectors.report_plan(case)
     initial = {
         "activities": report.activities,
         "ways_of_working": report.ways_of_working,
@@ -602,17 +607,32 @@ def report_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> 
         "deviations": report.deviations,
         "spent_to_date": report.spent_to_date,
         "claim_amount": report.claim_amount,
+        "plan_status": report.plan_status,
+        "plan_progress": report.plan_progress,
     }
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(request.POST or None, initial=initial, plan=plan)
     if request.method == "POST":
         _require(may_report)
         if form.is_valid():
+            draft = request.POST.get("action") == "draft"
             try:
-                services.report_submit(report=report, actor=request.user, **form.cleaned_data)
+                if draft:
+                    services.report_save_draft(
+                        report=report, actor=request.user, **form.service_values()
+                    )
+                else:
+                    services.report_submit(
+                        report=report, actor=request.user, **form.service_values()
+                    )
             except ValidationError as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, _("Rapporten har lämnats in."))
+                if draft:
+                    messages.success(
+                        request, _("Utkastet är sparat. Du kan fortsätta skriva senare.")
+                    )
+                else:
+                    messages.success(request, _("Rapporten har lämnats in."))
                 return redirect("followup:report", org_slug=org.slug, pk=report.pk)
     budget = selectors.budget_to(case, report.period_end)
     spent = report.spent_to_date
@@ -640,8 +660,78 @@ def report_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> 
             spent=spent,
             claimed=selectors.claimed_to_date(case),
             snapshot=report.measures_snapshot or selectors.measures_snapshot(case),
+            plan=plan,
+            plan_rows=[
+                (
+                    a,
+                    PlanStatus(status).label
+                    if (status := (report.plan_status.get(str(a.id)) or {}).get("status"))
+                    in PlanStatus.values
+                    else "",
+                    (report.plan_status.get(str(a.id)) or {}).get("comment", ""),
+                )
+                for a in plan.activities
+            ],
+            report_attachments=selectors.report_attachments(report),
+            attachment_form=ReportAttachmentForm(),
         ),
     )
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def report_attachment_add(
+    request: AuthenticatedRequest, org: Organisation, pk: int
+) -> HttpResponse:
+    report = _report(request, org, pk)
+    form = ReportAttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.report_attachment_add(
+                report=report, actor=request.user, file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            messages.success(request, _("Filen är bifogad."))
+    else:
+        messages.error(request, _("Välj en fil."))
+    return redirect("followup:report", org_slug=org.slug, pk=report.pk)
+
+
+@org_view(Perm.VIEW_ORGANISATION)
+@require_POST
+def report_attachment_withdraw(
+    request: AuthenticatedRequest, org: Organisation, pk: int, attachment_id: int
+) -> HttpResponse:
+    report = _report(request, org, pk)
+    attachment = get_object_or_404(ReportAttachment, pk=attachment_id, report=report)
+    try:
+        services.report_attachment_withdraw(attachment=attachment, actor=request.user)
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, _("Bilagan är borttagen."))
+    return redirect("followup:report", org_slug=org.slug, pk=report.pk)
+
+
+@require_GET
+@org_view(Perm.VIEW_ORGANISATION)
+def report_attachment(
+    request: HttpRequest, org: Organisation, pk: int, attachment_id: int
+) -> FileResponse:
+    """A report's attachment, to whoever may see the case; always downloaded."""
+    report = _report(request, org, pk)
+    attachment = get_object_or_404(ReportAttachment, pk=attachment_id, report=report)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=content_type_of(attachment.original_name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @org_view(Perm.MANAGE_EVALUATION)

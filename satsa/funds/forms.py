@@ -96,11 +96,22 @@ class ClaimForm(KeyedForm):
         years: range,
         held_to_plan: bool = False,
         since: dt.date | None = None,
+        co_financing: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if not held_to_plan:
             del self.fields["override_reason"]
+        if co_financing:
+            # The rule is told before the claim is written, not only when it is refused.
+            self.fields["costs_incurred"] = _amount_field(
+                _("Periodens totala kostnader, medfinansieringen inräknad (kr)")
+            )
+            self.fields["costs_incurred"].help_text = _(
+                "Sökande ska medfinansiera minst %(percent)s av kostnaden; fonden betalar "
+                "högst resten."
+            ) % {"percent": co_financing}
+            self.order_fields(["period", "costs_incurred", "amount"])
         today = timezone.localdate()
         # In arrears: the reporting points that have passed, from the project's start.
         points = sorted(

@@ -205,6 +205,11 @@ class Claim(models.Model):
     period_end = models.DateField(_("periodens slut"))
     amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
     description = models.TextField(_("kostnader som begärs"), blank=True)
+    # The period's whole cost, the applicants' co-financed part included; where the
+    # rulebook asks for co-financing the fund pays at most its share of it.
+    costs_incurred = models.DecimalField(
+        _("periodens totala kostnader"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     # The follow-up app links the period's report here later.
     report_reference = models.CharField(_("rapport"), max_length=200, blank=True)
     status = models.CharField(
@@ -233,7 +238,7 @@ class Claim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.period_code} {self.period_end:%Y}"
+        return f"{self.case} {self.period_name}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -241,6 +246,13 @@ class Claim(models.Model):
             if fields is None or not set(fields) <= {"status", "status_reason"}:
                 raise AppendOnlyError("a claim's amount and period are never edited")
         super().save(*args, **kwargs)
+
+    @property
+    def period_name(self) -> str:
+        """The period as people read it ("Delår 2 2017"), never its code."""
+        from satsa.funds.services import period_name
+
+        return period_name(self.case, self.period_code, self.period_end)
 
 
 class ClaimApproval(models.Model):

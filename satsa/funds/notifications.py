@@ -12,7 +12,6 @@ from satsa.core.money import AUTO, kr
 from satsa.events.models import Event
 from satsa.events.notifications import Notice
 from satsa.funds.models import Claim
-from satsa.funds.services import payment_period_names
 from satsa.orgs.permissions import people_with_perm
 from satsa.orgs.roles import Perm
 
@@ -38,8 +37,7 @@ def claimants(claim: Claim) -> list[Any]:
 def _period(claim: Claim) -> str:
     # The rulebook's Swedish name of the period; without reporting points the code is the
     # claimant's own words.
-    names = payment_period_names(claim.case)
-    return f"{names.get(claim.period_code, claim.period_code)} {claim.period_end.year}"
+    return claim.period_name
 
 
 def _notice(claim: Claim, recipients: list[Any], subject: str, body: str) -> list[Notice]:

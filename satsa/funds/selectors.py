@@ -574,21 +574,6 @@ def _fund_costs_by_year(case: Any) -> dict[int, Decimal]:
     return dict(by_year)
 
 
-def _spread_by_days(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decimal]:
-    """Split ``amount`` over the calendar years from ``start`` to ``end`` by days."""
-    if end < start:
-        return {start.year: amount}
-    days = (end - start).days + 1
-    shares: dict[int, Decimal] = {}
-    left = amount
-    for year in range(start.year, end.year + 1):
-        lo, hi = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
-        share = money(amount * ((hi - lo).days + 1) / days) if year < end.year else left
-        shares[year] = share
-        left -= share
-    return shares
-
-
 def _planned_by_year(case: Any) -> dict[int, Decimal]:
     """The approved payment plan's amounts per year, if the case has one."""
     plan = payment_plan_in_force(case)
@@ -598,14 +583,40 @@ def _planned_by_year(case: Any) -> dict[int, Decimal]:
     return dict(by_year)
 
 
+def _spread_by_months(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, Decimal]:
+    """Split ``amount`` evenly over the months from ``start``'s to ``end``'s, by year."""
+    if end < start:
+        return {start.year: amount}
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    shares: dict[int, Decimal] = {}
+    left = amount
+    for year in range(start.year, end.year + 1):
+        first = start.month if year == start.year else 1
+        last = end.month if year == end.year else 12
+        share = money(amount * (last - first + 1) / months) if year < end.year else left
+        shares[year] = share
+        left -= share
+    return shares
+
+
+def _budget_in_project_years(case: Any) -> dict[int, Decimal]:
+    """The calculation's fund costs by year, when they lie within the project's years (a
+    calculation drafted with other years says nothing about when the money is claimed)."""
+    by_year = _fund_costs_by_year(case)
+    if not by_year or case.start_date is None or case.end_date is None:
+        return by_year if case.start_date is None and case.end_date is None else {}
+    years = range(case.start_date.year, case.end_date.year + 1)
+    return by_year if all(y in years for y in by_year) else {}
+
+
 def expected_claims(case: Any, on: dt.date) -> dict[int, Decimal]:
     """What ``case`` is expected to claim per year from ``on``: its remaining commitment
-    laid over its approved payment plan or else its budget's fund costs (or, without
-    either, evenly over its days left)."""
+    laid over its approved payment plan, or its budget's fund costs where they fall in
+    the project's years, or else evenly over the months the project has left."""
     remaining = case_outstanding(case)
     if remaining <= 0:
         return {}
-    by_year = _planned_by_year(case) or _fund_costs_by_year(case)
+    by_year = _planned_by_year(case) or _budget_in_project_years(case)
     budget = {y: a for y, a in by_year.items() if y >= on.year}
     result: dict[int, Decimal] = {}
     if budget:
@@ -615,8 +626,10 @@ def expected_claims(case: Any, on: dt.date) -> dict[int, Decimal]:
                 result[year] = take
                 remaining -= take
     if remaining > 0:
-        end = case.end_date or dt.date(on.year, 12, 31)
-        for year, amount in _spread_by_days(remaining, max(on, case.start_date or on), end).items():
+        start = max(on, case.start_date or on)
+        end = case.end_date or dt.date(start.year, 12, 31)
+        # Claims are paid in arrears, so nothing falls before the project's start.
+        for year, amount in _spread_by_months(remaining, start, max(start, end)).items():
             result[year] = result.get(year, ZERO) + amount
     return result
 

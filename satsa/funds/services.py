@@ -436,6 +436,49 @@ def _held_to_payment_plan(case: Case, *, period_end: dt.date, claimed: Decimal, 
     return reason if claimed > planned else ""
 
 
+def co_financing_min_share(case: Case) -> Decimal | None:
+    """The applicants' least share of the cost under the case's rulebook (Region
+    Gävleborg: 0.5), or None when the rulebook asks for no co-financing."""
+    share = rulebook_for(case).co_financing.min_share
+    return None if share is None else Decimal(str(share))
+
+
+def check_claim_co_financing(
+    *, case: Case, amount: Decimal, costs_incurred: Decimal | None
+) -> None:
+    """Refuse a claim that would make the fund pay more than its share of the period's
+    costs; the applicants co-finance the rest."""
+    share = co_financing_min_share(case)
+    if share is None:
+        return
+    least = percent(share, decimals=AUTO)
+    _require(
+        costs_incurred is not None and costs_incurred > ZERO,
+        _(
+            "Regelboken kräver att sökande medfinansierar minst %(percent)s av kostnaden. "
+            "Ange periodens totala kostnader, medfinansieringen inräknad."
+        )
+        % {"percent": least},
+        "costs_incurred",
+    )
+    assert costs_incurred is not None
+    most = (costs_incurred * (1 - share)).quantize(Decimal("0.01"))
+    _require(
+        amount <= most,
+        _(
+            "Fonden betalar högst %(fund)s av periodens kostnader, alltså %(most)s av "
+            "%(costs)s. Sökande ska medfinansiera minst %(percent)s."
+        )
+        % {
+            "fund": percent(1 - share, decimals=AUTO),
+            "most": kr(most, decimals=AUTO),
+            "costs": kr(costs_incurred, decimals=AUTO),
+            "percent": least,
+        },
+        "amount",
+    )
+
+
 def claim_submit(
     *,
     case: Case,
@@ -448,6 +491,7 @@ def claim_submit(
     report_reference: str = "",
     submitted_on: dt.date | None = None,
     override_reason: str = "",
+    costs_incurred: Decimal | None = None,
 ) -> Claim:
     """The project leader claims the costs incurred up to a reporting point (in arrears).
 
@@ -488,6 +532,9 @@ def claim_submit(
         _("Perioden slutar innan satsningen började."),
         "period_end",
     )
+    if costs_incurred is not None:
+        costs_incurred = _amount(costs_incurred, "costs_incurred")
+    check_claim_co_financing(case=case, amount=amount, costs_incurred=costs_incurred)
     organisation = case.organisation
     try:
         with transaction.atomic():
@@ -520,6 +567,7 @@ def claim_submit(
                 period_end=period_end,
                 amount=amount,
                 description=description,
+                costs_incurred=costs_incurred,
                 report_reference=report_reference,
                 plan_deviation_reason=deviation,
                 idempotency_key=idempotency_key,
@@ -638,7 +686,7 @@ def claim_approve(
                 claim=claim,
                 reference=f"{case.diarienummer or case.pk} {claim.period_code} {claim.period_end}",
                 description=_("Godkänd utbetalningsbegäran %(period)s %(year)s")
-                % {"period": claim.period_code, "year": claim.period_end.year},
+                % {"period": _period_only(claim), "year": claim.period_end.year},
                 override_reason=deviation,
             )
             claim.status = Claim.Status.APPROVED
@@ -729,7 +777,7 @@ def payment_book(
             claim=claim,
             reference=reference or f"{case.diarienummer or case.pk} {claim.period_code}",
             description=_("Utbetalning %(period)s %(year)s: %(title)s")
-            % {"period": claim.period_code, "year": claim.period_end.year, "title": case.title},
+            % {"period": _period_only(claim), "year": claim.period_end.year, "title": case.title},
             idempotency_key=idempotency_key,
         )
         claim.status = Claim.Status.PAID
@@ -1296,6 +1344,19 @@ class PlanPeriod:
 def payment_period_names(case: Case) -> dict[str, str]:
     """The Swedish names of the periods a payment plan of ``case`` uses, by code."""
     return {p.code: p.name_sv for p in reporting_periods(case)}
+
+
+def _period_only(claim: Claim) -> str:
+    """The rulebook's name of the claim's period, without the year ("Delår 2")."""
+    names = payment_period_names(claim.case)
+    return names.get(claim.period_code, claim.period_code)
+
+
+def period_name(case: Case, code: str, period_end: dt.date) -> str:
+    """How a period is shown: the rulebook's name and the year ("Delår 2 2017"), never
+    its code; a code the rulebook does not know was typed by a person and is shown as is."""
+    names = payment_period_names(case)
+    return f"{names.get(code, code)} {period_end.year}"
 
 
 def _squash(text: str) -> str:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.core import tabular
+from satsa.core.money import AUTO, percent
 from satsa.core.paging import page_of
 from satsa.funds import exports, planning, services
 from satsa.funds import selectors as sel
@@ -208,12 +209,14 @@ def _claim_form(data: Any, case: Any, *, held_to_plan: bool) -> ClaimForm:
     periods = services.reporting_periods(case)
     first = (case.start_date or case.decided_on or timezone.localdate()).year
     last = max(first, (case.end_date or timezone.localdate()).year + 1)
+    share = services.co_financing_min_share(case)
     return ClaimForm(
         data,
         periods=periods,
         years=range(first, last + 1),
         held_to_plan=held_to_plan,
         since=case.start_date or case.decided_on,
+        co_financing=percent(share, decimals=AUTO) if share is not None else "",
     )
 
 
@@ -350,6 +353,7 @@ def case_money(request: AuthenticatedRequest, org: Organisation, pk: int) -> Htt
                     actor=request.user,
                     idempotency_key=claim_form.cleaned_data["idempotency_key"],
                     override_reason=claim_form.cleaned_data.get("override_reason", ""),
+                    costs_incurred=claim_form.cleaned_data.get("costs_incurred"),
                 )
             except ValidationError as error:
                 by_field = error.message_dict if hasattr(error, "error_dict") else {}

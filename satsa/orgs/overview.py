@@ -17,6 +17,7 @@ from satsa.orgs.permissions import has_perm
 from satsa.orgs.roles import Perm
 
 ORG_PANELS = [
+    ("satsa.cases.overview.intake_panel", Perm.VIEW_ORGANISATION),
     ("satsa.cases.overview.tasks_panel", Perm.VIEW_ORGANISATION),
     ("satsa.funds.overview.fund_panel", Perm.VIEW_FUND),
     ("satsa.followup.overview.reports_panel", Perm.VIEW_ORGANISATION),

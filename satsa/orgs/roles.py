@@ -14,7 +14,8 @@ class Role(models.TextChoices):
     ECONOMIST = "economist", _("Ekonom/utvärderare")
     PREPARATION_GROUP = "preparation_group", _("Beredningsgrupp")
     MANAGEMENT_GROUP = "management_group", _("Ledningsgrupp")
-    STEERING_GROUP = "steering_group", _("Politisk styrgrupp")
+    # Political in Örebro, officials in Uppsala: the rulebook names it (Rulebook.roles).
+    STEERING_GROUP = "steering_group", _("Styrgrupp")
     DECISION_RECORDER = "decision_recorder", _("Beslutsregistrator (KS-sekreterare)")
     DEPARTMENT_HEAD = "department_head", _("Förvaltningschef")
     PROJECT_LEADER = "project_leader", _("Projektledare")

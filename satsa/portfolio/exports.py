@@ -34,7 +34,7 @@ def _granted_rows(board: Dashboard) -> Iterator[list[Any]]:
             case.granted_amount,
             ", ".join(sorted(d.name for d in case.departments.all())),
             ", ".join(sorted(b.name for b in case.boards.all())),
-            case.target_group,
+            case.target_group_text,
             case.get_stage_display(),
         ]
     yield []

@@ -237,7 +237,7 @@ def _swedish[**P](render: Callable[P, bytes]) -> Callable[P, bytes]:
 
 
 def _period(case: Case) -> str:
-    return f"{iso(case.start_date)} – {iso(case.end_date)}"
+    return case.period_text or "–"
 
 
 def _names(items: Any) -> str:
@@ -249,7 +249,7 @@ def _case_facts(doc: _Doc, case: Case, *, amount_label: str = "Beviljat belopp")
         [
             ("Organisation", case.organisation.name),
             ("Diarienummer", case.diarienummer or "–"),
-            ("Målgrupp", case.target_group or "–"),
+            ("Målgrupp", case.target_group_text or "–"),
             ("Period", _period(case)),
             ("Förvaltningar", _names(case.departments)),
             ("Berörda nämnder", _names(case.boards)),

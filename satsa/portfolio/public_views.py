@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -118,14 +118,13 @@ def calls_json(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_GET
 @public_conditional(shared=True)
 def final_report(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """A published final report, chosen by ``?id=``; without one, the list of reports."""
+    """A published final report, chosen by ``?id=``; without one, the newest published.
+    The address always answers a PDF, or 404 when there is none (never a page)."""
     organisation = _organisation(org_slug)
     raw = request.GET.get("id", "")
-    if not raw:
-        return redirect("public_portfolio:index", org_slug=organisation.slug)
-    if not raw.isdigit():
+    if raw and not raw.isdigit():
         raise Http404
-    report = selectors.published_report(organisation, int(raw))
+    report = selectors.published_report(organisation, int(raw) if raw else None)
     if report is None:
         raise Http404
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")

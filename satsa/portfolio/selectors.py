@@ -26,6 +26,7 @@ from satsa.followup.models import EffectEvaluation, Report, ReportStatus
 from satsa.funds import selectors as funds_sel
 from satsa.orgs.models import Organisation
 from satsa.portfolio.models import PublishedReport
+from satsa.rulebooks import selectors as rulebook_selectors
 from satsa.rulebooks.selectors import rulebook_for
 
 # A case becomes public record when the executive board grants it, and stays so whatever
@@ -62,6 +63,8 @@ class PublicIntervention:
     status: str
     status_label: str
     final_report: PublishedReport | None = None
+    # The period in words when the dates are not set (see cases.selectors.period_of).
+    period: str = ""
 
 
 def public_cases(organisation: Organisation) -> QuerySet[Case]:
@@ -99,76 +102,31 @@ def _public(case: Case) -> PublicIntervention:
         departments=sorted(d.name for d in case.departments.all()),
         boards=sorted(b.name for b in case.boards.all()),
         partners=sorted(p.name for p in case.parties.all()),
-        target_group=case.target_group,
+        target_group=case.target_group_text,
         status=case.stage,
         status_label=str(case.get_stage_display()),
         final_report=reports[0] if reports else None,
+        period=case.period_text,
     )
 
 
-def published_report(organisation: Organisation, report_id: int) -> PublishedReport | None:
-    """A current published final report of a public case of ``organisation``."""
-    return (
-        PublishedReport.objects.current()
-        .filter(
-            pk=report_id,
-            organisation=organisation,
-            case__organisation=organisation,
-            case__stage__in=PUBLIC_STAGES,
-        )
-        .select_related("case")
-        .first()
+def published_report(organisation: Organisation, report_id: int | None) -> PublishedReport | None:
+    """A current published final report of a public case of ``organisation``; with no id,
+    the newest one."""
+    reports = PublishedReport.objects.current().filter(
+        organisation=organisation,
+        case__organisation=organisation,
+        case__stage__in=PUBLIC_STAGES,
     )
+    if report_id is not None:
+        reports = reports.filter(pk=report_id)
+    return reports.select_related("case").order_by("-pk").first()
 
 
-@dataclass(frozen=True)
-class Call:
-    """An application round with its deadline."""
-
-    name: str
-    deadline: dt.date
-    opens: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Intake:
-    """How the organisation takes in applications now: continuously, or in rounds."""
-
-    continuous: bool
-    text: str
-    calls: list[Call] = field(default_factory=list)
-    rulebook_title: str = ""
-
-
-def open_intake(organisation: Organisation, today: dt.date | None = None) -> Intake | None:
-    """The intake rule of the rulebook in force, with the rounds whose deadline is ahead.
-
-    None when the organisation has no rulebook.
-    """
-    from satsa.rulebooks.selectors import rulebook_in_force
-
-    today = today or timezone.localdate()
-    rulebook = rulebook_in_force(organisation, today)
-    if rulebook is None:
-        return None
-    intake = rulebook.intake
-    calls = [
-        Call(name=r.name_sv, deadline=r.deadline, opens=r.opens)
-        for r in intake.rounds
-        if r.deadline >= today
-    ]
-    if intake.yearly_deadline is not None:
-        deadline = intake.yearly_deadline.in_year(today.year)
-        if deadline < today:
-            deadline = intake.yearly_deadline.in_year(today.year + 1)
-        calls.append(Call(name=f"Ansökningsomgång {deadline.year}", deadline=deadline))
-    calls.sort(key=lambda c: c.deadline)
-    return Intake(
-        continuous=intake.mode == "continuous",
-        text=intake.text_sv,
-        calls=calls,
-        rulebook_title=rulebook.title,
-    )
+# The intake rule (rounds and deadlines) is the rulebook's: see satsa.rulebooks.selectors.
+Call = rulebook_selectors.Call
+Intake = rulebook_selectors.Intake
+open_intake = rulebook_selectors.open_intake
 
 
 def public_unit_costs_url(organisation: Organisation) -> str:
@@ -789,7 +747,7 @@ def evaluation_figures(organisation: Organisation, year: int, depth: str) -> dic
                 "end_date": case.end_date.isoformat() if case.end_date else None,
                 "granted": str(case.granted_amount) if case.granted_amount is not None else None,
                 "departments": sorted(d.name for d in case.departments.all()),
-                "target_group": case.target_group,
+                "target_group": case.target_group_text,
                 "stage": str(case.get_stage_display()),
                 "status": status.label if status else str(case.get_stage_display()),
                 "reasons": status.reasons if status else [],

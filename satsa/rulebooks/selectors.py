@@ -6,7 +6,10 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils import timezone
 
 from satsa.orgs.models import Organisation
 from satsa.rulebooks.models import RulebookVersion
@@ -97,11 +100,65 @@ def rulebook_for(case: Any) -> Rulebook:
 
 
 __all__ = [
+    "Call",
+    "Intake",
     "UnknownRulebookError",
     "memo",
+    "open_intake",
     "rulebook_by_key",
     "rulebook_for",
     "rulebook_in_force",
     "version_in_force",
     "versions_of",
 ]
+
+
+# --- intake: continuous, or rounds with deadlines ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    """An application round with its deadline."""
+
+    name: str
+    deadline: dt.date
+    opens: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """How the organisation takes in applications now: continuously, or in rounds."""
+
+    continuous: bool
+    text: str
+    calls: list[Call] = field(default_factory=list)
+    rulebook_title: str = ""
+
+
+def open_intake(organisation: Organisation, today: dt.date | None = None) -> Intake | None:
+    """The intake rule of the rulebook in force, with the rounds whose deadline is ahead.
+
+    None when the organisation has no rulebook.
+    """
+    today = today or timezone.localdate()
+    rulebook = rulebook_in_force(organisation, today)
+    if rulebook is None:
+        return None
+    intake = rulebook.intake
+    calls = [
+        Call(name=r.name_sv, deadline=r.deadline, opens=r.opens)
+        for r in intake.rounds
+        if r.deadline >= today
+    ]
+    if intake.yearly_deadline is not None:
+        deadline = intake.yearly_deadline.in_year(today.year)
+        if deadline < today:
+            deadline = intake.yearly_deadline.in_year(today.year + 1)
+        calls.append(Call(name=f"Ansökningsomgång {deadline.year}", deadline=deadline))
+    calls.sort(key=lambda c: c.deadline)
+    return Intake(
+        continuous=intake.mode == "continuous",
+        text=intake.text_sv,
+        calls=calls,
+        rulebook_title=rulebook.title,
+    )

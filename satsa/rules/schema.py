@@ -79,7 +79,7 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
     "economist": ("Ekonom/utvärderare", "Economist/evaluator"),
     "preparation_group": ("Beredningsgrupp", "Preparation group"),
     "management_group": ("Ledningsgrupp", "Management group"),
-    "steering_group": ("Politisk styrgrupp", "Political steering group"),
+    "steering_group": ("Styrgrupp", "Steering group"),
     "decision_recorder": ("Beslutsregistrator (KS-sekreterare)", "Decision recorder"),
     "department_head": ("Förvaltningschef", "Department head"),
     "project_leader": ("Projektledare", "Project leader"),
@@ -176,8 +176,8 @@ GUARDS: dict[str, tuple[str, str]] = {
         "The economic calculation has been checked by the evaluation team.",
     ),
     "evaluation_schema_attached": (
-        "Utvärderingsschemat är bifogat.",
-        "The evaluation schema is attached.",
+        "Utvärderingsschemat är klart, med basvärde för varje mått.",
+        "The evaluation schema is complete, with a baseline for every measure.",
     ),
     "assessment_points_scored": (
         "Ansökan är bedömd mot bedömningspunkterna.",
@@ -659,8 +659,23 @@ class Section(_Model):
     cite: Citation | None = None
 
 
+class RoleText(_Model):
+    """A role as an organisation names and describes it."""
+
+    name_sv: Text
+    name_en: Text
+    text_sv: str = ""
+    text_en: str = ""
+    cite: Citation | None = None
+
+
 class Attachment(_Model):
-    """A document that goes with the application."""
+    """A document that goes with the application.
+
+    ``built_in`` names the part of Satsa that holds it instead of a file: the economic
+    calculation built in the calculation editor, or the evaluation schema (with its
+    baselines) built in follow-up. Such an attachment is not uploaded; the application
+    links to it, and it is there when the built part is."""
 
     id: ItemId
     title_sv: Text
@@ -669,6 +684,7 @@ class Attachment(_Model):
     guidance_en: str = ""
     required: bool = True
     cite: Citation | None = None
+    built_in: Literal["calculation", "evaluation_schema"] | None = None
 
 
 class IdeaStage(_Model):
@@ -855,6 +871,9 @@ class Rulebook(_Model):
     criteria: Criteria = Criteria()
     decision_chain: Annotated[list[Stage], Field(min_length=1)]
     evaluation: EvaluationRule | None = None
+    # What a role is called in this organisation and who holds it (e.g. Örebro's political
+    # steering group, Uppsala's steering group of officials); the general name otherwise.
+    roles: dict[Role, RoleText] = {}
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Rulebook:
@@ -862,6 +881,21 @@ class Rulebook(_Model):
         if problems:
             raise CrossCheckError(problems)
         return self
+
+    def role_name(self, role: str, lang: str = "sv") -> str:
+        """The role's name under this rulebook.
+
+        >>> from satsa.rules import get_preset
+        >>> get_preset("uppsala-2016").role_name("steering_group")
+        'Styrgrupp (tjänstepersoner)'
+        >>> get_preset("orebro-2020").role_name("steering_group")
+        'Politisk styrgrupp'
+        """
+        own = self.roles.get(role)  # type: ignore[call-overload]
+        if own is not None:
+            return own.name_en if lang == "en" else own.name_sv
+        sv, en = ROLE_NAMES[role]
+        return en if lang == "en" else sv
 
     def stage(self, stage_id: str) -> Stage:
         """The decision-chain stage ``stage_id`` (KeyError if there is none)."""

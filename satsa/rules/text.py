@@ -11,7 +11,6 @@ from satsa.rules.eligibility import EligibilityResult
 from satsa.rules.schema import (
     GUARDS,
     PARTY_TYPE_NAMES,
-    ROLE_NAMES,
     CriteriaList,
     Rulebook,
     Section,
@@ -261,7 +260,10 @@ def render_rulebook(rulebook: Rulebook, lang: str = "sv") -> str:
     _sections(out, rb.application.sections)
     if rb.application.attachments:
         out.line(t("Bilagor:", "Attachments:"))
-        _sections(out, [Section(**a.model_dump()) for a in rb.application.attachments])
+        _sections(
+            out,
+            [Section(**a.model_dump(exclude={"built_in"})) for a in rb.application.attachments],
+        )
     out.cite(rb.application.cite)
 
     out.heading("Kriterier", "Criteria")
@@ -270,7 +272,7 @@ def render_rulebook(rulebook: Rulebook, lang: str = "sv") -> str:
 
     out.heading("Beslutskedja", "Decision chain")
     for number, stage in enumerate(rb.decision_chain, start=1):
-        role = ROLE_NAMES[stage.role][1 if lang == "en" else 0]
+        role = rb.role_name(stage.role, lang)
         deadline = t(f", inom {stage.deadline_days} dagar", f", within {stage.deadline_days} days")
         out.line(
             f"{number}. {t(stage.name_sv, stage.name_en)} – {role}"
@@ -279,6 +281,13 @@ def render_rulebook(rulebook: Rulebook, lang: str = "sv") -> str:
         for guard in stage.guards:
             sv, en = GUARDS[guard]
             out.line(f"✓ {t(sv, en)} [{guard}]", 3)
+
+    described = [(code, role) for code, role in rb.roles.items() if role.text_sv or role.text_en]
+    if described:
+        out.heading("Roller", "Roles")
+        for code, role in described:
+            out.line(f"{rb.role_name(code, lang)}: {t(role.text_sv, role.text_en)}")
+            out.cite(role.cite, 2)
 
     if rb.evaluation is not None:
         out.heading("Uppföljning och utvärdering", "Follow-up and evaluation")

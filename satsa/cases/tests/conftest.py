@@ -154,10 +154,14 @@ def write_application(p: Any, case: Case, **figures: str) -> None:
         sections=SECTIONS_2020,
         figures={**FIGURES_2020, **figures},
     )
-    from satsa.cases.selectors import application_attachments
+    from satsa.cases.demo import evaluation_schema_build
+    from satsa.cases.selectors import uploaded_attachment_kinds
+    from satsa.followup.models import EvaluationSchema
     from satsa.rulebooks.selectors import rulebook_for
 
-    for attachment in application_attachments(rulebook_for(case)):
+    if not EvaluationSchema.objects.filter(case=case).exists():
+        evaluation_schema_build(case=case, actor=p.applicant)
+    for attachment in uploaded_attachment_kinds(rulebook_for(case)):
         kind = attachment.id
         if attachment.required and not case.attachments.filter(kind=kind).exists():
             services.attachment_add(

@@ -354,6 +354,19 @@ def _proposal_with_owner(w: SimpleNamespace) -> Any:
     )
 
 
+def _a_report(w: SimpleNamespace) -> Any:
+    from satsa.followup.models import Report
+
+    report, _ = Report.objects.get_or_create(
+        organisation=w.org,
+        case=w.running,
+        kind="periodic",
+        period_end=dt.date(2016, 8, 31),
+        defaults={"period_name": "Delår 2 2016", "due_date": dt.date(2016, 9, 30)},
+    )
+    return report
+
+
 def _followup() -> list[Service]:
     from satsa.followup import services as s
 
@@ -388,6 +401,11 @@ def _followup() -> list[Service]:
                 decided_on=dt.date(2019, 3, 1),
             ),
             roles_with(Perm.RECORD_DECISION),
+        ),
+        Service(
+            "followup.report_save_draft",
+            lambda a, w: s.report_save_draft(report=_a_report(w), actor=a, activities="Utkast"),
+            roles_with(Perm.MANAGE_EVALUATION) | {MEMBER},
         ),
         Service(
             "followup.effect_evaluation_record",

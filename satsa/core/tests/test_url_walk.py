@@ -51,6 +51,13 @@ UNREACHED = {
     "followup:termination_decide": "the demo has no termination proposal",
     "followup:termination_position": "the demo has no termination proposal",
     "portfolio:evaluation_pdf": "the demo has no consolidated evaluation",
+    "cases:attachment_replace": "needs a file upload; walked in cases/tests/test_attachments.py",
+    "cases:attachment_withdraw": "the demo's attachments are in submitted applications",
+    "followup:report_attachment": "the demo's reports have no attachments",
+    "followup:report_attachment_add": "needs a file upload; walked in followup/tests/test_reports.py",
+    "cases:attachment": "the demo uploads no files (its schemas are built in Satsa); "
+    "walked in cases/tests/test_attachments.py",
+    "followup:report_attachment_withdraw": "the demo's reports have no attachments",
 }
 
 

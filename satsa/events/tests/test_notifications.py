@@ -27,6 +27,7 @@ from satsa.events.notifications import SENT, all_handlers, dispatch
 from satsa.events.selectors import events_for_organisation
 from satsa.followup import services as followup_services
 from satsa.followup.models import Report
+from satsa.followup.tests.conftest import on_plan
 from satsa.funds import services as fund_services
 from satsa.funds.models import Claim
 from satsa.orgs.models import Membership
@@ -392,6 +393,7 @@ def test_a_report_goes_to_its_reviewers_then_back_to_its_writers(
     with django_capture_on_commit_callbacks(execute=True):
         followup_services.report_submit(
             report=report,
+            plan_status=on_plan(report.case),
             actor=lina,
             activities="Sex föräldragrupper",
             ways_of_working="Hembesök",
@@ -416,6 +418,7 @@ def test_a_report_goes_to_its_reviewers_then_back_to_its_writers(
     report.refresh_from_db()
     followup_services.report_submit(
         report=report,
+        plan_status=on_plan(report.case),
         actor=lina,
         activities="Sex föräldragrupper",
         ways_of_working="Hembesök",

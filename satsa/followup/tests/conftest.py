@@ -235,3 +235,10 @@ def propose_termination(case: Case, proposer: Any, owner: Any, reasons: str) -> 
         proposal=proposal, actor=owner, supports=True, comment="Projektägaren tillstyrker."
     )
     return proposal
+
+
+def on_plan(case: Case) -> dict[str, dict[str, str]]:
+    """Every planned activity of the case reported as going to plan."""
+    from satsa.followup.selectors import report_plan
+
+    return {str(a.id): {"status": "ongoing", "comment": ""} for a in report_plan(case).activities}

@@ -8,6 +8,7 @@ from satsa.evaluation import Measurement
 from satsa.events.actors import system_actor
 from satsa.followup import selectors, services
 from satsa.followup.models import Group, MeasureKind, Report
+from satsa.followup.tests.conftest import on_plan
 
 
 def test_a_complete_schema_lacks_nothing(schema: Any) -> None:
@@ -72,6 +73,7 @@ def test_spending_off_budget_and_late_reports_flag_the_case(schema: Any, lina: A
     # the calculation budgets 1 000 000 for 2025; 1 500 000 spent is 50 % over
     services.report_submit(
         report=first,
+        plan_status=on_plan(first.case),
         actor=lina,
         activities="a",
         ways_of_working="b",

@@ -23,6 +23,7 @@ from satsa.followup.models import (
 )
 from satsa.followup.tests.conftest import (
     csv_bytes,
+    on_plan,
     pay_claims,
     personnummer,
     propose_termination,
@@ -58,6 +59,7 @@ def test_a_report_carries_its_claim_to_the_ledger_and_starts_the_case(
     report = first_report(case)
     services.report_submit(
         report=report,
+        plan_status=on_plan(report.case),
         actor=lina,
         **TEXT,
         spent_to_date=Decimal(600000),
@@ -89,6 +91,7 @@ def test_claims_cannot_exceed_the_grant(schema: Any, lina: Any) -> None:
     with pytest.raises(ValidationError) as caught:
         services.report_submit(
             report=report,
+            plan_status=on_plan(report.case),
             actor=lina,
             **TEXT,
             spent_to_date=Decimal(1),
@@ -101,6 +104,7 @@ def test_a_report_needs_its_contents(schema: Any, lina: Any) -> None:
     with pytest.raises(ValidationError) as caught:
         services.report_submit(
             report=first_report(schema.case),
+            plan_status=on_plan(first_report(schema.case).case),
             actor=lina,
             activities="",
             ways_of_working="",
@@ -111,7 +115,13 @@ def test_a_report_needs_its_contents(schema: Any, lina: Any) -> None:
 
 def test_the_submitter_cannot_approve_their_own_report(schema: Any, alice: Any, lina: Any) -> None:
     report = first_report(schema.case)
-    services.report_submit(report=report, actor=alice, **TEXT, spent_to_date=Decimal(0))
+    services.report_submit(
+        report=report,
+        plan_status=on_plan(report.case),
+        actor=alice,
+        **TEXT,
+        spent_to_date=Decimal(0),
+    )
     with pytest.raises(ValidationError, match="själv godkänna"):
         services.report_approve(report=report, actor=alice)
 
@@ -124,6 +134,7 @@ def test_approving_the_final_report_closes_the_case_and_schedules_the_follow_up(
     final = Report.objects.get(case=case, kind=ReportKind.FINAL)
     services.report_submit(
         report=final,
+        plan_status=on_plan(final.case),
         actor=lina,
         **TEXT,
         spent_to_date=Decimal(1900000),
@@ -138,9 +149,21 @@ def test_approving_the_final_report_closes_the_case_and_schedules_the_follow_up(
 
 def test_a_returned_report_can_be_submitted_again(schema: Any, alice: Any, lina: Any) -> None:
     report = first_report(schema.case)
-    services.report_submit(report=report, actor=lina, **TEXT, spent_to_date=Decimal(0))
+    services.report_submit(
+        report=report,
+        plan_status=on_plan(report.case),
+        actor=lina,
+        **TEXT,
+        spent_to_date=Decimal(0),
+    )
     services.report_return(report=report, actor=alice, reason="Ekonomin saknas")
-    services.report_submit(report=report, actor=lina, **TEXT, spent_to_date=Decimal(500000))
+    services.report_submit(
+        report=report,
+        plan_status=on_plan(report.case),
+        actor=lina,
+        **TEXT,
+        spent_to_date=Decimal(500000),
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.return_reason == ""
 
@@ -262,6 +285,7 @@ def test_the_settlement_receives_the_realised_savings_once(
     case = schema.case
     services.report_submit(
         report=first_report(case),
+        plan_status=on_plan(first_report(case).case),
         actor=lina,
         **TEXT,
         spent_to_date=Decimal(600000),

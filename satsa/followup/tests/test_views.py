@@ -13,7 +13,7 @@ from satsa.events.actors import system_actor
 from satsa.events.models import Event
 from satsa.followup import services
 from satsa.followup.models import Group, Report, ReportStatus
-from satsa.followup.tests.conftest import csv_bytes, make_case, personnummer
+from satsa.followup.tests.conftest import csv_bytes, make_case, on_plan, personnummer
 
 
 def url(name: str, pk: int | None = None) -> str:
@@ -61,6 +61,7 @@ def test_the_project_leader_reports_on_their_case_only(
             "effects": "Bättre",
             "spent_to_date": "400000",
             "claim_amount": "400000",
+            **{f"plan_{key}": "ongoing" for key in on_plan(schema.case)},
         },
     )
     assert response.status_code == 302

@@ -51,7 +51,41 @@ def test_reports_of_another_organisation_or_unknown_ids_are_404(
     assert client.get(f"/open/uppsala/slutrapport.pdf?id={report.pk}").status_code == 404
     assert client.get("/open/orebro/slutrapport.pdf?id=999").status_code == 404
     assert client.get("/open/orebro/slutrapport.pdf?id=x").status_code == 404
-    assert client.get("/open/orebro/slutrapport.pdf").status_code == 302
+    # Without an id: the newest published report, as a PDF; with none published, 404.
+    newest = client.get("/open/orebro/slutrapport.pdf")
+    assert newest["Content-Type"] == "application/pdf"
+    assert b"".join([newest.content]).startswith(b"%PDF")
+    assert client.get("/open/uppsala/slutrapport.pdf").status_code == 404
+
+
+def test_every_open_address_answers_what_its_name_says(
+    client: Client, portfolio: Any, alice: Any
+) -> None:
+    """Each /open/ address of the public pages, its content type and its first bytes."""
+    from django.urls import get_resolver
+
+    expected = {
+        ".pdf": ("application/pdf", b"%PDF"),
+        ".json": ("application/json", b"{"),
+        ".csv": ("text/csv", None),
+        "/": ("text/html", None),
+    }
+    final_report_publish(case=portfolio["sistema"], summary="Klart.", actor=alice)
+    routes = []
+    for pattern in get_resolver().url_patterns:
+        if str(pattern.pattern).startswith("open/"):
+            routes += [str(p.pattern) for p in pattern.url_patterns]
+    assert "slutrapport.pdf" in routes and "calls.json" in routes
+    for route in routes:
+        response = client.get(f"/open/orebro/{route}")
+        assert response.status_code == 200, route
+        ending = next((e for e in expected if route.endswith(e)), "/")
+        content_type, head = expected[ending]
+        assert response["Content-Type"].split(";")[0] == content_type, route
+        if head is not None:
+            assert response.content.startswith(head), route
+    # with nothing published, the PDF address is a 404, not a page
+    assert client.get("/open/uppsala/slutrapport.pdf").status_code == 404
 
 
 def test_the_public_chart_shows_every_label_whole(client: Client, portfolio: Any) -> None:
