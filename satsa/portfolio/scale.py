@@ -1,0 +1,774 @@
+"""A national data set: about 300 organisations and N cases, for benchmarks (``satsa demo
+--scale N``, ``benchmarks/bench_pages.py``) and for the tests that hold page costs constant.
+
+Building 10 000 cases through the services would take hours, so the cases are bulk copies
+of cases the services made: the normal demo's Örebro cases (built step by step through
+the real services, with their ledger, claims, payments, reports, measures and events) are
+the templates. Each copy gets its organisation's own boards, departments, parties, people
+(mapped by role) and rulebook version, new keys wherever a key must be unique, and a
+20-line calculation whose result the engine computed once per template. A copy of a
+closed or preparation case is sometimes given a neighbouring stage (running, decided,
+terminated, rejected, needs) so that every stage holds cases; like the demo's own portfolio
+loader, these copies set ``Case.stage`` directly and never pass ``stage_change()``.
+
+The ledger stays balanced: every copied transaction keeps its entries, and each
+organisation receives a copy of the template's deposits for every round of templates it
+holds, so no copy commits money its fund does not have.
+
+Lives in the portfolio (the top floor) because it reads and writes every app's tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from satsa.calculations import engine
+from satsa.calculations.models import Calculation, CalculationSnapshot
+from satsa.cases.models import (
+    ApplicationVersion,
+    Attachment,
+    BoardNotice,
+    Case,
+    CriterionAssessment,
+    Exemption,
+    Signature,
+    Stage,
+    StepRecord,
+)
+from satsa.events.models import Event
+from satsa.followup import models as fm
+from satsa.funds import models as fum
+from satsa.orgs.models import Board, Department, ExternalParty, Membership, Organisation
+from satsa.portfolio.models import PublishedReport
+from satsa.rulebooks.models import RulebookVersion
+
+TEMPLATE_SLUG = "orebro"
+TEMPLATE_NAME = "Örebro kommun"
+BIG_SLUG = "storstad"
+BIG_NAME = "Storstads kommun"
+DEMO_PASSWORD = "satsa-demo"
+REGIONS = 21
+
+# What a copy of a template in one stage may become instead, in turn (the first is itself).
+VARIANTS: dict[str, list[str]] = {
+    Stage.CLOSED: [Stage.CLOSED, Stage.RUNNING, Stage.RUNNING, Stage.DECIDED, Stage.TERMINATED],
+    Stage.PREPARATION: [Stage.PREPARATION, Stage.PREPARATION, Stage.REJECTED],
+    Stage.IDEA: [Stage.IDEA, Stage.IDEA, Stage.NEEDS],
+}
+# Stages whose cases carry a calculation (an application has been written).
+WITH_CALCULATION = {
+    Stage.APPLICATION,
+    Stage.PREPARATION,
+    Stage.DECIDED,
+    Stage.REJECTED,
+    Stage.RUNNING,
+    Stage.TERMINATED,
+    Stage.CLOSED,
+    Stage.IMPLEMENTED,
+}
+
+# Invented, Swedish-sounding place names: first part + ending, 20 x 15 = 300 of them.
+_STEMS = [
+    "Al",
+    "Björk",
+    "Ek",
+    "Gran",
+    "Lind",
+    "Sjö",
+    "Berg",
+    "Hav",
+    "Äng",
+    "Sten",
+    "Norr",
+    "Sunn",
+    "Väster",
+    "Öster",
+    "Mal",
+    "Rosen",
+    "Hult",
+    "Kvarn",
+    "Dal",
+    "Bro",
+]
+_ENDINGS = [
+    "by",
+    "sund",
+    "vik",
+    "ås",
+    "köping",
+    "hamn",
+    "berga",
+    "torp",
+    "fors",
+    "dal",
+    "holm",
+    "stad",
+    "näs",
+    "lunda",
+    "bo",
+]
+_FIRST = [
+    "Anna",
+    "Erik",
+    "Maria",
+    "Johan",
+    "Karin",
+    "Lars",
+    "Eva",
+    "Anders",
+    "Sofia",
+    "Per",
+    "Emma",
+    "Mikael",
+    "Lena",
+    "Jonas",
+    "Sara",
+    "Ahmed",
+    "Elin",
+    "Nils",
+]
+_LAST = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Hassan",
+    "Lindberg",
+]
+
+
+@dataclass
+class ScaleResult:
+    organisations: int = 0
+    cases: int = 0
+    rows: Counter[str] = field(default_factory=Counter)
+    stages: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def place_names(count: int) -> list[tuple[str, str, str]]:
+    """(slug, name, kind) for ``count`` organisations: the big one first, then regions
+    (``REGIONS`` of them) and municipalities."""
+    out = [(BIG_SLUG, BIG_NAME, Organisation.Kind.MUNICIPALITY)]
+    stems = [s + e for e in _ENDINGS for s in _STEMS]
+    for n, stem in enumerate(stems[: max(0, count - 1)]):
+        slug = stem.lower().replace("å", "a").replace("ä", "a").replace("ö", "o").replace("é", "e")
+        if n < REGIONS:
+            out.append((f"region-{slug}", f"Region {stem}", Organisation.Kind.REGION))
+        else:
+            genitive = stem if stem.endswith("s") else stem + "s"
+            out.append((slug, f"{genitive} kommun", Organisation.Kind.MUNICIPALITY))
+    return out[:count]
+
+
+# --- organisations ---------------------------------------------------------------
+
+
+@dataclass
+class OrgMaps:
+    """How the template organisation's things map onto one copy organisation's."""
+
+    org: Organisation
+    units: dict[tuple[type[models.Model], int], int]
+    users: dict[int, int]
+    rulebook_keys: dict[str, str]
+
+
+def _rulebook_text(text: str, template: Organisation, org: Organisation) -> str:
+    return (
+        text.replace(template.name, org.name)
+        .replace(f'"{template.slug}-', f'"{org.slug}-')
+        .replace(f'organisation = "{template.slug}"', f'organisation = "{org.slug}"')
+    )
+
+
+def _ensure_organisations(template: Organisation, count: int) -> dict[int, OrgMaps]:
+    """The copy organisations (created when missing) with their maps, by organisation id."""
+    names = place_names(count)
+    existing = {o.slug: o for o in Organisation.objects.filter(slug__in=[s for s, _, _ in names])}
+    used_codes = set(Organisation.objects.values_list("code", flat=True))
+    codes = (f"{c:04d}" for c in range(9999, 0, -1) if f"{c:04d}" not in used_codes)
+    new = [
+        Organisation(slug=slug, name=name, kind=kind, code=next(codes))
+        for slug, name, kind in names
+        if slug not in existing
+    ]
+    Organisation.objects.bulk_create(new)
+    created = {o.slug for o in new}
+    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=[s for s, _, _ in names])}
+    fresh = [orgs[s] for s in created]
+
+    t_boards = list(Board.objects.filter(organisation=template).order_by("id"))
+    t_departments = list(
+        Department.objects.filter(organisation=template).order_by("id").prefetch_related("boards")
+    )
+    t_parties = list(ExternalParty.objects.filter(organisation=template).order_by("id"))
+    t_members = list(
+        Membership.objects.active()
+        .filter(organisation=template)
+        .select_related("user", "board", "department")
+        .order_by("id")
+    )
+    t_rulebooks = list(RulebookVersion.objects.filter(organisation=template))
+    if fresh:
+        Board.objects.bulk_create(
+            [Board(organisation=o, **_extra(b, "organisation")) for o in fresh for b in t_boards]
+        )
+        Department.objects.bulk_create(
+            [Department(organisation=o, name=d.name) for o in fresh for d in t_departments]
+        )
+        boards = {
+            (b.organisation_id, b.name): b.pk for b in Board.objects.filter(organisation__in=fresh)
+        }
+        departments = Department.objects.filter(organisation__in=fresh)
+        Through = Department.boards.through
+        Through.objects.bulk_create(
+            [
+                Through(department_id=d.pk, board_id=boards[(d.organisation_id, b.name)])
+                for d in departments
+                for td in t_departments
+                if td.name == d.name
+                for b in td.boards.all()
+            ]
+        )
+        ExternalParty.objects.bulk_create(
+            [
+                ExternalParty(
+                    organisation=o,
+                    name=_party_name(p, template, o),
+                    kind=p.kind,
+                    form=p.form,
+                    municipal_ownership=p.municipal_ownership,
+                )
+                for o in fresh
+                for p in t_parties
+            ]
+        )
+        _people(fresh, t_members)
+        RulebookVersion.objects.bulk_create(
+            [
+                RulebookVersion(
+                    organisation=o,
+                    key=r.key.replace(template.slug, o.slug, 1),
+                    title=r.title,
+                    version=r.version,
+                    valid_from=r.valid_from,
+                    source_toml=_rulebook_text(r.source_toml, template, o),
+                )
+                for o in fresh
+                for r in t_rulebooks
+            ]
+        )
+    return {
+        o.pk: _maps(template, o, t_boards, t_departments, t_parties, t_members)
+        for o in orgs.values()
+    }
+
+
+def _extra(obj: models.Model, *skip: str) -> dict[str, Any]:
+    """A template row's other plain fields (everything but its key and ``skip``)."""
+    out = {}
+    for f in obj._meta.concrete_fields:
+        if f.primary_key or f.is_relation or f.name in skip:
+            continue
+        out[f.attname] = getattr(obj, f.attname)
+    return out
+
+
+def _party_name(party: ExternalParty, template: Organisation, org: Organisation) -> str:
+    stem = org.name.removesuffix(" kommun").removeprefix("Region ")
+    name = party.name.replace("Örebrobostäder AB (ÖBO)", f"{stem}bostäder AB")
+    name = name.replace("Region Örebro län", f"Region {stem} län")
+    return name.replace("Örebro", stem)
+
+
+def _people(orgs: list[Organisation], members: list[Membership]) -> None:
+    """One person per role in each organisation, like the template's, password as the demo."""
+    User = get_user_model()
+    password = make_password(DEMO_PASSWORD)
+    users = []
+    for n, org in enumerate(orgs):
+        for k, member in enumerate(members):
+            first = _FIRST[(n + k) % len(_FIRST)]
+            last = _LAST[(n * 7 + k) % len(_LAST)]
+            username = f"{org.slug}-{member.role.replace('_', '-')}"
+            users.append(
+                User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    title=member.user.title,
+                    email=f"{username}@demo.satsa.se",
+                    password=password,
+                )
+            )
+    User.objects.bulk_create(users)
+    by_name = {
+        u.username: u.pk for u in User.objects.filter(username__in=[u.username for u in users])
+    }
+    boards = {
+        (b.organisation_id, b.name): b.pk for b in Board.objects.filter(organisation__in=orgs)
+    }
+    depts = {
+        (d.organisation_id, d.name): d.pk for d in Department.objects.filter(organisation__in=orgs)
+    }
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                user_id=by_name[f"{org.slug}-{m.role.replace('_', '-')}"],
+                organisation=org,
+                role=m.role,
+                board_id=boards[(org.pk, m.board.name)] if m.board else None,
+                department_id=depts[(org.pk, m.department.name)] if m.department else None,
+            )
+            for org in orgs
+            for m in members
+        ]
+    )
+
+
+def _maps(
+    template: Organisation,
+    org: Organisation,
+    boards: list[Board],
+    departments: list[Department],
+    parties: list[ExternalParty],
+    members: list[Membership],
+) -> OrgMaps:
+    units: dict[tuple[type[models.Model], int], int] = {}
+    mine_b = {b.name: b.pk for b in Board.objects.filter(organisation=org)}
+    mine_d = {d.name: d.pk for d in Department.objects.filter(organisation=org)}
+    mine_p = {p.name: p.pk for p in ExternalParty.objects.filter(organisation=org)}
+    for b in boards:
+        units[(Board, b.pk)] = mine_b[b.name]
+    for d in departments:
+        units[(Department, d.pk)] = mine_d[d.name]
+    for p in parties:
+        units[(ExternalParty, p.pk)] = mine_p[_party_name(p, template, org)]
+    people = dict(
+        Membership.objects.active().filter(organisation=org).values_list("role", "user_id")
+    )
+    users = {m.user_id: people[m.role] for m in members if m.role in people}
+    keys = {
+        r.key: r.key.replace(template.slug, org.slug, 1)
+        for r in RulebookVersion.objects.filter(organisation=template)
+    }
+    return OrgMaps(org=org, units=units, users=users, rulebook_keys=keys)
+
+
+# --- the generic copier ------------------------------------------------------------
+
+# The case's things in the order they can be created (what a row points at comes first),
+# each with the lookup from the row to its case.
+COPIED: list[tuple[type[models.Model], str]] = [
+    (Case, "id"),
+    (ApplicationVersion, "case_id"),
+    (Attachment, "case_id"),
+    (CriterionAssessment, "case_id"),
+    (StepRecord, "case_id"),
+    (BoardNotice, "case_id"),
+    (Signature, "case_id"),
+    (Exemption, "case_id"),
+    (CalculationSnapshot, "case_id"),
+    (fum.PaymentPlan, "case_id"),
+    (fum.PaymentPlanLine, "plan__case_id"),
+    (fum.RepaymentPlan, "case_id"),
+    (fum.RepaymentLine, "plan__case_id"),
+    (fum.PlanApproval, "payment_plan__case_id"),
+    (fum.Claim, "case_id"),
+    (fum.ClaimApproval, "claim__case_id"),
+    (fum.Transaction, "case_id"),
+    (fum.Entry, "transaction__case_id"),
+    (fm.EvaluationSchema, "case_id"),
+    (fm.SubGoal, "schema__case_id"),
+    (fm.Activity, "subgoal__schema__case_id"),
+    (fm.Measure, "schema__case_id"),
+    (fm.ImportBatch, "case_id"),
+    (fm.MeasureValue, "measure__schema__case_id"),
+    (fm.PersonValue, "measure__schema__case_id"),
+    (fm.InstrumentResult, "case_id"),
+    (fm.Report, "case_id"),
+    (fm.EffectEvaluation, "case_id"),
+    (fm.TerminationProposal, "case_id"),
+    (fm.ImplementationDecision, "case_id"),
+    (fm.FidelityCheck, "case_id"),
+    (PublishedReport, "case_id"),
+]
+COPIED_MODELS = {m for m, _ in COPIED}
+UNITS = (Board, Department, ExternalParty)
+
+
+@contextlib.contextmanager
+def _keeping_timestamps() -> Iterator[None]:
+    """Copies keep their template's times: auto_now(_add) is off while they are written."""
+    saved = []
+    for model in [*COPIED_MODELS, Event, Calculation]:
+        for f in model._meta.concrete_fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                saved.append((f, f.auto_now, f.auto_now_add))
+                f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, now, now_add in saved:
+            f.auto_now, f.auto_now_add = now, now_add
+
+
+def _fresh_key(value: Any, f: models.Field[Any, Any]) -> Any:
+    if not value:
+        return value
+    return uuid.uuid4().hex[: f.max_length or 32]
+
+
+@dataclass
+class Templates:
+    cases: list[Case]
+    rows: dict[type[models.Model], dict[int, list[dict[str, Any]]]]
+    m2m: dict[str, dict[int, list[int]]]
+    events: dict[int, list[dict[str, Any]]]
+    calculations: dict[int, tuple[dict[str, Any], dict[str, Any]]]
+    deposits: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+def _values(qs: models.QuerySet[Any], model: type[models.Model]) -> list[dict[str, Any]]:
+    return list(qs.values(*[f.attname for f in model._meta.concrete_fields]))
+
+
+def load_templates(template: Organisation) -> Templates:
+    """Read the template organisation's cases and everything hanging from them once."""
+    cases = list(Case.objects.filter(organisation=template).order_by("id"))
+    ids = [c.pk for c in cases]
+    rows: dict[type[models.Model], dict[int, list[dict[str, Any]]]] = {}
+    owner: dict[tuple[int, str], int] = {}  # (content type, object id) -> case id
+    for model, path in COPIED:
+        by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        qs = model._default_manager.filter(**{f"{path}__in": ids}).annotate(_case=models.F(path))
+        ct = ContentType.objects.get_for_model(model).pk
+        for row in qs.values("_case", *[f.attname for f in model._meta.concrete_fields]):
+            case_id = row.pop("_case")
+            by_case[case_id].append(row)
+            owner[(ct, str(row["id"]))] = case_id
+        # a reversal follows what it reverses
+        for lst in by_case.values():
+            lst.sort(key=lambda r: (r.get("reverses_id") is not None, r["id"]))
+        rows[model] = by_case
+    m2m: dict[str, dict[int, list[int]]] = {}
+    for f in Case._meta.many_to_many:
+        m2m[f.name] = defaultdict(list)
+        for case_id, other in f.remote_field.through.objects.filter(case_id__in=ids).values_list(
+            "case_id", f.m2m_reverse_name()
+        ):
+            m2m[f.name][case_id].append(other)
+    events: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in _values(
+        Event.objects.filter(organisation=template, target_type__isnull=False), Event
+    ):
+        case_id = owner.get((row["target_type_id"], row["target_id"]))
+        if case_id is not None:
+            events[case_id].append(row)
+    calculations = {}
+    for case in cases:
+        if case.stage in WITH_CALCULATION:
+            data = calculation_data(case)
+            calculations[case.pk] = (data, engine.run(data, seed=case.pk))
+    deposits = []
+    for tx in _values(
+        fum.Transaction.objects.filter(organisation=template, case__isnull=True).order_by("id"),
+        fum.Transaction,
+    ):
+        deposits.append((tx, _values(fum.Entry.objects.filter(transaction_id=tx["id"]), fum.Entry)))
+    return Templates(cases, rows, m2m, events, calculations, deposits)
+
+
+def calculation_data(case: Case) -> dict[str, Any]:
+    """A 20-line calculation over the case's years: five actors, costs each project year."""
+    data = engine.starting_data(case)
+    start, years = data["start_year"], data["project_years"]
+    actors = [
+        "Socialnämnden",
+        "Grundskolenämnden",
+        "Arbetsmarknadsnämnden",
+        "Regionen",
+        "Individen",
+    ]
+    data["actors"] = actors
+    data["costs"] = [
+        {"year": start + y, "amount": amount, "financier": financier, "type": kind}
+        for y in range(years)
+        for amount, financier, kind in (
+            (900_000.0, "fund", "personal"),
+            (100_000.0, actors[0], "lokaler"),
+        )
+    ]
+    data["effects"] = [
+        {
+            "name": f"Effekt {k + 1}",
+            "actor": actors[k % len(actors)],
+            "unit_cost": 40_000.0 + 25_000.0 * k,
+            "unit_cost_price_year": start,
+            "volume": {str(start + y): 1.0 + (k % 4) for y in range(years)},
+            "volume_after_end": 1.0 + (k % 4),
+            "deadweight": 0.1 + 0.01 * k,
+            "attribution": 0.1,
+            "displacement": 0.05,
+            "drop_off": 0.05 + 0.005 * k,
+        }
+        for k in range(20)
+    ]
+    return data
+
+
+class _Copier:
+    """Writes copies of template cases into organisations, a batch at a time."""
+
+    def __init__(self, templates: Templates, maps: dict[int, OrgMaps]) -> None:
+        self.t = templates
+        self.maps = maps
+        self.result = ScaleResult()
+        self.ct = {
+            m: ContentType.objects.get_for_model(m).pk for m in [*COPIED_MODELS, Calculation]
+        }
+        self.User = get_user_model()
+
+    def _resolve(
+        self, f: Any, value: Any, om: OrgMaps, ids: dict[type[models.Model], dict[int, int]]
+    ) -> Any:
+        if value is None:
+            return None
+        target = f.related_model
+        if target is Organisation:
+            return om.org.pk
+        if target is self.User:
+            return om.users.get(value, value)
+        if target in UNITS:
+            return om.units.get((target, value), None)
+        if target in COPIED_MODELS:
+            return ids[target].get(value)
+        if target is ContentType:
+            return value
+        # anything else of the template organisation's (a needs analysis) stays behind
+        return None if f.null else value
+
+    def copy(self, batch: list[tuple[Case, OrgMaps, str, int]]) -> None:
+        """``batch``: (template case, organisation maps, stage, copy number)."""
+        # per copy: model -> old id -> new id
+        ids: list[dict[type[models.Model], dict[int, int]]] = [defaultdict(dict) for _ in batch]
+        for model, _path in COPIED:
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            self_fk = [f for f in fields if f.is_relation and f.related_model is model]
+            passes = [False, True] if self_fk else [False]
+            for second in passes:
+                objs, origin = [], []
+                for i, (case, om, stage, number) in enumerate(batch):
+                    for row in self.t.rows[model].get(case.pk, []):
+                        if self_fk and (row[self_fk[0].attname] is not None) != second:
+                            continue
+                        values = {}
+                        for f in fields:
+                            value = row[f.attname]
+                            if f.is_relation:
+                                value = self._resolve(f, value, om, ids[i])
+                            elif f.name in ("idempotency_key", "decision_key"):
+                                value = _fresh_key(value, f)
+                            values[f.attname] = value
+                        if model is Case:
+                            self._case_fields(values, om, stage, number)
+                        objs.append(model(**values))
+                        origin.append((i, row["id"]))
+                model._default_manager.bulk_create(objs, batch_size=500)
+                for (i, old), obj in zip(origin, objs, strict=True):
+                    ids[i][model][old] = obj.pk
+                self.result.rows[model._meta.label] += len(objs)
+        self._m2m(batch, ids)
+        self._calculations(batch, ids)
+        self._events(batch, ids)
+        for case, _om, stage, _n in batch:
+            self.result.stages[stage] += 1
+        self.result.cases += len(batch)
+
+    def _case_fields(self, values: dict[str, Any], om: OrgMaps, stage: str, number: int) -> None:
+        values["title"] = f"{values['title']} {number}"
+        values["rulebook_key"] = om.rulebook_keys.get(
+            values["rulebook_key"], values["rulebook_key"]
+        )
+        if values["diarienummer"]:
+            values["diarienummer"] = f"{values['diarienummer']}-{number}"
+        if stage == values["stage"]:
+            return
+        values["stage"] = stage
+        if stage == Stage.RUNNING:
+            values["end_date"] = dt.date(2029, 12, 31)
+        elif stage == Stage.TERMINATED:
+            values["outcome"] = Case.Outcome.GRANTED
+        elif stage == Stage.REJECTED:
+            values.update(
+                step="",
+                outcome=Case.Outcome.REJECTED,
+                rejection_reasons="Förväntade besparingar motsvarar inte kostnaden.",
+                priority_rank=None,
+            )
+        elif stage == Stage.NEEDS:
+            values.update(step="", idea_submitted_at=None)
+
+    def _m2m(self, batch: list[Any], ids: list[dict[type[models.Model], dict[int, int]]]) -> None:
+        for f in Case._meta.many_to_many:
+            through = f.remote_field.through
+            other = f.m2m_reverse_field_name()
+            rows = []
+            for i, (case, om, _stage, _n) in enumerate(batch):
+                new_case = ids[i][Case][case.pk]
+                for value in self.t.m2m[f.name].get(case.pk, []):
+                    mapped = self._resolve(f, value, om, ids[i])
+                    if mapped is not None:
+                        rows.append(through(case_id=new_case, **{f"{other}_id": mapped}))
+            through.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+
+    def _calculations(
+        self, batch: list[Any], ids: list[dict[type[models.Model], dict[int, int]]]
+    ) -> None:
+        objs = []
+        for i, (case, om, _stage, _n) in enumerate(batch):
+            if case.pk in self.t.calculations:
+                data, result = self.t.calculations[case.pk]
+                objs.append(
+                    Calculation(
+                        case_id=ids[i][Case][case.pk],
+                        organisation=om.org,
+                        data=data,
+                        result=result,
+                        updated_by_id=om.users.get(case.created_by_id),
+                        created_at=case.created_at,
+                        updated_at=case.created_at,
+                    )
+                )
+        Calculation.objects.bulk_create(objs, batch_size=500)
+        self.result.rows[Calculation._meta.label] += len(objs)
+
+    def _events(
+        self, batch: list[Any], ids: list[dict[type[models.Model], dict[int, int]]]
+    ) -> None:
+        by_ct = {ct: m for m, ct in self.ct.items()}
+        objs = []
+        for i, (case, om, _stage, _n) in enumerate(batch):
+            for row in self.t.events.get(case.pk, []):
+                model = by_ct.get(row["target_type_id"])
+                new_target = ids[i][model].get(int(row["target_id"])) if model else None
+                if new_target is None:
+                    continue
+                values = {k: v for k, v in row.items() if k != "id"}
+                values["organisation_id"] = om.org.pk
+                values["actor_id"] = om.users.get(row["actor_id"], row["actor_id"])
+                values["target_id"] = str(new_target)
+                objs.append(Event(**values))
+        Event.objects.bulk_create(objs, batch_size=1000)
+        self.result.rows[Event._meta.label] += len(objs)
+
+    def deposits(self, om: OrgMaps, rounds: int) -> None:
+        for _ in range(rounds):
+            txs = []
+            for tx, _entries in self.t.deposits:
+                values = {k: v for k, v in tx.items() if k != "id"}
+                values["organisation_id"] = om.org.pk
+                values["idempotency_key"] = _fresh_key(
+                    values["idempotency_key"], fum.Transaction._meta.get_field("idempotency_key")
+                )
+                values["created_by_id"] = om.users.get(
+                    values["created_by_id"], values["created_by_id"]
+                )
+                txs.append(fum.Transaction(**values))
+            fum.Transaction.objects.bulk_create(txs)
+            entries = [
+                fum.Entry(
+                    transaction_id=new.pk,
+                    account=e["account"],
+                    amount=e["amount"],
+                    board_id=om.units.get((Board, e["board_id"])) if e["board_id"] else None,
+                )
+                for new, (_tx, old_entries) in zip(txs, self.t.deposits, strict=True)
+                for e in old_entries
+            ]
+            fum.Entry.objects.bulk_create(entries)
+            self.result.rows[fum.Transaction._meta.label] += len(txs)
+            self.result.rows[fum.Entry._meta.label] += len(entries)
+
+
+def build(
+    *,
+    cases: int,
+    organisations: int = 300,
+    big_share: float = 0.2,
+    batch: int = 200,
+    progress: Callable[[str], None] | None = None,
+) -> ScaleResult:
+    """Add ``organisations`` copy organisations (when missing) and ``cases`` copied cases,
+    ``big_share`` of them in ``storstad``. Needs the normal demo loaded (its Örebro cases
+    are the templates). Safe to call again: each call adds ``cases`` more."""
+    started = time.perf_counter()
+    say = progress or (lambda _m: None)
+    template = Organisation.objects.get(slug=TEMPLATE_SLUG)
+    with transaction.atomic():
+        maps = _ensure_organisations(template, organisations)
+    say(f"{len(maps)} organisations ready ({time.perf_counter() - started:.1f} s)")
+    templates = load_templates(template)
+    if not templates.cases:
+        raise ValueError("the template organisation has no cases: load the demo first")
+    big = next(m for m in maps.values() if m.org.slug == BIG_SLUG)
+    others = [m for m in maps.values() if m is not big] or [big]
+    n_big = round(cases * big_share) if others[0] is not big else cases
+    plan: list[OrgMaps] = [big] * n_big + [others[k % len(others)] for k in range(cases - n_big)]
+    already = Counter(
+        dict(
+            Case.objects.filter(organisation_id__in=maps)
+            .values("organisation_id")
+            .annotate(n=models.Count("id"))
+            .values_list("organisation_id", "n")
+        )
+    )
+    copier = _Copier(templates, maps)
+    per_org: Counter[int] = Counter()
+    work = []
+    for om in plan:
+        k = already[om.org.pk] + per_org[om.org.pk]
+        per_org[om.org.pk] += 1
+        case = templates.cases[k % len(templates.cases)]
+        round_no = k // len(templates.cases)
+        variants = VARIANTS.get(case.stage, [case.stage])
+        work.append((case, om, str(variants[(round_no + k) % len(variants)]), k + 1))
+    with _keeping_timestamps():
+        for org_id, n in per_org.items():
+            before = already[org_id]
+            rounds = math.ceil((before + n) / len(templates.cases)) - math.ceil(
+                before / len(templates.cases)
+            )
+            with transaction.atomic():
+                copier.deposits(maps[org_id], rounds)
+        for start in range(0, len(work), batch):
+            with transaction.atomic():
+                copier.copy(work[start : start + batch])
+            say(
+                f"{start + len(work[start : start + batch])} cases ({time.perf_counter() - started:.1f} s)"
+            )
+    copier.result.organisations = len(maps)
+    copier.result.seconds = time.perf_counter() - started
+    return copier.result
