@@ -457,7 +457,16 @@ def _values(qs: models.QuerySet[Any], model: type[models.Model]) -> list[dict[st
 
 def load_templates(template: Organisation) -> Templates:
     """Read the template organisation's cases and everything hanging from them once."""
-    cases = list(Case.objects.filter(organisation=template).order_by("id"))
+    cases = list(
+        Case.objects.filter(organisation=template)
+        .annotate(reports=models.Count("followup_reports"))
+        .order_by("id")
+    )
+    # Even an organisation with two cases gets one in preparation and one granted case with
+    # reports, claims and payments: those come first, then the rest in the demo's order.
+    cases.sort(
+        key=lambda c: (c.stage != Stage.PREPARATION, -min(c.reports, 1), c.pk)  # type: ignore[attr-defined]
+    )
     ids = [c.pk for c in cases]
     rows: dict[type[models.Model], dict[int, list[dict[str, Any]]]] = {}
     owner: dict[tuple[int, str], int] = {}  # (content type, object id) -> case id
@@ -603,7 +612,7 @@ class _Copier:
         self._m2m(batch, ids)
         self._calculations(batch, ids)
         self._events(batch, ids)
-        for case, _om, stage, _n in batch:
+        for _case, _om, stage, _n in batch:
             self.result.stages[stage] += 1
         self.result.cases += len(batch)
 
@@ -748,13 +757,19 @@ def build(
     copier = _Copier(templates, maps)
     per_org: Counter[int] = Counter()
     work = []
+    copies: Counter[int] = Counter()
     for om in plan:
         k = already[om.org.pk] + per_org[om.org.pk]
         per_org[om.org.pk] += 1
         case = templates.cases[k % len(templates.cases)]
-        round_no = k // len(templates.cases)
-        variants = VARIANTS.get(case.stage, [case.stage])
-        work.append((case, om, str(variants[(round_no + k) % len(variants)]), k + 1))
+        stage = case.stage
+        # An organisation's first two cases keep their stage (the benchmark's case pages
+        # use them); later copies of a template take its variants in turn.
+        if k >= 2:
+            variants = VARIANTS.get(case.stage, [case.stage])
+            stage = variants[copies[case.pk] % len(variants)]
+            copies[case.pk] += 1
+        work.append((case, om, str(stage), k + 1))
     with _keeping_timestamps():
         for org_id, n in per_org.items():
             before = already[org_id]
@@ -772,3 +787,129 @@ def build(
     copier.result.organisations = len(maps)
     copier.result.seconds = time.perf_counter() - started
     return copier.result
+
+
+# --- the pages a benchmark measures --------------------------------------------------
+
+
+@dataclass
+class Page:
+    name: str
+    url: str
+    method: str = "GET"
+    # for a POST: the GET page whose form is sent (its inputs as they stand)
+    form_of: str = ""
+
+
+def _first(org: Organisation, *stages: str, **filters: Any) -> Case | None:
+    return Case.objects.filter(organisation=org, stage__in=stages, **filters).order_by("id").first()
+
+
+def pages(org: Organisation) -> list[Page]:
+    """Every page and export of ``org`` that issue #17 measures, on cases picked the same
+    way whatever the size (the first case of a stage, so that adding cases keeps them)."""
+    o = f"/o/{org.slug}"
+    out = [
+        Page("organisation overview", f"{o}/"),
+        Page("My tasks", f"{o}/arenden/mina-uppgifter/"),
+        Page("pipeline", f"{o}/arenden/"),
+        Page("ranking", f"{o}/arenden/prioritering/"),
+        Page("fund overview", f"{o}/fonden/"),
+        Page("journal", f"{o}/fonden/verifikationer/"),
+        Page("journal CSV", f"{o}/fonden/verifikationer.csv"),
+        Page("journal XLSX", f"{o}/fonden/verifikationer.xlsx"),
+        Page("journal SIE", f"{o}/fonden/verifikationer.se"),
+        Page("follow-up overview", f"{o}/uppfoljning/"),
+        Page("portfolio dashboard", f"{o}/portfolj/"),
+        Page("portfolio XLSX", f"{o}/portfolj/portfolj.xlsx"),
+        Page("unit costs XLSX", f"{o}/kalkyler/enhetskostnader/export.xlsx"),
+        Page("unit costs CSV", f"{o}/kalkyler/enhetskostnader/export.csv"),
+        Page("public page", f"/open/{org.slug}/"),
+        Page("open data interventions.json", f"/open/{org.slug}/interventions.json"),
+        Page("open data interventions.csv", f"/open/{org.slug}/interventions.csv"),
+        Page("open data calls.json", f"/open/{org.slug}/calls.json"),
+        Page("public unit costs", f"/open/{org.slug}/enhetskostnader/"),
+    ]
+    applying = _first(org, Stage.PREPARATION, Stage.APPLICATION, calculation__isnull=False)
+    if applying is not None:
+        c = f"{o}/arenden/{applying.pk}"
+        out += [
+            Page("case overview (in preparation)", f"{c}/"),
+            Page("application", f"{c}/ansokan/"),
+            Page("calculation editor", f"{o}/kalkyler/arende/{applying.pk}/"),
+            Page(
+                "calculation recompute",
+                f"{o}/kalkyler/arende/{applying.pk}/resultat/",
+                method="POST",
+                form_of=f"{o}/kalkyler/arende/{applying.pk}/",
+            ),
+            Page("decision basis PDF", f"{o}/portfolj/arende/{applying.pk}/beslutsunderlag.pdf"),
+        ]
+    running = _first(org, Stage.RUNNING, Stage.CLOSED, fund_claims__isnull=False)
+    if running is not None:
+        out += [
+            Page("case overview (granted)", f"{o}/arenden/{running.pk}/"),
+            Page("case money", f"{o}/fonden/arenden/{running.pk}/"),
+            Page("follow-up case", f"{o}/uppfoljning/arende/{running.pk}/"),
+            Page("follow-up case CSV", f"{o}/uppfoljning/arende/{running.pk}/export.csv"),
+        ]
+        report = fm.Report.objects.filter(case=running).order_by("id").first()
+        if report is not None:
+            out.append(Page("periodic report PDF", f"{o}/portfolj/rapport/{report.pk}.pdf"))
+    closed = _first(org, Stage.CLOSED, Stage.IMPLEMENTED)
+    if closed is not None:
+        out.append(Page("final report PDF", f"{o}/portfolj/arende/{closed.pk}/slutrapport.pdf"))
+    return out
+
+
+def coordinator(org: Organisation) -> Any:
+    """The organisation's (first) coordinator."""
+    return (
+        Membership.objects.active()
+        .filter(organisation=org, role="coordinator")
+        .order_by("id")
+        .first()
+        .user  # type: ignore[union-attr]
+    )
+
+
+def form_inputs(html: str) -> dict[str, str]:
+    """The named inputs, selects and text areas of a page with their current values."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str] = {}
+
+    class Inputs(HTMLParser):
+        textarea: str | None = None
+        select: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and name != "csrfmiddlewaretoken":
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return
+                if a.get("type") in ("submit", "button", "file"):
+                    return
+                found[name] = a.get("value") or ""
+            elif tag == "textarea" and name:
+                self.textarea = name
+                found[name] = ""
+            elif tag == "select" and name:
+                self.select = name
+                found.setdefault(name, "")
+            elif tag == "option" and self.select and ("selected" in a):
+                found[self.select] = a.get("value") or ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "textarea":
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, data: str) -> None:
+            if self.textarea:
+                found[self.textarea] += data
+
+    Inputs().feed(html)
+    return found
