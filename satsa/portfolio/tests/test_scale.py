@@ -159,7 +159,7 @@ def test_copied_cases_carry_calculations_money_reports_measures_and_events(
     national: National, db: Any
 ) -> None:
     big = Case.objects.filter(organisation__slug=scale.BIG_SLUG)
-    granted = big.filter(fund_claims__isnull=False).distinct()
+    granted = big.filter(fund_claims__isnull=False, followup_reports__isnull=False).distinct()
     assert granted.exists()
     case = granted.first()
     assert case is not None

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"{result.cases} cases over {result.organisations} organisations "
-                f"in {result.seconds:.1f} s; by stage: {dict(sorted(result.stages.items()))}"
+                f"in {result.seconds:.1f} s ({result.cpu_seconds:.1f} s CPU); by stage: {dict(sorted(result.stages.items()))}"
             )
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Password for all demo users: satsa-demo")
