@@ -180,7 +180,8 @@ def place_names(count: int) -> list[tuple[str, str, str]]:
         if n < REGIONS:
             out.append((f"region-{slug}", f"Region {stem}", Organisation.Kind.REGION))
         else:
-            genitive = stem if stem.endswith("s") else stem + "s"
+            # "Lunds kommun", "Sundsvalls kommun", but "Täby kommun", "Borås kommun"
+            genitive = stem if stem[-1] in "aeiouyåäös" else stem + "s"
             out.append((slug, f"{genitive} kommun", Organisation.Kind.MUNICIPALITY))
     return out[:count]
 
