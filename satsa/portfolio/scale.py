@@ -173,7 +173,7 @@ class ScaleResult:
 def place_names(count: int) -> list[tuple[str, str, str]]:
     """(slug, name, kind) for ``count`` organisations: the big one first, then regions
     (``REGIONS`` of them) and municipalities."""
-    out = [(BIG_SLUG, BIG_NAME, Organisation.Kind.MUNICIPALITY)]
+    out: list[tuple[str, str, str]] = [(BIG_SLUG, BIG_NAME, Organisation.Kind.MUNICIPALITY)]
     stems = [s + e for e in _ENDINGS for s in _STEMS]
     for n, stem in enumerate(stems[: max(0, count - 1)]):
         slug = stem.lower().replace("å", "a").replace("ä", "a").replace("ö", "o").replace("é", "e")
@@ -419,17 +419,18 @@ COPIED: list[tuple[type[models.Model], str]] = [
     (fm.FidelityCheck, "case_id"),
     (PublishedReport, "case_id"),
 ]
-COPIED_MODELS = {m for m, _ in COPIED}
+COPIED_MODELS: set[type[models.Model]] = {m for m, _ in COPIED}
 UNITS = (Board, Department, ExternalParty)
 
 
 @contextlib.contextmanager
 def _keeping_timestamps() -> Iterator[None]:
     """Copies keep their template's times: auto_now(_add) is off while they are written."""
-    saved = []
-    for model in [*COPIED_MODELS, Event, Calculation]:
+    saved: list[tuple[Any, bool, bool]] = []
+    written: list[type[models.Model]] = [*COPIED_MODELS, Event, Calculation]
+    for model in written:
         for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add):
                 saved.append((f, f.auto_now, f.auto_now_add))
                 f.auto_now = f.auto_now_add = False
     try:
@@ -468,9 +469,7 @@ def load_templates(template: Organisation) -> Templates:
     )
     # Even an organisation with two cases gets one in preparation and one granted case with
     # reports, claims and payments: those come first, then the rest in the demo's order.
-    cases.sort(
-        key=lambda c: (c.stage != Stage.PREPARATION, -min(c.reports, 1), c.pk)  # type: ignore[attr-defined]
-    )
+    cases.sort(key=lambda c: (c.stage != Stage.PREPARATION, -min(c.reports, 1), c.pk))
     ids = [c.pk for c in cases]
     rows: dict[type[models.Model], dict[int, list[dict[str, Any]]]] = {}
     owner: dict[tuple[int, str], int] = {}  # (content type, object id) -> case id
@@ -489,7 +488,8 @@ def load_templates(template: Organisation) -> Templates:
     m2m: dict[str, dict[int, list[int]]] = {}
     for f in Case._meta.many_to_many:
         m2m[f.name] = defaultdict(list)
-        for case_id, other in f.remote_field.through.objects.filter(case_id__in=ids).values_list(
+        through: Any = f.remote_field.through
+        for case_id, other in through.objects.filter(case_id__in=ids).values_list(
             "case_id", f.m2m_reverse_name()
         ):
             m2m[f.name][case_id].append(other)
@@ -511,7 +511,7 @@ def load_templates(template: Organisation) -> Templates:
         fum.Transaction,
     ):
         deposits.append((tx, _values(fum.Entry.objects.filter(transaction_id=tx["id"]), fum.Entry)))
-    return Templates(cases, rows, m2m, events, calculations, deposits)
+    return Templates(list(cases), rows, m2m, events, calculations, deposits)
 
 
 def calculation_data(case: Case) -> dict[str, Any]:
@@ -565,7 +565,7 @@ class _Table:
             for n, f in enumerate(self.fields)
             if f.name in ("idempotency_key", "decision_key")
         ]
-        columns = ", ".join(qn(f.column) for f in self.fields)
+        columns = ", ".join(qn(str(f.column)) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
 
@@ -577,8 +577,9 @@ class _Copier:
         self.t = templates
         self.maps = maps
         self.result = ScaleResult()
-        self.ct = {
-            m: ContentType.objects.get_for_model(m).pk for m in [*COPIED_MODELS, Calculation]
+        targets: list[type[models.Model]] = [*COPIED_MODELS, Calculation]
+        self.ct: dict[type[models.Model], int] = {
+            m: ContentType.objects.get_for_model(m).pk for m in targets
         }
         self.User = get_user_model()
         self.tables: dict[tuple[type[models.Model], bool], _Table] = {}
@@ -707,7 +708,7 @@ class _Copier:
 
     def _m2m(self, batch: list[Any], ids: list[dict[type[models.Model], dict[int, int]]]) -> None:
         for f in Case._meta.many_to_many:
-            through = f.remote_field.through
+            through: Any = f.remote_field.through
             other = f.m2m_reverse_field_name()
             rows = []
             for i, (case, om, _stage, _n) in enumerate(batch):
@@ -742,7 +743,7 @@ class _Copier:
     def _events(
         self, batch: list[Any], ids: list[dict[type[models.Model], dict[int, int]]]
     ) -> None:
-        by_ct = {ct: m for m, ct in self.ct.items()}
+        by_ct: dict[int, type[models.Model]] = {ct: m for m, ct in self.ct.items()}
         table = self._table(Event, with_pk=False)
         col = {f.attname: n for n, f in enumerate(table.fields)}
         rows = []
@@ -756,7 +757,7 @@ class _Copier:
             for _old, values in self.prepared[key]:
                 model = by_ct.get(values[col["target_type_id"]])
                 target = values[col["target_id"]]
-                new_target = ids[i][model].get(int(target)) if model else None
+                new_target = ids[i][model].get(int(target)) if model is not None else None
                 if new_target is None:
                     continue
                 row = list(values)
