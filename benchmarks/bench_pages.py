@@ -45,7 +45,8 @@ def _setup() -> None:
     if "sqlite" in os.environ.get("DATABASE_URL", "sqlite"):
         os.environ.pop("DATABASE_URL", None)
     django.setup()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # the demo's notifications go nowhere (the console would drown the figures)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.DEBUG = False
     db = settings.DATABASES["default"]
