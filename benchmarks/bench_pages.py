@@ -114,6 +114,7 @@ def main() -> None:
         built = size
         print(
             f"built {result.cases} more cases ({size} in all) in {result.seconds:.1f} s "
+            f"({result.cpu_seconds:.1f} s CPU) "
             f"({result.cases / max(result.seconds, 1e-9):.0f} cases/s); "
             f"{sum(result.rows.values())} rows"
         )
