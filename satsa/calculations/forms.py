@@ -422,10 +422,6 @@ class EffectLineForm(GridLineForm):
         "unit",
         "unit_cost",
         "unit_cost_price_year",
-        "economic_unit_cost",
-        "social_unit_cost",
-        "perspective",
-        "cashable",
         YEARS,
         "volume_after_end",
         "deadweight",
@@ -438,6 +434,12 @@ class EffectLineForm(GridLineForm):
         "deadweight_high",
         "unit_cost_low",
         "unit_cost_high",
+        # The perspective, cash or capacity, and the other values per unit, last: a block
+        # pasted from a spreadsheet of the earlier shape still lands where it did.
+        "perspective",
+        "cashable",
+        "economic_unit_cost",
+        "social_unit_cost",
     )
 
     source = forms.ChoiceField(label=_("Ur enhetskostnadstabellen"), required=False, choices=())
