@@ -165,6 +165,10 @@ def uploaded_attachment_kinds(rulebook: Rulebook) -> list[RequiredAttachment]:
 
 
 def draft_of(case: Case) -> ApplicationVersion | None:
+    if "versions" in getattr(case, "_prefetched_objects_cache", {}):
+        # A list of cases prefetched them: no query per case.
+        drafts = [v for v in case.versions.all() if v.submitted_at is None]
+        return max(drafts, key=lambda v: v.number, default=None)
     return case.versions.filter(submitted_at__isnull=True).order_by("-number").first()
 
 

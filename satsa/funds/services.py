@@ -684,7 +684,7 @@ def claim_approve(
                 actor=actor,
                 case=case,
                 claim=claim,
-                reference=f"{case.diarienummer or case.pk} {claim.period_code} {claim.period_end}",
+                reference=f"{case.diarienummer or case.pk} {claim.period_name}",
                 description=_("Godkänd utbetalningsbegäran %(period)s %(year)s")
                 % {"period": _period_only(claim), "year": claim.period_end.year},
                 override_reason=deviation,
@@ -775,7 +775,7 @@ def payment_book(
             actor=actor,
             case=case,
             claim=claim,
-            reference=reference or f"{case.diarienummer or case.pk} {claim.period_code}",
+            reference=reference or f"{case.diarienummer or case.pk} {claim.period_name}",
             description=_("Utbetalning %(period)s %(year)s: %(title)s")
             % {"period": _period_only(claim), "year": claim.period_end.year, "title": case.title},
             idempotency_key=idempotency_key,

@@ -312,11 +312,18 @@ def _people(orgs: list[Organisation], members: list[Membership]) -> None:
     User = get_user_model()
     password = make_password(DEMO_PASSWORD)
     users = []
+    # A role held several times in the template (a secretary per board) gets numbered names.
+    seen: dict[str, int] = {}
+    names = []
+    for member in members:
+        seen[member.role] = seen.get(member.role, 0) + 1
+        suffix = "" if seen[member.role] == 1 else f"-{seen[member.role]}"
+        names.append(member.role.replace("_", "-") + suffix)
     for n, org in enumerate(orgs):
         for k, member in enumerate(members):
             first = _FIRST[(n + k) % len(_FIRST)]
             last = _LAST[(n * 7 + k) % len(_LAST)]
-            username = f"{org.slug}-{member.role.replace('_', '-')}"
+            username = f"{org.slug}-{names[k]}"
             users.append(
                 User(
                     username=username,
@@ -340,14 +347,14 @@ def _people(orgs: list[Organisation], members: list[Membership]) -> None:
     Membership.objects.bulk_create(
         [
             Membership(
-                user_id=by_name[f"{org.slug}-{m.role.replace('_', '-')}"],
+                user_id=by_name[f"{org.slug}-{names[k]}"],
                 organisation=org,
                 role=m.role,
                 board_id=boards[(org.pk, m.board.name)] if m.board else None,
                 department_id=depts[(org.pk, m.department.name)] if m.department else None,
             )
             for org in orgs
-            for m in members
+            for k, m in enumerate(members)
         ]
     )
 

@@ -75,6 +75,7 @@ def public_cases(organisation: Organisation) -> QuerySet[Case]:
             "departments",
             "boards",
             "parties",
+            "versions",  # the target group and period where the case itself has none
             Prefetch(
                 "published_reports",
                 queryset=PublishedReport.objects.current().defer("pdf"),
@@ -660,7 +661,7 @@ def dashboard(
     granted = list(
         cases.filter(stage__in=PUBLIC_STAGES)
         .select_related("calculation")
-        .prefetch_related("departments", "boards")
+        .prefetch_related("departments", "boards", "versions")
         .order_by("start_date", "title")
     )
     running = [case for case in granted if case.stage in lifecycle.ACTIVE]

@@ -13,6 +13,7 @@ import time_machine
 from satsa.cases.selectors import tasks_for
 from satsa.followup import services
 from satsa.followup.models import Report, ReportKind
+from satsa.followup.tests.conftest import on_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def test_the_project_leader_is_asked_for_the_report_due_and_the_coordinator_revi
             effects="Färre placeringar",
             spent_to_date=Decimal("100000"),
             claim_amount=Decimal("100000"),
+            plan_status=on_plan(case),
         )
         assert whats(lina, case.organisation) == []
         assert f"Granska lägesrapport {report.period_name}" in whats(alice, case.organisation)
