@@ -82,10 +82,23 @@ def test_an_uppsala_idea_is_answered_within_a_month_and_ranked(
         },
         figures={"duration_years": "3", "requested_amount": "1500000"},
     )
-    for kind in ("cost_benefit_calculation", "evaluation_plan", "repayment_plan"):
-        services.attachment_add(
-            case=case, actor=ulf, kind=kind, file=SimpleUploadedFile(f"{kind}.pdf", b"%PDF")
-        )
+    # The calculation and the follow-up plan are built in Satsa; the repayment plan is a file.
+    from satsa.calculations import services as calculation_services
+    from satsa.cases.demo import evaluation_schema_build
+
+    evaluation_schema_build(case=case, actor=ulf)
+    calculation = calculation_services.calculation_create(case=case, actor=ulf)
+    data = dict(calculation.data)
+    data["costs"] = [
+        {"year": data["start_year"], "amount": 1500000, "financier": "fund", "type": "personal"}
+    ]
+    calculation_services.calculation_update(calculation=calculation, data=data, actor=ulf)
+    services.attachment_add(
+        case=case,
+        actor=ulf,
+        kind="repayment_plan",
+        file=SimpleUploadedFile("repayment_plan.pdf", b"%PDF"),
+    )
     services.application_submit(case=case, actor=ulf)
     services.signature_add(case=case, actor=head, department=department)
     services.case_advance(case=case, actor=charlie)

@@ -47,6 +47,10 @@ def submit_report(page: Any, axe: Any, name: str, spent: str, claim: str) -> Non
     page.get_by_label("Genomförda aktiviteter").fill("Föräldragrupper och hembesök")
     page.get_by_label("Arbetssätt").fill("Gemensamma team med skolan")
     page.get_by_label("Uppnådda effekter").fill("Färre orosanmälningar")
+    for select in page.locator('select[name^="plan_"]').all():
+        select.select_option("ongoing")
+    if page.get_by_label("Hur följs implementeringsplanen?").count():
+        page.get_by_label("Hur följs implementeringsplanen?").fill("Enligt planen")
     page.get_by_label("Förbrukat hittills (kr)").fill(spent)
     page.get_by_label("Begärd utbetalning för perioden (kr)").fill(claim)
     page.get_by_role("button", name="Lämna in rapporten").click()
@@ -167,9 +171,11 @@ def test_a_decided_case_from_reports_to_implementation(
 
 
 def test_the_schema_and_termination_pages_are_accessible(
-    page: Any, login_in_browser: Any, axe: Any, schema: Any, alice: Any, karin: Any
+    page: Any, login_in_browser: Any, axe: Any, schema: Any, alice: Any, karin: Any, sven: Any
 ) -> None:
     case = schema.case
+    case.project_owner = sven
+    case.save(update_fields=["project_owner"])
     login_in_browser("alice")
     page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/schema/")
     check(page, axe)
@@ -178,10 +184,24 @@ def test_the_schema_and_termination_pages_are_accessible(
     page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/")
     page.get_by_role("link", name="Föreslå att satsningen avbryts").click()
     check(page, axe)
+    # The evaluators assess the rulebook's conditions: one no longer holds.
+    conditions = page.locator('select[name^="met_"]').all()
+    for number, select in enumerate(conditions):
+        select.select_option("no" if number == 0 else "yes")
     page.get_by_label("Skäl till att satsningen bör avbrytas").fill("Målgruppen nås inte")
     page.get_by_role("button", name="Lämna förslaget").click()
     page.wait_for_load_state()
     assert page.get_by_text("Förslaget om avbrytande har registrerats.").is_visible()
+    logout(page)
+    # The project owner takes a position before the executive board decides.
+    login_in_browser("sven")
+    page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/")
+    check(page, axe)
+    page.get_by_label("Projektägarens ställningstagande").select_option("1")
+    page.get_by_label("Motivering").fill("Målgruppen nås inte; förvaltningen tillstyrker.")
+    page.get_by_role("button", name="Registrera ställningstagandet").click()
+    page.wait_for_load_state()
+    check(page, axe)
     logout(page)
     login_in_browser("karin")
     page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/")

@@ -113,6 +113,10 @@ def test_gavleborg_from_the_round_to_the_end(
         w.as_user("linnea")
         page.goto(f"/o/gavleborg/fonden/arenden/{case.pk}/")
         page.get_by_label("Rapporteringstillfälle").select_option(label="Helår 2028")
+        # The applicants co-finance at least half: the fund pays at most half the cost.
+        page.get_by_label("Periodens totala kostnader, medfinansieringen inräknad (kr)").fill(
+            "600 000"
+        )
         page.get_by_label("Upparbetade kostnader som begärs (kr)").fill("300 000")
         page.get_by_role("button", name="Skicka begäran").click()
         w.success()

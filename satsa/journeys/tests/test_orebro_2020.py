@@ -109,12 +109,11 @@ def idea_to_grant(w: Walk, start: dt.date, end: dt.date) -> None:
     page.locator("#findings", has_text="Satsningen pågår 3 år").wait_for()
     page.get_by_role("button", name="Spara utkast").click()
     w.check()
-    page.get_by_label("Bilaga").select_option("evaluation_schema")
-    page.get_by_label("Fil").set_input_files(
-        files=[{"name": "schema.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
-    )
-    page.get_by_role("button", name="Bifoga").click()
-    w.check()
+    # The evaluation schema, with its baselines, is built in Satsa, not attached as a file.
+    page.get_by_role("link", name="Bygg utvärderingsschemat i Satsa, med basvärden").click()
+    build_the_schema(w)
+    w.open_case(TITLE, "Ansökan")
+    assert "Utvärderingsschemat i Satsa" in page.locator("main").inner_text()
     page.get_by_role("button", name="Lämna in ansökan").click()
     assert "Ansökan är inlämnad" in w.success()
     w.check()
@@ -192,13 +191,8 @@ def name_the_people(w: Walk) -> None:
 
 
 def build_the_schema(w: Walk) -> None:
-    """The coordinator and the project leader set goals, groups and measures with baselines."""
+    """The applicant sets goals, groups and a measure with its baselines."""
     page = w.page
-    case = Case.objects.get(title=TITLE)
-    w.as_user("alice")
-    page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/")
-    w.check()
-    page.get_by_role("link", name="Redigera utvärderingsschemat").click()
     w.check()
     page.get_by_label("Övergripande mål").fill("Fler elever går i skolan")
     page.locator("#id_target_group").fill("Elever i årskurs 7–9 med hög frånvaro")
@@ -211,18 +205,26 @@ def build_the_schema(w: Walk) -> None:
     page.get_by_label("Ny aktivitet").fill("Hembesök av brobyggare")
     page.get_by_role("button", name="Lägg till aktivitet").click()
     w.check()
-    page.get_by_role("link", name="Lägg till mått").click()
-    w.check()
-    page.get_by_label("Typ av mått").select_option(label="Kortsiktigt effektmått")
-    page.get_by_label("Namn").fill("Andel elever med hög frånvaro")
-    page.get_by_label("Enhet").fill("procent")
-    page.get_by_label("Basvärde", exact=True).fill("40")
-    page.get_by_label("Datum för basmätning").fill(timezone.localdate().isoformat())
-    page.get_by_label("Jämförelsegruppens basvärde").fill("38")
-    page.get_by_label("Planerat antal i målgruppen").fill("60")
-    page.get_by_label("Planerat antal i jämförelsegruppen").fill("60")
-    page.get_by_role("button", name="Lägg till mått").click()
-    w.check()
+    for kind, name, unit, baseline, target in (
+        ("Kortsiktigt effektmått", "Andel elever med hög frånvaro", "procent", "40", "20"),
+        ("Aktivitetsmått", "Hembesök", "besök", "0", "600"),
+    ):
+        page.get_by_role("link", name="Lägg till mått").click()
+        w.check()
+        page.get_by_label("Typ av mått").select_option(label=kind)
+        page.get_by_label("Namn").fill(name)
+        page.get_by_label("Enhet").fill(unit)
+        page.get_by_label("Basvärde", exact=True).fill(baseline)
+        page.get_by_label("Datum för basmätning").fill(timezone.localdate().isoformat())
+        page.get_by_label("Målvärde").fill(target)
+        page.get_by_label("Källa").fill("Elevhälsans statistik")
+        page.get_by_label("Ansvarig").fill("Projektledaren")
+        if kind != "Aktivitetsmått":
+            page.get_by_label("Jämförelsegruppens basvärde").fill("38")
+            page.get_by_label("Planerat antal i målgruppen").fill("60")
+            page.get_by_label("Planerat antal i jämförelsegruppen").fill("60")
+        page.get_by_role("button", name="Lägg till mått").click()
+        w.check()
 
 
 def report_and_claim(w: Walk, report: Report, claim: str) -> None:
@@ -236,6 +238,10 @@ def report_and_claim(w: Walk, report: Report, claim: str) -> None:
     page.get_by_label("Genomförda aktiviteter").fill("Hembesök hos 60 familjer")
     page.get_by_label("Arbetssätt").fill("Brobyggarna arbetar i team med elevhälsan")
     page.get_by_label("Uppnådda effekter").fill("Närvaron ökar")
+    for select in page.locator('select[name^="plan_"]').all():
+        select.select_option("ongoing")
+    if page.get_by_label("Hur följs implementeringsplanen?").count():
+        page.get_by_label("Hur följs implementeringsplanen?").fill("Enligt planen")
     page.get_by_label("Förbrukat hittills (kr)").fill(claim)
     page.get_by_label("Begärd utbetalning för perioden (kr)").fill(claim)
     page.get_by_role("button", name="Lämna in rapporten").click()
@@ -266,11 +272,10 @@ def test_orebro_2020_from_the_need_to_the_follow_up_evaluation(
     end = start.replace(year=start.year + 2) - dt.timedelta(days=1)
     idea_to_grant(w, start, end)
     name_the_people(w)
-    build_the_schema(w)
     case = Case.objects.get(title=TITLE)
     reports = list(Report.objects.filter(case=case).order_by("due_date"))
     assert [r.kind for r in reports] == [ReportKind.PERIODIC] * 3 + [ReportKind.FINAL]
-    measure = Measure.objects.get(schema__case=case)
+    measure = Measure.objects.get(schema__case=case, name="Andel elever med hög frånvaro")
     paid = 0
     for number, report in enumerate(reports, start=1):
         with time_machine.travel(report.due_date - dt.timedelta(days=3), tick=True):
