@@ -101,3 +101,31 @@ def gavleborg_cast(make_person: Callable[..., Any]) -> Any:
         economist=person("ebba", Role.ECONOMIST),
         leader=person("linnea", Role.PROJECT_LEADER),
     )
+
+
+@pytest.fixture
+def uppsala_cast(uppsala: Organisation, make_person: Callable[..., Any]) -> Any:
+    """Uppsala: the coordinator, the officials' steering group, the economists, a
+    department head, finance, the decision recorder and an applicant who will lead."""
+    social = Board.objects.get(organisation=uppsala, name="Socialnämnden")
+    department = Department.objects.create(organisation=uppsala, name="Socialförvaltningen")
+    department.boards.set([social])
+    deposit(uppsala, "10000000")
+
+    def person(name: str, role: str, **unit: Any) -> Any:
+        user = make_person(name)
+        Membership.objects.create(user=user, organisation=uppsala, role=role, **unit)
+        return user
+
+    applicant = person("ulf", Role.APPLICANT)
+    Membership.objects.create(user=applicant, organisation=uppsala, role=Role.PROJECT_LEADER)
+    return SimpleNamespace(
+        org=uppsala,
+        coordinator=person("charlie", Role.COORDINATOR),
+        applicant=applicant,
+        head=person("hanna", Role.DEPARTMENT_HEAD, department=department),
+        economist=person("ola", Role.ECONOMIST),
+        steering=person("stina", Role.STEERING_GROUP),
+        recorder=person("kerstin", Role.DECISION_RECORDER),
+        finance=person("fia", Role.FINANCE_OFFICER),
+    )
