@@ -170,7 +170,7 @@ class NumberField(forms.DecimalField):
         self.percent = percent
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         number = read_number(value)
@@ -213,7 +213,7 @@ class ListSelect(forms.Select):
 
 
 def _flat(choices: Any) -> list[tuple[Any, Any]]:
-    flat = []
+    flat: list[tuple[Any, Any]] = []
     for value, label in choices:
         if isinstance(label, list | tuple):
             flat.extend(label)
@@ -791,7 +791,8 @@ def cost_rows(costs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for cost in costs:
         financier, kind = cost.get("financier", FUND), cost.get("type", "")
-        cell = year_field(cost.get("year")) if isinstance(cost.get("year"), int) else None
+        year = cost.get("year")
+        cell = year_field(year) if isinstance(year, int) else None
         row = next(
             (
                 r

@@ -253,10 +253,14 @@ def _grid_columns(form: Any) -> list[tuple[str, str, Kind]]:
     return columns
 
 
+def _choices_of(field: Any) -> list[tuple[Any, Any]]:
+    return list(field.choices or [])
+
+
 def _choice_labels(form: Any) -> dict[str, dict[str, str]]:
     """The grid's choice columns (not the unit-cost source): value → the label shown."""
     return {
-        name: {str(value): str(label) for value, label in field.choices}
+        name: {str(value): str(label) for value, label in _choices_of(field)}
         for name, field in form.fields.items()
         if isinstance(field, forms.ChoiceField) and name != "source"
     }
@@ -315,7 +319,7 @@ def calculation_workbook(
                 if name in row:
                     row[name] = labels.get(row[name] or "", row[name])
         for row in costs:
-            row["financier"] = financiers.get(row.get("financier"), row.get("financier"))
+            row["financier"] = financiers.get(str(row.get("financier")), row.get("financier"))
             cost_rows.append([label, *(row.get(name) for name, _h, _k in cost_columns)])
         for row in effects:
             row["source"] = codes.get(int(row["source"]), "") if row.get("source") else ""
@@ -399,9 +403,10 @@ def read_calculation(
     for number, row in enumerate(sheets[SHEET_INPUTS][1:], start=2):
         if not row or row[0] is None:
             continue
-        name = by_label.get(_text(row[0]).casefold())
-        if name is None:
+        found = by_label.get(_text(row[0]).casefold())
+        if found is None:
             continue
+        name = found
         value = row[1] if len(row) > 1 else None
         text = _text(value)
         if name == "price_index":
@@ -437,7 +442,7 @@ def read_calculation(
             if all(_text(v) == "" for v in row):
                 continue
             which = _text(row[0]) if row else ""
-            prefix = labels.get(which.casefold(), labels.get(INTERVENTION.casefold()))
+            prefix = labels.get(which.casefold(), labels[INTERVENTION.casefold()])
             if which and which.casefold() not in labels:
                 raise TableFileError(
                     _(
@@ -448,9 +453,10 @@ def read_calculation(
                 )
             index = counts[prefix]
             counts[prefix] += 1
-            for column, (title, name) in enumerate(zip(header, names, strict=False)):
-                if name is None or column == 0:
+            for column, (title, maybe) in enumerate(zip(header, names, strict=False)):
+                if maybe is None or column == 0:
                     continue
+                name = maybe
                 text = _text(row[column])
                 fund_names = ("fonden", str(_("Fonden")).casefold(), FUND)
                 if name == "financier" and text.casefold() in fund_names:

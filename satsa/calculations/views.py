@@ -1086,7 +1086,7 @@ def _where(cell: tabular.Cell | None) -> str:
 
 def _import_problems(editor: Editor, read: tabular.ReadCalculation) -> list[str]:
     """Every error of the imported workbook, named by sheet, row and column."""
-    problems = []
+    problems: list[str] = []
     for form in editor.forms:
         if not form.is_bound or not form.errors:
             continue
@@ -1141,7 +1141,7 @@ def calculation_import(
                         version=request.POST.get(VERSION_FIELD) or None,
                     )
                 except StaleEdit as stale:
-                    problems = [stale.message]
+                    problems = [str(stale.message)]
                 except engine.CalculationInvalid as error:
                     imported.problems = _attach(error.problems, imported)
                 else:

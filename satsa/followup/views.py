@@ -89,8 +89,8 @@ def _form_errors(form: Any, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _error_message(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
+def _error_message(request: HttpRequest, error: ValidationError | NotPermitted) -> None:
+    for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
         messages.error(request, message)
 
 

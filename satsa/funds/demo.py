@@ -25,7 +25,7 @@ from satsa.orgs.models import Organisation
 from satsa.rules.schema import ReportingPeriod
 
 # date, amount, reference, assumption (None when the source states it)
-DEPOSITS = [
+DEPOSITS: list[tuple[dt.date, Decimal, str, str | None]] = [
     (
         dt.date(2013, 5, 31),
         Decimal("65000000"),

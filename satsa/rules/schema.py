@@ -893,7 +893,7 @@ class Rulebook(_Model):
         """
         own = self.roles.get(role)  # type: ignore[call-overload]
         if own is not None:
-            return own.name_en if lang == "en" else own.name_sv
+            return str(own.name_en if lang == "en" else own.name_sv)
         sv, en = ROLE_NAMES[role]
         return en if lang == "en" else sv
 

@@ -282,12 +282,12 @@ def render_rulebook(rulebook: Rulebook, lang: str = "sv") -> str:
             sv, en = GUARDS[guard]
             out.line(f"✓ {t(sv, en)} [{guard}]", 3)
 
-    described = [(code, role) for code, role in rb.roles.items() if role.text_sv or role.text_en]
+    described = [(code, text) for code, text in rb.roles.items() if text.text_sv or text.text_en]
     if described:
         out.heading("Roller", "Roles")
-        for code, role in described:
-            out.line(f"{rb.role_name(code, lang)}: {t(role.text_sv, role.text_en)}")
-            out.cite(role.cite, 2)
+        for code, text in described:
+            out.line(f"{rb.role_name(code, lang)}: {t(text.text_sv, text.text_en)}")
+            out.cite(text.cite, 2)
 
     if rb.evaluation is not None:
         out.heading("Uppföljning och utvärdering", "Follow-up and evaluation")
