@@ -189,6 +189,10 @@ def test_a_calculation_is_built_in_the_grid_partly_pasted_without_losing_input(
     page.locator("#id_costs-0-y2029").fill("10 000")
     expect(page.locator("#id_costs-0-y2029_errors")).to_be_empty()
 
+    # Let the debounced recompute (500 ms) finish first: the test server shares one SQLite
+    # connection between its threads, and two requests at once can break it.
+    page.wait_for_timeout(700)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     page.get_by_role("button", name="Spara kalkylen").click()
     expect(page.locator(".messages")).to_contain_text("Kalkylen är sparad.")
     calculation.refresh_from_db()
