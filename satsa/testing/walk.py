@@ -48,3 +48,56 @@ class Walk:
         self.page.get_by_role("button", name="Lämna yttrande").click()
         self.success()
         self.check()
+
+    def write_report(
+        self,
+        report_url: str,
+        claim: str | None = None,
+        spent: str | None = None,
+        activities: str = "Hembesök och gruppträffar enligt planen",
+    ) -> None:
+        """The project leader, logged in, writes the report: activities, ways of working,
+        effects, each step of the implementation plan, and the claim for the period."""
+        page = self.page
+        page.goto(report_url)
+        self.check()
+        page.get_by_label("Genomförda aktiviteter").fill(activities)
+        page.get_by_label("Arbetssätt").fill("Gemensamma team med de berörda förvaltningarna")
+        page.get_by_label("Uppnådda effekter").fill("Målgruppen mår bättre")
+        for select in page.locator('select[name^="plan_"]').all():
+            select.select_option("ongoing")
+        if page.get_by_label("Hur följs implementeringsplanen?").count():
+            page.get_by_label("Hur följs implementeringsplanen?").fill("Enligt planen")
+        if claim is not None:
+            page.get_by_label("Förbrukat hittills (kr)").fill(spent or claim)
+            page.get_by_label("Begärd utbetalning för perioden (kr)").fill(claim)
+        page.get_by_role("button", name="Lämna in rapporten").click()
+        assert "Rapporten har lämnats in." in self.success()
+        self.check()
+
+    def approve_report(self, report_url: str) -> None:
+        self.page.goto(report_url)
+        self.check()
+        self.page.get_by_role("button", name="Godkänn rapporten").click()
+        assert "Rapporten har godkänts." in self.success()
+        self.check()
+
+    def approve_and_pay(self, fund_url: str, approver: str, payer: str | None = None) -> None:
+        """The approver approves the first waiting claim on the fund's page; the payer
+        (finance, where the rulebook asks for attestation) attests it and books the
+        payment."""
+        page = self.page
+        self.as_user(approver)
+        page.goto(fund_url)
+        self.check()
+        page.get_by_role("button", name="Godkänn").first.click()
+        self.success()
+        if payer and payer != approver:
+            self.as_user(payer)
+            page.goto(fund_url)
+            if page.get_by_role("button", name="Godkänn").count():
+                page.get_by_role("button", name="Godkänn").first.click()
+                self.success()
+        page.get_by_role("button", name="Bokför utbetalning").first.click()
+        self.success()
+        self.check()

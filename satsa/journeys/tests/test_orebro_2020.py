@@ -228,38 +228,16 @@ def build_the_schema(w: Walk) -> None:
 
 
 def report_and_claim(w: Walk, report: Report, claim: str) -> None:
-    page = w.page
     w.as_user("lina")
-    page.get_by_role("link", name="Mina uppgifter").click()
-    assert report.period_name in page.locator("main").inner_text()
+    w.page.get_by_role("link", name="Mina uppgifter").click()
+    assert report.period_name in w.page.locator("main").inner_text()
     w.check()
-    page.goto(f"/o/orebro/uppfoljning/rapport/{report.pk}/")
-    w.check()
-    page.get_by_label("Genomförda aktiviteter").fill("Hembesök hos 60 familjer")
-    page.get_by_label("Arbetssätt").fill("Brobyggarna arbetar i team med elevhälsan")
-    page.get_by_label("Uppnådda effekter").fill("Närvaron ökar")
-    for select in page.locator('select[name^="plan_"]').all():
-        select.select_option("ongoing")
-    if page.get_by_label("Hur följs implementeringsplanen?").count():
-        page.get_by_label("Hur följs implementeringsplanen?").fill("Enligt planen")
-    page.get_by_label("Förbrukat hittills (kr)").fill(claim)
-    page.get_by_label("Begärd utbetalning för perioden (kr)").fill(claim)
-    page.get_by_role("button", name="Lämna in rapporten").click()
-    w.success()
-    w.check()
+    report_url = f"/o/orebro/uppfoljning/rapport/{report.pk}/"
+    w.write_report(report_url, claim, activities="Hembesök hos 60 familjer")
     # The coordinator reviews the report and approves and pays the claim in the fund.
     w.as_user("alice")
-    page.goto(f"/o/orebro/uppfoljning/rapport/{report.pk}/")
-    page.get_by_role("button", name="Godkänn rapporten").click()
-    w.success()
-    w.check()
-    page.goto("/o/orebro/fonden/")
-    w.check()
-    page.get_by_role("button", name="Godkänn").first.click()
-    w.success()
-    page.get_by_role("button", name="Bokför utbetalning").first.click()
-    w.success()
-    w.check()
+    w.approve_report(report_url)
+    w.approve_and_pay("/o/orebro/fonden/", "alice")
 
 
 def test_orebro_2020_from_the_need_to_the_follow_up_evaluation(
