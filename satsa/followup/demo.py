@@ -396,7 +396,9 @@ def _claim_points(case: Case, today: dt.date) -> list[tuple[str, dt.date, Report
     """The reporting points that have passed: the periodic reports, or, where the rulebook
     has none (Region Gävleborg), the yearly points at which costs are claimed."""
     reports = Report.objects.filter(case=case, kind=ReportKind.PERIODIC, period_end__lt=today)
-    points = [(r.period_code, r.period_end, r) for r in reports.order_by("period_end")]
+    points: list[tuple[str, dt.date, Report | None]] = [
+        (r.period_code, r.period_end, r) for r in reports.order_by("period_end")
+    ]
     if points or case.start_date is None:
         return points
     return [

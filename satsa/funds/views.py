@@ -155,6 +155,7 @@ def journal(request: HttpRequest, org: Organisation) -> HttpResponse:
     years = sorted(
         {d.year for d in Transaction.objects.filter(organisation=org).dates("booked_on", "year")}
     )
+    sie_year = year or (years[-1] if years else timezone.localdate().year)
     return render(
         request,
         "funds/journal.html",
@@ -165,7 +166,9 @@ def journal(request: HttpRequest, org: Organisation) -> HttpResponse:
             "page": page,
             "year": year,
             "years": years,
-            "sie_year": year or (years[-1] if years else timezone.localdate().year),
+            "sie_year": sie_year,
+            "file_params": {"ar": year} if year else {},
+            "sie_params": {"ar": sie_year},
             "accounts": Account.choices,
             "reason_form": ReasonForm(),
         },

@@ -165,3 +165,32 @@ def test_there_are_cases_in_every_stage_and_a_needs_analysis(loaded: None) -> No
     # Stage.NEEDS is not a case's stage in practice: a needs analysis is its own record.
     assert set(Stage.values) - {Stage.NEEDS} <= stages
     assert NeedsAnalysis.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ORGS)
+def test_every_task_in_the_demo_opens_for_its_person(loaded: None, slug: str) -> None:
+    """Each person's My tasks, and every page a task links to, opens for that person: a
+    task that sends someone to a page they may not see is a seam between two apps."""
+    import re
+
+    from django.test import Client
+
+    members = (
+        Membership.objects.filter(organisation__slug=slug, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    users = {m.user_id: m.user for m in members}
+    opened = 0
+    for user in users.values():
+        client = Client()
+        client.force_login(user)
+        tasks = client.get(f"/o/{slug}/arenden/mina-uppgifter/")
+        assert tasks.status_code == 200, user.username
+        html = tasks.content.decode()
+        main = html[html.index("<main") : html.index("</main>")]
+        for url in sorted(set(re.findall(r'<a[^>]+href="(/o/[^"#?]+)"', main))):
+            response = client.get(url)
+            assert response.status_code == 200, (user.username, url, response.status_code)
+            opened += 1
+    assert opened > 0
