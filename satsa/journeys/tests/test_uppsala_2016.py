@@ -386,7 +386,9 @@ def publish(w: Walk, case: Case) -> None:
     w.as_user("charlie")
     page.goto("/o/uppsala/portfolj/")
     w.check()
-    assert TITLE in page.locator("main").inner_text()
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=TITLE))
+    shown = row.inner_text().replace("\xa0", " ").replace("\u202f", " ")
+    assert "Implementerad" in shown and "1 500 000" in shown, shown
     page.get_by_role("link", name=f"Publicera slutrapporten för {TITLE}").click()
     w.check()
     page.get_by_label("Sammanfattning för allmänheten").fill(
@@ -400,4 +402,10 @@ def publish(w: Walk, case: Case) -> None:
     assert TITLE in page.locator("main").inner_text()
     w.check()
     listed = page.request.get("/open/uppsala/interventions.json").json()
-    assert TITLE in str(listed), listed
+    (record,) = [i for i in listed["interventions"] if i["name"] == TITLE]
+    assert record["status"] == "implemented", record
+    assert record["granted_amount"] == "1500000.00", record
+    assert record["final_report_url"], record
+    pdf = page.request.get(record["final_report_url"])
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf", pdf.status
+    assert pdf.body().startswith(b"%PDF")
