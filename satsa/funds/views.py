@@ -249,6 +249,13 @@ def _render_case(
 ) -> HttpResponse:
     can = _can(request, org)
     may_claim = access.may(request.user, case, Action.CLAIM) and case.granted_amount is not None
+    # A grant wholly claimed (or given back) offers no claim that claim_submit would accept.
+    nothing_left_to_claim = (
+        may_claim
+        and (claim_form is None or not claim_form.is_bound)
+        and sel.case_outstanding(case) - sel.case_claims_pending(case) <= 0
+    )
+    may_claim = may_claim and not nothing_left_to_claim
     in_force = sel.payment_plan_in_force(case)
     claims = list(sel.claims_of(case))
     for claim in claims:
@@ -304,6 +311,7 @@ def _render_case(
             "claim_form": (claim_form or _claim_form(None, case, held_to_plan=bool(in_force)))
             if may_claim
             else None,
+            "nothing_left_to_claim": nothing_left_to_claim,
             "approve_form": ApproveForm(),
             "pay_form": PayForm(),
             "reason_form": ReasonForm(),
