@@ -30,8 +30,8 @@ def files(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     return render(request, template, {"org": org, "rows": rows, "waiting": waiting})
 
 
-@require_POST
 @org_view()
+@require_POST
 def file_new(request: AuthenticatedRequest, org: Organisation) -> HttpResponse:
     try:
         services.file_request(

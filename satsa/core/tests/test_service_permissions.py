@@ -441,6 +441,24 @@ def _eid() -> list[Service]:
     ]
 
 
+def _files() -> list[Service]:
+    from satsa.files import services as s
+
+    return [
+        Service(
+            f"files.file_request[{kind}]",
+            lambda a, w, kind=kind: s.file_request(
+                organisation=w.org, kind=kind, params={}, actor=a
+            ),
+            roles_with(perm),
+        )
+        for kind, perm in (
+            ("journal_sie", Perm.VIEW_FUND),
+            ("portfolio_xlsx", Perm.VIEW_ALL_CASES),
+        )
+    ]
+
+
 SERVICES = [
     *_orgs(),
     *_eid(),
@@ -450,6 +468,7 @@ SERVICES = [
     *_calculations(),
     *_funds(),
     *_followup(),
+    *_files(),
 ]
 
 
@@ -481,4 +500,5 @@ def test_the_matrix_covers_every_app_with_services() -> None:
         "calculations",
         "funds",
         "followup",
+        "files",
     }
