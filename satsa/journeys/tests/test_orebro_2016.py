@@ -1,0 +1,305 @@
+"""Örebro's 2016 rulebook, the whole journey in the browser, ending in a termination: the
+idea is entered in 2017 (so the case is pinned to the 2016 rulebook), the project starts
+in 2018 (so the repayment model applies, by the start date), the effects do not appear,
+the executive board terminates it, the unclaimed money goes back to the fund and the
+departments repay with risk sharing. Each person logs in as themselves and does their
+part; axe checks every page reached; the clock moves through the years (time-machine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from satsa.cases.models import Case, Stage
+from satsa.followup.models import Measure, Report, ReportKind, ReportStatus
+from satsa.funds import selectors as fund_selectors
+from satsa.testing.walk import Walk
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TZ = ZoneInfo("Europe/Stockholm")
+TITLE = "Skolnärvaro i Baronbackarna"
+START, END = dt.date(2018, 1, 1), dt.date(2020, 12, 31)
+IDEA = {
+    "need": "Var femte elev i årskurs 7–9 i Baronbackarna har hög frånvaro (elevhälsan 2016).",
+    "content": "Ett team av socialsekreterare och lärare som möter elever och familjer.",
+    "expected_effects": "Högre närvaro, färre placeringar och färre elever i särskild grupp.",
+}
+SECTIONS = {
+    "background": "Frånvaron har ökat sedan 2014 enligt elevhälsans statistik.",
+    "problem": "Elever med hög frånvaro placeras oftare utanför hemmet.",
+    "target_group": "Elever i årskurs 7–9 i Baronbackarna med hög frånvaro.",
+    "evidence": "Skolsociala team har prövats i Göteborg med goda resultat.",
+    "method": "Två socialsekreterare och en lärare arbetar i skolan.",
+    "goals": "Närvaron ska öka till nivån i övriga stadsdelar.",
+    "costs": "3 000 000 kr över tre år, se kalkylen.",
+    "expected_effects": "Färre placeringar och färre elever i särskild undervisningsgrupp.",
+    "repayment_plan": "Socialnämnden och Grundskolenämnden återför enligt kalkylens besparingar.",
+}
+
+
+def at(day: dt.date, hour: int = 9) -> Any:
+    """The clock at ``hour`` on ``day`` in Örebro, moving on (tick) as the pages are used."""
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, tzinfo=TZ), tick=True)
+
+
+@pytest.fixture
+def cast(orebro_cast: Any) -> Any:
+    return orebro_cast
+
+
+@pytest.fixture
+def _in_2017() -> Iterator[None]:
+    # The cast and the fund's deposit are made in January 2017, before the idea.
+    with at(dt.date(2017, 1, 16)):
+        yield
+
+
+def tasks_show(w: Walk, username: str, *texts: str) -> str:
+    """``username`` logs in and finds ``texts`` under My tasks."""
+    w.as_user(username)
+    w.page.get_by_role("link", name="Mina uppgifter").click()
+    w.check()
+    shown = w.page.locator("main").inner_text()
+    for text in texts:
+        assert text in shown, (username, text, shown)
+    return shown
+
+
+def need_and_idea(w: Walk) -> None:
+    page = w.page
+    w.as_user("bob")
+    page.get_by_role("link", name="Ärenden", exact=True).first.click()
+    w.check()
+    page.get_by_role("link", name="Behovsanalyser").click()
+    page.get_by_label("Rubrik").fill("Skolfrånvaro i Baronbackarna")
+    page.get_by_label("Målgrupp").fill("Elever i årskurs 7–9")
+    page.get_by_label("Statistik som visar behovet").fill("Var femte elev har hög frånvaro.")
+    page.get_by_role("button", name="Spara behovsanalys").click()
+    w.check()
+    page.get_by_role("link", name="Ny idé utifrån behovet").click()
+    w.check()
+    page.get_by_label("Satsningens namn").fill(TITLE)
+    page.get_by_label("Nämnder som berörs i resultat eller kostnader").select_option(
+        label=["Socialnämnden", "Grundskolenämnden"]
+    )
+    page.get_by_label("Förvaltningar som medverkar").select_option(
+        label=["Socialförvaltningen", "Förvaltningen förskola och skola"]
+    )
+    for section, text in IDEA.items():
+        page.locator(f'textarea[name="idea_{section}"]').fill(text)
+    page.get_by_role("button", name="Spara utkast").click()
+    w.check()
+    page.get_by_role("button", name="Lämna in idén").click()
+    assert "Idén är inlämnad" in w.success()
+    w.check()
+    # The idea entered in 2017 is pinned to the rulebook in force then.
+    case = Case.objects.get(title=TITLE)
+    assert case.rulebook_key == "orebro-2016"
+    w.open_case(TITLE)
+    assert "Riktlinjer för sociala investeringar (revidering 2016)" in page.content()
+
+
+def idea_test(w: Walk) -> None:
+    """The preparation group ticks the idea criteria; the boards are informed: the social
+    board's secretary comments herself, the coordinator registers the school board's
+    comment on its behalf from the board's own document. The 2016 rulebook has no
+    management-group step (kommundirektörens ledningsgrupp came with the 2020 revision)."""
+    page = w.page
+    tasks_show(w, "petra", TITLE)
+    w.open_case(TITLE, "Beredning")
+    for select in page.locator('select[name^="idea-c_"]').all():
+        select.select_option("yes")
+    page.get_by_role("button", name="Spara bedömningen").click()
+    w.check()
+    w.advance()
+    assert TITLE not in tasks_show(w, "magnus")
+    w.as_user("nils")
+    w.open_case(TITLE, "Synpunkter")
+    w.comment("Socialnämnden")
+    w.as_user("alice")
+    w.open_case(TITLE, "Synpunkter")
+    assert "Grundskolenämnden: lämnas av nämndens sekreterare Greta" in page.content()
+    page.locator("select[name=board]").select_option(label="Grundskolenämnden")
+    page.get_by_label("Nämndens ställningstagande").select_option("yes")
+    page.get_by_label("Yttrande").fill("Grundskolenämnden ställer sig bakom idén (GSN § 41).")
+    page.get_by_label("Nämndens handling").set_input_files(
+        files=[{"name": "gsn-41.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
+    )
+    page.get_by_role("button", name="Registrera yttrandet").click()
+    assert "Nämndens yttrande är lämnat." in w.success()
+    assert "Registrerat av Alice för Grundskolenämnden." in page.locator("main").inner_text()
+    w.check()
+    page.get_by_role("navigation", name="Ärendets flikar").get_by_role(
+        "link", name="Aktivitet", exact=True
+    ).click()
+    w.check()
+    log = page.locator("main").inner_text()
+    assert "registrerade yttrandet för Grundskolenämnden" in log, log
+    w.open_case(TITLE, "Beredning")
+    if Case.objects.get(title=TITLE).stage == Stage.IDEA:
+        w.advance()
+    case = Case.objects.get(title=TITLE)
+    assert case.idea_outcome == Case.IdeaOutcome.GO, case.step
+
+
+def test_orebro_2016_from_the_need_to_the_termination_and_the_settlement(
+    _in_2017: None, cast: Any, page: Any, login_in_browser: Any, axe: Any
+) -> None:
+    w = Walk(page, login_in_browser, axe)
+    with at(dt.date(2017, 2, 6)):
+        need_and_idea(w)
+        idea_test(w)
+    with at(dt.date(2017, 5, 8)):
+        application(w)
+    with at(dt.date(2017, 10, 9)):
+        preparation_and_decision(w)
+
+
+def application(w: Walk) -> None:
+    """The applicant writes the application and builds the calculation in the editor (the
+    2016 rulebook requires one: the decision rests on it) and the evaluation schema with
+    its baselines, an effect measure and one economic measure per expected saving."""
+    page = w.page
+    w.as_user("bob")
+    w.open_case(TITLE, "Ansökan")
+    for section, text in SECTIONS.items():
+        page.locator(f'textarea[name="section_{section}"]').fill(text)
+    page.locator('input[name="duration_years"]').fill("3")
+    page.locator('input[name="requested_amount"]').fill("3 000 000")
+    page.get_by_role("button", name="Spara utkast").click()
+    w.check()
+    page.get_by_role("link", name="Bygg kalkylen i Satsa").click()
+    w.check()
+    page.get_by_role("button", name="Skapa kalkyl").click()
+    w.check()
+    years = [int(y) for y in page.locator("input[name=grid-years]").input_value().split(",")]
+    assert len(years) >= 3, years
+    page.locator("#id_costs-0-type").fill("personal")
+    for year in years[:3]:
+        page.locator(f"#id_costs-0-y{year}").fill("1 000 000")
+    effects = (
+        ("Färre placeringar i familjehem", "Socialnämnden", "placeringsår", "500 000", "2"),
+        ("Färre elever i särskild undervisningsgrupp", "Grundskolenämnden", "elevår", "250 000", "2"),
+    )
+    for row, (name, actor, unit, unit_cost, volume) in enumerate(effects):
+        if row and not page.locator(f"#id_effects-{row}-name").count():
+            page.locator('button[data-add-row="effects"]').click()
+            page.locator(f"#id_effects-{row}-name").wait_for()
+        page.locator(f"#id_effects-{row}-name").fill(name)
+        page.locator(f"#id_effects-{row}-actor").select_option(actor)
+        page.locator(f"#id_effects-{row}-unit").fill(unit)
+        page.locator(f"#id_effects-{row}-unit_cost").fill(unit_cost)
+        for year in years[1:3]:
+            page.locator(f"#id_effects-{row}-y{year}").fill(volume)
+        page.locator(f"#id_effects-{row}-volume_after_end").fill(volume)
+    page.get_by_role("button", name="Spara kalkylen").click()
+    w.success()
+    w.check()
+
+    w.open_case(TITLE, "Ansökan")
+    page.get_by_role("link", name="Bygg utvärderingsschemat i Satsa, med basvärden").click()
+    w.check()
+    page.get_by_label("Övergripande mål").fill("Fler elever går i skolan")
+    page.locator("#id_target_group").fill("Elever i årskurs 7–9 i Baronbackarna med hög frånvaro")
+    page.locator("#id_comparison_group").fill("Elever i årskurs 7–9 i Vivalla")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    w.check()
+    page.get_by_label("Nytt delmål").fill("Eleverna kommer till skolan")
+    page.get_by_role("button", name="Lägg till delmål").click()
+    w.check()
+    page.get_by_label("Ny aktivitet").fill("Hembesök av det skolsociala teamet")
+    page.get_by_role("button", name="Lägg till aktivitet").click()
+    w.check()
+    measures = (
+        ("Kortsiktigt effektmått", "Andel elever med hög frånvaro", "procent", "40", "20", None),
+        ("Aktivitetsmått", "Hembesök", "besök", "0", "600", None),
+        ("Ekonomiskt mått", "Placeringar i familjehem", "placeringsår", "6", "4", 0),
+        ("Ekonomiskt mått", "Elever i särskild undervisningsgrupp", "elevår", "8", "6", 1),
+    )
+    for kind, name, unit, baseline, target, line in measures:
+        page.get_by_role("link", name="Lägg till mått").click()
+        w.check()
+        page.get_by_label("Typ av mått").select_option(label=kind)
+        page.get_by_label("Namn").fill(name)
+        page.get_by_label("Enhet").fill(unit)
+        page.get_by_label("Basvärde", exact=True).fill(baseline)
+        page.get_by_label("Datum för basmätning").fill(timezone.localdate().isoformat())
+        page.get_by_label("Målvärde").fill(target)
+        page.get_by_label("Källa").fill("Elevhälsans och socialtjänstens statistik")
+        page.get_by_label("Ansvarig").fill("Projektledaren")
+        if kind == "Kortsiktigt effektmått":
+            page.get_by_label("Jämförelsegruppens basvärde").fill("38")
+            page.get_by_label("Planerat antal i målgruppen").fill("60")
+            page.get_by_label("Planerat antal i jämförelsegruppen").fill("60")
+        if line is not None:
+            page.get_by_label("Effektrad i kalkylen (för ekonomiska mått)").select_option(
+                index=line + 1
+            )
+        page.get_by_role("button", name="Lägg till mått").click()
+        w.check()
+    w.open_case(TITLE, "Ansökan")
+    page.get_by_role("button", name="Lämna in ansökan").click()
+    assert "Ansökan är inlämnad" in w.success()
+    w.check()
+
+
+def preparation_and_decision(w: Walk) -> None:
+    """The evaluation team checks the calculation and the schema, the preparation group
+    the completeness; the boards are informed of the application; the department heads
+    sign; the political steering group sets the order; the executive board decides."""
+    page = w.page
+    tasks_show(w, "erik", TITLE)
+    w.open_case(TITLE, "Beredning")
+    w.advance("Den ekonomiska kalkylen är granskad av utvärderingsteamet.")
+    tasks_show(w, "petra", TITLE)
+    w.open_case(TITLE, "Beredning")
+    w.advance()
+    for secretary, board in (("nils", "Socialnämnden"), ("greta", "Grundskolenämnden")):
+        w.as_user(secretary)
+        w.open_case(TITLE, "Synpunkter")
+        w.comment(board)
+    for head, department in (
+        ("sven", "Socialförvaltningen"),
+        ("david", "Förvaltningen förskola och skola"),
+    ):
+        tasks_show(w, head, TITLE)
+        w.open_case(TITLE, "Underskrifter")
+        page.get_by_role("button", name=f"Underteckna för {department}").click()
+        w.check()
+    if Case.objects.get(title=TITLE).step == "signatures":
+        w.as_user("alice")
+        w.open_case(TITLE, "Beredning")
+        w.advance()
+    assert Case.objects.get(title=TITLE).step == "steering_group"
+
+    tasks_show(w, "sara", TITLE)
+    page.get_by_role("link", name="Ärenden", exact=True).first.click()
+    page.get_by_role("link", name="Styrgruppens prioritering").click()
+    w.check()
+    page.get_by_label("Skäl för ordningen").fill("Den enda ansökan 2017; ryms i fonden.")
+    page.get_by_role("button", name="Spara ordningen med skäl").click()
+    w.check()
+    w.open_case(TITLE, "Beredning")
+    w.advance("Nämndernas synpunkter är beaktade.")
+
+    tasks_show(w, "karin", TITLE)
+    w.open_case(TITLE, "Beslut")
+    page.get_by_label("Beviljat belopp (kr)").fill("3000000")
+    page.get_by_label("Diarienummer").fill("KS 2017/512")
+    page.get_by_label("Protokollsparagraf").fill("KS § 233")
+    page.get_by_label("Projektets startdatum").fill(START.isoformat())
+    page.get_by_label("Projektets slutdatum").fill(END.isoformat())
+    page.get_by_role("button", name="Registrera beslutet").click()
+    assert "Beslutet är registrerat" in w.success()
+    w.check()
+    case = Case.objects.get(title=TITLE)
+    assert (case.stage, case.diarienummer, case.start_date) == (Stage.DECIDED, "KS 2017/512", START)
+    assert fund_selectors.case_money(case).committed == Decimal("3000000")
