@@ -161,6 +161,31 @@ def test_orebro_2016_from_the_need_to_the_termination_and_the_settlement(
         application(w)
     with at(dt.date(2017, 10, 9)):
         preparation_and_decision(w)
+        people_and_repayment_plan(w)
+    case = Case.objects.get(title=TITLE)
+    reports = list(Report.objects.filter(case=case).order_by("due_date"))
+    assert [(r.kind, r.period_end) for r in reports[:3]] == [
+        (ReportKind.PERIODIC, dt.date(2018, 8, 31)),
+        (ReportKind.PERIODIC, dt.date(2018, 12, 31)),
+        (ReportKind.PERIODIC, dt.date(2019, 8, 31)),
+    ]
+    paid = Decimal(0)
+    for report, claim in zip(reports[:3], ("400000", "600000", "500000"), strict=True):
+        with at(report.due_date - dt.timedelta(days=3)):
+            report_and_claim(w, report, claim)
+            paid += Decimal(claim)
+            assert fund_selectors.case_money(case).paid == paid
+            report.refresh_from_db()
+            assert report.status == ReportStatus.APPROVED
+    case.refresh_from_db()
+    assert case.stage == Stage.RUNNING
+
+    with at(dt.date(2019, 10, 14)):
+        measure_in_aggregate(w, Measure.objects.get(schema__case=case, kind="short_term"))
+        evaluation_url = effect_evaluation(w, case)
+        termination(w, case)
+        case.refresh_from_db()
+        assert case.stage == Stage.TERMINATED
 
 
 def application(w: Walk) -> None:
@@ -303,3 +328,146 @@ def preparation_and_decision(w: Walk) -> None:
     case = Case.objects.get(title=TITLE)
     assert (case.stage, case.diarienummer, case.start_date) == (Stage.DECIDED, "KS 2017/512", START)
     assert fund_selectors.case_money(case).committed == Decimal("3000000")
+
+
+def figure(w: Walk, header: str) -> str:
+    """The amount in the table row headed ``header``, with Swedish spaces made plain."""
+    row = w.page.locator("tr", has=w.page.get_by_text(header, exact=True)).first
+    return str(row.locator("td").first.inner_text()).replace("\xa0", " ").strip()
+
+
+def people_and_repayment_plan(w: Walk) -> None:
+    """The coordinator names the project owner, the project steering group and the project
+    leader; the repayment model applies by the start date; the repayment plan is drawn
+    from the calculation (the 2016 rulebook asks no steering-group approval of it)."""
+    page = w.page
+    w.as_user("alice")
+    w.open_case(TITLE)
+    page.get_by_text("Ändra ärendets personer").click()
+    page.get_by_label("Projektägare").select_option(label="Sven")
+    page.get_by_label("Projektledare").select_option(label="Lina")
+    steering = page.get_by_role("group", name="Projektets styrgrupp")
+    for name in ("Sven", "David"):
+        steering.get_by_label(name, exact=True).check()
+    page.get_by_role("button", name="Spara personerna").click()
+    w.success()
+    w.check()
+    case = Case.objects.get(title=TITLE)
+    assert (case.project_owner.username, case.project_leader.username) == ("sven", "lina")
+    assert {u.username for u in case.steering_members.all()} == {"sven", "david"}
+
+    page.goto(f"/o/orebro/fonden/arenden/{case.pk}/")
+    w.check()
+    assert page.locator("#repayment-applicability").inner_text() == (
+        "Återföringsmodellen gäller: projektet startade 2018-01-01."
+    )
+    page.get_by_role("button", name="Upprätta återföringsplan från kalkylen").click()
+    assert "Återföringsplanen är upprättad från kalkylen." in w.success()
+    w.check()
+    assert "väntar på styrgruppens godkännande" not in page.content()
+    assert figure(w, "Återföring enligt plan") == "3 000 000"
+    assert figure(w, "Administrativ avgift enligt plan") == "150 000"
+    schedule = page.get_by_role("table", name="Återföringsplan").inner_text()
+    assert "Socialnämnden" in schedule and "Grundskolenämnden" in schedule
+
+
+def report_and_claim(w: Walk, report: Report, claim: str) -> None:
+    tasks_show(w, "lina", report.period_name)
+    report_url = f"/o/orebro/uppfoljning/rapport/{report.pk}/"
+    w.write_report(report_url, claim, activities="Hembesök hos 40 familjer")
+    w.as_user("alice")
+    w.approve_report(report_url)
+    w.approve_and_pay("/o/orebro/fonden/", "alice")
+
+
+def measure_in_aggregate(w: Walk, measure: Measure) -> None:
+    """The project leader records the share with high absence in both groups: no better in
+    the target group than in the comparison group."""
+    page = w.page
+    w.as_user("lina")
+    page.goto(f"/o/orebro/uppfoljning/matt/{measure.pk}/")
+    w.check()
+    for group, value in (("treatment", "41"), ("control", "37")):
+        page.get_by_label("Grupp").select_option(group)
+        page.locator("#id_period_label").fill("Delår 2 2019")
+        page.locator("#id_measured_on").fill(timezone.localdate().isoformat())
+        page.locator("#id_value").fill(value)
+        page.get_by_label("Antal personer värdet bygger på").fill("60")
+        page.get_by_role("button", name="Spara mätvärde").click()
+        w.success()
+        w.check()
+
+
+def effect_evaluation(w: Walk, case: Case) -> str:
+    """The economist's effect evaluation: the effects did not appear; the realised volumes
+    are a fraction of the calculation's."""
+    page = w.page
+    w.as_user("erik")
+    page.goto(f"/o/orebro/uppfoljning/arende/{case.pk}/")
+    w.check()
+    page.get_by_role("link", name="Registrera effektutvärdering").click()
+    w.check()
+    page.get_by_label("Realiserad volym för ”Placeringar i familjehem” (undvikna placeringsår)").fill(
+        "0.3"
+    )
+    page.get_by_label(
+        "Realiserad volym för ”Elever i särskild undervisningsgrupp” (undvikna elevår)"
+    ).fill("0.2")
+    page.get_by_label("Slutsats").fill("Frånvaron minskade inte; effekterna har inte uppstått.")
+    page.get_by_role("button", name="Registrera effektutvärdering").click()
+    assert "Effektutvärderingen har registrerats." in w.success()
+    w.check()
+    shown = page.locator("main").inner_text().replace("\xa0", " ")
+    assert "150 000" in shown and "50 000" in shown, shown
+    return str(page.url)
+
+
+def termination(w: Walk, case: Case) -> None:
+    """The evaluation team proposes termination, assessing the rulebook's conditions; the
+    project owner takes a position; the executive board decides."""
+    page = w.page
+    case_url = f"/o/orebro/uppfoljning/arende/{case.pk}/"
+    w.as_user("erik")
+    page.goto(case_url)
+    page.get_by_role("link", name="Föreslå att satsningen avbryts").click()
+    w.check()
+    # The rulebook's conditions (criteria.continuation), each assessed.
+    verdicts = {
+        "real_need": "yes",
+        "new_methods": "yes",
+        "better_outcome": "no",
+        "cost_reductions": "no",
+        "measurable_effects": "yes",
+    }
+    assert "Ger ett bättre utfall för målgruppen." in page.locator("main").inner_text()
+    for condition, verdict in verdicts.items():
+        page.locator(f"select[name=met_{condition}]").select_option(verdict)
+    page.get_by_label("Kommentar: Ger ett bättre utfall för målgruppen.").fill(
+        "Frånvaron är högre än i jämförelsegruppen."
+    )
+    page.get_by_label("Skäl till att satsningen bör avbrytas").fill(
+        "Effektutvärderingen visar att frånvaron inte minskat och att besparingarna uteblir."
+    )
+    page.get_by_role("button", name="Lämna förslaget").click()
+    assert "Förslaget om avbrytande har registrerats." in w.success()
+    w.check()
+
+    tasks_show(w, "sven", TITLE)
+    page.goto(case_url)
+    w.check()
+    page.get_by_label("Projektägarens ställningstagande").select_option("1")
+    page.get_by_label("Motivering").fill("Jag tillstyrker: metoden ger inte effekt här.")
+    page.get_by_role("button", name="Registrera ställningstagandet").click()
+    assert "Projektägarens ställningstagande har registrerats." in w.success()
+    w.check()
+
+    tasks_show(w, "karin", TITLE)
+    page.goto(case_url)
+    w.check()
+    assert "Projektägaren tillstyrker att satsningen avbryts." in page.content()
+    page.locator("select[name=terminate]").select_option("1")
+    page.get_by_label("Motivering").fill("Förutsättningarna för att nå önskat resultat saknas.")
+    page.get_by_label("Beslutsdatum").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Registrera beslut").click()
+    assert "Beslutet om avbrytande har registrerats." in w.success()
+    w.check()
