@@ -47,7 +47,9 @@ SECTIONS = {
 
 def at(day: dt.date, hour: int = 9) -> Any:
     """The clock at ``hour`` on ``day`` in Örebro, moving on (tick) as the pages are used."""
-    return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, tzinfo=TZ), tick=True)
+    return time_machine.travel(
+        dt.datetime(day.year, day.month, day.day, hour, tzinfo=TZ), tick=True
+    )
 
 
 @pytest.fixture
@@ -186,6 +188,9 @@ def test_orebro_2016_from_the_need_to_the_termination_and_the_settlement(
         termination(w, case)
         case.refresh_from_db()
         assert case.stage == Stage.TERMINATED
+        released_and_settled(w, case, evaluation_url)
+        shown_as_terminated(w)
+    assert w.pages_checked > 60
 
 
 def application(w: Walk) -> None:
@@ -212,7 +217,13 @@ def application(w: Walk) -> None:
         page.locator(f"#id_costs-0-y{year}").fill("1 000 000")
     effects = (
         ("Färre placeringar i familjehem", "Socialnämnden", "placeringsår", "500 000", "2"),
-        ("Färre elever i särskild undervisningsgrupp", "Grundskolenämnden", "elevår", "250 000", "2"),
+        (
+            "Färre elever i särskild undervisningsgrupp",
+            "Grundskolenämnden",
+            "elevår",
+            "250 000",
+            "2",
+        ),
     )
     for row, (name, actor, unit, unit_cost, volume) in enumerate(effects):
         if row and not page.locator(f"#id_effects-{row}-name").count():
@@ -336,6 +347,12 @@ def figure(w: Walk, header: str) -> str:
     return str(row.locator("td").first.inner_text()).replace("\xa0", " ").strip()
 
 
+def swedish_amount(text: str) -> Decimal:
+    """An amount as the page shows it ("168 750,50", "–" for none) as a Decimal."""
+    text = text.replace("\xa0", "").replace(" ", "").replace(",", ".").replace("−", "-")
+    return Decimal(0) if text in ("", "–") else Decimal(text)
+
+
 def people_and_repayment_plan(w: Walk) -> None:
     """The coordinator names the project owner, the project steering group and the project
     leader; the repayment model applies by the start date; the repayment plan is drawn
@@ -407,9 +424,9 @@ def effect_evaluation(w: Walk, case: Case) -> str:
     w.check()
     page.get_by_role("link", name="Registrera effektutvärdering").click()
     w.check()
-    page.get_by_label("Realiserad volym för ”Placeringar i familjehem” (undvikna placeringsår)").fill(
-        "0.3"
-    )
+    page.get_by_label(
+        "Realiserad volym för ”Placeringar i familjehem” (undvikna placeringsår)"
+    ).fill("0.3")
     page.get_by_label(
         "Realiserad volym för ”Elever i särskild undervisningsgrupp” (undvikna elevår)"
     ).fill("0.2")
@@ -471,3 +488,67 @@ def termination(w: Walk, case: Case) -> None:
     page.get_by_role("button", name="Registrera beslut").click()
     assert "Beslutet om avbrytande har registrerats." in w.success()
     w.check()
+
+
+def released_and_settled(w: Walk, case: Case, evaluation_url: str) -> None:
+    """What the terminated project never claimed is free again; the evaluation team hands
+    the realised savings to the settlement, which applies the risk sharing: the boards
+    repay what was saved but never less than 30 % of what the fund paid, plus the 5 % fee."""
+    page = w.page
+    w.as_user("alice")
+    page.goto("/o/orebro/fonden/")
+    w.check()
+    # 50 000 000 deposited, 3 000 000 granted, 1 500 000 paid, 1 500 000 released.
+    assert figure(w, "Fritt att bevilja") == "48 500 000"
+    page.goto(f"/o/orebro/fonden/arenden/{case.pk}/")
+    w.check()
+    assert figure(w, "Utbetalt") == "1 500 000"
+    assert figure(w, "Frigjort") == "1 500 000"
+    assert figure(w, "Återstår att begära") == "0"
+
+    w.as_user("erik")
+    page.goto(evaluation_url)
+    w.check()
+    page.get_by_role("button", name="Lämna realiserade besparingar till återföringen").click()
+    assert "De realiserade besparingarna har lämnats till återföringen." in w.success()
+    w.check()
+
+    w.as_user("alice")
+    page.goto(f"/o/orebro/fonden/arenden/{case.pk}/")
+    w.check()
+    # Realised savings 200 000 < 30 % of 1 500 000: the floor, 450 000, shared 3:1 by
+    # the boards' realised savings; the fee is 5 % of 1 500 000.
+    assert figure(w, "Återföring enligt plan") == "450 000"
+    assert figure(w, "Administrativ avgift enligt plan") == "75 000"
+    rows = [
+        [cell.replace("\xa0", " ") for cell in row.locator("th, td").all_inner_texts()]
+        for row in page.get_by_role("table", name="Återföringsplan").locator("tbody tr").all()
+    ]
+    by_board: dict[str, list[Decimal]] = {}
+    for board, _year, principal, fee, *_rest in rows:
+        sums = by_board.setdefault(board, [Decimal(0), Decimal(0)])
+        sums[0] += swedish_amount(principal)
+        sums[1] += swedish_amount(fee)
+    assert by_board == {
+        "Socialnämnden": [Decimal("337500"), Decimal("56250")],
+        "Grundskolenämnden": [Decimal("112500"), Decimal("18750")],
+    }, rows
+
+
+def shown_as_terminated(w: Walk) -> None:
+    page = w.page
+    w.as_user("alice")
+    page.goto("/o/orebro/portfolj/")
+    w.check()
+    row = page.locator("tr", has=page.get_by_text(TITLE, exact=True)).first
+    assert "Avbruten" in row.inner_text()
+    page.context.clear_cookies()
+    page.goto("/open/orebro/")
+    w.check()
+    assert TITLE in page.locator("main").inner_text()
+    [listed] = [
+        i
+        for i in page.request.get("/open/orebro/interventions.json").json()["interventions"]
+        if i["name"] == TITLE
+    ]
+    assert listed["status"] == "terminated", listed
