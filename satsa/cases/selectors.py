@@ -166,7 +166,9 @@ def application_attachments(rulebook: Rulebook) -> list[RequiredAttachment]:
             RequiredAttachment(
                 "calculation",
                 _("Ekonomisk kalkyl"),
-                _("Kostnader och förväntade effekter; regelboken kräver att beslutet vilar på den."),
+                _(
+                    "Kostnader och förväntade effekter; regelboken kräver att beslutet vilar på den."
+                ),
                 True,
                 "calculation",
             )

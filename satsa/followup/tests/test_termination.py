@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
 from satsa.events.models import Event
@@ -181,6 +182,10 @@ def test_my_tasks_ask_the_project_owner_then_the_board_for_their_part(
     assert decision in whats(karin)
     assert decision not in whats(alice)  # the coordinator records no board decision
     services.termination_decide(
-        proposal=proposal, actor=karin, terminate=True, reasons="KS § 12", decided_on=dt.date.today()
+        proposal=proposal,
+        actor=karin,
+        terminate=True,
+        reasons="KS § 12",
+        decided_on=timezone.localdate(),
     )
     assert decision not in whats(karin)
