@@ -143,8 +143,8 @@ def idea_test(w: Walk) -> None:
         "link", name="Aktivitet", exact=True
     ).click()
     w.check()
-    log = page.locator("main").inner_text()
-    assert "registrerade yttrandet för Grundskolenämnden" in log, log
+    entry = page.locator("ol.events li", has_text="registrerade yttrandet för Grundskolenämnden")
+    assert "Alice registrerade yttrandet för Grundskolenämnden" in entry.inner_text()
     w.open_case(TITLE, "Beredning")
     if Case.objects.get(title=TITLE).stage == Stage.IDEA:
         w.advance()
@@ -469,16 +469,22 @@ def termination(w: Walk, case: Case) -> None:
     assert "Förslaget om avbrytande har registrerats." in w.success()
     w.check()
 
-    tasks_show(w, "sven", TITLE)
+    tasks_show(w, "sven", "Ta ställning till förslaget om avbrytande")
     page.goto(case_url)
     w.check()
+    assessed = page.get_by_role(
+        "table", name="Bedömning av förutsättningarna för att nå önskat resultat"
+    )
+    row = assessed.locator("tr", has=page.get_by_text("Ger ett bättre utfall för målgruppen."))
+    assert "Uppfylls inte längre" in row.inner_text()
+    assert "Frånvaron är högre än i jämförelsegruppen." in row.inner_text()
     page.get_by_label("Projektägarens ställningstagande").select_option("1")
     page.get_by_label("Motivering").fill("Jag tillstyrker: metoden ger inte effekt här.")
     page.get_by_role("button", name="Registrera ställningstagandet").click()
     assert "Projektägarens ställningstagande har registrerats." in w.success()
     w.check()
 
-    tasks_show(w, "karin", TITLE)
+    tasks_show(w, "karin", "Registrera kommunstyrelsens beslut om avbrytande")
     page.goto(case_url)
     w.check()
     assert "Projektägaren tillstyrker att satsningen avbryts." in page.content()
@@ -487,6 +493,7 @@ def termination(w: Walk, case: Case) -> None:
     page.get_by_label("Beslutsdatum").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Registrera beslut").click()
     assert "Beslutet om avbrytande har registrerats." in w.success()
+    assert "Förslag om avbrytande: Beslutad: avbryts." in page.locator("main").inner_text()
     w.check()
 
 
@@ -520,6 +527,11 @@ def released_and_settled(w: Walk, case: Case, evaluation_url: str) -> None:
     # the boards' realised savings; the fee is 5 % of 1 500 000.
     assert figure(w, "Återföring enligt plan") == "450 000"
     assert figure(w, "Administrativ avgift enligt plan") == "75 000"
+    # The boards repay the 30 % floor of what the fund paid; the fund bears the other 70 %.
+    paid, repaid = swedish_amount(figure(w, "Utbetalt")), swedish_amount(
+        figure(w, "Återföring enligt plan")
+    )
+    assert (repaid / paid, paid - repaid) == (Decimal("0.3"), Decimal("1050000"))
     rows = [
         [cell.replace("\xa0", " ") for cell in row.locator("th, td").all_inner_texts()]
         for row in page.get_by_role("table", name="Återföringsplan").locator("tbody tr").all()
