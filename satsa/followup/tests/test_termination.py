@@ -189,3 +189,20 @@ def test_my_tasks_ask_the_project_owner_then_the_board_for_their_part(
         decided_on=timezone.localdate(),
     )
     assert decision not in whats(karin)
+
+
+def test_the_release_says_why_in_words_not_as_a_code(
+    case: Case, alice: Any, karin: Any, sven: Any
+) -> None:
+    from satsa.followup.tests.conftest import propose_termination
+
+    proposal = propose_termination(case, alice, sven, "Målgruppen nås inte")
+    services.termination_decide(
+        proposal=proposal,
+        actor=karin,
+        terminate=True,
+        reasons="KS § 12",
+        decided_on=dt.date(2026, 1, 15),
+    )
+    release = Transaction.objects.get(case=case, kind=Kind.RELEASE)
+    assert release.description == "Kommunstyrelsen beslutade att avbryta satsningen."
