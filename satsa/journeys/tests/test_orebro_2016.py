@@ -190,6 +190,8 @@ def test_orebro_2016_from_the_need_to_the_termination_and_the_settlement(
         assert case.stage == Stage.TERMINATED
         released_and_settled(w, case, evaluation_url)
         shown_as_terminated(w)
+    with at(dt.date(2019, 12, 16)):
+        first_repayment(w, case)
     assert w.pages_checked > 60
 
 
@@ -512,6 +514,8 @@ def released_and_settled(w: Walk, case: Case, evaluation_url: str) -> None:
     assert figure(w, "Utbetalt") == "1 500 000"
     assert figure(w, "Frigjort") == "1 500 000"
     assert figure(w, "Återstår att begära") == "0"
+    vouchers = page.get_by_role("table", name="Ärendets verifikationer").inner_text()
+    assert "Kommunstyrelsen beslutade att avbryta satsningen." in vouchers, vouchers
 
     w.as_user("erik")
     page.goto(evaluation_url)
@@ -528,8 +532,9 @@ def released_and_settled(w: Walk, case: Case, evaluation_url: str) -> None:
     assert figure(w, "Återföring enligt plan") == "450 000"
     assert figure(w, "Administrativ avgift enligt plan") == "75 000"
     # The boards repay the 30 % floor of what the fund paid; the fund bears the other 70 %.
-    paid, repaid = swedish_amount(figure(w, "Utbetalt")), swedish_amount(
-        figure(w, "Återföring enligt plan")
+    paid, repaid = (
+        swedish_amount(figure(w, "Utbetalt")),
+        swedish_amount(figure(w, "Återföring enligt plan")),
     )
     assert (repaid / paid, paid - repaid) == (Decimal("0.3"), Decimal("1050000"))
     rows = [
@@ -564,3 +569,32 @@ def shown_as_terminated(w: Walk) -> None:
         if i["name"] == TITLE
     ]
     assert listed["status"] == "terminated", listed
+
+
+def first_repayment(w: Walk, case: Case) -> None:
+    """The social board's first year of the settled repayment comes in: the principal goes
+    back to what the fund may grant, the fee to follow-up and evaluation."""
+    page = w.page
+    w.as_user("alice")
+    page.goto(f"/o/orebro/fonden/arenden/{case.pk}/")
+    w.check()
+    row = (
+        page.get_by_role("table", name="Återföringsplan")
+        .locator("tbody tr", has=page.get_by_text("Socialnämnden", exact=True))
+        .first
+    )
+    _board, _year, principal, fee, *_rest = row.locator("th, td").all_inner_texts()
+    form = page.locator("form", has=page.get_by_role("button", name="Bokför återföring"))
+    form.get_by_label("Nämnd").select_option(label="Socialnämnden")
+    form.get_by_label("Återföring (kr)").fill(principal.replace("\xa0", " "))
+    form.get_by_label("Administrativ avgift (kr)").fill(fee.replace("\xa0", " "))
+    form.get_by_label("Referens").fill("Socialnämnden, faktura 2019-118")
+    form.get_by_role("button", name="Bokför återföring").click()
+    assert "Återföringen är bokförd." in w.success()
+    w.check()
+    assert swedish_amount(figure(w, "Återfört")) == swedish_amount(principal)
+    assert swedish_amount(figure(w, "Avgifter mottagna")) == swedish_amount(fee)
+    page.goto("/o/orebro/fonden/")
+    w.check()
+    free = Decimal("48500000") + swedish_amount(principal)
+    assert swedish_amount(figure(w, "Fritt att bevilja")) == free
