@@ -157,8 +157,8 @@ def application_attachments(rulebook: Rulebook) -> list[RequiredAttachment]:
     ]
     # A rulebook whose decision rests on the calculation (Örebro 2016: "the calculation is
     # made in the application") asks for it in the application even where its list of
-    # attachments does not name it; otherwise the applicant has no way to the editor and
-    # the decision is refused at the very end.
+    # attachments does not name it; otherwise the application is complete without one and
+    # the missing calculation is only found when the executive board's decision is refused.
     if rulebook.approval.calculation_required and not any(
         a.built_in == "calculation" for a in attachments
     ):
