@@ -113,7 +113,7 @@ def idea_test(w: Walk) -> None:
     w.check()
     w.advance()
     assert TITLE not in w.my_tasks("magnus")
-    w.as_user("nils")
+    w.my_tasks("nils", "Lämna nämndens synpunkter")
     w.open_case(TITLE, "Synpunkter")
     w.comment("Socialnämnden")
     w.as_user("alice")
@@ -190,7 +190,7 @@ def application(w: Walk) -> None:
     2016 rulebook requires one: the decision rests on it) and the evaluation schema with
     its baselines, an effect measure and one economic measure per expected saving."""
     page = w.page
-    w.as_user("bob")
+    w.my_tasks("bob", "Skriv och lämna in ansökan")
     w.open_case(TITLE, "Ansökan")
     for section, text in SECTIONS.items():
         page.locator(f'textarea[name="section_{section}"]').fill(text)
@@ -375,10 +375,10 @@ def people_and_repayment_plan(w: Walk) -> None:
 
 
 def report_and_claim(w: Walk, report: Report, claim: str) -> None:
-    w.my_tasks("lina", report.period_name)
+    w.my_tasks("lina", f"Skriv och lämna in lägesrapport {report.period_name}")
     report_url = f"/o/orebro/uppfoljning/rapport/{report.pk}/"
     w.write_report(report_url, claim, activities="Hembesök hos 40 familjer")
-    w.as_user("alice")
+    w.my_tasks("alice", f"Granska lägesrapport {report.period_name}")
     w.approve_report(report_url)
     w.approve_and_pay("/o/orebro/fonden/", "alice")
 
