@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "satsa.followup",
     "satsa.decisions",
     "satsa.portfolio",
+    "satsa.files",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/uppfoljning/", include("satsa.followup.urls")),
     path("open/<slug:org_slug>/", include("satsa.calculations.public_urls")),
     path("o/<slug:org_slug>/portfolj/", include("satsa.portfolio.urls")),
+    path("o/<slug:org_slug>/filer/", include("satsa.files.urls")),
     path("o/<slug:org_slug>/e-legitimation/", include("satsa.eid.org_urls")),
     path("open/<slug:org_slug>/", include("satsa.portfolio.public_urls")),
 ]

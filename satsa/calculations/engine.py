@@ -92,6 +92,22 @@ def headline_npv(result: dict[str, Any] | None) -> float | None:
     return None
 
 
+def _stated_years(case: Any) -> int | None:
+    """The duration the application states (whole years, rounded up), before the decision
+    gives the project its dates; None when it states none."""
+    from satsa.cases.selectors import draft_of, latest_submitted
+
+    if getattr(case, "pk", None) is None:
+        return None
+    version = draft_of(case) or latest_submitted(case)
+    stated = (version.figures or {}).get("duration_years") if version else None
+    try:
+        value = float(str(stated).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+    return math.ceil(value) if math.isfinite(value) and value > 0 else None
+
+
 def starting_data(case: Any) -> dict[str, Any]:
     """A new calculation's data: the case's years, no lines yet, and the terms of the
     case's rulebook (approval basis, discount rate, horizon, repayment); without a
@@ -109,7 +125,7 @@ def starting_data(case: Any) -> dict[str, Any]:
         from django.utils import timezone
 
         start = timezone.localdate().year + 1
-    years = max(1, (end - start + 1) if end and end >= start else 3)
+    years = max(1, (end - start + 1) if end and end >= start else _stated_years(case) or 3)
     terms = rulebook_terms(case)
     rate, horizon = DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_YEARS
     if terms is not None:

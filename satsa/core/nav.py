@@ -21,5 +21,6 @@ ORG_NAV = [
     ("orgs:parties", _("Externa parter"), Perm.VIEW_ORGANISATION),
     ("orgs:people", _("Personer och roller"), Perm.VIEW_PEOPLE),
     ("orgs:activity", _("Aktivitet"), Perm.VIEW_ACTIVITY),
+    ("files:list", _("Mina filer"), Perm.VIEW_ORGANISATION),
     ("orgs:settings", _("Inställningar"), Perm.MANAGE_ORGANISATION),
 ]

@@ -165,7 +165,7 @@ def _load_case(case: Case, spec: dict[str, Any], coordinator: Any, leader: Any) 
             deviations="" if n == 0 else f"Rekryteringen av en tjänst försenades {DEMO}.",
             spent_to_date=(case.granted_amount or Decimal(0)) * Decimal("0.2") * (n + 1),
         )
-        if n == 0 and leader is not None and coordinator is not None:
+        if leader is not None and coordinator is not None:
             report.refresh_from_db()
             services.report_approve(report=report, actor=coordinator)
 
@@ -281,6 +281,21 @@ RUNNING: list[dict[str, Any]] = [
         "steering": "bengt",
     },
     {
+        "org": "gavleborg",
+        "title": "Hälsolotsar i Gästrikland",
+        "rulebook": "gavleborg-2018",
+        "granted": Decimal("900000"),
+        "boards": ["Hälso- och sjukvårdsnämnden"],
+        "departments": ["Hälso- och sjukvårdsförvaltningen"],
+        "target": "Vuxna 40–65 år i Gästrikland med tidiga tecken på livsstilssjukdom (demo).",
+        "applicant": "kristin",
+        "leader": "frida",
+        "coordinator": "gustav",
+        "steering": "bengt",
+        # Decided, starting in two months: nothing to claim yet.
+        "months_ago": -2,
+    },
+    {
         "org": "orebro",
         "title": "Nattvandrande föräldrar i Vivalla",
         "rulebook": "orebro-2020",
@@ -297,7 +312,8 @@ RUNNING: list[dict[str, Any]] = [
         "att rekrytera; inget avbrytandeförslag är registrerat.",
     },
 ]
-# The project started this many months before today and runs three years.
+# The project started this many months before today (unless its spec says otherwise) and
+# runs three years.
 RUNNING_MONTHS_AGO = 16
 
 
@@ -309,7 +325,7 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 def _running_case(org: Organisation, spec: dict[str, Any], today: dt.date) -> Case | None:
     if Case.objects.filter(organisation=org, title=spec["title"]).exists():
         return None
-    start = _months_before(today, RUNNING_MONTHS_AGO)
+    start = _months_before(today, spec.get("months_ago", RUNNING_MONTHS_AGO))
     end = dt.date(start.year + 3, start.month, 1) - dt.timedelta(days=1)
     decided_on = start - dt.timedelta(days=45)
     case = Case.objects.create(
@@ -376,48 +392,75 @@ def _plans(case: Case, spec: dict[str, Any]) -> None:
             funds.repayment_plan_approve(plan=repayment, actor=steering)
 
 
+def _claim_points(case: Case, today: dt.date) -> list[tuple[str, dt.date, Report | None]]:
+    """The reporting points that have passed: the periodic reports, or, where the rulebook
+    has none (Region Gävleborg), the yearly points at which costs are claimed."""
+    reports = Report.objects.filter(case=case, kind=ReportKind.PERIODIC, period_end__lt=today)
+    points: list[tuple[str, dt.date, Report | None]] = [
+        (r.period_code, r.period_end, r) for r in reports.order_by("period_end")
+    ]
+    if points or case.start_date is None:
+        return points
+    return [
+        (period.code, period_end, None)
+        for year in range(case.start_date.year, today.year + 1)
+        for period in funds.reporting_periods(case)
+        if case.start_date < (period_end := dt.date(year, period.month, period.day)) < today
+    ]
+
+
 def _report_and_claim(case: Case, spec: dict[str, Any], today: dt.date) -> None:
-    """Every periodic report whose period has ended is written, approved and its claim paid,
-    except the latest: its claim waits for the coordinator's approval and its report is
-    still to be written (due now)."""
+    """Every reporting point that has passed is reported, approved and its claim paid,
+    except the last two: the report before the last waits for the coordinator's review and
+    its claim for approval, and the last is the project leader's to write (due now).
+    Without periodic reports (Region Gävleborg) the last yearly claim waits for approval."""
     leader, coordinator = _user(spec["leader"]), _user(spec["coordinator"])
     services.reports_schedule(case=case, actor=system_actor())
-    passed = list(
-        Report.objects.filter(case=case, kind=ReportKind.PERIODIC, period_end__lt=today).order_by(
-            "period_end"
-        )
-    )
+    passed = _claim_points(case, today)
     if not passed or case.start_date is None or case.end_date is None:
         return
+    share = funds.co_financing_min_share(case)
     total_days = Decimal((case.end_date - case.start_date).days + 1)
     previous = case.start_date - dt.timedelta(days=1)
-    for n, report in enumerate(passed):
-        days = Decimal((report.period_end - previous).days)
-        previous = report.period_end
+    ended_early = bool(spec.get("terminated"))
+    for n, (code, period_end, report) in enumerate(passed):
+        days = Decimal((period_end - previous).days)
+        previous = period_end
         amount = (Decimal(case.granted_amount or 0) * days / total_days).quantize(Decimal("1"))
-        if n == len(passed) - 1:
+        last, before_last = n == len(passed) - 1, n == len(passed) - 2
+        if report is None:
             funds.claim_submit(
                 case=case,
-                period_code=report.period_code,
-                period_end=report.period_end,
+                period_code=code,
+                period_end=period_end,
                 amount=amount,
                 actor=leader,
-                idempotency_key=f"demo-running-{case.pk}-{report.pk}",
+                idempotency_key=f"demo-running-{case.pk}-{period_end}",
                 description=f"Personalkostnader för perioden ({RUNNING_NOTE.lower()}).",
+                # Where the applicants co-finance, the period's whole cost is stated.
+                costs_incurred=None
+                if share is None
+                else (amount / (1 - share)).quantize(Decimal("1")),
             )
-            continue
-        services.report_submit(
-            report=report,
-            actor=leader,
-            activities=f"Verksamheten har bedrivits enligt planen ({DEMO}).",
-            ways_of_working=f"Gemensamma familjeträffar och hembesök ({DEMO}).",
-            effects=f"För tidigt att se effekter ({DEMO}).",
-            spent_to_date=amount * (n + 1),
-            claim_amount=amount,
-        )
-        report.refresh_from_db()
-        services.report_approve(report=report, actor=coordinator)
-        claim = Claim.objects.filter(case=case, period_end=report.period_end).first()
+            if last and not ended_early:
+                continue
+        else:
+            if last and not ended_early:
+                continue
+            services.report_submit(
+                report=report,
+                actor=leader,
+                activities=f"Verksamheten har bedrivits enligt planen ({DEMO}).",
+                ways_of_working=f"Gemensamma familjeträffar och hembesök ({DEMO}).",
+                effects=f"För tidigt att se effekter ({DEMO}).",
+                spent_to_date=amount * (n + 1),
+                claim_amount=amount,
+            )
+            if before_last and not ended_early:
+                continue
+            report.refresh_from_db()
+            services.report_approve(report=report, actor=coordinator)
+        claim = Claim.objects.filter(case=case, period_end=period_end).first()
         for level in range(2):
             if claim is None or claim.status != Claim.Status.SUBMITTED:
                 break
@@ -425,13 +468,13 @@ def _report_and_claim(case: Case, spec: dict[str, Any], today: dt.date) -> None:
                 claim=claim,
                 actor=coordinator,
                 idempotency_key=f"demo-running-{claim.pk}-approve-{level}",
-                approved_on=report.period_end + dt.timedelta(days=20),
+                approved_on=period_end + dt.timedelta(days=20),
             )
             claim.refresh_from_db()
         if claim is not None and claim.status == Claim.Status.APPROVED:
             funds.payment_book(
                 claim=claim,
-                booked_on=min(report.period_end + dt.timedelta(days=30), today),
+                booked_on=min(period_end + dt.timedelta(days=30), today),
                 actor=coordinator,
                 idempotency_key=f"demo-running-{claim.pk}-pay",
             )

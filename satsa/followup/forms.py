@@ -191,9 +191,25 @@ class ReportForm(forms.Form):
         help_text=_("Kostnader som faktiskt uppstått under perioden; utbetalas i efterskott."),
     )
 
-    def __init__(self, *args: Any, plan: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: Any = None, co_financing: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        if co_financing:
+            # The rulebook's co-financing (Region Gävleborg): the claim states the period's
+            # whole cost, as a claim made in the fund does.
+            self.fields["costs_incurred"] = forms.DecimalField(
+                label=_("Periodens totala kostnader, medfinansieringen inräknad (kr)"),
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                min_value=0,
+                help_text=_(
+                    "Sökande ska medfinansiera minst %(percent)s av kostnaden; fonden betalar "
+                    "högst resten."
+                )
+                % {"percent": co_financing},
+            )
+            self.order_fields([*(f for f in self.fields if f != "claim_amount"), "claim_amount"])
         if plan is None:
             return
         statuses = self.initial.get("plan_status") or {}

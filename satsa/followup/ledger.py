@@ -19,9 +19,14 @@ from django.utils.translation import gettext as _
 
 from satsa.cases.models import Case
 from satsa.events.actors import system_actor
-from satsa.funds.services import claim_submit, commitment_release, repayment_settle
+from satsa.funds.services import (
+    check_claim_co_financing,
+    claim_submit,
+    commitment_release,
+    repayment_settle,
+    reporting_periods,
+)
 from satsa.orgs.models import Board
-from satsa.rulebooks.selectors import rulebook_for
 from satsa.types import Actor
 
 
@@ -33,16 +38,27 @@ def claim_period(report: Any) -> tuple[str, dt.date] | None:
     """
     if report.kind == "periodic":
         return report.period_code, report.period_end
-    rulebook = rulebook_for(report.case)
-    periods = list(rulebook.reporting.periods)
-    if not periods:
-        return report.period_code or "final", report.period_end
+    # The fund's reporting points (a rulebook without any is paid at each year's end).
+    periods = reporting_periods(report.case)
     end = report.period_end
     for year in (end.year, end.year + 1):
         for p in periods:
             if p.in_year(year) >= end:
                 return p.code, p.in_year(year)
     return None
+
+
+def co_financing_refusals(
+    *, case: Case, amount: Decimal, costs_incurred: Decimal | None
+) -> dict[str, list[str]]:
+    """The ledger's co-financing check of a report's claim, asked before the report is
+    sent, by the report form's fields (``claim_to_ledger`` meets the same check)."""
+    try:
+        check_claim_co_financing(case=case, amount=amount, costs_incurred=costs_incurred)
+    except ValidationError as error:
+        fields = {"amount": "claim_amount"}
+        return {fields.get(f, f): m for f, m in error.message_dict.items()}
+    return {}
 
 
 def claim_to_ledger(*, report: Any, actor: Actor) -> str:
@@ -63,6 +79,7 @@ def claim_to_ledger(*, report: Any, actor: Actor) -> str:
         idempotency_key=f"followup-report-{report.pk}",
         description=f"{report.get_kind_display()} {report.period_name}",
         report_reference=f"followup-report-{report.pk}",
+        costs_incurred=report.costs_incurred,
     )
     return str(claim.pk)
 

@@ -335,6 +335,15 @@ class Report(models.Model):
         null=True,
         blank=True,
     )
+    # The period's whole cost, the applicants' co-financing included, where the rulebook
+    # asks for co-financing (Region Gävleborg): the ledger checks the claim against it.
+    costs_incurred = models.DecimalField(
+        _("periodens totala kostnader"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
     # The ledger's claim this report carried (satsa.funds), once handed over.
     claim_reference = models.CharField(max_length=64, blank=True)
     # What the report said about the measures when submitted (suppressed aggregates).

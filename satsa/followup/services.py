@@ -606,6 +606,7 @@ def report_save_draft(
     claim_amount: Decimal | None = None,
     plan_status: Mapping[str, Mapping[str, str]] | None = None,
     plan_progress: str = "",
+    costs_incurred: Decimal | None = None,
 ) -> Report:
     """Keep what has been written so far, without submitting it; nothing is checked but
     that the report can still be written."""
@@ -625,6 +626,7 @@ def report_save_draft(
         locked.deviations = deviations.strip()
         locked.spent_to_date = spent_to_date
         locked.claim_amount = claim_amount
+        locked.costs_incurred = costs_incurred
         locked.plan_status = cleaned_plan
         locked.plan_progress = plan_progress.strip()
         locked.draft_saved_at = timezone.now()
@@ -701,12 +703,14 @@ def report_submit(
     claim_amount: Decimal | None = None,
     plan_status: Mapping[str, Mapping[str, str]] | None = None,
     plan_progress: str = "",
+    costs_incurred: Decimal | None = None,
 ) -> Report:
     """Submit a report; a periodic or final report carries its period's claim to the ledger.
 
     Every report is followed against the case's plan: each planned activity of the
     evaluation schema needs its status, and the application's implementation plan a word
-    on how it is going."""
+    on how it is going. Where the rulebook asks for co-financing, the claim states the
+    period's whole cost (``costs_incurred``), which the ledger checks it against."""
     _check(actor, report.case, Action.REPORT)
     case = report.case
     errors: dict[str, list[str]] = {}
@@ -745,6 +749,12 @@ def report_submit(
                     "granted": kr(case.granted_amount, decimals=AUTO),
                 }
             ]
+    if claim_amount and "claim_amount" not in errors:
+        refusals = ledger.co_financing_refusals(
+            case=case, amount=claim_amount, costs_incurred=costs_incurred
+        )
+        for field, messages in refusals.items():
+            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -760,6 +770,7 @@ def report_submit(
         report.deviations = deviations.strip()
         report.spent_to_date = spent_to_date
         report.claim_amount = claim_amount
+        report.costs_incurred = costs_incurred
         report.plan_status = cleaned_plan
         report.plan_progress = plan_progress.strip()
         report.measures_snapshot = selectors.measures_snapshot(case)

@@ -20,6 +20,7 @@ from satsa.cases.models import Case
 from satsa.core import tabular
 from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
+from satsa.core.money import AUTO, percent
 from satsa.core.paging import page_of
 from satsa.core.tabular import Column, Kind, Table
 from satsa.core.uploads import content_type_of
@@ -58,10 +59,12 @@ from satsa.followup.models import (
     ProposalStatus,
     Report,
     ReportAttachment,
+    ReportKind,
     ReportStatus,
     TerminationProposal,
 )
 from satsa.followup.pseudonyms import PseudonymKeyMissing
+from satsa.funds.services import co_financing_min_share
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import NotPermitted, has_perm, org_view, people_with_perm
 from satsa.orgs.roles import Perm
@@ -607,10 +610,17 @@ def report_detail(request: AuthenticatedRequest, org: Organisation, pk: int) -> 
         "deviations": report.deviations,
         "spent_to_date": report.spent_to_date,
         "claim_amount": report.claim_amount,
+        "costs_incurred": report.costs_incurred,
         "plan_status": report.plan_status,
         "plan_progress": report.plan_progress,
     }
-    form = ReportForm(request.POST or None, initial=initial, plan=plan)
+    share = co_financing_min_share(case) if report.kind != ReportKind.FOLLOW_UP else None
+    form = ReportForm(
+        request.POST or None,
+        initial=initial,
+        plan=plan,
+        co_financing=percent(share, decimals=AUTO) if share is not None else "",
+    )
     if request.method == "POST":
         _require(may_report)
         if form.is_valid():

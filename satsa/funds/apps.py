@@ -7,4 +7,4 @@ class FundsConfig(AppConfig):
 
     def ready(self) -> None:
         # Tell the pipeline about what this app keeps (satsa.cases.hooks).
-        from satsa.funds import guards, worklist  # noqa: F401
+        from satsa.funds import files, guards, worklist  # noqa: F401

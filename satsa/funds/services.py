@@ -25,9 +25,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.cases import access
+from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
-from satsa.cases.models import Case
+from satsa.cases.models import Case, Stage
 from satsa.core.money import AUTO, kr, percent
 from satsa.events.actors import is_system
 from satsa.events.services import event_record
@@ -573,6 +573,12 @@ def claim_submit(
                 idempotency_key=idempotency_key,
                 submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
+            if case.stage == Stage.DECIDED:
+                # Costs incurred show the intervention has started, as a first report does
+                # (Region Gävleborg has no reports before the final one).
+                lifecycle.stage_change(
+                    case=case, to=Stage.RUNNING, actor=actor, reason="first_claim"
+                )
             event_record(
                 actor=actor,
                 verb="fund.claim_submitted",

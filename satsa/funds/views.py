@@ -155,6 +155,7 @@ def journal(request: HttpRequest, org: Organisation) -> HttpResponse:
     years = sorted(
         {d.year for d in Transaction.objects.filter(organisation=org).dates("booked_on", "year")}
     )
+    sie_year = year or (years[-1] if years else timezone.localdate().year)
     return render(
         request,
         "funds/journal.html",
@@ -165,7 +166,9 @@ def journal(request: HttpRequest, org: Organisation) -> HttpResponse:
             "page": page,
             "year": year,
             "years": years,
-            "sie_year": year or (years[-1] if years else timezone.localdate().year),
+            "sie_year": sie_year,
+            "file_params": {"ar": year} if year else {},
+            "sie_params": {"ar": sie_year},
             "accounts": Account.choices,
             "reason_form": ReasonForm(),
         },
@@ -246,6 +249,13 @@ def _render_case(
 ) -> HttpResponse:
     can = _can(request, org)
     may_claim = access.may(request.user, case, Action.CLAIM) and case.granted_amount is not None
+    # A grant wholly claimed (or given back) offers no claim that claim_submit would accept.
+    nothing_left_to_claim = (
+        may_claim
+        and (claim_form is None or not claim_form.is_bound)
+        and sel.case_outstanding(case) - sel.case_claims_pending(case) <= 0
+    )
+    may_claim = may_claim and not nothing_left_to_claim
     in_force = sel.payment_plan_in_force(case)
     claims = list(sel.claims_of(case))
     for claim in claims:
@@ -301,6 +311,7 @@ def _render_case(
             "claim_form": (claim_form or _claim_form(None, case, held_to_plan=bool(in_force)))
             if may_claim
             else None,
+            "nothing_left_to_claim": nothing_left_to_claim,
             "approve_form": ApproveForm(),
             "pay_form": PayForm(),
             "reason_form": ReasonForm(),

@@ -515,6 +515,24 @@ class Filters:
     def active(self) -> bool:
         return bool(self.board or self.target_group or self.year)
 
+    @classmethod
+    def of(cls, params: Mapping[str, str], organisation: Organisation) -> Filters:
+        """The filters a request (or a file ordered in the background) asks for; a board
+        of another organisation and anything not a number are ignored."""
+
+        def number(name: str) -> int | None:
+            raw = params.get(name, "")
+            return int(raw) if raw.isdigit() else None
+
+        board = number("board")
+        if board and not organisation.boards.filter(pk=board).exists():
+            board = None
+        return cls(
+            board=board,
+            target_group=params.get("target_group", "").strip()[:100],
+            year=number("year"),
+        )
+
 
 def filtered_cases(organisation: Organisation, filters: Filters) -> QuerySet[Case]:
     from django.db.models import Q

@@ -24,18 +24,7 @@ from satsa.types import AuthenticatedRequest
 
 
 def _filters(request: HttpRequest, org: Organisation) -> selectors.Filters:
-    def number(name: str) -> int | None:
-        raw = request.GET.get(name, "")
-        return int(raw) if raw.isdigit() else None
-
-    board = number("board")
-    if board and not org.boards.filter(pk=board).exists():
-        board = None
-    return selectors.Filters(
-        board=board,
-        target_group=request.GET.get("target_group", "").strip()[:100],
-        year=number("year"),
-    )
+    return selectors.Filters.of(request.GET, org)
 
 
 def _case(org: Organisation, pk: int) -> Case:
@@ -118,6 +107,11 @@ def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
             "pipeline_chart": pipeline_chart,
             "fund_chart": fund_chart,
             "query": request.GET.urlencode(),
+            "file_params": {
+                name: request.GET[name]
+                for name in ("board", "target_group", "year")
+                if request.GET.get(name)
+            },
             "can_publish": has_perm(request.user, org, Perm.MANAGE_EVALUATION),
             "published": {
                 r.case_id: r

@@ -55,9 +55,11 @@ class Walk:
         claim: str | None = None,
         spent: str | None = None,
         activities: str = "Hembesök och gruppträffar enligt planen",
+        costs: str | None = None,
     ) -> None:
         """The project leader, logged in, writes the report: activities, ways of working,
-        effects, each step of the implementation plan, and the claim for the period."""
+        effects, each step of the implementation plan, and the claim for the period (with
+        the period's whole cost where the rulebook asks for co-financing)."""
         page = self.page
         page.goto(report_url)
         self.check()
@@ -71,6 +73,10 @@ class Walk:
         if claim is not None:
             page.get_by_label("Förbrukat hittills (kr)").fill(spent or claim)
             page.get_by_label("Begärd utbetalning för perioden (kr)").fill(claim)
+        if costs is not None:
+            page.get_by_label("Periodens totala kostnader, medfinansieringen inräknad (kr)").fill(
+                costs
+            )
         page.get_by_role("button", name="Lämna in rapporten").click()
         assert "Rapporten har lämnats in." in self.success()
         self.check()

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from satsa.calculations import engine, selectors, services
 from satsa.calculations.terms import apply_terms, terms_of
 from satsa.calculations.tests.test_editor import DATA, editor_post
-from satsa.cases.models import Case
+from satsa.cases.models import ApplicationVersion, Case
 from satsa.economics import calculate
 from satsa.events.actors import system_actor
 from satsa.rulebooks.services import rulebook_version_upload
@@ -298,3 +299,19 @@ def test_the_editor_sets_an_actors_perspective_and_the_rule_leaves_it_out(
     calculation.refresh_from_db()
     assert calculation.data["actors"] == ["Socialnämnden"]
     assert calculation.result["approval"]["savings_not_counted"] == 0
+
+
+@time_machine.travel(dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC))
+def test_a_calculation_begun_before_the_decision_spans_the_applications_stated_duration(
+    uppsala: Any,
+) -> None:
+    case = Case.objects.create(
+        organisation=uppsala, title="Unga vuxna i arbete", rulebook_key="uppsala-2016"
+    )
+    started = engine.starting_data(case)
+    assert (started["start_year"], started["project_years"]) == (2027, 3)
+    # The application says two years: the repayment plan drawn from the calculation must
+    # not count a third project year without savings.
+    ApplicationVersion.objects.create(case=case, number=1, figures={"duration_years": "2"})
+    started = engine.starting_data(case)
+    assert (started["start_year"], started["project_years"]) == (2027, 2)

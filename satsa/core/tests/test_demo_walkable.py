@@ -78,21 +78,33 @@ def test_every_fund_has_money(loaded: None, slug: str) -> None:
     assert sel.fund_position(organisation=org, on=timezone.localdate()).free > 0
 
 
-@pytest.mark.parametrize("slug", ["orebro", "uppsala"])
-def test_a_project_runs_now_with_a_claim_to_approve_and_a_report_due(
-    loaded: None, slug: str
-) -> None:
-    today = timezone.localdate()
+@pytest.mark.parametrize("slug", ORGS)
+def test_a_project_runs_now_with_a_claim_to_approve(loaded: None, slug: str) -> None:
     running = Case.objects.filter(organisation__slug=slug, stage=Stage.RUNNING)
     assert running.exists()
     assert Claim.objects.filter(case__in=running, status=Claim.Status.SUBMITTED).exists()
+
+
+@pytest.mark.parametrize("slug", ["orebro", "uppsala"])
+def test_a_report_waits_for_review_and_the_next_is_due(loaded: None, slug: str) -> None:
+    today = timezone.localdate()
+    running = Case.objects.filter(organisation__slug=slug, stage=Stage.RUNNING)
+    periodic = Report.objects.filter(case__in=running, kind=ReportKind.PERIODIC)
+    assert periodic.filter(status=ReportStatus.SUBMITTED).exists()
     # A report whose period has ended, not yet written: due now (or already late).
-    assert Report.objects.filter(
-        case__in=running,
-        kind=ReportKind.PERIODIC,
+    assert periodic.filter(
         status=ReportStatus.SCHEDULED,
         period_end__lt=today,
         period_end__gte=today - dt.timedelta(days=250),
+    ).exists()
+
+
+def test_no_report_of_an_ended_project_waits_for_review(loaded: None) -> None:
+    """The coordinator's tasks are today's work, not reviews left over from 2016."""
+    from satsa.cases import lifecycle
+
+    assert not Report.objects.filter(
+        case__stage__in=lifecycle.ENDED, status=ReportStatus.SUBMITTED
     ).exists()
 
 
@@ -153,3 +165,32 @@ def test_there_are_cases_in_every_stage_and_a_needs_analysis(loaded: None) -> No
     # Stage.NEEDS is not a case's stage in practice: a needs analysis is its own record.
     assert set(Stage.values) - {Stage.NEEDS} <= stages
     assert NeedsAnalysis.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ORGS)
+def test_every_task_in_the_demo_opens_for_its_person(loaded: None, slug: str) -> None:
+    """Each person's My tasks, and every page a task links to, opens for that person: a
+    task that sends someone to a page they may not see is a seam between two apps."""
+    import re
+
+    from django.test import Client
+
+    members = (
+        Membership.objects.filter(organisation__slug=slug, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    users = {m.user_id: m.user for m in members}
+    opened = 0
+    for user in users.values():
+        client = Client()
+        client.force_login(user)
+        tasks = client.get(f"/o/{slug}/arenden/mina-uppgifter/")
+        assert tasks.status_code == 200, user.username
+        html = tasks.content.decode()
+        main = html[html.index("<main") : html.index("</main>")]
+        for url in sorted(set(re.findall(r'<a[^>]+href="(/o/[^"#?]+)"', main))):
+            response = client.get(url)
+            assert response.status_code == 200, (user.username, url, response.status_code)
+            opened += 1
+    assert opened > 0

@@ -116,3 +116,17 @@ def test_the_claim_form_tells_the_rule_before_it_is_filled_in(running: Any, clie
     )
     assert "Fonden betalar högst 50" in response.content.decode()
     assert not Claim.objects.filter(case=running).exists()
+
+
+def test_the_first_claim_moves_a_decided_case_to_running(running: Any) -> None:
+    """Gävleborg has no report before the final one: the first claim for costs incurred is
+    what shows the intervention has started."""
+    from satsa.cases.models import Stage
+    from satsa.events.models import Event
+
+    running.stage = Stage.DECIDED
+    running.save(update_fields=["stage"])
+    claim(running, "200000", "400000", "first")
+    running.refresh_from_db()
+    assert running.stage == Stage.RUNNING
+    assert Event.objects.filter(verb="case.stage_changed", data__to=Stage.RUNNING).exists()

@@ -153,3 +153,21 @@ def test_the_forecast_chart_draws_the_committed_payments_as_bars(
     drawn = [r for r in bars if float(r.get("height", "0")) > 0]
     assert len(drawn) >= sum(1 for row in forecast if row.payments)
     assert any("Utbetalningar" in (ET.tostring(r, encoding="unicode")) for r in drawn)
+
+
+def test_a_grant_wholly_claimed_offers_no_further_claim(
+    client_as: Any, leader: Any, granted_case: Any
+) -> None:
+    client = client_as(leader)
+    assert "Skicka begäran" in client.get(url("case", granted_case.pk)).content.decode()
+    services.claim_submit(
+        case=granted_case,
+        period_code="helar",
+        period_end=dt.date(2016, 12, 31),
+        amount=Decimal(granted_case.granted_amount),
+        actor=leader,
+        idempotency_key="all",
+    )
+    html = client.get(url("case", granted_case.pk)).content.decode()
+    assert "Skicka begäran" not in html
+    assert "Hela det beviljade beloppet är begärt; det finns inget kvar att begära." in html

@@ -1,0 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "files.requested": _("beställde en fil som skapas i bakgrunden"),
+    "files.made": _("skapade en beställd fil"),
+    "files.failed": _("kunde inte skapa en beställd fil"),
+}
