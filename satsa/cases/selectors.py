@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from satsa.cases import access, hooks, lifecycle
 from satsa.cases.models import (
@@ -150,10 +151,29 @@ class RequiredAttachment:
 
 
 def application_attachments(rulebook: Rulebook) -> list[RequiredAttachment]:
-    return [
+    attachments = [
         RequiredAttachment(a.id, a.title_sv, a.guidance_sv, a.required, a.built_in)
         for a in rulebook.application.attachments
     ]
+    # A rulebook whose decision rests on the calculation (Örebro 2016: "the calculation is
+    # made in the application") asks for it in the application even where its list of
+    # attachments does not name it; otherwise the application is complete without one and
+    # the missing calculation is only found when the executive board's decision is refused.
+    if rulebook.approval.calculation_required and not any(
+        a.built_in == "calculation" for a in attachments
+    ):
+        attachments.append(
+            RequiredAttachment(
+                "calculation",
+                _("Ekonomisk kalkyl"),
+                _(
+                    "Kostnader och förväntade effekter; regelboken kräver att beslutet vilar på den."
+                ),
+                True,
+                "calculation",
+            )
+        )
+    return attachments
 
 
 def uploaded_attachment_kinds(rulebook: Rulebook) -> list[RequiredAttachment]:

@@ -355,23 +355,27 @@ def enter_step(case: Case, rulebook: Rulebook, step_id: str, actor: Actor) -> No
             reason=f"step:{step_id}",
             fields={name: getattr(case, name) for name in fields},
         )
-    if stage.role == Role.BOARD_SECRETARY:
+    # The boards are informed at a step of their own (a board secretary's), or at a step
+    # that needs them informed before it is passed (Örebro 2016: the boards are consulted
+    # on the application while the department heads sign); otherwise that step's guard
+    # could never hold.
+    if stage.role == Role.BOARD_SECRETARY or "boards_informed" in stage.guards:
         phase = (
             BoardNotice.Phase.IDEA if case.stage == Stage.IDEA else BoardNotice.Phase.APPLICATION
         )
-        assert case.step_due_on is not None  # a board secretary's step always has a due date
+        deadline = case.step_due_on or on + dt.timedelta(days=sel.DEFAULT_COMMENT_DAYS)
         for board in case.boards.all():
             BoardNotice.objects.get_or_create(
                 case=case,
                 board=board,
                 phase=phase,
-                defaults={"deadline": case.step_due_on},
+                defaults={"deadline": deadline},
             )
         event_record(
             actor=actor,
             verb="case.boards_informed",
             target=case,
-            data={"phase": phase, "deadline": case.step_due_on},
+            data={"phase": phase, "deadline": deadline},
         )
     event_record(
         actor=actor,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
@@ -121,8 +122,19 @@ def case_stage_set(*, case: Case, actor: Actor, stage: str, reason: str) -> Case
         before = lifecycle.locked_case(case).stage
         stage_change(case=case, to=stage, actor=actor, reason=reason)
         if stage != Stage.RUNNING and before in lifecycle.ACTIVE:
-            ledger.release_remaining(case=case, reason=reason)
+            # The release is a voucher people read: its text says why, not the code.
+            ledger.release_remaining(case=case, reason=str(_RELEASE_TEXT.get(reason, reason)))
     return case
+
+
+# Why a project ended, as the fund's release voucher says it (reasons not listed, such as
+# the demo's notes, are already sentences).
+_RELEASE_TEXT = {
+    "termination_decided": gettext_lazy("Kommunstyrelsen beslutade att avbryta satsningen."),
+    "final_report_approved": gettext_lazy("Slutrapporten är godkänd och projektet avslutat."),
+    "implementation_decided": gettext_lazy("Kommunstyrelsen beslutade om implementering."),
+    "not_implemented": gettext_lazy("Kommunstyrelsen beslutade att inte implementera."),
+}
 
 
 # --- the schema -----------------------------------------------------------------------------

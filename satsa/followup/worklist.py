@@ -1,5 +1,6 @@
 """The follow-up's tasks in "My tasks": the reports a project's people have to write (from
-a fortnight before they are due), and the submitted reports the evaluators review."""
+a fortnight before they are due), the submitted reports the evaluators review, and a
+proposal to terminate: the project owner's position first, then the board's decision."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from satsa.cases import access
 from satsa.cases.hooks import task_source
 from satsa.cases.selectors import Task
 from satsa.followup import selectors
-from satsa.followup.models import Report, ReportStatus
+from satsa.followup.models import ProposalStatus, Report, ReportStatus, TerminationProposal
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm
 from satsa.orgs.roles import Perm
@@ -48,3 +49,24 @@ def report_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[Tas
 
 def report_label(report: Report) -> str:
     return f"{report.get_kind_display().lower()} {report.period_name}"
+
+
+@task_source
+def termination_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[Task]:
+    """An open proposal to terminate waits for the project owner's position, and then for
+    the executive board's decision, entered by whoever records its decisions."""
+    proposals = TerminationProposal.objects.filter(
+        case__in=access.visible_cases(user, organisation), status=ProposalStatus.PROPOSED
+    ).select_related("case", "organisation")
+    may_record = has_perm(user, organisation, Perm.RECORD_DECISION)
+    tasks = []
+    for proposal in proposals.order_by("proposed_at"):
+        url = reverse("followup:case", args=[organisation.slug, proposal.case_id])
+        if proposal.owner_at is None and proposal.case.project_owner_id == user.pk:
+            what = _("Ta ställning till förslaget om avbrytande")
+        elif proposal.owner_at is not None and may_record:
+            what = _("Registrera kommunstyrelsens beslut om avbrytande")
+        else:
+            continue
+        tasks.append(Task(proposal.case, what, None, False, url))
+    return tasks

@@ -107,3 +107,19 @@ class Walk:
         page.get_by_role("button", name="Bokför utbetalning").first.click()
         self.success()
         self.check()
+
+    def my_tasks(self, username: str, *texts: str) -> str:
+        """``username`` logs in and finds each of ``texts`` under My tasks."""
+        self.as_user(username)
+        self.page.get_by_role("link", name="Mina uppgifter").click()
+        self.check()
+        shown = str(self.page.locator("main").inner_text())
+        for text in texts:
+            assert text in shown, (username, text, shown)
+        return shown
+
+    def amount(self, header: str) -> str:
+        """The amount in the table row headed ``header`` as shown, Swedish spaces made
+        plain ("48 500 000")."""
+        row = self.page.locator("tr", has=self.page.get_by_text(header, exact=True)).first
+        return str(row.locator("td").first.inner_text()).replace("\xa0", " ").strip()

@@ -120,3 +120,44 @@ def test_uppsala_points_to_the_built_calculation_and_schema_instead_of_uploads(
     missing = sel.missing_attachments(case, rulebook)
     assert "Kostnadskalkyl och beräkning av nyttoeffekter" not in missing
     assert "Plan för uppföljning och utvärdering" not in missing
+
+
+def test_a_rulebook_that_requires_a_calculation_asks_for_it_in_the_application(
+    orebro: Any, make_person: Any, client_as: Any
+) -> None:
+    """Örebro 2016 rests the decision on the calculation (approval.calculation_required)
+    without listing it as an attachment: the application still links the editor and
+    counts the calculation as missing until it is built, or the decision could never be
+    made."""
+    bob = make_person("bob", (orebro, Role.APPLICANT))
+    case = Case.objects.create(
+        organisation=orebro,
+        title="Skolnärvaro",
+        rulebook_key="orebro-2016",
+        stage="application",
+        step="application",
+        idea_outcome=Case.IdeaOutcome.GO,
+        created_by=bob,
+    )
+    rulebook = rulebook_for(case)
+    assert rulebook.approval.calculation_required
+    built = {a.id: a.built_in for a in sel.application_attachments(rulebook)}
+    assert "calculation" in built.values()
+    assert "Ekonomisk kalkyl" in sel.missing_attachments(case, rulebook)
+    page = client_as(bob).get(reverse("cases:application", args=["orebro", case.pk]))
+    assert reverse("calculations:editor", args=["orebro", case.pk]) in page.content.decode()
+
+    from satsa.calculations.models import Calculation
+
+    Calculation.objects.create(
+        case=case, organisation=case.organisation, data={"costs": [{"name": "Personal"}]}
+    )
+    assert "Ekonomisk kalkyl" not in sel.missing_attachments(case, rulebook)
+
+
+def test_a_rulebook_without_the_requirement_gets_no_calculation_attachment(orebro: Any) -> None:
+    from satsa.rules import get_preset
+
+    rulebook = get_preset("orebro-2020")
+    assert not rulebook.approval.calculation_required
+    assert "calculation" not in {a.built_in for a in sel.application_attachments(rulebook)}

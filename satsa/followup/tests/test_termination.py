@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from satsa.cases.models import Case, Stage
 from satsa.events.models import Event
@@ -155,3 +156,53 @@ def test_someone_else_cannot_take_the_owners_position_through_the_page(
     proposal.refresh_from_db()
     assert proposal.owner_at is None
     assert Case.objects.get(pk=case.pk).stage == Stage.DECIDED
+
+
+def test_my_tasks_ask_the_project_owner_then_the_board_for_their_part(
+    case: Case, alice: Any, karin: Any, sven: Any
+) -> None:
+    from satsa.cases.selectors import tasks_for
+
+    def whats(user: Any) -> list[str]:
+        return [t.what for t in tasks_for(user, case.organisation) if t.case == case]
+
+    case.project_owner = sven
+    case.save(update_fields=["project_owner"])
+    proposal = services.termination_propose(
+        case=case, actor=alice, reasons="Målgruppen nås inte", assessment=_assessment("real_need")
+    )
+    position = "Ta ställning till förslaget om avbrytande"
+    decision = "Registrera kommunstyrelsens beslut om avbrytande"
+    assert position in whats(sven)
+    assert decision not in whats(karin)  # the owner's position comes first
+    [task] = [t for t in tasks_for(sven, case.organisation) if t.what == position]
+    assert task.url.endswith(f"/uppfoljning/arende/{case.pk}/")
+    services.termination_position(proposal=proposal, actor=sven, supports=True, comment="Ja.")
+    assert position not in whats(sven)
+    assert decision in whats(karin)
+    assert decision not in whats(alice)  # the coordinator records no board decision
+    services.termination_decide(
+        proposal=proposal,
+        actor=karin,
+        terminate=True,
+        reasons="KS § 12",
+        decided_on=timezone.localdate(),
+    )
+    assert decision not in whats(karin)
+
+
+def test_the_release_says_why_in_words_not_as_a_code(
+    case: Case, alice: Any, karin: Any, sven: Any
+) -> None:
+    from satsa.followup.tests.conftest import propose_termination
+
+    proposal = propose_termination(case, alice, sven, "Målgruppen nås inte")
+    services.termination_decide(
+        proposal=proposal,
+        actor=karin,
+        terminate=True,
+        reasons="KS § 12",
+        decided_on=dt.date(2026, 1, 15),
+    )
+    release = Transaction.objects.get(case=case, kind=Kind.RELEASE)
+    assert release.description == "Kommunstyrelsen beslutade att avbryta satsningen."
