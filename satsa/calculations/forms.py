@@ -18,7 +18,13 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from satsa.calculations.models import ActorType, PriceIndex, UnitCost, UnitCostArea
+from satsa.calculations.models import (
+    ActorType,
+    PriceIndex,
+    RealisationMeasure,
+    UnitCost,
+    UnitCostArea,
+)
 from satsa.calculations.terms import RulebookTerms
 from satsa.core.money import language, read_number
 from satsa.rules import numbers
@@ -892,3 +898,60 @@ def apply_picks(post: Any, unit_costs: dict[str, UnitCost], prefix: str = "effec
             post[key + field] = value
         changed.append(i)
     return changed
+
+
+# --- the realisation plan (effekthemtagningsplan) ------------------------------------
+
+
+class RealisationLineForm(forms.Form):
+    """One entry of the realisation plan: a board takes an amount home in a year, by a
+    measure. A row left blank is ignored."""
+
+    board = forms.ChoiceField(label=_("Nämnd"), required=False)
+    year = YearField(label=_("År"), required=False)
+    amount = NumberField(label=_("Belopp (kr)"), required=False, min_value=0, decimal_places=2)
+    measure = forms.ChoiceField(
+        label=_("Åtgärd"), choices=RealisationMeasure.choices, initial=RealisationMeasure.OTHER
+    )
+
+    def __init__(self, *args: Any, boards: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        board = cast(forms.ChoiceField, self.fields["board"])
+        board.choices = [("", _("– Välj nämnd –")), *((b, b) for b in boards)]
+        board.widget = ListSelect(choices=board.choices)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        given = [cleaned.get(f) not in (None, "") for f in ("board", "year", "amount")]
+        if any(given):
+            for field, label in (
+                ("board", _("Välj nämnd.")),
+                ("year", _("Ange år.")),
+                ("amount", _("Ange belopp.")),
+            ):
+                if cleaned.get(field) in (None, "") and field not in self.errors:
+                    self.add_error(field, label)
+        return cleaned
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return all(data.get(f) in (None, "") for f in ("board", "year", "amount"))
+
+
+RealisationFormSet = forms.formset_factory(
+    RealisationLineForm, formset=BaseLineFormSet, extra=3, can_delete=True, max_num=200
+)
+
+
+def realisation_initial(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The formset's rows for a stored plan."""
+    return [
+        {
+            "board": e.get("board", ""),
+            "year": e.get("year"),
+            "amount": to_decimal(e.get("amount")),
+            "measure": e.get("measure", RealisationMeasure.OTHER),
+        }
+        for e in entries
+    ]

@@ -32,6 +32,7 @@ from satsa.calculations.forms import (
     Parties,
     PriceIndexForm,
     PriceIndexPointForm,
+    RealisationFormSet,
     UnitCostForm,
     UnitCostValueForm,
     alternative_from_lines,
@@ -44,6 +45,7 @@ from satsa.calculations.forms import (
     merge_actors,
     perspectives_from_forms,
     posted_years,
+    realisation_initial,
     unit_cost_choices,
     unit_cost_fill,
     year_field,
@@ -57,6 +59,7 @@ from satsa.cases.views import case_context
 from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
 from satsa.core.conditional import public_conditional
+from satsa.core.money import language
 from satsa.core.tabular import http_response
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
@@ -1032,6 +1035,7 @@ def snapshot_json(request: HttpRequest, org: Organisation, case_id: int, pk: int
 def case_tab(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     """The case's calculation tab: the calculation and its snapshots, read-only."""
     case = access.case_for(request.user, org, pk)
+    calc = selectors.calculation_of(case)
     return render(
         request,
         "cases/calculation.html",
@@ -1040,10 +1044,101 @@ def case_tab(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
             org,
             case,
             "calculation",
-            calc=selectors.calculation_of(case),
+            calc=calc,
             snapshots=list(selectors.snapshots_of(case)),
+            realisation=selectors.realisation_summary(calc.result if calc else None, language()),
+            can_edit=access.may(request.user, case, Action.EDIT_CALCULATION),
         ),
     )
+
+
+# --- the realisation plan (effekthemtagningsplan) -------------------------------------
+
+
+def _realisation_boards(org: Organisation, calculation: Calculation) -> list[str]:
+    """The boards a plan may name: the organisation's boards that are actors of the
+    calculation first (they have savings to take home), then the other boards."""
+    boards = list(org.boards.values_list("name", flat=True))
+    actors = set((calculation.result or {}).get("actors") or [])
+    return [b for b in boards if b in actors] + [b for b in boards if b not in actors]
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def realisation(request: AuthenticatedRequest, org: Organisation, case_id: int) -> HttpResponse:
+    """The case's realisation plan: per board and year, how the cash-releasing savings
+    are taken home, beside the savings the calculation expects."""
+    case = _case(request, org, case_id, edit=request.method == "POST")
+    calculation = selectors.calculation_of(case)
+    if calculation is None:
+        raise Http404
+    can_edit = access.may(request.user, case, Action.EDIT_CALCULATION)
+    boards = _realisation_boards(org, calculation)
+    version = content_version(services.calculation_content(calculation))
+    status, errors = 200, []
+    if request.method == "POST":
+        formset = RealisationFormSet(request.POST, prefix="plan", form_kwargs={"boards": boards})
+        if formset.is_valid():
+            entries = [
+                services.RealisationEntry(
+                    board=form.cleaned_data["board"],
+                    year=form.cleaned_data["year"],
+                    amount=form.cleaned_data["amount"],
+                    measure=form.cleaned_data["measure"],
+                )
+                for form in formset.forms
+                if not form.is_blank and not form.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.calculation_realisation_set(
+                    calculation=calculation,
+                    entries=entries,
+                    actor=request.user,
+                    version=request.POST.get(VERSION_FIELD) or None,
+                )
+            except StaleEdit as stale:
+                messages.error(request, stale.message)
+                version, status = stale.version, 409
+            except ValidationError as error:
+                # The rows stay as typed; the problems are listed above them.
+                errors = error.messages
+            else:
+                messages.success(request, _("Effekthemtagningsplanen är sparad."))
+                return redirect("case_calculation:tab", org_slug=org.slug, pk=case.pk)
+    else:
+        formset = RealisationFormSet(
+            initial=realisation_initial(selectors.realisation_plan_entries(calculation)),
+            prefix="plan",
+            form_kwargs={"boards": boards},
+        )
+    return render(
+        request,
+        "calculations/realisation.html",
+        _realisation_context(org, case, calculation, formset, can_edit, version, errors),
+        status=status,
+    )
+
+
+def _realisation_context(
+    org: Organisation,
+    case: Case,
+    calculation: Calculation,
+    formset: Any,
+    can_edit: bool,
+    version: str,
+    errors: list[str],
+) -> dict[str, Any]:
+    return {
+        "org": org,
+        "case": case,
+        "calculation": calculation,
+        "formset": formset,
+        "can_edit": can_edit,
+        "version": version,
+        "plan_errors": errors,
+        "realisation": selectors.realisation_summary(calculation.result, language()),
+        "case_url": _case_url(org, case),
+    }
 
 
 # --- the calculation as a workbook -----------------------------------------------------
