@@ -37,9 +37,11 @@ from satsa.calculations.forms import (
     UnitCostValueForm,
     alternative_from_lines,
     apply_picks,
+    apply_presets,
     data_from_forms,
     grid_years,
     initial_from_data,
+    known_actors,
     lines_from_forms,
     lines_initial,
     merge_actors,
@@ -518,10 +520,17 @@ def _picklist(org: Organisation) -> list[UnitCost]:
 def _parties(org: Organisation) -> Parties:
     """The lists the financier and actor are chosen from: one query each, whatever the
     number of lines."""
+    boards = list(org.boards.values_list("name", flat=True))
+    departments = list(org.departments.values_list("name", flat=True))
+    external = list(org.parties.only("name", "kind", "form"))
     return Parties(
-        boards=list(org.boards.values_list("name", flat=True)),
-        departments=list(org.departments.values_list("name", flat=True)),
-        external=list(org.parties.values_list("name", flat=True)),
+        boards=boards,
+        departments=departments,
+        external=[p.name for p in external],
+        perspectives={
+            **dict.fromkeys(boards + departments, ""),
+            **{p.name: p.perspective for p in external},
+        },
     )
 
 
@@ -609,9 +618,10 @@ def _editor(
     years = grid_years(calculation.data)
     if post is not None:
         years = posted_years(post.get("grid-years")) or years
+    parties = _parties(org)
     kwargs = {
         "source_choices": unit_cost_choices(unit_costs),
-        "parties": _parties(org),
+        "parties": parties,
         "years": years,
     }
     if post is None:
@@ -677,7 +687,13 @@ def _editor(
         editor.data["alternatives"] = alternatives
     # The actors' perspectives chosen on the effect lines (the alternatives' actors are
     # listed too, as the organisation's unless chosen).
-    chosen = perspectives_from_forms(editor.effects)
+    # An actor new to the calculation takes its preset perspective (a registered party's
+    # by its kind) unless the line chose one.
+    chosen = apply_presets(
+        perspectives_from_forms(editor.effects),
+        parties.perspectives,
+        known_actors(calculation.data),
+    )
     for spec in alternatives.values():
         for effect in spec.get("effects") or []:
             if isinstance(effect, dict) and isinstance(effect.get("actor"), str):
