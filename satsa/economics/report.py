@@ -737,9 +737,12 @@ def _repayment(case: Case, flows: Flows, actors: list[str]) -> tuple[RepaymentOu
     return out, warnings
 
 
-def _kronor_sv(amount: float) -> str:
-    """Whole kronor with Swedish digit grouping (a no-break space), for messages."""
-    return f"{amount:,.0f}".replace(",", "\u00a0")
+def _kronor(amount: float, lang: str) -> str:
+    """Whole kronor as Satsa writes them (``satsa.rules.numbers``), for messages."""
+    # Imported here: satsa.rules loads its schema (pydantic), which a plan never needs.
+    from satsa.rules import numbers
+
+    return numbers.kr(amount, lang=lang)
 
 
 def _realisation(case: Case, flows: Flows, actors: list[str]) -> tuple[RealisationOut, list[Issue]]:
@@ -768,10 +771,10 @@ def _realisation(case: Case, flows: Flows, actors: list[str]) -> tuple[Realisati
             warnings.append(
                 Issue(
                     entry.path,
-                    f"{entry.board} planerar att ta hem {_kronor_sv(amount)} kr {entry.year} men "
-                    f"besparingarna som frigör pengar det året är {_kronor_sv(saving)} kr",
-                    f"{entry.board} plans to take home SEK {amount:,.0f} in {entry.year} but "
-                    f"its cash-releasing savings that year are SEK {saving:,.0f}",
+                    f"{entry.board} planerar att ta hem {_kronor(amount, 'sv')} {entry.year} men "
+                    f"besparingarna som frigör pengar det året är {_kronor(saving, 'sv')}",
+                    f"{entry.board} plans to take home {_kronor(amount, 'en')} in {entry.year} "
+                    f"but its cash-releasing savings that year are {_kronor(saving, 'en')}",
                 )
             )
     out_boards: list[RealisationBoard] = []
