@@ -103,7 +103,11 @@ def main() -> None:
         import pstats
 
         profile.disable()
-        pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(40)
+        stats = pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"])
+        stats.print_stats(40)
+        # BENCH_CALLERS=name: who calls the functions matching it, and for how long
+        if os.environ.get("BENCH_CALLERS"):
+            stats.print_callers(os.environ["BENCH_CALLERS"])
     # For scale: the engine alone on what the form sends (the editor's Monte Carlo draws),
     # timed alongside, since these machines are shared.
     from satsa.calculations import engine
