@@ -437,6 +437,8 @@ class Editor:
     sources: list[Any] = dataclasses.field(default_factory=list)
     alternative_sources: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
     result: dict[str, Any] | None = None
+    # the Monte Carlo NPV draws behind ``result`` when it was just computed
+    npv: list[float] | None = None
     problems: list[engine.Problem] = dataclasses.field(default_factory=list)
     years: list[int] = dataclasses.field(default_factory=list)
     unit_costs: list[UnitCost] = dataclasses.field(default_factory=list)
@@ -705,7 +707,9 @@ def _editor(
     editor.data = apply_terms(editor.data, terms)
     if evaluate:
         try:
-            editor.result = engine.run(editor.data, seed=calculation.pk, terms=terms)
+            editor.result, editor.npv = engine.run_with_draws(
+                editor.data, seed=calculation.pk, terms=terms
+            )
         except engine.CalculationInvalid as error:
             editor.problems = _attach(error.problems, editor)
     return editor
@@ -894,8 +898,11 @@ def _results_context(calculation: Calculation, editor: Editor) -> dict[str, Any]
     context["tornado"] = charts.tornado(result, charts.INPUT_LABELS)
     mc = result.get("monte_carlo")
     if mc and editor.data:
-        # The reported seed and draws, so that the chart shows the draws the figures sum up.
-        draws = engine.npv_draws(editor.data, seed=mc["seed"], draws=mc["draws"])
+        # The draws the figures sum up: kept from the recompute, or (a stored result)
+        # drawn again with the reported seed and draws.
+        draws = editor.npv
+        if draws is None:
+            draws = engine.npv_draws(editor.data, seed=mc["seed"], draws=mc["draws"])
         context["distribution"] = charts.histogram(draws, mc)
     context["financiers"] = [
         (charts.party_label(k, fund), v) for k, v in result["totals"]["cost_by_financier"].items()
