@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django.contrib import messages
@@ -484,29 +485,30 @@ class Editor:
         hundreds of cells took much of a recompute's time."""
         parts = []
         for box in self.error_boxes():
+            # Most boxes are empty (they clear what a previous edit showed): plain
+            # string work for them, format_html only where there is a message.
             errors = "".join(
                 format_html('<p class="error">{}</p>', error) for error in box["errors"]
             )
             parts.append(
-                format_html(
-                    '<div id="{}" class="field-errors" hx-swap-oob="true">{}</div>\n',
-                    box["id"],
-                    mark_safe(errors),  # noqa: S308 - built from format_html above
-                )
+                f'<div id="{escape(box["id"])}" class="field-errors" hx-swap-oob="true">'
+                f"{errors}</div>\n"
             )
-        return mark_safe("".join(parts))  # noqa: S308 - each part escaped by format_html
+        return mark_safe("".join(parts))  # noqa: S308 - ids escaped, messages by format_html
 
     def error_boxes(self) -> list[dict[str, Any]]:
         """Every field's error box, filled or empty, for htmx to swap in place."""
         boxes = []
         for form in self.forms:
             errors = form.errors if form.is_bound else {}
-            for bound in form:
-                if bound.is_hidden:
+            auto_id = str(form.auto_id or "")
+            # BoundField.auto_id without building a bound field per cell (hundreds).
+            for name, field in form.fields.items():
+                if field.widget.is_hidden:
                     continue
-                boxes.append(
-                    {"id": f"{bound.auto_id}_errors", "errors": errors.get(bound.name, [])}
-                )
+                html_name = form.add_prefix(name)
+                cell_id = auto_id % html_name if "%s" in auto_id else (html_name if auto_id else "")
+                boxes.append({"id": f"{cell_id}_errors", "errors": errors.get(name, [])})
             if form is not self.general:
                 boxes.append(
                     {"id": f"{form.prefix}-line_errors", "errors": form.non_field_errors()}
