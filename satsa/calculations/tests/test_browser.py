@@ -260,3 +260,32 @@ def test_the_applicant_draws_up_the_realisation_plan_in_the_browser(
     assert "Justerad budgetram" in table.inner_text()
     assert "150\u00a0000\u00a0kr" in page.locator("#realisation-totals").inner_text()
     assert axe(page) == []
+
+
+def test_choosing_a_registered_party_as_actor_presets_its_perspective(
+    page: Any, login_in_browser: Any, alice: Any, bob: Any, orebro: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from satsa.orgs.models import ExternalParty
+
+    ExternalParty.objects.create(
+        organisation=orebro, name="Region Örebro län", kind="other_public", form="region"
+    )
+    case = Case.objects.create(
+        organisation=orebro,
+        title="Familjestöd i Oxhagen",
+        rulebook_key="orebro-2020",
+        stage="application",
+        created_by=bob,
+    )
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    services.calculation_update(calculation=calculation, data=DATA, actor=system_actor())
+    login_in_browser("alice")
+    page.goto(f"/o/orebro/kalkyler/arende/{case.pk}/")
+    perspective = page.locator("#id_effects-0-perspective")
+    expect(perspective).to_have_value("")
+    page.locator("#id_effects-0-actor").select_option("Region Örebro län")
+    expect(perspective).to_have_value("other_public")
+    page.locator("#id_effects-0-actor").select_option("Socialnämnden")
+    expect(perspective).to_have_value("")
