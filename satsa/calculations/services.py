@@ -757,7 +757,7 @@ def check_realisation_plan(
                 )
             )
             continue
-        amount = Decimal(entry.amount)
+        amount = Decimal(str(entry.amount))
         if not amount.is_finite() or amount < 0:
             problems.append(_realisation_problem(i, _("Beloppet kan inte vara negativt.")))
             continue
