@@ -173,3 +173,24 @@ def realisation_summary(result: dict[str, Any] | None, lang: str = "sv") -> dict
         "rows": rows,
         "warnings": warnings,
     }
+
+
+def cashable_savings_by_board(
+    result: dict[str, Any] | None, boards: list[str]
+) -> list[dict[str, Any]]:
+    """What there is to take home: each of ``boards``' cash-releasing savings per year
+    (years with any), from the result's ``flows_by_actor``."""
+    rows = []
+    for party in (result or {}).get("flows_by_actor") or []:
+        if party.get("party") not in boards:
+            continue
+        years = [
+            {"year": y["year"], "amount": y["savings_cashable"]}
+            for y in party.get("years") or []
+            if y.get("savings_cashable")
+        ]
+        if years:
+            rows.append(
+                {"board": party["party"], "total": party["savings_cashable"], "years": years}
+            )
+    return rows

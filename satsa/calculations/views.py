@@ -1162,6 +1162,9 @@ def _realisation_context(
         "version": version,
         "plan_errors": errors,
         "realisation": selectors.realisation_summary(calculation.result, language()),
+        "cash": selectors.cashable_savings_by_board(
+            calculation.result, list(org.boards.values_list("name", flat=True))
+        ),
         "case_url": _case_url(org, case),
     }
 

@@ -163,6 +163,15 @@ def test_the_applicant_walks_the_plan_through_the_pages(
     assert url in page
     form = client.get(url)
     assert form.status_code == 200
+    # what there is to take home: Socialnämnden's cash savings; the school's frees capacity
+    assert form.context["cash"] == [
+        {
+            "board": "Socialnämnden",
+            "total": 400000,
+            "years": [{"year": 2027, "amount": 200000}, {"year": 2028, "amount": 200000}],
+        }
+    ]
+    assert 'id="cashable-by-board"' in form.content.decode()
     version = form.context["version"]
     post = {
         "version": version,
