@@ -1102,6 +1102,9 @@ def realisation(request: AuthenticatedRequest, org: Organisation, case_id: int) 
     version = content_version(services.calculation_content(calculation))
     status, errors = 200, []
     if request.method == "POST":
+        # Keep the version the form was loaded from: a refused save changes nothing, and
+        # the next one must still notice anyone else's save in between.
+        version = request.POST.get(VERSION_FIELD) or version
         formset = RealisationFormSet(request.POST, prefix="plan", form_kwargs={"boards": boards})
         if formset.is_valid():
             entries = [

@@ -202,8 +202,13 @@ def test_the_applicant_walks_the_plan_through_the_pages(
     # a year outside the calculation is refused by the engine, with the row named
     response = client.post(url, {**post, "version": version, "plan-0-year": "2045"})
     assert "Rad 1" in response.content.decode()
+    # the page keeps the version it was loaded from, so a save in between is noticed
+    assert response.context["version"] == version
+    services.calculation_realisation_set(calculation=calculation, entries=[entry()], actor=bob)
+    response = client.post(url, {**post, "version": version})
+    assert response.status_code == 409
     calculation.refresh_from_db()
-    assert len(calculation.data["realisation_plan"]) == 2
+    assert len(calculation.data["realisation_plan"]) == 1
 
 
 def test_another_organisations_user_cannot_see_or_post_the_plan(
