@@ -50,17 +50,30 @@ def run(
     """The engine's result for ``data`` under the rulebook's ``terms`` (the horizon cap,
     approval basis and perspectives, repayment) as JSON-ready data, or
     :class:`CalculationInvalid`; the same function ``satsa calc --rulebook`` uses."""
+    return run_with_draws(data, seed=seed, draws=draws, terms=terms)[0]
+
+
+def run_with_draws(
+    data: dict[str, Any],
+    *,
+    seed: int | None = None,
+    draws: int = DRAWS,
+    terms: RulebookTerms | None = None,
+) -> tuple[dict[str, Any], list[float] | None]:
+    """:func:`run` and the Monte Carlo NPV draws its ``monte_carlo`` summarises (for the
+    distribution chart), from one simulation; the draws are None without Monte Carlo."""
     from satsa.economics import CalculationError
-    from satsa.economics.terms import calculate_under
+    from satsa.economics.terms import calculate_under_with_draws
 
     try:
-        result = calculate_under(copy.deepcopy(data), terms, draws=draws, seed=seed)
+        # The engine only reads its input: no copy needed.
+        result, npv = calculate_under_with_draws(data, terms, draws=draws, seed=seed)
     except CalculationError as error:
         language = _language()
         raise CalculationInvalid(
             [Problem(issue.path, issue.message(language)) for issue in error.issues]
         ) from None
-    return jsonable(result)
+    return jsonable(result), (npv.tolist() if npv is not None else None)
 
 
 def jsonable(value: Any) -> Any:

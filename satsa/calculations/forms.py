@@ -18,7 +18,13 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from satsa.calculations.models import ActorType, PriceIndex, UnitCost, UnitCostArea
+from satsa.calculations.models import (
+    ActorType,
+    PriceIndex,
+    RealisationMeasure,
+    UnitCost,
+    UnitCostArea,
+)
 from satsa.calculations.terms import RulebookTerms
 from satsa.core.money import language, read_number
 from satsa.rules import numbers
@@ -212,6 +218,22 @@ class ListSelect(forms.Select):
         return super().optgroups(name, value, attrs)
 
 
+class ActorSelect(ListSelect):
+    """The actor list: each option carries the perspective its actor is preset to
+    (``data-perspective``), which the grid copies into the line's perspective when the
+    actor is chosen (``grid.js``); the server applies the same preset (``apply_presets``)."""
+
+    def __init__(self, *args: Any, presets: Mapping[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.presets = dict(presets or {})
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.presets:
+            option["attrs"]["data-perspective"] = self.presets[str(value)]
+        return option
+
+
 def _flat(choices: Any) -> list[tuple[Any, Any]]:
     flat: list[tuple[Any, Any]] = []
     for value, label in choices:
@@ -230,6 +252,9 @@ class Parties:
     boards: list[str] = dataclasses.field(default_factory=list)
     departments: list[str] = dataclasses.field(default_factory=list)
     external: list[str] = dataclasses.field(default_factory=list)
+    # actor → the perspective it is preset to (docs/economics.md): "" (the organisation's
+    # own) for boards and departments, an external party's by its kind
+    perspectives: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def _groups(self) -> list[tuple[Any, list[tuple[str, str]]]]:
         groups = [
@@ -514,7 +539,12 @@ class EffectLineForm(GridLineForm):
         if source_choices is None:
             source_choices = unit_cost_choices(unit_costs or [])
         cast(forms.ChoiceField, self.fields["source"]).choices = source_choices
-        cast(ListSelect, self.fields["actor"].widget).choices = self.parties.actor_choices()
+        actor = self.fields["actor"]
+        actor.widget = ActorSelect(
+            choices=self.parties.actor_choices(),
+            presets=self.parties.perspectives,
+            attrs=actor.widget.attrs,
+        )
         self.describe_errors()
 
     def clean(self) -> dict[str, Any]:
@@ -740,6 +770,38 @@ def perspectives_from_forms(effects: BaseLineFormSet) -> dict[str, str]:
     return found
 
 
+def apply_presets(
+    chosen: dict[str, str], presets: Mapping[str, str], known: set[str]
+) -> dict[str, str]:
+    """The perspectives chosen on the lines, with an actor new to the calculation (not in
+    ``known``) whose line leaves the perspective at the default taking its preset: a
+    region or state agency registered as a party counts as ``other_public`` without
+    anyone having to choose it. An actor already in the calculation keeps what it has."""
+    return {
+        actor: (presets.get(actor, "") if not perspective and actor not in known else perspective)
+        for actor, perspective in chosen.items()
+    }
+
+
+def known_actors(data: Mapping[str, Any]) -> set[str]:
+    """The actors stored data already names: its ``actors`` list and its effect lines'
+    (the intervention's and the alternatives')."""
+    known: set[str] = set()
+    for item in data.get("actors") or []:
+        if isinstance(item, str):
+            known.add(item)
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            known.add(item["name"])
+    specs = [data, *((data.get("alternatives") or {}).values())]
+    for spec in specs:
+        if not isinstance(spec, Mapping):
+            continue
+        for effect in spec.get("effects") or []:
+            if isinstance(effect, Mapping) and isinstance(effect.get("actor"), str):
+                known.add(effect["actor"])
+    return known
+
+
 def merge_actors(stored: Any, chosen: dict[str, str]) -> list[Any] | None:
     """The ``actors`` list with the perspectives chosen in the editor: the stored actors in
     their order, then the lines' new ones; a plain name for the organisation's own, an
@@ -892,3 +954,60 @@ def apply_picks(post: Any, unit_costs: dict[str, UnitCost], prefix: str = "effec
             post[key + field] = value
         changed.append(i)
     return changed
+
+
+# --- the realisation plan (effekthemtagningsplan) ------------------------------------
+
+
+class RealisationLineForm(forms.Form):
+    """One entry of the realisation plan: a board takes an amount home in a year, by a
+    measure. A row left blank is ignored."""
+
+    board = forms.ChoiceField(label=_("Nämnd"), required=False)
+    year = YearField(label=_("År"), required=False)
+    amount = NumberField(label=_("Belopp (kr)"), required=False, min_value=0, decimal_places=2)
+    measure = forms.ChoiceField(
+        label=_("Åtgärd"), choices=RealisationMeasure.choices, initial=RealisationMeasure.OTHER
+    )
+
+    def __init__(self, *args: Any, boards: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        board = cast(forms.ChoiceField, self.fields["board"])
+        board.choices = [("", _("– Välj nämnd –")), *((b, b) for b in boards)]
+        board.widget = ListSelect(choices=board.choices)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        given = [cleaned.get(f) not in (None, "") for f in ("board", "year", "amount")]
+        if any(given):
+            for field, label in (
+                ("board", _("Välj nämnd.")),
+                ("year", _("Ange år.")),
+                ("amount", _("Ange belopp.")),
+            ):
+                if cleaned.get(field) in (None, "") and field not in self.errors:
+                    self.add_error(field, label)
+        return cleaned
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return all(data.get(f) in (None, "") for f in ("board", "year", "amount"))
+
+
+RealisationFormSet = forms.formset_factory(
+    RealisationLineForm, formset=BaseLineFormSet, extra=3, can_delete=True, max_num=200
+)
+
+
+def realisation_initial(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The formset's rows for a stored plan."""
+    return [
+        {
+            "board": e.get("board", ""),
+            "year": e.get("year"),
+            "amount": to_decimal(e.get("amount")),
+            "measure": e.get("measure", RealisationMeasure.OTHER),
+        }
+        for e in entries
+    ]

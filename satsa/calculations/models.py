@@ -43,6 +43,15 @@ class ActorType(models.TextChoices):
     OTHER = "other", _("Annan")
 
 
+class RealisationMeasure(models.TextChoices):
+    """How a board takes its cash-releasing savings home (the engine's ``measure``)."""
+
+    BUDGET_FRAME = "budget_frame", _("Justerad budgetram")
+    REDUCED_PURCHASES = "reduced_purchases", _("Minskade köp")
+    FEWER_POSTS = "fewer_posts", _("Färre tjänster")
+    OTHER = "other", _("Annat")
+
+
 class UnitCostQuerySet(models.QuerySet["UnitCost"]):
     def national(self) -> UnitCostQuerySet:
         return self.filter(organisation__isnull=True)

@@ -11,6 +11,7 @@ from satsa.calculations.models import (
     Calculation,
     CalculationSnapshot,
     PriceIndex,
+    RealisationMeasure,
     UnitCost,
     UnitCostQuerySet,
     UnitCostValue,
@@ -121,3 +122,75 @@ def rulebook_terms(case: Any) -> RulebookTerms | None:
     except UnknownRulebookError:
         return None
     return terms_of(rulebook)
+
+
+def realisation_plan_entries(calculation: Calculation | None) -> list[dict[str, Any]]:
+    """The stored realisation plan's entries (``board``, ``year``, ``amount``, ``measure``)."""
+    if calculation is None:
+        return []
+    plan = calculation.data.get("realisation_plan")
+    return [e for e in plan if isinstance(e, dict)] if isinstance(plan, list) else []
+
+
+def realisation_summary(result: dict[str, Any] | None, lang: str = "sv") -> dict[str, Any] | None:
+    """The engine's ``realisation`` block ready for a screen or a PDF: per board and year
+    what is planned (by measure, with the measure's label) beside the board's
+    cash-releasing savings, the totals, and the plan's warnings in ``lang``; None
+    without a plan."""
+    block = (result or {}).get("realisation")
+    if not block:
+        return None
+    labels = dict(RealisationMeasure.choices)
+    rows = []
+    for board in block.get("boards") or []:
+        for year in board.get("years") or []:
+            rows.append(
+                {
+                    "board": board["board"],
+                    "year": year["year"],
+                    "planned": year["planned"],
+                    "cashable_savings": year["cashable_savings"],
+                    "measures": [
+                        (str(labels.get(m, m)), amount)
+                        for m, amount in (year.get("measures") or {}).items()
+                    ],
+                    "short": round(year["planned"] - year["cashable_savings"], 2) > 0,
+                }
+            )
+    warnings = [
+        str(w.get(lang) or w.get("sv") or "")
+        for w in (result or {}).get("warnings") or []
+        if str(w.get("path", "")).startswith("realisation_plan")
+    ]
+    return {
+        "planned": block.get("planned"),
+        "cashable_savings": block.get("cashable_savings"),
+        "unplanned": block.get("unplanned"),
+        "boards": [
+            {k: b[k] for k in ("board", "planned", "cashable_savings")}
+            for b in block.get("boards") or []
+        ],
+        "rows": rows,
+        "warnings": warnings,
+    }
+
+
+def cashable_savings_by_board(
+    result: dict[str, Any] | None, boards: list[str]
+) -> list[dict[str, Any]]:
+    """What there is to take home: each of ``boards``' cash-releasing savings per year
+    (years with any), from the result's ``flows_by_actor``."""
+    rows = []
+    for party in (result or {}).get("flows_by_actor") or []:
+        if party.get("party") not in boards:
+            continue
+        years = [
+            {"year": y["year"], "amount": y["savings_cashable"]}
+            for y in party.get("years") or []
+            if y.get("savings_cashable")
+        ]
+        if years:
+            rows.append(
+                {"board": party["party"], "total": party["savings_cashable"], "years": years}
+            )
+    return rows

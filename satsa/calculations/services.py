@@ -7,6 +7,7 @@ one transaction and records an event. No function here sees a request.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,6 +23,7 @@ from satsa.calculations.models import (
     CalculationSnapshot,
     PriceIndex,
     PriceIndexPoint,
+    RealisationMeasure,
     UnitCost,
     UnitCostArea,
     UnitCostValue,
@@ -697,3 +699,154 @@ def calculation_snapshot(*, case: Case, reason: str, actor: Actor) -> Calculatio
             data={"snapshot": snapshot.pk, "reason": snapshot.reason, "valid": result is not None},
         )
     return snapshot
+
+
+# --- the realisation plan (effekthemtagningsplan) ------------------------------------
+
+# The engine's measures (docs/economics.md, "Realisation plan"), in the order shown.
+REALISATION_MEASURES = tuple(RealisationMeasure.values)
+
+
+@dataclass(frozen=True)
+class RealisationEntry:
+    """One entry of the realisation plan: what a board takes home in a year, and how."""
+
+    board: str
+    year: int
+    amount: Decimal
+    measure: str = "other"
+
+
+def _realisation_problem(index: int, message: str) -> str:
+    return _("Rad %(row)s: %(message)s") % {"row": index + 1, "message": message}
+
+
+def check_realisation_plan(
+    *, calculation: Calculation, entries: list[RealisationEntry]
+) -> list[dict[str, Any]]:
+    """The entries as the exchange format's ``realisation_plan``, or ValidationError.
+
+    A board must be one of the organisation's boards (the plan says how a board of the
+    organisation takes its savings home), and one of the calculation's actors when the
+    calculation lists them; the amount is ≥ 0 in whole öre; the measure one of the
+    engine's. The year is checked by the engine against the calculation's years.
+    """
+    boards = set(calculation.organisation.boards.values_list("name", flat=True))
+    listed = calculation.data.get("actors")
+    actors = (
+        {a if isinstance(a, str) else a.get("name") for a in listed if isinstance(a, str | dict)}
+        if isinstance(listed, list)
+        else None
+    )
+    problems: list[str] = []
+    plan: list[dict[str, Any]] = []
+    for i, entry in enumerate(entries):
+        board = str(entry.board or "").strip()
+        if board not in boards:
+            problems.append(
+                _realisation_problem(
+                    i, _("”%(board)s” är inte en av organisationens nämnder.") % {"board": board}
+                )
+            )
+            continue
+        if actors is not None and board not in actors:
+            problems.append(
+                _realisation_problem(
+                    i,
+                    _("%(board)s har inga effekter i kalkylen att ta hem.") % {"board": board},
+                )
+            )
+            continue
+        amount = Decimal(str(entry.amount))
+        if not amount.is_finite() or amount < 0:
+            problems.append(_realisation_problem(i, _("Beloppet kan inte vara negativt.")))
+            continue
+        if amount != amount.quantize(Decimal("0.01")):
+            problems.append(
+                _realisation_problem(i, _("Ange beloppet i hela ören (högst två decimaler)."))
+            )
+            continue
+        if entry.measure not in REALISATION_MEASURES:
+            problems.append(
+                _realisation_problem(i, _("Okänd åtgärd ”%(value)s”.") % {"value": entry.measure})
+            )
+            continue
+        plan.append(
+            {
+                "board": board,
+                "year": int(entry.year),
+                # whole kronor stay integers in the exchange format
+                "amount": int(amount) if amount == amount.to_integral_value() else float(amount),
+                "measure": entry.measure,
+            }
+        )
+    if problems:
+        raise ValidationError(problems)
+    return plan
+
+
+def calculation_realisation_set(
+    *,
+    calculation: Calculation,
+    entries: list[RealisationEntry],
+    actor: Actor,
+    version: str | None = None,
+) -> Calculation:
+    """Replace the calculation's realisation plan (``realisation_plan`` in its data) and
+    recompute its result. An empty list removes the plan.
+
+    Only the case's applicants and the fund's officials may, while the calculation may
+    be changed (``Action.EDIT_CALCULATION``: not once the case is decided). Raises
+    ValidationError (Swedish messages, one per row at fault) when the plan is refused,
+    :class:`satsa.core.concurrency.StaleEdit` when the calculation changed since
+    ``version`` was read; records ``calculation.realisation_planned``.
+    """
+    access.check(actor, calculation.case, Action.EDIT_CALCULATION)
+    plan = check_realisation_plan(calculation=calculation, entries=entries)
+    terms = selectors.rulebook_terms(calculation.case)
+    with transaction.atomic():
+        # Race: the case may be decided (and its calculation locked) or the calculation
+        # saved by someone else while this plan was written. Lock both, then check again.
+        case = Case.objects.select_for_update().get(pk=calculation.case_id)
+        locked = Calculation.objects.select_for_update().get(pk=calculation.pk)
+        access.check(actor, case, Action.EDIT_CALCULATION)
+        check_version(expected=version, current=calculation_content(locked), by=locked.updated_by)
+        data = copy.deepcopy(locked.data)
+        if plan:
+            data["realisation_plan"] = plan
+        else:
+            data.pop("realisation_plan", None)
+        data = apply_terms(data, terms)
+        try:
+            result = engine.run(data, seed=locked.pk, terms=terms)
+        except engine.CalculationInvalid as error:
+            raise ValidationError(_realisation_messages(error.problems)) from None
+        locked.data = data
+        locked.result = result
+        locked.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(update_fields=["data", "result", "updated_by", "updated_at"])
+        event_record(
+            actor=actor,
+            verb="calculation.realisation_planned",
+            target=locked,
+            organisation=locked.organisation,
+            data={
+                "case": locked.case_id,
+                "entries": len(plan),
+                "planned": sum(Decimal(str(e["amount"])) for e in plan),
+            },
+        )
+    return locked
+
+
+def _realisation_messages(problems: list[engine.Problem]) -> list[str]:
+    """The engine's problems, the plan's own by row, the rest (a calculation that no
+    longer computes) as they are."""
+    messages: list[str] = []
+    for problem in problems:
+        match = re.match(r"^realisation_plan\[(\d+)\]", problem.path)
+        if match:
+            messages.append(_realisation_problem(int(match.group(1)), problem.message))
+        else:
+            messages.append(problem.message)
+    return messages

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("arende/<int:case_id>/", views.editor, name="editor"),
     path("arende/<int:case_id>/resultat/", views.results, name="results"),
+    path("arende/<int:case_id>/effekthemtagning/", views.realisation, name="realisation"),
     path("arende/<int:case_id>/kalkyl.json", views.calculation_json, name="calculation_json"),
     path("arende/<int:case_id>/resultat.xlsx", views.results_xlsx, name="results_xlsx"),
     path("arende/<int:case_id>/kalkyl.xlsx", views.calculation_xlsx, name="calculation_xlsx"),

@@ -11,4 +11,5 @@ VERBS = {
     "calculation.created": _("skapade kalkylen"),
     "calculation.updated": _("ändrade kalkylen"),
     "calculation.snapshot": _("sparade en ögonblicksbild av kalkylen"),
+    "calculation.realisation_planned": _("ändrade effekthemtagningsplanen"),
 }

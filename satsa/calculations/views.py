@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django.contrib import messages
@@ -32,18 +33,22 @@ from satsa.calculations.forms import (
     Parties,
     PriceIndexForm,
     PriceIndexPointForm,
+    RealisationFormSet,
     UnitCostForm,
     UnitCostValueForm,
     alternative_from_lines,
     apply_picks,
+    apply_presets,
     data_from_forms,
     grid_years,
     initial_from_data,
+    known_actors,
     lines_from_forms,
     lines_initial,
     merge_actors,
     perspectives_from_forms,
     posted_years,
+    realisation_initial,
     unit_cost_choices,
     unit_cost_fill,
     year_field,
@@ -57,6 +62,7 @@ from satsa.cases.views import case_context
 from satsa.core.concurrency import FIELD as VERSION_FIELD
 from satsa.core.concurrency import StaleEdit, content_version
 from satsa.core.conditional import public_conditional
+from satsa.core.money import language
 from satsa.core.tabular import http_response
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
@@ -432,6 +438,8 @@ class Editor:
     sources: list[Any] = dataclasses.field(default_factory=list)
     alternative_sources: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
     result: dict[str, Any] | None = None
+    # the Monte Carlo NPV draws behind ``result`` when it was just computed
+    npv: list[float] | None = None
     problems: list[engine.Problem] = dataclasses.field(default_factory=list)
     years: list[int] = dataclasses.field(default_factory=list)
     unit_costs: list[UnitCost] = dataclasses.field(default_factory=list)
@@ -477,29 +485,30 @@ class Editor:
         hundreds of cells took much of a recompute's time."""
         parts = []
         for box in self.error_boxes():
+            # Most boxes are empty (they clear what a previous edit showed): plain
+            # string work for them, format_html only where there is a message.
             errors = "".join(
                 format_html('<p class="error">{}</p>', error) for error in box["errors"]
             )
             parts.append(
-                format_html(
-                    '<div id="{}" class="field-errors" hx-swap-oob="true">{}</div>\n',
-                    box["id"],
-                    mark_safe(errors),  # noqa: S308 - built from format_html above
-                )
+                f'<div id="{escape(box["id"])}" class="field-errors" hx-swap-oob="true">'
+                f"{errors}</div>\n"
             )
-        return mark_safe("".join(parts))  # noqa: S308 - each part escaped by format_html
+        return mark_safe("".join(parts))  # noqa: S308 - ids escaped, messages by format_html
 
     def error_boxes(self) -> list[dict[str, Any]]:
         """Every field's error box, filled or empty, for htmx to swap in place."""
         boxes = []
         for form in self.forms:
             errors = form.errors if form.is_bound else {}
-            for bound in form:
-                if bound.is_hidden:
+            auto_id = str(form.auto_id or "")
+            # BoundField.auto_id without building a bound field per cell (hundreds).
+            for name, field in form.fields.items():
+                if field.widget.is_hidden:
                     continue
-                boxes.append(
-                    {"id": f"{bound.auto_id}_errors", "errors": errors.get(bound.name, [])}
-                )
+                html_name = form.add_prefix(name)
+                cell_id = auto_id % html_name if "%s" in auto_id else (html_name if auto_id else "")
+                boxes.append({"id": f"{cell_id}_errors", "errors": errors.get(name, [])})
             if form is not self.general:
                 boxes.append(
                     {"id": f"{form.prefix}-line_errors", "errors": form.non_field_errors()}
@@ -515,10 +524,17 @@ def _picklist(org: Organisation) -> list[UnitCost]:
 def _parties(org: Organisation) -> Parties:
     """The lists the financier and actor are chosen from: one query each, whatever the
     number of lines."""
+    boards = list(org.boards.values_list("name", flat=True))
+    departments = list(org.departments.values_list("name", flat=True))
+    external = list(org.parties.only("name", "kind", "form"))
     return Parties(
-        boards=list(org.boards.values_list("name", flat=True)),
-        departments=list(org.departments.values_list("name", flat=True)),
-        external=list(org.parties.values_list("name", flat=True)),
+        boards=boards,
+        departments=departments,
+        external=[p.name for p in external],
+        perspectives={
+            **dict.fromkeys(boards + departments, ""),
+            **{p.name: p.perspective for p in external},
+        },
     )
 
 
@@ -606,9 +622,10 @@ def _editor(
     years = grid_years(calculation.data)
     if post is not None:
         years = posted_years(post.get("grid-years")) or years
+    parties = _parties(org)
     kwargs = {
         "source_choices": unit_cost_choices(unit_costs),
-        "parties": _parties(org),
+        "parties": parties,
         "years": years,
     }
     if post is None:
@@ -674,7 +691,13 @@ def _editor(
         editor.data["alternatives"] = alternatives
     # The actors' perspectives chosen on the effect lines (the alternatives' actors are
     # listed too, as the organisation's unless chosen).
-    chosen = perspectives_from_forms(editor.effects)
+    # An actor new to the calculation takes its preset perspective (a registered party's
+    # by its kind) unless the line chose one.
+    chosen = apply_presets(
+        perspectives_from_forms(editor.effects),
+        parties.perspectives,
+        known_actors(calculation.data),
+    )
     for spec in alternatives.values():
         for effect in spec.get("effects") or []:
             if isinstance(effect, dict) and isinstance(effect.get("actor"), str):
@@ -686,7 +709,9 @@ def _editor(
     editor.data = apply_terms(editor.data, terms)
     if evaluate:
         try:
-            editor.result = engine.run(editor.data, seed=calculation.pk, terms=terms)
+            editor.result, editor.npv = engine.run_with_draws(
+                editor.data, seed=calculation.pk, terms=terms
+            )
         except engine.CalculationInvalid as error:
             editor.problems = _attach(error.problems, editor)
     return editor
@@ -875,8 +900,11 @@ def _results_context(calculation: Calculation, editor: Editor) -> dict[str, Any]
     context["tornado"] = charts.tornado(result, charts.INPUT_LABELS)
     mc = result.get("monte_carlo")
     if mc and editor.data:
-        # The reported seed and draws, so that the chart shows the draws the figures sum up.
-        draws = engine.npv_draws(editor.data, seed=mc["seed"], draws=mc["draws"])
+        # The draws the figures sum up: kept from the recompute, or (a stored result)
+        # drawn again with the reported seed and draws.
+        draws = editor.npv
+        if draws is None:
+            draws = engine.npv_draws(editor.data, seed=mc["seed"], draws=mc["draws"])
         context["distribution"] = charts.histogram(draws, mc)
     context["financiers"] = [
         (charts.party_label(k, fund), v) for k, v in result["totals"]["cost_by_financier"].items()
@@ -1032,6 +1060,7 @@ def snapshot_json(request: HttpRequest, org: Organisation, case_id: int, pk: int
 def case_tab(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
     """The case's calculation tab: the calculation and its snapshots, read-only."""
     case = access.case_for(request.user, org, pk)
+    calc = selectors.calculation_of(case)
     return render(
         request,
         "cases/calculation.html",
@@ -1040,10 +1069,107 @@ def case_tab(request: HttpRequest, org: Organisation, pk: int) -> HttpResponse:
             org,
             case,
             "calculation",
-            calc=selectors.calculation_of(case),
+            calc=calc,
             snapshots=list(selectors.snapshots_of(case)),
+            realisation=selectors.realisation_summary(calc.result if calc else None, language()),
+            can_edit=access.may(request.user, case, Action.EDIT_CALCULATION),
         ),
     )
+
+
+# --- the realisation plan (effekthemtagningsplan) -------------------------------------
+
+
+def _realisation_boards(org: Organisation, calculation: Calculation) -> list[str]:
+    """The boards a plan may name: the organisation's boards that are actors of the
+    calculation first (they have savings to take home), then the other boards."""
+    boards = list(org.boards.values_list("name", flat=True))
+    actors = set((calculation.result or {}).get("actors") or [])
+    return [b for b in boards if b in actors] + [b for b in boards if b not in actors]
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Perm.VIEW_ORGANISATION)
+def realisation(request: AuthenticatedRequest, org: Organisation, case_id: int) -> HttpResponse:
+    """The case's realisation plan: per board and year, how the cash-releasing savings
+    are taken home, beside the savings the calculation expects."""
+    case = _case(request, org, case_id, edit=request.method == "POST")
+    calculation = selectors.calculation_of(case)
+    if calculation is None:
+        raise Http404
+    can_edit = access.may(request.user, case, Action.EDIT_CALCULATION)
+    boards = _realisation_boards(org, calculation)
+    version = content_version(services.calculation_content(calculation))
+    status, errors = 200, []
+    if request.method == "POST":
+        # Keep the version the form was loaded from: a refused save changes nothing, and
+        # the next one must still notice anyone else's save in between.
+        version = request.POST.get(VERSION_FIELD) or version
+        formset = RealisationFormSet(request.POST, prefix="plan", form_kwargs={"boards": boards})
+        if formset.is_valid():
+            entries = [
+                services.RealisationEntry(
+                    board=form.cleaned_data["board"],
+                    year=form.cleaned_data["year"],
+                    amount=form.cleaned_data["amount"],
+                    measure=form.cleaned_data["measure"],
+                )
+                for form in formset.forms
+                if not form.is_blank and not form.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.calculation_realisation_set(
+                    calculation=calculation,
+                    entries=entries,
+                    actor=request.user,
+                    version=request.POST.get(VERSION_FIELD) or None,
+                )
+            except StaleEdit as stale:
+                messages.error(request, stale.message)
+                version, status = stale.version, 409
+            except ValidationError as error:
+                # The rows stay as typed; the problems are listed above them.
+                errors = error.messages
+            else:
+                messages.success(request, _("Effekthemtagningsplanen är sparad."))
+                return redirect("case_calculation:tab", org_slug=org.slug, pk=case.pk)
+    else:
+        formset = RealisationFormSet(
+            initial=realisation_initial(selectors.realisation_plan_entries(calculation)),
+            prefix="plan",
+            form_kwargs={"boards": boards},
+        )
+    return render(
+        request,
+        "calculations/realisation.html",
+        _realisation_context(org, case, calculation, formset, can_edit, version, errors),
+        status=status,
+    )
+
+
+def _realisation_context(
+    org: Organisation,
+    case: Case,
+    calculation: Calculation,
+    formset: Any,
+    can_edit: bool,
+    version: str,
+    errors: list[str],
+) -> dict[str, Any]:
+    return {
+        "org": org,
+        "case": case,
+        "calculation": calculation,
+        "formset": formset,
+        "can_edit": can_edit,
+        "version": version,
+        "plan_errors": errors,
+        "realisation": selectors.realisation_summary(calculation.result, language()),
+        "cash": selectors.cashable_savings_by_board(
+            calculation.result, list(org.boards.values_list("name", flat=True))
+        ),
+        "case_url": _case_url(org, case),
+    }
 
 
 # --- the calculation as a workbook -----------------------------------------------------

@@ -102,8 +102,14 @@ class ApplicationForm(forms.Form):
         label=_("Förväntade besparingar inom regelbokens horisont (kr)"), required=False
     )
 
-    def __init__(self, *args: Any, rulebook: Rulebook, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rulebook: Rulebook, calculated: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if calculated:
+            # The rulebook takes the savings from the calculation: a typed figure beside
+            # it could only disagree with it (the page shows the calculation's instead).
+            del self.fields["expected_savings"]
         self.sections = list(rulebook.application.sections)
         section_fields = _section_fields(self.sections, "section_")
         for section in self.sections:
@@ -115,7 +121,9 @@ class ApplicationForm(forms.Form):
     def sections_data(self) -> dict[str, str]:
         return {s.id: self.cleaned_data.get(f"section_{s.id}", "") for s in self.sections}
 
-    def figures_data(self) -> dict[str, str]:
+    def figures_data(self, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The typed figures; a figure the form does not show keeps its ``previous``
+        value, so that nothing stored is lost."""
         keys = (
             "duration_years",
             "requested_amount",
@@ -124,7 +132,11 @@ class ApplicationForm(forms.Form):
             "project_leader_share",
             "expected_savings",
         )
-        return {k: self.cleaned_data.get(k, "") for k in keys}
+        previous = previous or {}
+        return {
+            k: self.cleaned_data.get(k, "") if k in self.fields else previous.get(k, "")
+            for k in keys
+        }
 
 
 class PartsForm(forms.Form):

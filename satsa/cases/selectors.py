@@ -279,6 +279,47 @@ def _figures(case: Case) -> dict[str, Any]:
     return dict(version.figures) if version else {}
 
 
+def application_figures(case: Case) -> dict[str, Any]:
+    """The figures of the draft, or else of the latest submitted version."""
+    return _figures(case)
+
+
+def savings_from_calculation(rulebook: Rulebook) -> bool:
+    """Whether the rulebook takes the expected savings from the calculation rather than a
+    typed figure: its approval rule weighs savings against the cost, it requires a
+    computed calculation, or the calculation is built in Satsa as part of the application."""
+    approval = rulebook.approval
+    return (
+        approval.rule == "savings_cover_cost"
+        or approval.calculation_required
+        or any(a.built_in == "calculation" for a in rulebook.application.attachments)
+    )
+
+
+@dataclass(frozen=True)
+class ExpectedSavings:
+    """The expected savings the eligibility check counts, and where they come from:
+    ``calculation`` (the calculation of record's approval rule) or ``typed`` (the figure
+    typed on the application before the calculation existed)."""
+
+    amount: Decimal | None
+    source: str
+
+
+def expected_savings_of(case: Case) -> ExpectedSavings:
+    """The one expected-savings figure of a case, as the eligibility check reads it
+    (``eligibility_input``): the calculation's once there is one, the typed one before."""
+    approval = hooks.calculated_approval(case)
+    if approval is not None:
+        return ExpectedSavings(Decimal(str(approval["savings"])), "calculation")
+    typed = _figures(case).get("expected_savings")
+    try:
+        amount = Decimal(str(typed)) if typed not in (None, "") else None
+    except ArithmeticError:
+        amount = None
+    return ExpectedSavings(amount, "typed" if amount is not None else "none")
+
+
 def eligibility_for(case: Case, figures: dict[str, Any] | None = None) -> EligibilityResult:
     return check_eligibility(rulebook_for(case), eligibility_input(case, figures))
 

@@ -405,7 +405,9 @@ def _application_context(
         if current is not None:
             initial = {f"section_{k}": v for k, v in current.sections.items()}
             initial.update(current.figures)
-        form = ApplicationForm(rulebook=rulebook, initial=initial)
+        form = ApplicationForm(
+            rulebook=rulebook, calculated=sel.savings_from_calculation(rulebook), initial=initial
+        )
     result = sel.eligibility_for(case)
     attachments = sel.application_attachments(rulebook)
     return case_context(
@@ -451,6 +453,15 @@ def _application_context(
             rules=[(f.rule, f.message_sv[:80]) for f in result.with_status("fails")]
         ),
         version=content_version(services.application_content(current)),
+        savings_from_calculation=sel.savings_from_calculation(rulebook),
+        expected_savings=sel.expected_savings_of(case),
+    )
+
+
+def _application_form(case: Case, data: Any) -> ApplicationForm:
+    rulebook = rulebook_for(case)
+    return ApplicationForm(
+        data, rulebook=rulebook, calculated=sel.savings_from_calculation(rulebook)
     )
 
 
@@ -471,14 +482,14 @@ def _stale_fields(form: Any, current: dict[str, Any]) -> list[tuple[str, str]]:
 def application(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
+        form = _application_form(case, request.POST)
         if form.is_valid():
             try:
                 services.application_save(
                     case=case,
                     actor=request.user,
                     sections=form.sections_data(),
-                    figures=form.figures_data(),
+                    figures=form.figures_data(sel.application_figures(case)),
                     version=request.POST.get(VERSION_FIELD) or None,
                 )
                 if "submit" in request.POST:
@@ -514,7 +525,7 @@ def application_autosave(request: AuthenticatedRequest, org: Organisation, pk: i
     in the browser and the person is told to save the draft to compare.
     """
     case = access.case_for(request.user, org, pk)
-    form = ApplicationForm(request.POST, rulebook=rulebook_for(case))
+    form = _application_form(case, request.POST)
     saved_at = None
     error_messages: list[str] = []
     figures = None
@@ -525,7 +536,7 @@ def application_autosave(request: AuthenticatedRequest, org: Organisation, pk: i
                 case=case,
                 actor=request.user,
                 sections=form.sections_data(),
-                figures=form.figures_data(),
+                figures=form.figures_data(sel.application_figures(case)),
                 version=request.POST.get(VERSION_FIELD) or None,
             )
             figures = saved.figures

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
+import numpy as np
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -1104,9 +1105,10 @@ def bins_of(values: Sequence[float], bins: int = 24) -> list[Bin]:
         # As one value (as nice_ticks draws it): one bin holds them all.
         high = low + 1
     step = (high - low) / bins
-    counts = [0] * bins
-    for v in values:
-        counts[min(bins - 1, int((v - low) / step))] += 1
+    # The same arithmetic as int((v - low) / step) per value, at numpy's speed: a Monte
+    # Carlo run has 10 000 values and the editor redraws it on every edit.
+    slots = np.minimum(bins - 1, ((np.asarray(values, dtype=float) - low) / step).astype(int))
+    counts = np.bincount(slots, minlength=bins).tolist()
     return [
         Bin(low + i * step, low + (i + 1) * step, c, c / len(values)) for i, c in enumerate(counts)
     ]

@@ -105,7 +105,7 @@ def percent(share: object, *, decimals: Decimals = 1, empty: str = EMPTY) -> str
     return numbers.percent(share, lang=language(), decimals=decimals, empty=empty)
 
 
-def number(value: object, *, decimals: int = 2, empty: str = EMPTY) -> str:
+def number(value: object, *, decimals: Decimals = 2, empty: str = EMPTY) -> str:
     """A plain number with grouped thousands (an index, a volume, a mean).
 
     >>> from django.utils import translation

@@ -88,6 +88,15 @@ _TEXT = {
         "återbetalning {principal} + avgift {fee} = {due} (fördelat efter {shared_by})",
         "shared_realised_savings": "realiserade besparingar",
         "shared_plan": "planen",
+        "realisation": "Effekthemtagningsplan: planerat {planned} av {cash} som frigör pengar "
+        "({unplanned} inte planerat)",
+        "planned": "Planerat",
+        "cashable": "Frigör pengar",
+        "measure": "Åtgärd",
+        "measure_budget_frame": "justerad budgetram",
+        "measure_reduced_purchases": "minskade köp",
+        "measure_fewer_posts": "färre tjänster",
+        "measure_other": "annat",
     },
     "en": {
         "error": "error",
@@ -157,6 +166,15 @@ _TEXT = {
         "repayment {principal} + fee {fee} = {due} (shared by {shared_by})",
         "shared_realised_savings": "realised savings",
         "shared_plan": "the plan",
+        "realisation": "Realisation plan: {planned} planned of {cash} cash-releasing "
+        "({unplanned} not planned)",
+        "planned": "Planned",
+        "cashable": "Releases cash",
+        "measure": "Measure",
+        "measure_budget_frame": "adjusted budget frame",
+        "measure_reduced_purchases": "reduced purchases",
+        "measure_fewer_posts": "fewer posts",
+        "measure_other": "other",
     },
 }
 
@@ -407,11 +425,44 @@ def _write_text(result: dict[str, Any], lang: str, out: TextIO) -> None:
 
     if "repayment" in result:
         _write_repayment(result["repayment"], lang, out)
+    if "realisation" in result:
+        _write_realisation(result["realisation"], lang, out)
 
     for warning in result["warnings"]:
         message = warning[lang]
         where = warning["path"]
         print(f"\n{t['warning'].capitalize()}: {where}: {message}", file=out)
+
+
+def _write_realisation(realisation: dict[str, Any], lang: str, out: TextIO) -> None:
+    """The realisation plan per board and year beside the board's cash-releasing savings."""
+    t = _TEXT[lang]
+    kr, _ = _formatters(lang)
+    print(
+        "\n"
+        + t["realisation"].format(
+            planned=kr(realisation["planned"]),
+            cash=kr(realisation["cashable_savings"]),
+            unplanned=kr(realisation["unplanned"]),
+        ),
+        file=out,
+    )
+    rows = [[t["board"], t["year"], t["measure"], t["planned"], t["cashable"]]]
+    for board in realisation["boards"]:
+        for year in board["years"]:
+            measures = ", ".join(
+                f"{t.get('measure_' + m, m)} {kr(a)}" for m, a in year["measures"].items()
+            )
+            rows.append(
+                [
+                    board["board"],
+                    str(year["year"]),
+                    measures or "–",
+                    kr(year["planned"]),
+                    kr(year["cashable_savings"]),
+                ]
+            )
+    _table(rows, out, indent="    ")
 
 
 def _write_repayment(repayment: dict[str, Any], lang: str, out: TextIO) -> None:

@@ -254,8 +254,13 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _num(value: float) -> str:
-    return format(value, ".15g")
+def _num(value: float, lang: str = "sv") -> str:
+    """A number as a message quotes it: Satsa's way in the message's language (decimal
+    comma and grouped thousands in Swedish), with the decimals it has."""
+    # Imported here: satsa.rules loads its schema (pydantic), which a valid case never needs.
+    from satsa.rules import numbers
+
+    return numbers.number(value, lang=lang, decimals=numbers.AUTO)
 
 
 def _got(value: Any) -> tuple[str, str]:
@@ -269,7 +274,7 @@ def _got(value: Any) -> tuple[str, str]:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"texten {shown!r}", f"the string {shown!r}"
     if isinstance(value, int | float):
-        return f"talet {_num(float(value))}", f"the number {_num(float(value))}"
+        return f"talet {_num(float(value))}", f"the number {_num(float(value), 'en')}"
     if isinstance(value, Mapping):
         return "ett objekt", "an object"
     if isinstance(value, list | tuple):
@@ -368,29 +373,21 @@ class _Reader:
         self, value: float, path: str, kind: Kind | None, what: tuple[str, str] = ("", "")
     ) -> bool:
         sv_what, en_what = what
-        shown = _num(value)
         if kind == "nonnegative" and value < 0:
-            self.error(
-                path,
-                f"{sv_what}får inte vara negativ, fick {shown}",
-                f"{en_what}must not be negative, got {shown}",
-            )
-            return False
-        if kind == "positive" and value <= 0:
-            self.error(
-                path,
-                f"{sv_what}måste vara större än 0, fick {shown}",
-                f"{en_what}must be greater than 0, got {shown}",
-            )
-            return False
-        if kind == "share" and not 0.0 <= value <= 1.0:
-            self.error(
-                path,
-                f"{sv_what}måste ligga mellan 0 och 1, fick {shown}",
-                f"{en_what}must be between 0 and 1, got {shown}",
-            )
-            return False
-        return True
+            sv, en = "får inte vara negativ", "must not be negative"
+        elif kind == "positive" and value <= 0:
+            sv, en = "måste vara större än 0", "must be greater than 0"
+        elif kind == "share" and not 0.0 <= value <= 1.0:
+            sv, en = "måste ligga mellan 0 och 1", "must be between 0 and 1"
+        else:
+            return True
+        # Written out only for a message: every number of a case passes through here.
+        self.error(
+            path,
+            f"{sv_what}{sv}, fick {_num(value)}",
+            f"{en_what}{en}, got {_num(value, 'en')}",
+        )
+        return False
 
     def text(self, value: Any, path: str) -> str | None:
         if isinstance(value, str) and value.strip():
@@ -516,13 +513,13 @@ class _Reader:
                 self.error(
                     path,
                     f"låg ({_num(low)}) är större än typvärdet ({_num(mode)})",
-                    f"low ({_num(low)}) is greater than mode ({_num(mode)})",
+                    f"low ({_num(low, 'en')}) is greater than mode ({_num(mode, 'en')})",
                 )
             elif mode > high:
                 self.error(
                     path,
                     f"typvärdet ({_num(mode)}) är större än hög ({_num(high)})",
-                    f"mode ({_num(mode)}) is greater than high ({_num(high)})",
+                    f"mode ({_num(mode, 'en')}) is greater than high ({_num(high, 'en')})",
                 )
             else:
                 found[str(key)] = (low, mode, high)
@@ -569,7 +566,7 @@ class _Reader:
                 upath,
                 f"typvärdet {_num(mode)} skiljer sig från värdet {_num(value)}; "
                 "ange samma värde eller utelämna värdet",
-                f"mode {_num(mode)} differs from the value {_num(value)} of {name}; "
+                f"mode {_num(mode, 'en')} differs from the value {_num(value, 'en')} of {name}; "
                 "give the same value or leave the value out",
             )
             ok = False
@@ -1048,7 +1045,7 @@ def parse_case(data: Any) -> Case:
     ...                                       "deadweight": 1.5}]})
     Traceback (most recent call last):
     ...
-    satsa.economics.errors.CalculationError: effects[0].deadweight: måste ligga mellan 0 och 1, fick 1.5
+    satsa.economics.errors.CalculationError: effects[0].deadweight: måste ligga mellan 0 och 1, fick 1,5
     """
     reader = _Reader()
     if not isinstance(data, Mapping):

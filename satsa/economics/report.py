@@ -737,9 +737,12 @@ def _repayment(case: Case, flows: Flows, actors: list[str]) -> tuple[RepaymentOu
     return out, warnings
 
 
-def _kronor_sv(amount: float) -> str:
-    """Whole kronor with Swedish digit grouping (a no-break space), for messages."""
-    return f"{amount:,.0f}".replace(",", "\u00a0")
+def _kronor(amount: float, lang: str) -> str:
+    """Whole kronor as Satsa writes them (``satsa.rules.numbers``), for messages."""
+    # Imported here: satsa.rules loads its schema (pydantic), which a plan never needs.
+    from satsa.rules import numbers
+
+    return numbers.kr(amount, lang=lang)
 
 
 def _realisation(case: Case, flows: Flows, actors: list[str]) -> tuple[RealisationOut, list[Issue]]:
@@ -768,10 +771,10 @@ def _realisation(case: Case, flows: Flows, actors: list[str]) -> tuple[Realisati
             warnings.append(
                 Issue(
                     entry.path,
-                    f"{entry.board} planerar att ta hem {_kronor_sv(amount)} kr {entry.year} men "
-                    f"besparingarna som frigör pengar det året är {_kronor_sv(saving)} kr",
-                    f"{entry.board} plans to take home SEK {amount:,.0f} in {entry.year} but "
-                    f"its cash-releasing savings that year are SEK {saving:,.0f}",
+                    f"{entry.board} planerar att ta hem {_kronor(amount, 'sv')} {entry.year} men "
+                    f"besparingarna som frigör pengar det året är {_kronor(saving, 'sv')}",
+                    f"{entry.board} plans to take home {_kronor(amount, 'en')} in {entry.year} "
+                    f"but its cash-releasing savings that year are {_kronor(saving, 'en')}",
                 )
             )
     out_boards: list[RealisationBoard] = []
@@ -865,6 +868,23 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
     >>> [row["discount_factor"] for row in result["flows"][:2]]
     [1.0, 0.966184]
     """
+    return calculate_with_draws(case, draws, seed)[0]
+
+
+def calculate_with_draws(
+    case: Mapping[str, Any], draws: int = 0, seed: int | None = None
+) -> tuple[dict[str, Any], Array | None]:
+    """:func:`calculate` and, with ``draws`` > 0, the NPV of each Monte Carlo draw its
+    ``monte_carlo`` summarises (what :func:`npv_draws` recomputes), from one simulation.
+
+    >>> case = {"start_year": 2026, "project_years": 1, "horizon_years_after_end": 0,
+    ...     "costs": [{"year": 2026, "amount": 100}],
+    ...     "effects": [{"actor": "Socialnämnden", "unit_cost": 150, "volume": {"2026": 1},
+    ...                  "uncertainty": {"unit_cost": [0, 150, 200]}}]}
+    >>> result, npv = calculate_with_draws(case, draws=1000, seed=3)
+    >>> bool(np.array_equal(npv, npv_draws(case, 1000, 3))), calculate_with_draws(case)[1]
+    (True, None)
+    """
     _check_run(draws, seed)
     parsed = parse_case(case)
     actors = list(parsed.actors)
@@ -901,8 +921,11 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
         sensitivity=_sensitivity(parsed),
         warnings=[],
     )
+    npv: Array | None = None
     if draws > 0:
-        result["monte_carlo"] = _monte_carlo(parsed, simulate(parsed, draws, seed))
+        simulation = simulate(parsed, draws, seed)
+        result["monte_carlo"] = _monte_carlo(parsed, simulation)
+        npv = simulation.npv
     if parsed.alternatives:
         result["alternatives"] = _alternatives(parsed, flows, totals, actors)
     if parsed.repayment is not None:
@@ -914,7 +937,8 @@ def calculate(case: Mapping[str, Any], draws: int = 0, seed: int | None = None) 
     result["warnings"] = [w.as_dict() for w in warnings]
     # the order a reader expects, whatever order the blocks were computed in
     # (mypy cannot follow a TypedDict rebuilt key by key from its own annotations)
-    return {key: result[key] for key in Result.__annotations__ if key in result}  # type: ignore[literal-required]
+    ordered = {key: result[key] for key in Result.__annotations__ if key in result}  # type: ignore[literal-required]
+    return ordered, npv
 
 
 def npv_draws(case: Mapping[str, Any], draws: int, seed: int) -> Array:

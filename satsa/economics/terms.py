@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from satsa.economics.errors import Issue
-from satsa.economics.report import calculate
+from satsa.economics.report import Array, calculate_with_draws
 
 if TYPE_CHECKING:
     from satsa.rules import Rulebook
@@ -201,11 +201,13 @@ def cap_horizon(data: Mapping[str, Any], cap: int | None) -> tuple[dict[str, Any
     >>> data["horizon_years_after_end"], data["effects"][0]["volume"], warnings[0].path
     (10, {'2030': 1}, 'horizon_years_after_end')
     """
-    out = copy.deepcopy(dict(data))
-    given = _whole(out.get("horizon_years_after_end"))
-    start, years = _whole(out.get("start_year")), _whole(out.get("project_years"))
+    given = _whole(data.get("horizon_years_after_end"))
+    start, years = _whole(data.get("start_year")), _whole(data.get("project_years"))
     if cap is None or given is None or given <= cap or start is None or years is None:
-        return out, []
+        # Nothing is cut: a new dict, the lines shared (the engine only reads them).
+        return dict(data), []
+    # Lines are cut in place below: a deep copy, so that ``data`` is not changed.
+    out = copy.deepcopy(dict(data))
     last = start + years - 1 + cap
     out["horizon_years_after_end"] = cap
     dropped = _trim(out, last)
@@ -246,10 +248,22 @@ def calculate_under(
     >>> result["parameters"]["horizon_end"], result["rulebook"]["id"]
     (2037, 'orebro-2020')
     """
+    return calculate_under_with_draws(data, terms, draws=draws, seed=seed)[0]
+
+
+def calculate_under_with_draws(
+    data: Mapping[str, Any],
+    terms: RulebookTerms | None,
+    *,
+    draws: int = 0,
+    seed: int | None = None,
+) -> tuple[dict[str, Any], Array | None]:
+    """:func:`calculate_under` and the NPV draws its ``monte_carlo`` summarises (None
+    without draws), from one simulation (:func:`~satsa.economics.report.calculate_with_draws`)."""
     if terms is None:
-        return calculate(data, draws=draws, seed=seed)
+        return calculate_with_draws(data, draws=draws, seed=seed)
     capped, warnings = cap_horizon(apply_terms(data, terms), terms.horizon_years_after_end)
-    result = calculate(capped, draws=draws, seed=seed)
+    result, npv = calculate_with_draws(capped, draws=draws, seed=seed)
     result["warnings"] = [w.as_dict() for w in warnings] + result["warnings"]
     rulebook = {
         "id": terms.rulebook_id,
@@ -262,4 +276,4 @@ def calculate_under(
     out = {key: value for key, value in result.items() if key != "warnings"}
     out["rulebook"] = rulebook
     out["warnings"] = result["warnings"]
-    return out
+    return out, npv

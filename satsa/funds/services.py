@@ -1023,9 +1023,12 @@ def repayment_plan_create(
     reference: str = "",
     reason: str = "",
     manual: bool = False,
+    source: str = "",
 ) -> RepaymentPlan:
     """Record the repayment plan decided with the grant: per board and year, the principal
-    (together the granted cost C) and the fee (g·C). A manual plan says why."""
+    (together the granted cost C) and the fee (g·C). A manual plan says why; ``source``
+    (``calculation``, ``realisation``, ``manual``) says what the lines were drawn from,
+    in the event."""
     require_perm(actor, case.organisation, Perm.MANAGE_FUND)
     rule = _repayment_rule(case)
     _require(
@@ -1099,6 +1102,7 @@ def repayment_plan_create(
                 "method": rule.model,
                 "manual": manual,
                 "reason": reason.strip(),
+                "source": source or ("manual" if manual else ""),
             },
         )
     return plan

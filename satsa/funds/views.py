@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from satsa.calculations.selectors import calculation_of, realisation_plan_entries
 from satsa.cases import access, lifecycle
 from satsa.cases.access import Action
 from satsa.core import tabular
@@ -303,6 +304,8 @@ def _render_case(
             "schedule": sel.repayment_schedule(case),
             "plan": plan_in_force,
             "offers_plan": offers_plan,
+            "realisation_planned": offers_plan
+            and bool(realisation_plan_entries(calculation_of(case))),
             "applicability": applicability,
             "repayment_model_on": rulebook_for(case).repayment.model != "off",
             "manual_plan_form": manual_plan_form if offers_plan and not plan_in_force else None,
@@ -597,10 +600,17 @@ def case_repayment(request: AuthenticatedRequest, org: Organisation, pk: int) ->
 @org_view(Perm.MANAGE_FUND)
 @require_POST
 def case_repayment_plan(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
-    """Record the repayment plan that the case's calculation implies."""
+    """Record the repayment plan that the case's calculation implies, or (``source`` =
+    ``realisation``) the one its realisation plan implies."""
     case = access.case_for(request.user, org, pk)
+    from_realisation = request.POST.get("source") == "realisation"
+    draw = (
+        planning.repayment_plan_from_realisation
+        if from_realisation
+        else planning.repayment_plan_from_calculation
+    )
     try:
-        planning.repayment_plan_from_calculation(
+        draw(
             case=case,
             decided_on=case.decided_on or timezone.localdate(),
             actor=request.user,
@@ -609,7 +619,12 @@ def case_repayment_plan(request: AuthenticatedRequest, org: Organisation, pk: in
     except ValidationError as error:
         _errors(request, error)
     else:
-        messages.success(request, _("Återföringsplanen är upprättad från kalkylen."))
+        messages.success(
+            request,
+            _("Återföringsplanen är upprättad från effekthemtagningsplanen.")
+            if from_realisation
+            else _("Återföringsplanen är upprättad från kalkylen."),
+        )
     return redirect("funds:case", org_slug=org.slug, pk=case.pk)
 
 

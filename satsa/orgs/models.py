@@ -150,6 +150,18 @@ class ExternalParty(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def perspective(self) -> str:
+        """The party's perspective in a calculation (docs/economics.md), the preset the
+        calculation editor offers: a region, state agency, another municipality or a
+        municipal company is ``other_public``; civil society and companies ``society``."""
+        if self.form in self.OTHER_PUBLIC_FORMS or self.kind in (
+            self.Kind.OTHER_PUBLIC,
+            self.Kind.MUNICIPAL_COMPANY,
+        ):
+            return "other_public"
+        return "society"
+
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:

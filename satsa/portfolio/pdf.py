@@ -34,7 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from satsa.calculations.selectors import calculation_of_record
+from satsa.calculations.selectors import calculation_of_record, realisation_summary
 from satsa.cases.models import Case
 from satsa.core import charts as kit
 from satsa.core.money import kr, mkr, number, percent, tkr
@@ -301,6 +301,7 @@ def _calculation(doc: _Doc, case: Case) -> None:
         ]
     )
     _approval_and_cash(doc, result)
+    _realisation(doc, result)
     if figures.pv_savings_by_actor:
         doc.h3("Förväntade besparingar per aktör")
         doc.bar_chart(
@@ -397,6 +398,39 @@ def _approval_and_cash(doc: _Doc, result: dict[str, Any]) -> None:
             widths=[50] + [15] * len(chunk),
             numeric=list(range(1, len(chunk) + 1)),
         )
+
+
+def _realisation(doc: _Doc, result: dict[str, Any]) -> None:
+    """The realisation plan (effekthemtagningsplan) beside the boards' cash-releasing
+    savings, when the calculation has one."""
+    summary = realisation_summary(result, "sv")
+    if summary is None:
+        return
+    doc.h3("Effekthemtagningsplan")
+    doc.kv(
+        [
+            ("Planerat att ta hem", kr(summary["planned"])),
+            ("Besparingar som frigör pengar", kr(summary["cashable_savings"])),
+            ("Inte planerat", kr(summary["unplanned"])),
+        ]
+    )
+    doc.table(
+        ["Nämnd", "År", "Åtgärd", "Planerat", "Frigör pengar"],
+        [
+            [
+                row["board"],
+                str(row["year"]),
+                ", ".join(f"{label} ({kr(amount)})" for label, amount in row["measures"]) or "–",
+                kr(row["planned"]),
+                kr(row["cashable_savings"]),
+            ]
+            for row in summary["rows"]
+        ],
+        widths=[40, 15, 55, 30, 30],
+        numeric=[3, 4],
+    )
+    for warning in summary["warnings"]:
+        doc.p(warning, "small")
 
 
 # satsa.rules' finding statuses.

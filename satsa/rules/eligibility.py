@@ -169,8 +169,7 @@ class EligibilityResult:
 
 
 def _num(value: float, lang: str) -> str:
-    text = f"{round(value, 2):g}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return numbers.number(round(value, 2), lang=lang, decimals=numbers.AUTO)
 
 
 def _pct(share: float, lang: str) -> str:

@@ -184,13 +184,23 @@ def percent(share: object, *, lang: str = "sv", decimals: Decimals = 1, empty: s
     return f"{text}{NBSP}%" if _swedish(lang) else f"{text}%"
 
 
-def number(value: object, *, lang: str = "sv", decimals: int = 2, empty: str = EMPTY) -> str:
-    """A plain number (an index, a volume) with grouped thousands.
+def number(value: object, *, lang: str = "sv", decimals: Decimals = 2, empty: str = EMPTY) -> str:
+    """A plain number (an index, a volume) with grouped thousands; ``decimals="auto"``
+    writes the decimals the value has (up to six), as a message quotes what was given.
 
     >>> number(1234.5), number(1234.5, lang="en"), number(3, decimals=0)
     ('1\\xa0234,50', '1,234.50', '3')
+    >>> number(1.5, decimals="auto"), number(-0.25, decimals="auto", lang="en")
+    ('1,5', '−0.25')
+    >>> number(2, decimals="auto"), number(1200000.0, decimals="auto")
+    ('2', '1\\xa0200\\xa0000')
     """
     found = to_decimal(value)
     if found is None:
         return empty
-    return group(found, decimals=decimals, lang=lang)
+    if decimals == AUTO:
+        exponent = found.normalize().as_tuple().exponent
+        places = min(6, max(0, -exponent)) if isinstance(exponent, int) else 0
+    else:
+        places = int(decimals)
+    return group(found, decimals=places, lang=lang)

@@ -30,8 +30,7 @@ def _pct(share: float, lang: str) -> str:
 
 
 def _num(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "sv" else text
+    return numbers.number(value, lang=lang, decimals=numbers.AUTO)
 
 
 class _Out:
@@ -280,7 +279,7 @@ def render_rulebook(rulebook: Rulebook, lang: str = "sv") -> str:
         )
         for guard in stage.guards:
             sv, en = GUARDS[guard]
-            out.line(f"✓ {t(sv, en)} [{guard}]", 3)
+            out.line(f"✓ {t(sv, en)}", 3)
 
     described = [(code, text) for code, text in rb.roles.items() if text.text_sv or text.text_en]
     if described:

@@ -226,3 +226,66 @@ def test_a_calculation_is_built_in_the_grid_partly_pasted_without_losing_input(
     expect(page.locator("#id_costs-2-y2027")).to_have_value("25\u00a0000,5")
     expect(page.locator("#id_effects-1-deadweight")).to_have_value("30\u00a0%")
     assert axe(page) == []
+
+
+def test_the_applicant_draws_up_the_realisation_plan_in_the_browser(
+    page: Any, login_in_browser: Any, axe: Any, bob: Any, orebro: Any
+) -> None:
+    from satsa.calculations.tests.test_realisation import DATA as REALISATION_DATA
+
+    case = Case.objects.create(
+        organisation=orebro,
+        title="Familjestöd i Oxhagen",
+        rulebook_key="orebro-2020",
+        stage="application",
+        created_by=bob,
+    )
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    services.calculation_update(
+        calculation=calculation, data=REALISATION_DATA, actor=system_actor()
+    )
+    login_in_browser("bob")
+    page.goto(f"/o/orebro/arenden/{case.pk}/kalkyl/")
+    assert page.locator("#realisation-none").is_visible()
+    assert axe(page) == []
+    page.get_by_role("link", name="Upprätta effekthemtagningsplanen").click()
+    assert axe(page) == []
+    page.get_by_label("Nämnd rad 1").select_option("Socialnämnden")
+    page.get_by_label("År rad 1").fill("2027")
+    page.get_by_label("Belopp (kr) rad 1").fill("150 000")
+    page.get_by_label("Åtgärd rad 1").select_option(label="Justerad budgetram")
+    page.get_by_role("button", name="Spara planen").click()
+    page.wait_for_load_state()
+    table = page.locator("#realisation-plan")
+    assert "Justerad budgetram" in table.inner_text()
+    assert "150\u00a0000\u00a0kr" in page.locator("#realisation-totals").inner_text()
+    assert axe(page) == []
+
+
+def test_choosing_a_registered_party_as_actor_presets_its_perspective(
+    page: Any, login_in_browser: Any, alice: Any, bob: Any, orebro: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from satsa.orgs.models import ExternalParty
+
+    ExternalParty.objects.create(
+        organisation=orebro, name="Region Örebro län", kind="other_public", form="region"
+    )
+    case = Case.objects.create(
+        organisation=orebro,
+        title="Familjestöd i Oxhagen",
+        rulebook_key="orebro-2020",
+        stage="application",
+        created_by=bob,
+    )
+    calculation = services.calculation_create(case=case, actor=system_actor())
+    services.calculation_update(calculation=calculation, data=DATA, actor=system_actor())
+    login_in_browser("alice")
+    page.goto(f"/o/orebro/kalkyler/arende/{case.pk}/")
+    perspective = page.locator("#id_effects-0-perspective")
+    expect(perspective).to_have_value("")
+    page.locator("#id_effects-0-actor").select_option("Region Örebro län")
+    expect(perspective).to_have_value("other_public")
+    page.locator("#id_effects-0-actor").select_option("Socialnämnden")
+    expect(perspective).to_have_value("")

@@ -256,9 +256,12 @@ def test_financier_and_actor_are_chosen_from_the_organisations_lists(
     assert '<option value="fund" selected>Fonden</option>' in financier
     assert '<option value="Försäkringskassan">Försäkringskassan</option>' in financier
     actor = re.search(r'<select name="effects-0-actor".*?</select>', html, re.S).group(0)
-    assert '<option value="Vård- och omsorgsnämnden">' in actor
-    # A name in the data that is on no list is kept as a choice, selected.
-    assert '<option value="Socialnämnden" selected>Socialnämnden</option>' in actor
+    # each actor carries the perspective it is preset to (test_presets.py)
+    assert '<option value="Vård- och omsorgsnämnden" data-perspective="">' in actor
+    assert '<option value="Försäkringskassan" data-perspective="other_public">' in actor
+    assert (
+        '<option value="Socialnämnden" selected data-perspective="">Socialnämnden</option>' in actor
+    )
     assert "”fund”" not in html
 
 

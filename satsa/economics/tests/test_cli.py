@@ -155,3 +155,26 @@ def test_usage_errors_exit_2_and_help_exits_0(capsys: pytest.CaptureFixture[str]
     assert main(["case.json", "--format", "xml"]) == 2
     assert main(["--help"]) == 0
     assert "satsa calc" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("sv", ["Effekthemtagningsplan: planerat 500", "färre tjänster 500", "Socialnämnden"]),
+        ("en", ["Realisation plan: 500 planned", "fewer posts 500", "Releases cash"]),
+    ],
+)
+def test_the_text_output_prints_the_realisation_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, expected: list[str]
+) -> None:
+    case = dict(
+        small_case(),
+        realisation_plan=[
+            {"board": "Socialnämnden", "year": 2027, "amount": 500, "measure": "fewer_posts"}
+        ],
+    )
+    assert main([write_case(tmp_path, case), "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    for text in expected:
+        assert text in out
+    assert "fewer_posts" not in out

@@ -49,7 +49,7 @@ def test_a_valid_case_passes() -> None:
 
 def test_it_rejects_a_negative_volume() -> None:
     issues = issues_of(with_effect(volume={"2027": -1}))
-    assert issues == {"effects[0].volume.2027": "must not be negative, got -1"}
+    assert issues == {"effects[0].volume.2027": "must not be negative, got \u22121"}
 
 
 def test_it_rejects_a_share_outside_zero_to_one() -> None:
@@ -155,7 +155,7 @@ def test_it_rejects_wrong_types() -> None:
 
 def test_it_rejects_booleans_as_numbers_and_fractions_as_years() -> None:
     issues = issues_of(valid_case(start_year=2026.5, project_years=True))
-    assert issues["start_year"] == "must be a whole number, got the number 2026.5"
+    assert issues["start_year"] == "must be a whole number, got the number 2,026.5"
     assert issues["project_years"] == "must be a whole number, got the boolean true"
 
 
@@ -189,7 +189,9 @@ def test_a_case_that_is_not_an_object_is_one_issue_on_the_whole_case() -> None:
 def test_messages_come_in_swedish_too() -> None:
     with pytest.raises(CalculationError) as caught:
         calculate(with_effect(deadweight=1.5))
-    assert str(caught.value) == "effects[0].deadweight: måste ligga mellan 0 och 1, fick 1.5"
+    # the number as Satsa writes it in Swedish: a decimal comma (satsa.rules.numbers)
+    assert str(caught.value) == "effects[0].deadweight: måste ligga mellan 0 och 1, fick 1,5"
+    assert caught.value.issues[0].en == "must be between 0 and 1, got 1.5"
 
 
 def test_a_unit_cost_year_missing_from_the_index_is_an_error() -> None:
@@ -242,7 +244,7 @@ def test_repayment_fields_are_checked() -> None:
 def test_alternatives_are_checked_with_their_own_paths() -> None:
     case = valid_case(alternatives={"ordinary": {"costs": [{"year": 2026, "amount": -1}]}})
     assert issues_of(case) == {
-        "alternatives.ordinary.costs[0].amount": "must not be negative, got -1"
+        "alternatives.ordinary.costs[0].amount": "must not be negative, got \u22121"
     }
 
 

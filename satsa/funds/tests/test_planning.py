@@ -109,3 +109,80 @@ def test_the_coordinator_draws_up_the_plan_from_the_case_page(
     response = client_as(alice).post(url)
     assert response.status_code == 302
     assert RepaymentPlan.objects.filter(case=granted_case).count() == 1
+
+
+# --- drawn from the realisation plan ---------------------------------------------------
+
+REALISATION = [
+    {"board": "Socialnämnden", "year": 2018, "amount": 200000, "measure": "budget_frame"},
+    {"board": "Socialnämnden", "year": 2018, "amount": 100000, "measure": "fewer_posts"},
+    {"board": "Grundskolenämnden", "year": 2019, "amount": 100000, "measure": "other"},
+]
+
+
+def with_realisation(case: Any) -> Any:
+    Calculation.objects.create(
+        case=case,
+        organisation=case.organisation,
+        data={**CALCULATION, "realisation_plan": REALISATION},
+    )
+    return case
+
+
+def test_it_splits_cost_and_fee_by_what_the_realisation_plan_takes_home(
+    granted_case: Any,
+) -> None:
+    lines = planning.plan_lines_from_realisation(with_realisation(granted_case))
+    got = {(line.board.name, line.year): (line.principal, line.fee) for line in lines}
+    # weights 300 (two measures in 2018) and 100 thousand of 400
+    assert got == {
+        ("Socialnämnden", 2018): (Decimal("750000.00"), Decimal("37500.00")),
+        ("Grundskolenämnden", 2019): (Decimal("250000.00"), Decimal("12500.00")),
+    }
+
+
+def test_a_case_without_a_realisation_plan_gets_a_clear_message(granted_case: Any) -> None:
+    with pytest.raises(ValidationError, match="ingen effekthemtagningsplan"):
+        planning.plan_lines_from_realisation(with_calculation(granted_case))
+
+
+def test_the_coordinator_draws_the_plan_from_the_realisation_plan_on_the_case_page(
+    client_as: Any, alice: Any, bob: Any, granted_case: Any
+) -> None:
+    from satsa.events.models import Event
+
+    with_realisation(granted_case)
+    page = client_as(alice).get(reverse("funds:case", args=["orebro", granted_case.pk]))
+    assert "Upprätta återföringsplan från effekthemtagningsplanen" in page.content.decode()
+    url = reverse("funds:repayment_plan", args=["orebro", granted_case.pk])
+    assert client_as(bob).post(url, {"source": "realisation"}).status_code in (403, 404)
+    response = client_as(alice).post(url, {"source": "realisation"})
+    assert response.status_code == 302
+    plan = RepaymentPlan.objects.get(case=granted_case)
+    assert [(line.board.name, line.year) for line in plan.lines.all()] == [
+        ("Socialnämnden", 2018),
+        ("Grundskolenämnden", 2019),
+    ]
+    event = Event.objects.filter(verb="fund.repayment_planned").latest("pk")
+    assert event.data["source"] == "realisation"
+
+
+def test_uppsala_books_the_realisation_plan_as_reduced_budget_frames(up: Any) -> None:
+    case = up.case
+    Calculation.objects.create(
+        case=case,
+        organisation=case.organisation,
+        data={
+            **CALCULATION,
+            "realisation_plan": [
+                {"board": "Socialnämnden", "year": 2019, "amount": 1, "measure": "budget_frame"}
+            ],
+        },
+    )
+    plan = planning.repayment_plan_from_realisation(
+        case=case, decided_on=case.decided_on, actor=up.coordinator
+    )
+    assert plan.method == RepaymentPlan.Method.BUDGET_FRAME
+    assert [(line.year, line.principal, line.fee) for line in plan.lines.all()] == [
+        (2019, case.granted_amount, Decimal("0.00"))
+    ]

@@ -43,7 +43,6 @@ FIGURES = {
     "requested_amount": "3000000",
     "total_cost": "3000000",
     "project_leader_share": "0.5",
-    "expected_savings": "4500000",
 }
 
 

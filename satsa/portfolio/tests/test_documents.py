@@ -144,6 +144,39 @@ def test_the_decision_basis_prints_the_submitted_calculation_with_who_pays_who_s
     assert "other_public" not in text and "fund" not in text.lower().split()
 
 
+def test_the_decision_basis_prints_the_realisation_plan_beside_the_cash_savings(
+    oxhagen: Any,
+) -> None:
+    from satsa.economics import calculate
+
+    result = calculate(
+        {
+            "start_year": 2015,
+            "project_years": 2,
+            "horizon_years_after_end": 3,
+            "costs": [{"year": 2015, "amount": 1_000_000}],
+            "effects": [{"actor": "Socialnämnden", "unit_cost": 200_000, "volume_after_end": 1}],
+            "realisation_plan": [
+                {
+                    "board": "Socialnämnden",
+                    "year": 2017,
+                    "amount": 150_000,
+                    "measure": "fewer_posts",
+                },
+                {"board": "Socialnämnden", "year": 2018, "amount": 250_000},
+            ],
+        }
+    )
+    Calculation.objects.filter(case=oxhagen).update(result=result)
+    text = " ".join(text_of(pdf.decision_basis_pdf(oxhagen)).split())
+    assert "Effekthemtagningsplan" in text
+    assert "Planerat att ta hem 400 000 kr" in text
+    assert "Färre tjänster (150 000 kr)" in text
+    assert "fewer_posts" not in text
+    # 2018 takes home more than the board saves in cash that year: the warning says so
+    assert "planerar att ta hem 250 000 kr 2018" in text
+
+
 def test_swedish_letters_survive_the_round_trip(portfolio: Any) -> None:
     text = text_of(pdf.final_report_pdf(portfolio["sistema"], summary="Åtta av tio nådde målen."))
     assert "Örebro kommun" in text

@@ -141,6 +141,14 @@
       }
       return;
     }
+    if (target.matches('select[data-col="actor"]')) {
+      // The actor's preset perspective (a board: the organisation; a registered party: by
+      // its kind), as the server applies it; the person may change it afterwards.
+      const preset = target.selectedOptions[0]?.dataset.perspective;
+      const perspective = target.closest("tr")?.querySelector('[data-col="perspective"]');
+      if (preset !== undefined && perspective) perspective.value = preset;
+      return;
+    }
     if (!target.matches('select[data-col="source"]')) return;
     const row = target.closest("tr");
     const applied = row.querySelector('input[name$="-source_applied"]');
