@@ -1176,49 +1176,60 @@ def repayment_settle(
     shares when nothing was saved). Each board's part keeps the plan's years.
     """
     require_perm(actor, case.organisation, Perm.MANAGE_EVALUATION, Perm.MANAGE_FUND)
-    rule = _repayment_rule(case)
-    cost = sel.case_paid(case)
-    _require(cost > 0, _("Inget är utbetalt till ärendet; det finns inget att avräkna."))
-    savings = {b: sel.money(v) for b, v in realised_savings.items()}
-    for board, value in savings.items():
-        _require(board.organisation_id == case.organisation_id, _("Okänd nämnd."))
-        _require(value >= 0, _("Realiserade besparingar kan inte vara negativa."))
-    previous = sel.plan_in_force(case)
-    planned: dict[Board, dict[int, Decimal]] = {}
-    for line in previous.lines.all() if previous else []:
-        planned.setdefault(line.board, {})[line.year] = line.principal + line.fee
-    principal, fee = settlement_amounts(
-        cost=cost,
-        savings=sum(savings.values(), ZERO),
-        floor=Decimal(str(rule.floor_share)),
-        fee_share=Decimal(str(rule.fee_share)),
-    )
-    if sum(savings.values(), ZERO) > 0:
-        weights = {b: v for b, v in savings.items() if v > 0}
-    elif planned:
-        weights = {b: sum(years.values(), ZERO) for b, years in planned.items()}
-    else:
-        boards = list(case.boards.all())
-        _require(bool(boards), _("Ange nämndernas realiserade besparingar."))
-        weights = {b: Decimal(1) for b in boards}
-    principal_by_board = allocate(principal, weights)
-    fee_by_board = allocate(fee, weights)
-    lines: list[RepaymentLine] = []
-    for board in principal_by_board:
-        years = {y: w for y, w in planned.get(board, {}).items() if w > 0} or {
-            settled_on.year: Decimal(1)
-        }
-        p_years = allocate(principal_by_board[board], years)
-        f_years = allocate(fee_by_board[board], years)
-        for year in sorted(years):
-            if p_years[year] or f_years[year]:
-                lines.append(
-                    RepaymentLine(
-                        board=board, year=year, principal=p_years[year], fee=f_years[year]
-                    )
-                )
     with transaction.atomic():
+        # Read what was paid and the plan in force under the case's lock, so two people
+        # settling at once cannot both settle against the same plan.
         _lock_case(case)
+        rule = _repayment_rule(case)
+        cost = sel.case_paid(case)
+        _require(cost > 0, _("Inget är utbetalt till ärendet; det finns inget att avräkna."))
+        savings = {b: sel.money(v) for b, v in realised_savings.items()}
+        for board, value in savings.items():
+            _require(board.organisation_id == case.organisation_id, _("Okänd nämnd."))
+            _require(value >= 0, _("Realiserade besparingar kan inte vara negativa."))
+        previous = sel.plan_in_force(case)
+        planned: dict[Board, dict[int, Decimal]] = {}
+        for line in previous.lines.all() if previous else []:
+            planned.setdefault(line.board, {})[line.year] = line.principal + line.fee
+        principal, fee = settlement_amounts(
+            cost=cost,
+            savings=sum(savings.values(), ZERO),
+            floor=Decimal(str(rule.floor_share)),
+            fee_share=Decimal(str(rule.fee_share)),
+        )
+        if sum(savings.values(), ZERO) > 0:
+            weights = {b: v for b, v in savings.items() if v > 0}
+        elif planned:
+            weights = {b: sum(years.values(), ZERO) for b, years in planned.items()}
+        else:
+            boards = list(case.boards.all())
+            _require(bool(boards), _("Ange nämndernas realiserade besparingar."))
+            weights = {b: Decimal(1) for b in boards}
+        principal_by_board = allocate(principal, weights)
+        fee_by_board = allocate(fee, weights)
+        lines: list[RepaymentLine] = []
+        for board in principal_by_board:
+            years = {y: w for y, w in planned.get(board, {}).items() if w > 0} or {
+                settled_on.year: Decimal(1)
+            }
+            p_years = allocate(principal_by_board[board], years)
+            f_years = allocate(fee_by_board[board], years)
+            for year in sorted(years):
+                if p_years[year] or f_years[year]:
+                    lines.append(
+                        RepaymentLine(
+                            board=board, year=year, principal=p_years[year], fee=f_years[year]
+                        )
+                    )
+        newest = RepaymentPlan.objects.filter(case=case).order_by("-pk").first()
+        if (
+            newest is not None
+            and newest.kind == RepaymentPlan.Kind.SETTLEMENT
+            and newest.decided_on == settled_on
+            and newest.total_cost == cost
+            and newest.realised_savings == {str(b.pk): str(v) for b, v in savings.items()}
+        ):
+            return newest  # the same settlement sent twice
         plan = RepaymentPlan.objects.create(
             case=case,
             kind=RepaymentPlan.Kind.SETTLEMENT,
@@ -1246,7 +1257,7 @@ def repayment_settle(
                 "fee": fee,
             },
         )
-    return plan
+        return plan
 
 
 def repayment_receive(

@@ -368,6 +368,31 @@ def test_the_settlement_shares_risk_as_orebro_2016(
     assert {line.year for line in lines if line.board == soc} == {2019, 2020}
 
 
+def test_the_same_settlement_sent_twice_is_made_once(
+    granted_case: Any, leader: Any, alice: Any
+) -> None:
+    from satsa.events.models import Event
+    from satsa.funds.models import RepaymentPlan
+
+    pay_all(granted_case, leader, alice)
+    _plan, soc, sch = plan(granted_case)
+    made = [
+        services.repayment_settle(
+            case=granted_case,
+            realised_savings={soc: D("150000"), sch: D("50000")},
+            settled_on=dt.date(2019, 6, 1),
+            actor=alice,
+        )
+        for _ in range(2)
+    ]
+    assert made[0].pk == made[1].pk
+    settlements = RepaymentPlan.objects.filter(
+        case=granted_case, kind=RepaymentPlan.Kind.SETTLEMENT
+    )
+    assert settlements.count() == 1
+    assert Event.objects.filter(verb="fund.repayment_settled").count() == 1
+
+
 def test_repayments_come_back_to_the_free_capital_and_the_fee_reserve(
     granted_case: Any, leader: Any, alice: Any
 ) -> None:
