@@ -30,6 +30,7 @@ FIELDS = [
     "target_group",
     "status",
     "final_report_url",
+    "ended_on",
 ]
 
 
@@ -59,6 +60,7 @@ def intervention_record(item: PublicIntervention, organisation: Organisation) ->
         "target_group": item.target_group,
         "status": item.status,
         "final_report_url": report_url,
+        "ended_on": item.ended_on.isoformat() if item.ended_on else None,
     }
 
 

@@ -16,13 +16,20 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from satsa.calculations.models import Calculation
 from satsa.cases import lifecycle
 from satsa.cases import selectors as case_sel
 from satsa.cases.models import BoardNotice, Case, Signature, Stage
 from satsa.followup import selectors as followup_sel
-from satsa.followup.models import EffectEvaluation, Report, ReportStatus
+from satsa.followup.models import (
+    EffectEvaluation,
+    ProposalStatus,
+    Report,
+    ReportStatus,
+    TerminationProposal,
+)
 from satsa.funds import selectors as funds_sel
 from satsa.orgs.models import Organisation
 from satsa.portfolio.models import PublishedReport
@@ -65,6 +72,8 @@ class PublicIntervention:
     final_report: PublishedReport | None = None
     # The period in words when the dates are not set (see cases.selectors.period_of).
     period: str = ""
+    # The day the executive board decided to stop a terminated intervention.
+    ended_on: dt.date | None = None
 
 
 def public_cases(organisation: Organisation) -> QuerySet[Case]:
@@ -87,11 +96,25 @@ def public_cases(organisation: Organisation) -> QuerySet[Case]:
 
 
 def public_interventions(organisation: Organisation) -> list[PublicIntervention]:
-    return [_public(case) for case in public_cases(organisation)]
+    stopped = dict(
+        TerminationProposal.objects.filter(
+            organisation=organisation,
+            case__stage=Stage.TERMINATED,
+            status=ProposalStatus.TERMINATED,
+            decided_on__isnull=False,
+        ).values_list("case_id", "decided_on")
+    )
+    return [_public(case, stopped.get(case.pk)) for case in public_cases(organisation)]
 
 
-def _public(case: Case) -> PublicIntervention:
+def _public(case: Case, ended_on: dt.date | None = None) -> PublicIntervention:
     reports = getattr(case, "current_reports", [])
+    period = case.period_text
+    if ended_on is not None:
+        period = gettext("%(period)s, avbröts %(date)s") % {
+            "period": period,
+            "date": ended_on.isoformat(),
+        }
     return PublicIntervention(
         id=case.pk,
         name=case.title,
@@ -107,7 +130,8 @@ def _public(case: Case) -> PublicIntervention:
         status=case.stage,
         status_label=str(case.get_stage_display()),
         final_report=reports[0] if reports else None,
-        period=case.period_text,
+        period=period,
+        ended_on=ended_on,
     )
 
 

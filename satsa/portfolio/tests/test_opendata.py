@@ -94,3 +94,37 @@ def test_the_calls_json_shows_the_rounds_ahead(client: Client, portfolio: Any) -
     assert document["intake"]["mode"] == "rounds"
     assert document["intake"]["calls"], document
     assert all(c["deadline"] for c in document["intake"]["calls"])
+
+
+def test_a_terminated_intervention_says_when_it_was_stopped(client: Client, portfolio: Any) -> None:
+    """The project ended at the executive board's decision, not at its planned end."""
+    import datetime as dt
+
+    from satsa.cases.models import Case, Stage
+    from satsa.followup.models import ProposalStatus, TerminationProposal
+
+    oxhagen = Case.objects.get(title="Team Oxhagen")
+    Case.objects.filter(pk=oxhagen.pk).update(stage=Stage.TERMINATED)
+    TerminationProposal.objects.create(
+        organisation=oxhagen.organisation,
+        case=oxhagen,
+        reasons="Målgruppen gick inte att nå.",
+        status=ProposalStatus.TERMINATED,
+        decided_on=dt.date(2016, 10, 14),
+    )
+    items = {
+        i["name"]: i for i in client.get("/open/orebro/interventions.json").json()["interventions"]
+    }
+    assert items["Team Oxhagen"]["status"] == "terminated"
+    assert items["Team Oxhagen"]["ended_on"] == "2016-10-14"
+    assert items["Team Oxhagen"]["end_date"] == "2018-01-31"  # the planned end, as before
+    assert items["El Sistema"]["ended_on"] is None
+    rows = {
+        r["name"]: r
+        for r in csv.DictReader(
+            io.StringIO(client.get("/open/orebro/interventions.csv").content.decode("utf-8"))
+        )
+    }
+    assert rows["Team Oxhagen"]["ended_on"] == "2016-10-14"
+    page = client.get("/open/orebro/").content.decode()
+    assert "2015-02-01 – 2018-01-31, avbröts 2016-10-14" in page
