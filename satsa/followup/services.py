@@ -1379,6 +1379,17 @@ def termination_decide(
                 status=ReportStatus.SCHEDULED,
                 period_end__gt=decided_on,
             ).delete()
+            # The final report covers the project up to the decision and falls due as long
+            # after it as the rulebook gives after a planned end.
+            for final in Report.objects.select_for_update().filter(
+                case=case,
+                kind=ReportKind.FINAL,
+                status=ReportStatus.SCHEDULED,
+                period_end__gt=decided_on,
+            ):
+                final.due_date = decided_on + (final.due_date - final.period_end)
+                final.period_end = decided_on
+                final.save(update_fields=["due_date", "period_end"])
     return proposal
 
 

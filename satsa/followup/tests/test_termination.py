@@ -206,3 +206,25 @@ def test_the_release_says_why_in_words_not_as_a_code(
     )
     release = Transaction.objects.get(case=case, kind=Kind.RELEASE)
     assert release.description == "Kommunstyrelsen beslutade att avbryta satsningen."
+
+
+def test_after_termination_the_final_report_covers_the_project_up_to_the_decision(
+    case: Case, alice: Any, karin: Any, sven: Any
+) -> None:
+    from satsa.followup.models import Report, ReportKind
+    from satsa.followup.tests.conftest import propose_termination
+
+    services.reports_schedule(case=case, actor=alice)
+    final = Report.objects.get(case=case, kind=ReportKind.FINAL)
+    delay = final.due_date - final.period_end
+    decided_on = dt.date(2026, 1, 15)
+    assert final.period_end > decided_on
+    proposal = propose_termination(case, alice, sven, "Målgruppen nås inte")
+    services.termination_decide(
+        proposal=proposal, actor=karin, terminate=True, reasons="KS § 12", decided_on=decided_on
+    )
+    final.refresh_from_db()
+    assert (final.period_end, final.due_date) == (decided_on, decided_on + delay)
+    assert not Report.objects.filter(
+        case=case, kind=ReportKind.PERIODIC, period_end__gt=decided_on
+    ).exists()
