@@ -471,12 +471,21 @@ def load_templates(template: Organisation) -> Templates:
     """Read the template organisation's cases and everything hanging from them once."""
     cases = list(
         Case.objects.filter(organisation=template)
-        .annotate(reports=models.Count("followup_reports"))
+        .annotate(
+            reports=models.Count("followup_reports", distinct=True),
+            claims=models.Count("fund_claims", distinct=True),
+        )
         .order_by("id")
     )
-    # Even an organisation with two cases gets one in preparation and one granted case with
-    # reports, claims and payments: those come first, then the rest in the demo's order.
-    cases.sort(key=lambda c: (c.stage != Stage.PREPARATION, -min(c.reports, 1), c.pk))
+    # Even an organisation with two cases gets one in preparation and one running case with
+    # reports, claims and payments (the benchmark's case pages measure these two at every
+    # size): those come first, then the rest in the demo's order.
+    preparing = next((c for c in cases if c.stage == Stage.PREPARATION), None)
+    running = next((c for c in cases if c.stage == Stage.RUNNING and c.claims and c.reports), None)
+    first = [c for c in (preparing, running) if c is not None]
+    cases = first + sorted(
+        (c for c in cases if c not in first), key=lambda c: (-min(c.reports, 1), c.pk)
+    )
     ids = [c.pk for c in cases]
     rows: dict[type[models.Model], dict[int, list[dict[str, Any]]]] = {}
     owner: dict[tuple[int, str], int] = {}  # (content type, object id) -> case id
