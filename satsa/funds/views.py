@@ -74,8 +74,9 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
     ]
     can = _can(request, org)
     claims = list(sel.open_claims(org))
+    over_plan = sel.claims_over_plan(claims)
     for claim in claims:
-        claim.over_plan = sel.claim_over_plan(claim)
+        claim.over_plan = over_plan[claim.pk]
     return render(
         request,
         "funds/overview.html",
@@ -248,8 +249,9 @@ def _render_case(
     may_claim = access.may(request.user, case, Action.CLAIM) and case.granted_amount is not None
     in_force = sel.payment_plan_in_force(case)
     claims = list(sel.claims_of(case))
+    over_plan = sel.claims_over_plan(claims) if in_force else {}
     for claim in claims:
-        claim.over_plan = sel.claim_over_plan(claim) if in_force else None
+        claim.over_plan = over_plan.get(claim.pk)
     offers_payment_plan = case.granted_amount is not None and services.payment_plan_required(case)
     may_draft = offers_payment_plan and services.may_draft_payment_plan(request.user, case)
     if may_draft and payment_plan_form is None:
