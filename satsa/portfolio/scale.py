@@ -467,6 +467,10 @@ def _values(qs: models.QuerySet[Any], model: type[models.Model]) -> list[dict[st
     return list(qs.values(*[f.attname for f in model._meta.concrete_fields]))
 
 
+# How many of an organisation's first cases keep their template's stage (see load_templates).
+KEPT = 3
+
+
 def load_templates(template: Organisation) -> Templates:
     """Read the template organisation's cases and everything hanging from them once."""
     cases = list(
@@ -478,11 +482,12 @@ def load_templates(template: Organisation) -> Templates:
         .order_by("id")
     )
     # Even an organisation with two cases gets one in preparation and one running case with
-    # reports, claims and payments (the benchmark's case pages measure these two at every
-    # size): those come first, then the rest in the demo's order.
-    preparing = next((c for c in cases if c.stage == Stage.PREPARATION), None)
+    # reports, claims and payments, and its third is the other case in preparation (waiting
+    # for the steering group's ranking): the benchmark's pages measure these at every size.
+    # They come first and keep their stage, then the rest in the demo's order.
+    preparing = [c for c in cases if c.stage == Stage.PREPARATION]
     running = next((c for c in cases if c.stage == Stage.RUNNING and c.claims and c.reports), None)
-    first = [c for c in (preparing, running) if c is not None]
+    first = [c for c in (*preparing[:1], running, *preparing[1:2]) if c is not None]
     cases = first + sorted(
         (c for c in cases if c not in first), key=lambda c: (-min(c.reports, 1), c.pk)
     )
@@ -857,9 +862,9 @@ def build(
         per_org[om.org.pk] += 1
         case = templates.cases[k % len(templates.cases)]
         stage = case.stage
-        # An organisation's first two cases keep their stage (the benchmark's case pages
-        # use them); later copies of a template take its variants in turn.
-        if k >= 2:
+        # An organisation's first cases keep their stage (the benchmark's case pages use
+        # them); later copies of a template take its variants in turn.
+        if k >= KEPT:
             variants = VARIANTS.get(case.stage, [case.stage])
             stage = variants[copies[case.pk] % len(variants)]
             copies[case.pk] += 1
