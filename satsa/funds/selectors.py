@@ -344,13 +344,13 @@ def open_claims(organisation: Organisation) -> QuerySet[Claim]:
     )
 
 
-def funded_cases(organisation: Organisation) -> list[Any]:
+def funded_cases(organisation: Organisation) -> QuerySet[Case]:
     """Cases with any money in the journal, oldest decision first."""
-    return list(
+    return (
         Case.objects.filter(organisation=organisation, fund_transactions__isnull=False)
         .distinct()
         .select_related("calculation")
-        .order_by("decided_on", "title")
+        .order_by("decided_on", "title", "pk")
     )
 
 
