@@ -526,14 +526,14 @@ def claims_over_plan(claims: Iterable[Claim]) -> dict[int, Decimal]:
         counted[case_id].append((period_end, amount))
     over = {}
     for claim in claims:
-        plan = plans.get(claim.case_id)
-        if plan is None or claim.status != Claim.Status.SUBMITTED:
+        in_force = plans.get(claim.case_id)
+        if in_force is None or claim.status != Claim.Status.SUBMITTED:
             over[claim.pk] = ZERO
             continue
         claimed = money(
             sum((a for end, a in counted[claim.case_id] if end <= claim.period_end), ZERO)
         )
-        over[claim.pk] = max(ZERO, claimed - planned_to(plan, claim.period_end))
+        over[claim.pk] = max(ZERO, claimed - planned_to(in_force, claim.period_end))
     return over
 
 
