@@ -350,6 +350,10 @@ def funded_cases(organisation: Organisation) -> QuerySet[Case]:
         Case.objects.filter(organisation=organisation, fund_transactions__isnull=False)
         .distinct()
         .select_related("calculation")
+        # the forecast reads the calculation's costs, never its (large) engine result
+        .defer(
+            "calculation__result", "calculation__effect_sources", "calculation__alternative_sources"
+        )
         .order_by("decided_on", "title", "pk")
     )
 
@@ -742,7 +746,11 @@ def journal(
         txs = txs.filter(booked_on__gte=start)
     if end is not None:
         txs = txs.filter(booked_on__lte=end)
-    # The entries with their board and case in one query, whichever of them they name.
+    # The entries with their board's and case's names in one query, whichever they name
+    # (only the names: a journal of thousands of entries would read each case whole).
+    entries = Entry.objects.select_related("board", "case").only(
+        "transaction", "account", "amount", "case__title", "board__name"
+    )
     return txs.select_related("case", "claim", "reverses", "created_by").prefetch_related(
-        Prefetch("entries", queryset=Entry.objects.select_related("board", "case"))
+        Prefetch("entries", queryset=entries)
     )
