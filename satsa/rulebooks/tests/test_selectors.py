@@ -1,4 +1,4 @@
-"""The rulebook of a case: parsed once per version, looked up once per key and request."""
+"""The rulebook of a case: parsed once per version, looked up once per organisation and request."""
 
 from __future__ import annotations
 
