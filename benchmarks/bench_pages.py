@@ -7,7 +7,7 @@ Django test client (the real middleware) as storstad's coordinator and as a smal
 organisation's, then adds cases up to the second size and measures again. It prints, per
 page and person, the query count at both sizes (``!=`` marks a page whose count grows with
 the data) and the median and 95th percentile server time. It prints figures only and never
-fails on them; ``satsa/portfolio/tests/test_page_costs.py`` asserts the equal counts.
+fails on them; ``satsa/portfolio/tests/test_scale.py`` asserts the equal counts.
 
     BENCH_SIZES=1000,3000   total cases at each size (default; 10000 for the issue's figure)
     BENCH_ORGS=300          organisations the cases are spread over

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from satsa.accounts import two_factor
 from satsa.accounts.forms import TokenForm, VerifyForm
 from satsa.accounts.lockout import username_throttled
+from satsa.orgs.demo import ORGANISATIONS
 from satsa.orgs.permissions import requires_two_factor
 from satsa.orgs.roles import Role
 from satsa.types import AuthenticatedRequest
@@ -51,15 +53,48 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.SATSA_DEMO:
-            context["demo_users"] = (
-                get_user_model()
-                .objects.filter(memberships__isnull=False, is_active=True)
-                .prefetch_related("memberships__organisation")
-                .distinct()
-                .order_by("username")
+            query = self.request.GET.get(DEMO_SEARCH, "").strip()[:100]
+            users, more = demo_users(query)
+            context.update(
+                demo=True,
+                demo_users=users,
+                demo_more=more,
+                demo_query=query,
+                demo_search=DEMO_SEARCH,
+                role_labels=dict(Role.choices),
             )
-            context["role_labels"] = dict(Role.choices)
         return context
+
+
+DEMO_SEARCH = "demo"
+DEMO_ORGANISATIONS = [slug for slug, *_ in ORGANISATIONS]
+# The most people a search lists (the national data set holds thousands).
+DEMO_FOUND = 30
+
+
+def demo_users(query: str = "") -> tuple[list[Any], bool]:
+    """The demo people the login page lists, and whether a search found more: without a
+    search the people of the demo's own organisations (not the thousands of the national
+    data set, ``satsa demo --scale``); with one, those whose username, name or organisation
+    contains it, at most ``DEMO_FOUND``."""
+    people = get_user_model().objects.filter(memberships__isnull=False, is_active=True)
+    if query:
+        people = people.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(memberships__organisation__name__icontains=query)
+        )
+    else:
+        people = people.filter(memberships__organisation__slug__in=DEMO_ORGANISATIONS)
+    found = list(
+        people.prefetch_related("memberships__organisation")
+        .distinct()
+        .order_by("username")[: DEMO_FOUND + 1 if query else None]
+    )
+    if query and len(found) > DEMO_FOUND:
+        return found[:DEMO_FOUND], True
+    return found, False
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -690,7 +691,11 @@ def pipeline_cases(
         )
     if status:
         cases = cases.filter(stage=status)
-    return cases.order_by("step_due_on", "-created_at")
+    return cases.order_by(*PIPELINE_ORDER)
+
+
+# The board's order within a phase: the nearest step first, then the newest case.
+PIPELINE_ORDER = ("step_due_on", "-created_at", "-pk")
 
 
 def pipeline(
@@ -703,17 +708,20 @@ def pipeline(
     status: str | None = None,
 ) -> list[tuple[str, str, list[Case], int]]:
     """The visible cases grouped by phase, filtered by board, year and phase: per phase
-    its first ``shown`` cases and how many there are, in one query per phase."""
+    its first ``shown`` cases and how many there are, in two queries whatever the phases."""
     cases = pipeline_cases(user, organisation, board=board, year=year, status=status)
     counts = dict(cases.order_by().values_list("stage").annotate(n=Count("pk", distinct=True)))
+    order = [
+        F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in PIPELINE_ORDER
+    ]
+    firsts = cases.annotate(
+        place=Window(RowNumber(), partition_by=[F("stage")], order_by=order)
+    ).filter(place__lte=shown)
+    by_stage: dict[str, list[Case]] = {value: [] for value in Stage.values}
+    for case in firsts:
+        by_stage[case.stage].append(case)
     return [
-        (
-            value,
-            str(label),
-            list(cases.filter(stage=value)[:shown]) if counts.get(value) else [],
-            counts.get(value, 0),
-        )
-        for value, label in Stage.choices
+        (value, str(label), by_stage[value], counts.get(value, 0)) for value, label in Stage.choices
     ]
 
 

@@ -129,7 +129,12 @@ def schema_is_complete(case: Case) -> list[str]:
 
     An empty list means complete. Used by the case pipeline's guard.
     """
-    schema = schema_of(case)
+    return _schema_missing(case, schema_of(case))
+
+
+def _schema_missing(case: Case, schema: EvaluationSchema | None) -> list[str]:
+    """:func:`schema_is_complete` of ``schema`` (read from its prefetched subgoals and
+    measures when :func:`_followup_data` loaded them)."""
     if schema is None:
         return [_("Utvärderingsschema saknas.")]
     missing: list[str] = []
@@ -562,12 +567,12 @@ def reports_of(case: Case) -> list[Report]:
     return list(Report.objects.filter(case=case).order_by("due_date", "id"))
 
 
+# A report a claim can go with: not yet handed in.
+CLAIMABLE = (ReportStatus.SCHEDULED, ReportStatus.RETURNED)
+
+
 def next_claimable_report(case: Case) -> Report | None:
-    return (
-        Report.objects.filter(case=case, status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED])
-        .order_by("due_date", "id")
-        .first()
-    )
+    return Report.objects.filter(case=case, status__in=CLAIMABLE).order_by("due_date", "id").first()
 
 
 def reports_to_write(reports: QuerySet[Report] | None = None) -> QuerySet[Report]:
@@ -707,17 +712,35 @@ def off_plan_signals_of(
 ) -> dict[int, list[Signal]]:
     """:func:`off_plan_signals` for many cases by case id, in a fixed number of queries
     (for lists such as the portfolio dashboard)."""
-    on = on or today()
+    return _signals_of(cases, on or today(), _followup_data(cases))
+
+
+@dataclass
+class _FollowupData:
+    """What the follow-up of many cases reads, loaded for all of them at once."""
+
+    reports: dict[int, list[Report]]  # by case id, in due order
+    schemas: dict[int, EvaluationSchema]  # by case id, with subgoals, measures and values
+
+
+def _followup_data(cases: Sequence[Case]) -> _FollowupData:
     ids = [c.pk for c in cases]
     reports: dict[int, list[Report]] = {pk: [] for pk in ids}
-    for r in Report.objects.filter(case__in=ids):
+    for r in Report.objects.filter(case__in=ids).order_by("due_date", "id"):
         reports[r.case_id].append(r)
     schemas = {
         s.case_id: s
-        for s in EvaluationSchema.objects.filter(case__in=ids).prefetch_related("measures__values")
+        for s in EvaluationSchema.objects.filter(case__in=ids).prefetch_related(
+            "subgoals", "measures__values"
+        )
     }
-    # budget_to reads each case's calculation.
+    # budget_to and the schema's economic measures read each case's calculation.
     prefetch_related_objects(list(cases), "calculation")
+    return _FollowupData(reports, schemas)
+
+
+def _signals_of(cases: Sequence[Case], on: dt.date, data: _FollowupData) -> dict[int, list[Signal]]:
+    ids = [c.pk for c in cases]
     last_checked: dict[int, dt.date] = {}
     for case_id, checked_on in FidelityCheck.objects.filter(case__in=ids).values_list(
         "case_id", "checked_on"
@@ -729,7 +752,7 @@ def off_plan_signals_of(
         key = (case.organisation_id, case.rulebook_key)
         if key not in required:
             required[key] = fidelity_required(case)
-        signals[case.pk] = _signals(case, on, reports[case.pk], schemas.get(case.pk))
+        signals[case.pk] = _signals(case, on, data.reports[case.pk], data.schemas.get(case.pk))
         if required[key]:
             signals[case.pk].extend(_fidelity_signal(case, on, last_checked.get(case.pk)))
     return signals
@@ -850,23 +873,56 @@ def implementation_of(case: Case) -> ImplementationDecision | None:
 
 
 def case_followup(case: Case, on: dt.date | None = None) -> CaseFollowup:
-    reports = reports_of(case)
-    return CaseFollowup(
-        case=case,
-        schema=schema_of(case),
-        reports=reports,
-        signals=off_plan_signals(case, on),
-        evaluation=latest_evaluation(case),
-        termination=TerminationProposal.objects.filter(case=case).first(),
-        implementation=implementation_of(case),
-        next_report=next_claimable_report(case),
-        schema_missing=schema_is_complete(case),
-    )
+    return case_followups([case], on)[0]
+
+
+def case_followups(
+    cases: Sequence[Case],
+    on: dt.date | None = None,
+    *,
+    signals: dict[int, list[Signal]] | None = None,
+) -> list[CaseFollowup]:
+    """:func:`case_followup` of each of ``cases``, in a fixed number of queries for any
+    number of cases (``signals``: their off-plan signals when the caller has them)."""
+    ids = [c.pk for c in cases]
+    data = _followup_data(cases)
+    if signals is None:
+        signals = _signals_of(cases, on or today(), data)
+    evaluations: dict[int, EffectEvaluation] = {}
+    for evaluation in EffectEvaluation.objects.filter(case__in=ids).order_by("-created_at", "-id"):
+        evaluations.setdefault(evaluation.case_id, evaluation)
+    terminations: dict[int, TerminationProposal] = {}
+    for proposal in TerminationProposal.objects.filter(case__in=ids):  # newest first
+        terminations.setdefault(proposal.case_id, proposal)
+    implementations = {
+        d.case_id: d for d in ImplementationDecision.objects.filter(case__in=ids).order_by("pk")
+    }
+    followups = []
+    for case in cases:
+        reports = data.reports[case.pk]
+        schema = data.schemas.get(case.pk)
+        followups.append(
+            CaseFollowup(
+                case=case,
+                schema=schema,
+                reports=reports,
+                signals=signals[case.pk],
+                evaluation=evaluations.get(case.pk),
+                termination=terminations.get(case.pk),
+                implementation=implementations.get(case.pk),
+                next_report=next(
+                    (r for r in reports if r.status in CLAIMABLE),
+                    None,
+                ),
+                schema_missing=_schema_missing(case, schema),
+            )
+        )
+    return followups
 
 
 def followed_cases(user: Any, organisation: Organisation) -> list[CaseFollowup]:
     cases = access.visible_cases(user, organisation, access.Purpose.FOLLOWUP).order_by("title")
-    return [case_followup(c) for c in cases]
+    return case_followups(list(cases))
 
 
 __all__ = [

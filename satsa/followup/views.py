@@ -124,9 +124,10 @@ def _report(request: HttpRequest, org: Organisation, pk: int) -> Report:
 def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
     cases = list(access.visible_cases(request.user, org, access.Purpose.FOLLOWUP).order_by("title"))
     # The count over every case in a fixed number of queries; the rows a page at a time.
-    flagged = sum(1 for signals in selectors.off_plan_signals_of(cases).values() if signals)
+    signals = selectors.off_plan_signals_of(cases)
+    flagged = sum(1 for found in signals.values() if found)
     page = page_of(request, cases)
-    rows = [selectors.case_followup(case) for case in page.object_list]
+    rows = selectors.case_followups(list(page.object_list), signals=signals)
     return render(
         request,
         "followup/overview.html",

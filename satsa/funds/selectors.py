@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from satsa.cases.models import Case
@@ -236,20 +236,14 @@ def prefetch_money(cases: Iterable[Any], on: dt.date | None = None) -> list[Any]
         .annotate(s=Coalesce(Sum("amount"), Value(ZERO), output_field=_MONEY))
         .values_list("case_id", "s")
     )
-    plans: dict[int, RepaymentPlan] = {}
-    for plan in (
-        RepaymentPlan.objects.filter(case_id__in=ids)
-        .order_by("-created_at", "-id")
-        .prefetch_related("lines__board")
-    ):
-        plans.setdefault(plan.case_id, plan)
-    payment_plans: dict[int, PaymentPlan] = {}
-    for payment_plan in (
-        PaymentPlan.objects.filter(case_id__in=ids, approval__isnull=False)
-        .order_by("-version")
-        .prefetch_related("lines")
-    ):
-        payment_plans.setdefault(payment_plan.case_id, payment_plan)
+    # Only each case's newest plan and its lines (older versions are never read).
+    plans: dict[int, RepaymentPlan] = {
+        plan.case_id: plan
+        for plan in _newest_per_case(
+            RepaymentPlan.objects.filter(case_id__in=ids), F("created_at").desc(), F("id").desc()
+        ).prefetch_related("lines__board")
+    }
+    payment_plans = payment_plans_in_force(ids)
     repayments: dict[int, list[dict[str, Any]]] = defaultdict(list)
     received = Entry.objects.filter(case_id__in=ids).filter(counts_as(Kind.REPAYMENT))
     if on is not None:
@@ -268,6 +262,13 @@ def prefetch_money(cases: Iterable[Any], on: dt.date | None = None) -> list[Any]
             "repayments": repayments.get(case.pk, []),
         }
     return cases
+
+
+def _newest_per_case(rows: QuerySet[Any], *order: Any) -> QuerySet[Any]:
+    """The first of ``rows`` in ``order`` for each case, in one query."""
+    return rows.annotate(
+        place=Window(RowNumber(), partition_by=[F("case_id")], order_by=list(order))
+    ).filter(place=1)
 
 
 def _prefetched(case: Any, on: dt.date | None = None) -> dict[str, Any] | None:
@@ -344,13 +345,17 @@ def open_claims(organisation: Organisation) -> QuerySet[Claim]:
     )
 
 
-def funded_cases(organisation: Organisation) -> list[Any]:
+def funded_cases(organisation: Organisation) -> QuerySet[Case]:
     """Cases with any money in the journal, oldest decision first."""
-    return list(
+    return (
         Case.objects.filter(organisation=organisation, fund_transactions__isnull=False)
         .distinct()
         .select_related("calculation")
-        .order_by("decided_on", "title")
+        # the forecast reads the calculation's costs, never its (large) engine result
+        .defer(
+            "calculation__result", "calculation__effect_sources", "calculation__alternative_sources"
+        )
+        .order_by("decided_on", "title", "pk")
     )
 
 
@@ -455,12 +460,19 @@ def payment_plan_in_force(case: Any) -> PaymentPlan | None:
     loaded = getattr(case, "_money", None)
     if loaded is not None:
         return loaded["payment_plan"]
-    return (
-        PaymentPlan.objects.filter(case=case, approval__isnull=False)
-        .order_by("-version")
-        .prefetch_related("lines")
-        .first()
-    )
+    return payment_plans_in_force([case.pk]).get(case.pk)
+
+
+def payment_plans_in_force(case_ids: Iterable[int]) -> dict[int, PaymentPlan]:
+    """:func:`payment_plan_in_force` of many cases by case id, with its lines, in a fixed
+    number of queries."""
+    return {
+        plan.case_id: plan
+        for plan in _newest_per_case(
+            PaymentPlan.objects.filter(case_id__in=list(case_ids), approval__isnull=False),
+            F("version").desc(),
+        ).prefetch_related("lines")
+    }
 
 
 def payment_plan_is_approved(case: Any) -> bool:
@@ -504,11 +516,31 @@ def claimed_to(case: Any, on: dt.date) -> Decimal:
 def claim_over_plan(claim: Claim) -> Decimal:
     """How far a submitted claim takes the payments up to its period past the approved
     payment plan (zero when it keeps to the plan or the case has none)."""
-    plan = payment_plan_in_force(claim.case)
-    if plan is None or claim.status != Claim.Status.SUBMITTED:
-        return ZERO
-    excess = claimed_to(claim.case, claim.period_end) - planned_to(plan, claim.period_end)
-    return max(ZERO, excess)
+    return claims_over_plan([claim])[claim.pk]
+
+
+def claims_over_plan(claims: Iterable[Claim]) -> dict[int, Decimal]:
+    """:func:`claim_over_plan` of each of ``claims`` by claim id, in a fixed number of
+    queries for any number of claims (for the fund's list of open claims)."""
+    claims = list(claims)
+    case_ids = {claim.case_id for claim in claims}
+    plans = payment_plans_in_force(case_ids)
+    counted: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for case_id, period_end, amount in Claim.objects.filter(
+        case_id__in=case_ids, status__in=CLAIMS_COUNTED
+    ).values_list("case_id", "period_end", "amount"):
+        counted[case_id].append((period_end, amount))
+    over = {}
+    for claim in claims:
+        in_force = plans.get(claim.case_id)
+        if in_force is None or claim.status != Claim.Status.SUBMITTED:
+            over[claim.pk] = ZERO
+            continue
+        claimed = money(
+            sum((a for end, a in counted[claim.case_id] if end <= claim.period_end), ZERO)
+        )
+        over[claim.pk] = max(ZERO, claimed - planned_to(in_force, claim.period_end))
+    return over
 
 
 @dataclass(frozen=True)
@@ -716,6 +748,11 @@ def journal(
         txs = txs.filter(booked_on__gte=start)
     if end is not None:
         txs = txs.filter(booked_on__lte=end)
+    # The entries with their board's and case's names in one query, whichever they name
+    # (only the names: a journal of thousands of entries would read each case whole).
+    entries = Entry.objects.select_related("board", "case").only(
+        "transaction", "account", "amount", "case__title", "board__name"
+    )
     return txs.select_related("case", "claim", "reverses", "created_by").prefetch_related(
-        "entries__board", "entries__case"
+        Prefetch("entries", queryset=entries)
     )

@@ -1,4 +1,4 @@
-"""Each request looks up a rulebook version once per key (see ``selectors.memo``)."""
+"""Each request looks up the rulebook versions of an organisation once (see ``selectors.memo``)."""
 
 from __future__ import annotations
 

@@ -42,9 +42,11 @@ def rulebook_in_force(organisation: Organisation, on: dt.date) -> Rulebook | Non
 # right and its TOML is read and parsed (15-40 ms) once per process, not once per case.
 VersionId = tuple[int, dt.datetime]
 _PARSED: dict[VersionId, Rulebook] = {}
-# Within one request (see ``memo``): the version id of each (organisation, key) looked up,
-# so a page over many cases asks the database once per rulebook, not once per case.
-_MEMO: ContextVar[dict[tuple[int, str], VersionId | None] | None] = ContextVar(
+# Within one request (see ``memo``): the version id of every key of each organisation
+# looked up, read in one query, so a page over many cases (whatever their keys) asks the
+# database once per organisation, not once per case or key. A key is unique within its
+# organisation and an organisation holds a handful of versions.
+_MEMO: ContextVar[dict[int, dict[str, VersionId | None]] | None] = ContextVar(
     "rulebook_memo", default=None
 )
 
@@ -69,16 +71,28 @@ def _parsed(version_id: VersionId) -> Rulebook:
 
 def _version_id(organisation_id: int, key: str) -> VersionId | None:
     remembered = _MEMO.get()
-    if remembered is not None and (organisation_id, key) in remembered:
-        return remembered[(organisation_id, key)]
-    version_id = (
+    if remembered is None:
+        return _stored_version_id(organisation_id, key)
+    keys = remembered.get(organisation_id)
+    if keys is None:
+        keys = remembered[organisation_id] = {
+            k: (pk, uploaded_at)
+            for k, pk, uploaded_at in RulebookVersion.objects.filter(
+                organisation_id=organisation_id
+            ).values_list("key", "pk", "uploaded_at")
+        }
+    if key not in keys:
+        # a bundled preset's key, or a version stored during this request
+        keys[key] = _stored_version_id(organisation_id, key)
+    return keys[key]
+
+
+def _stored_version_id(organisation_id: int, key: str) -> VersionId | None:
+    return (
         RulebookVersion.objects.filter(organisation_id=organisation_id, key=key)
         .values_list("pk", "uploaded_at")
         .first()
     )
-    if remembered is not None:
-        remembered[(organisation_id, key)] = version_id
-    return version_id
 
 
 def rulebook_by_key(organisation: Organisation | int, key: str) -> Rulebook:

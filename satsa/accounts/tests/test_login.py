@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from satsa.accounts.views import DEMO_FOUND
 from satsa.conftest import PASSWORD
 from satsa.events.models import Event
 
@@ -106,6 +107,41 @@ def test_demo_users_are_listed_only_in_demo_mode(client: Client, alice: Any) -> 
 def test_demo_mode_lists_users_and_roles(client: Client, alice: Any) -> None:
     content = client.get(reverse("accounts:login")).content.decode()
     assert "alice" in content and "Processledare" in content
+
+
+@pytest.fixture
+def storstad(db: Any, make_person: Any) -> Any:
+    """An organisation of the national data set (``satsa demo --scale``) with its people."""
+    from satsa.orgs.models import Organisation
+    from satsa.orgs.roles import Role
+
+    org = Organisation.objects.create(slug="storstad", name="Storstads kommun", code="9999")
+    for n in range(DEMO_FOUND + 5):
+        make_person(f"storstad-person-{n:02d}", (org, Role.APPLICANT))
+    return org
+
+
+@override_settings(SATSA_DEMO=True)
+def test_demo_mode_lists_only_the_demo_organisations_people(
+    client: Client, alice: Any, storstad: Any
+) -> None:
+    content = client.get(reverse("accounts:login")).content.decode()
+    assert "alice" in content
+    assert "storstad-person" not in content
+
+
+@override_settings(SATSA_DEMO=True)
+def test_a_search_finds_other_demo_people_a_few_at_a_time(
+    client: Client, alice: Any, storstad: Any
+) -> None:
+    content = client.get(reverse("accounts:login"), {"demo": "Storstads"}).content.decode()
+    assert content.count("<code>storstad-person-") == DEMO_FOUND
+    assert "alice" not in content
+    assert "De första 30 träffarna visas" in content
+    one = client.get(reverse("accounts:login"), {"demo": "person-07"}).content.decode()
+    assert "storstad-person-07" in one and "träffarna visas" not in one
+    none = client.get(reverse("accounts:login"), {"demo": "ingen-sådan"}).content.decode()
+    assert "Ingen demoanvändare matchar sökningen." in none
 
 
 def test_an_english_browser_still_gets_swedish_until_english_is_chosen(

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from satsa.events.actors import system_actor
 from satsa.funds import selectors as sel
 from satsa.funds import services
 from satsa.funds.models import Claim, Kind, Transaction
@@ -37,6 +38,27 @@ def test_the_overview_shows_the_position_in_swedish_money(
     assert ",00" not in html
     assert html.count("<h1") == 1
     assert 'role="img"' in html and 'id="forecast-table"' in html
+
+
+def test_the_overview_lists_the_funded_cases_a_page_at_a_time(
+    client_as: Any, alice: Any, funded: Any, make_case: Any, settings: Any
+) -> None:
+    settings.SATSA_PAGE_SIZE = 2
+    for title in ("Anna", "Bertil", "Cesar"):
+        case = make_case(funded, title=title, diarienummer=f"KS {title}")
+        services.commitment_create(
+            case=case,
+            amount=case.granted_amount,
+            booked_on=dt.date(2016, 1, 1),
+            reference=case.diarienummer,
+            actor=system_actor(),
+        )
+    client = client_as(alice)
+    first = client.get(url("overview"), {"date": "2016-12-31"}).content.decode()
+    assert "Anna" in first and "Bertil" in first and "Cesar" not in first
+    assert "date=2016-12-31&amp;sida=2" in first
+    second = client.get(url("overview"), {"date": "2016-12-31", "sida": 2}).content.decode()
+    assert "Cesar" in second and "Anna" not in second
 
 
 def test_an_applicant_cannot_see_the_fund(client_as: Any, bob: Any, funded: Any) -> None:

@@ -27,29 +27,6 @@ SMALL, LARGE = 40, 120
 SMALL_ORG = scale.place_names(ORGS)[-1][0]
 WHO = {"storstad": scale.BIG_SLUG, "small": SMALL_ORG}
 
-# Pages whose query count still differs between the two sizes of the national data set
-# (#17 stays open for them; satsa/core/tests/test_query_counts.py holds them equal on the
-# demo's own growth). Strict: each mark fails the run once its page is fixed.
-STILL_GROWING = {
-    ("storstad", "pipeline"),
-    ("storstad", "fund overview"),
-    ("storstad", "journal SIE"),
-    ("storstad", "follow-up overview"),
-    ("storstad", "portfolio dashboard"),
-    ("storstad", "portfolio XLSX"),
-    ("small", "pipeline"),
-    ("small", "fund overview"),
-    ("small", "journal"),
-    ("small", "journal SIE"),
-    ("small", "follow-up overview"),
-    ("small", "portfolio dashboard"),
-    ("small", "portfolio XLSX"),
-    ("small", "case overview (granted)"),
-    ("small", "case money"),
-    ("small", "follow-up case"),
-    ("small", "follow-up case CSV"),
-    ("small", "periodic report PDF"),
-}
 PAGES = [
     "organisation overview",
     "My tasks",
@@ -197,18 +174,8 @@ def test_copied_cases_carry_calculations_money_reports_measures_and_events(
     assert len(counts) >= 5
 
 
-def _pages() -> list[Any]:
-    grows = pytest.mark.xfail(strict=True, reason="#17: differs on the national data set")
-    return [
-        pytest.param(
-            who, page, id=f"{who}-{page}", marks=[grows] if (who, page) in STILL_GROWING else []
-        )
-        for who in WHO
-        for page in PAGES
-    ]
-
-
-@pytest.mark.parametrize(("who", "page"), _pages())
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("who", list(WHO))
 def test_the_page_runs_as_many_queries_at_both_sizes(
     national: National, who: str, page: str
 ) -> None:
