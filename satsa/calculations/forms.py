@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from satsa.calculations.models import (
@@ -158,7 +160,57 @@ def input_number(value: Any, *, percent: bool = False) -> str:
     return f"{text}{numbers.NBSP}%" if language() == "sv" else f"{text}%"
 
 
-class NumberText(forms.TextInput):
+# --- widgets written directly ----------------------------------------------------------
+#
+# The grid has several hundred cells, and rendering each cell's widget through Django's
+# widget templates was most of the editor's page load. These widgets write the same HTML
+# as Django's templates for them (text.html, select.html, select_option.html, attrs.html,
+# stripped as Django's renderer strips them), character for character;
+# ``test_grid_widgets`` holds them to it.
+
+
+def _shown(value: Any) -> str:
+    """``{{ value|stringformat:'s' }}`` with autoescaping."""
+    return str(conditional_escape(value)) if hasattr(value, "__html__") else escape(str(value))
+
+
+def _attrs(attrs: Mapping[str, Any]) -> str:
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{_shown(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class DirectTextInput(forms.TextInput):
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else f' value="{_shown(widget["value"])}"'
+        return mark_safe(
+            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"'
+            f"{shown}{_attrs(widget['attrs'])}>"
+        )
+
+
+class DirectSelect(forms.Select):
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                parts.append(
+                    f'\n  <option value="{_shown(option["value"])}"{_attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
+class NumberText(DirectTextInput):
     """A text box for numbers: ``type=number`` would take the arrow keys the grid uses to
     move between cells, and refuses ``3 600 000`` and a decimal comma."""
 
@@ -206,7 +258,7 @@ def _pct(label: Any, required: bool = False) -> NumberField:
     )
 
 
-class ListSelect(forms.Select):
+class ListSelect(DirectSelect):
     """A list to choose from that keeps a value not in it (a name typed before the lists
     existed, or pasted from a spreadsheet) as an extra choice, so that nothing is lost."""
 
@@ -410,7 +462,9 @@ YEARS = "__years__"
 class CostLineForm(GridLineForm):
     columns = ("type", "financier", YEARS)
 
-    type = forms.CharField(label=_("Kostnadsslag"), max_length=100, required=False)
+    type = forms.CharField(
+        label=_("Kostnadsslag"), max_length=100, required=False, widget=DirectTextInput
+    )
     financier = forms.CharField(
         label=_("Finansiär"), max_length=200, initial=FUND, widget=ListSelect()
     )
@@ -467,13 +521,15 @@ class EffectLineForm(GridLineForm):
         "social_unit_cost",
     )
 
-    source = forms.ChoiceField(label=_("Ur enhetskostnadstabellen"), required=False, choices=())
+    source = forms.ChoiceField(
+        label=_("Ur enhetskostnadstabellen"), required=False, choices=(), widget=DirectSelect
+    )
     # The entry whose values were last copied into the line; a different ``source`` means
     # the person just picked one, and its values are copied in (see ``apply_picks``).
     source_applied = forms.CharField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Effekt"), max_length=300)
+    name = forms.CharField(label=_("Effekt"), max_length=300, widget=DirectTextInput)
     actor = forms.CharField(label=_("Aktör"), max_length=200, widget=ListSelect())
-    unit = forms.CharField(label=_("Enhet"), max_length=100, required=False)
+    unit = forms.CharField(label=_("Enhet"), max_length=100, required=False, widget=DirectTextInput)
     unit_cost = NumberField(label=_("Enhetskostnad (kr)"), min_value=0, decimal_places=2)
     unit_cost_price_year = YearField(label=_("Prisår"), required=False)
     economic_unit_cost = NumberField(
@@ -494,6 +550,7 @@ class EffectLineForm(GridLineForm):
     perspective = forms.ChoiceField(
         label=_("Aktörens perspektiv"),
         required=False,
+        widget=DirectSelect,
         choices=[
             ("", _("Organisationen (egna nämnder och förvaltningar)")),
             ("other_public", _("Annan offentlig aktör (region, stat)")),
@@ -506,6 +563,7 @@ class EffectLineForm(GridLineForm):
     cashable = forms.ChoiceField(
         label=_("Besparingens art"),
         required=False,
+        widget=DirectSelect,
         choices=[
             ("", _("Frigör pengar (kan tas ut ur budgeten)")),
             ("capacity", _("Frigör bara kapacitet")),
