@@ -166,10 +166,15 @@ class RepaymentForm(KeyedForm):
     received_on = _date_field(_("Bokföringsdag"))
     reference = forms.CharField(label=_("Referens"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, boards: QuerySet[Board], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, boards: QuerySet[Board], with_fee: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Board]", self.fields["board"]).queryset = boards
         self.fields["received_on"].initial = timezone.localdate()
+        if not with_fee:
+            # A rulebook without an administrative fee (Uppsala) asks for none.
+            del self.fields["fee"]
 
 
 class PositionDateForm(forms.Form):

@@ -321,7 +321,11 @@ def _render_case(
             "approve_form": ApproveForm(),
             "pay_form": PayForm(),
             "reason_form": ReasonForm(),
-            "repayment_form": RepaymentForm(boards=boards) if can["manage_fund"] else None,
+            "repayment_form": (
+                RepaymentForm(boards=boards, with_fee=_charges_fee(case))
+                if can["manage_fund"]
+                else None
+            ),
             "offers_payment_plan": offers_payment_plan,
             "payment_plans": [
                 {
@@ -575,11 +579,16 @@ def case_release(request: AuthenticatedRequest, org: Organisation, pk: int) -> H
     return redirect("funds:case", org_slug=org.slug, pk=case.pk)
 
 
+def _charges_fee(case: Any) -> bool:
+    """Whether the case's rulebook charges an administrative fee on repayment."""
+    return bool(rulebook_for(case).repayment.fee_share)
+
+
 @org_view(Perm.MANAGE_FUND)
 @require_POST
 def case_repayment(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
     case = access.case_for(request.user, org, pk)
-    form = RepaymentForm(request.POST, boards=org.boards.all())
+    form = RepaymentForm(request.POST, boards=org.boards.all(), with_fee=_charges_fee(case))
     try:
         if not form.is_valid():
             raise ValidationError([m for errs in form.errors.values() for m in errs])
@@ -587,7 +596,7 @@ def case_repayment(request: AuthenticatedRequest, org: Organisation, pk: int) ->
             case=case,
             board=form.cleaned_data["board"],
             principal=form.cleaned_data["principal"],
-            fee=form.cleaned_data["fee"] or Decimal(0),
+            fee=form.cleaned_data.get("fee") or Decimal(0),
             received_on=form.cleaned_data["received_on"],
             reference=form.cleaned_data["reference"],
             actor=request.user,

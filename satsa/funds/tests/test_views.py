@@ -193,3 +193,46 @@ def test_a_grant_wholly_claimed_offers_no_further_claim(
     html = client.get(url("case", granted_case.pk)).content.decode()
     assert "Skicka begäran" not in html
     assert "Hela det beviljade beloppet är begärt; det finns inget kvar att begära." in html
+
+
+def test_the_repayment_form_asks_for_a_fee_only_where_the_rulebook_charges_one(
+    up: Any, granted_case: Any, alice: Any, client_as: Any
+) -> None:
+    """Uppsala's rulebook charges no administrative fee; Örebro 2016's charges 5 %."""
+    from satsa.funds.models import RepaymentPlan
+
+    manual = [services.ManualLine(board=up.board, year=2019, amount=Decimal("600000"))]
+    services.repayment_plan_manual(
+        case=up.case,
+        lines=manual,
+        reason="Budgetramen minskas 2019.",
+        decided_on=dt.date(2017, 1, 1),
+        actor=up.coordinator,
+    )
+    uppsala = client_as(up.coordinator)
+    page = uppsala.get(reverse("funds:case", args=["uppsala", up.case.pk])).content.decode()
+    assert 'name="principal"' in page and 'name="fee"' not in page
+    response = uppsala.post(
+        reverse("funds:repayment", args=["uppsala", up.case.pk]),
+        {
+            "board": up.board.pk,
+            "principal": "200000",
+            "received_on": "2019-02-01",
+            "reference": "Mål och budget 2019",
+            "idempotency_key": "uppsala-frame-2019",
+        },
+        follow=True,
+    )
+    assert "Återföringen är bokförd." in response.content.decode()
+    assert RepaymentPlan.objects.filter(case=up.case).exists()
+
+    board = granted_case.organisation.boards.first()
+    services.repayment_plan_manual(
+        case=granted_case,
+        lines=[services.ManualLine(board=board, year=2019, amount=granted_case.granted_amount)],
+        reason="Antagen plan.",
+        decided_on=dt.date(2016, 1, 1),
+        actor=alice,
+    )
+    orebro = client_as(alice).get(reverse("funds:case", args=["orebro", granted_case.pk]))
+    assert 'name="fee"' in orebro.content.decode()
