@@ -541,8 +541,12 @@ def shown_as_terminated(w: Walk) -> None:
     w.as_user("alice")
     page.goto("/o/orebro/portfolj/")
     w.check()
-    row = page.locator("tr", has=page.get_by_text(TITLE, exact=True)).first
+    granted = page.get_by_role("table", name="Alla beviljade satsningar med dokument")
+    row = granted.locator("tr", has=page.get_by_text(TITLE, exact=True))
     assert "Avbruten" in row.inner_text()
+    # The final report is still to be written: it covers the project up to the decision.
+    deadlines = page.get_by_role("table", name="Tidsfrister de närmaste fyra månaderna")
+    assert "Slutrapport" in deadlines.locator("tr", has_text=TITLE).inner_text()
     page.context.clear_cookies()
     page.goto("/open/orebro/")
     w.check()
