@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -92,7 +93,20 @@ def journal_table(organisation: Any, year: int | None = None) -> Table:
 
 def journal_sie(organisation: Any, year: int) -> bytes:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    transactions = list(sel.journal(organisation, start=start, end=end))
+    transactions = list(sel.journal(organisation, start=start, end=end).prefetch_related(None))
+    # The entries in one query that runs whether or not the year has any (a prefetch over
+    # no transactions would be left out, and the export's query count depend on the data).
+    entries: dict[int, list[Entry]] = defaultdict(list)
+    for entry in (
+        Entry.objects.filter(
+            transaction__organisation=organisation,
+            transaction__booked_on__gte=start,
+            transaction__booked_on__lte=end,
+        )
+        .select_related("case")
+        .only("transaction", "account", "amount", "case__title")
+    ):
+        entries[entry.transaction_id].append(entry)
     opening_rows = (
         Entry.objects.filter(
             transaction__organisation=organisation, transaction__booked_on__lt=start
@@ -106,6 +120,7 @@ def journal_sie(organisation: Any, year: int) -> bytes:
             organisation=organisation,
             year=year,
             transactions=transactions,
+            entries=entries,
             opening=opening,
             generated_on=timezone.localdate(),
         )

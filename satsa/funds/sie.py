@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from satsa.cases.models import Case
-    from satsa.funds.models import Transaction
+    from satsa.funds.models import Entry, Transaction
 
 PROGRAM_VERSION = "1.0"
 SERIES = "F"
@@ -43,12 +44,13 @@ def sie_text(
     organisation: Any,
     year: int,
     transactions: list[Transaction],
+    entries: Mapping[int, Sequence[Entry]],
     opening: dict[str, Decimal],
     generated_on: dt.date,
 ) -> str:
     """The SIE 4 file (as text; encode with :func:`sie_bytes`) for one calendar year.
 
-    ``transactions`` are the year's, each with its entries; ``opening`` the account
+    ``transactions`` are the year's, ``entries`` theirs by transaction id; ``opening`` the account
     balances at the start of the year (#IB); the closing balances (#UB) follow from both.
     """
     from satsa.funds.models import Account
@@ -67,14 +69,14 @@ def sie_text(
         lines.append(f"#KONTO {account.value} {_quote(str(account.label))}")
     cases: dict[int, Case] = {}
     for tx in transactions:
-        for entry in tx.entries.all():
+        for entry in entries.get(tx.pk, ()):
             if entry.case is not None:
                 cases[entry.case.pk] = entry.case
     for case_id, case in sorted(cases.items()):
         lines.append(f"#OBJEKT 6 {_quote(str(case_id))} {_quote(case.title)}")
     closing = defaultdict(lambda: Decimal("0.00"), opening)
     for tx in transactions:
-        for entry in tx.entries.all():
+        for entry in entries.get(tx.pk, ()):
             closing[entry.account] += entry.amount
     for account in Account:
         lines.append(f"#IB 0 {account.value} {_amount(opening.get(account.value, Decimal(0)))}")
@@ -84,7 +86,7 @@ def sie_text(
         text = f"{tx.get_kind_display()}: {tx.description or tx.reference}"
         lines.append(f"#VER {SERIES} {number} {_day(tx.booked_on)} {_quote(text)}")
         lines.append("{")
-        for entry in tx.entries.all():
+        for entry in entries.get(tx.pk, ()):
             objects = f'6 "{entry.case_id}"' if entry.case_id else ""
             lines.append(f"   #TRANS {entry.account} {{{objects}}} {_amount(entry.amount)}")
         lines.append("}")

@@ -49,6 +49,16 @@ class Walk:
         self.success()
         self.check()
 
+    def save_calculation(self) -> None:
+        """Save the calculation in the editor, once the debounced recompute (500 ms) has
+        answered: the live test server shares one SQLite connection between its threads,
+        and two requests at once can break it (a person would never notice the wait)."""
+        self.page.wait_for_timeout(700)
+        self.page.wait_for_function("() => !document.querySelector('.htmx-request')")
+        self.page.get_by_role("button", name="Spara kalkylen").click()
+        assert "Kalkylen är sparad." in self.success()
+        self.check()
+
     def write_report(
         self,
         report_url: str,

@@ -228,9 +228,7 @@ def application(w: Walk) -> None:
         for year in years[1:3]:
             page.locator(f"#id_effects-{row}-y{year}").fill(volume)
         page.locator(f"#id_effects-{row}-volume_after_end").fill(volume)
-    page.get_by_role("button", name="Spara kalkylen").click()
-    w.success()
-    w.check()
+    w.save_calculation()
 
     w.open_case(TITLE, "Ansökan")
     page.get_by_role("link", name="Bygg utvärderingsschemat i Satsa, med basvärden").click()

@@ -86,9 +86,7 @@ def test_uppsala_2016_from_the_idea_to_the_reduced_budget_frames(
     page.locator("#id_effects-0-unit_cost").fill("120 000")
     page.locator(f"#id_effects-0-y{years[1]}").fill("10")
     page.locator("#id_effects-0-volume_after_end").fill("10")
-    page.get_by_role("button", name="Spara kalkylen").click()
-    w.success()
-    w.check()
+    w.save_calculation()
 
     # The follow-up plan: the evaluation schema with its baselines.
     w.open_case(TITLE, "Ansökan")

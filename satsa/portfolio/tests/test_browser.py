@@ -28,6 +28,8 @@ def test_the_portfolio_pages_are_accessible(
     assert axe(page) == []
     page.get_by_label("Målgrupp innehåller").fill("Vivalla")
     page.get_by_role("button", name="Filtrera").click()
+    page.wait_for_url("**target_group=Vivalla**")
+    page.get_by_role("rowheader", name="El Sistema").first.wait_for()
     assert page.get_by_role("rowheader", name="El Sistema").first.is_visible()
     assert axe(page) == []
 
