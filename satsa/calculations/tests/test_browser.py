@@ -67,11 +67,13 @@ def test_the_unit_cost_pages_are_accessible(
     assert page.locator("h1").inner_text() == "Enhetskostnader"
     assert axe(page) == []
     page.get_by_role("link", name="Placering i familjehem, barn och unga").click()
+    page.get_by_role("rowheader", name="2022").wait_for()
     assert page.get_by_role("rowheader", name="2022").is_visible()
     page.get_by_label("Räkna om med prisindex").select_option(
         label="KPI-liknande index, årsmedel (demo)"
     )
     page.get_by_role("button", name="Visa").click()
+    page.get_by_role("columnheader", name="I 2026 års priser").wait_for()
     assert page.get_by_role("columnheader", name="I 2026 års priser").is_visible()
     assert axe(page) == []
     for path in (

@@ -22,6 +22,7 @@ def test_the_rulebook_pages_are_readable_and_accessible(
     page.get_by_label("Äldre version").select_option("orebro-2016")
     page.get_by_label("Nyare version").select_option("orebro-2020")
     page.get_by_role("button", name="Jämför").click()
+    page.get_by_role("rowheader", name="repayment.model", exact=True).wait_for()
     assert page.get_by_role("rowheader", name="repayment.model", exact=True).is_visible()
     assert axe(page) == []
     page.goto("/o/orebro/regelbok/ladda-upp/")
