@@ -49,6 +49,24 @@ class Walk:
         self.success()
         self.check()
 
+    def plan_schema(
+        self, goal: str, target_group: str, comparison_group: str, subgoal: str, activity: str
+    ) -> None:
+        """On the evaluation schema's page: the overall goal, the groups, a subgoal and its
+        activity (the measures follow, each rulebook's own)."""
+        page = self.page
+        page.get_by_label("Övergripande mål").fill(goal)
+        page.locator("#id_target_group").fill(target_group)
+        page.locator("#id_comparison_group").fill(comparison_group)
+        page.get_by_role("button", name="Spara", exact=True).click()
+        self.check()
+        page.get_by_label("Nytt delmål").fill(subgoal)
+        page.get_by_role("button", name="Lägg till delmål").click()
+        self.check()
+        page.get_by_label("Ny aktivitet").fill(activity)
+        page.get_by_role("button", name="Lägg till aktivitet").click()
+        self.check()
+
     def save_calculation(self) -> None:
         """Save the calculation in the editor, once the debounced recompute (500 ms) has
         answered: the live test server shares one SQLite connection between its threads,

@@ -209,17 +209,13 @@ def build_schema(w: Walk, case: Case) -> None:
     w.as_user("linnea")
     page.goto(f"/o/gavleborg/uppfoljning/arende/{case.pk}/schema/")
     w.check()
-    page.get_by_label("Övergripande mål").fill("Fler invånare med tidig ohälsa får stöd i tid")
-    page.locator("#id_target_group").fill("Vuxna i Hofors med tidiga tecken på ohälsa")
-    page.locator("#id_comparison_group").fill("Vuxna i Ockelbo")
-    page.get_by_role("button", name="Spara", exact=True).click()
-    w.check()
-    page.get_by_label("Nytt delmål").fill("Invånarna söker stöd tidigt")
-    page.get_by_role("button", name="Lägg till delmål").click()
-    w.check()
-    page.get_by_label("Ny aktivitet").fill("Hälsosamtal med hälsolots")
-    page.get_by_role("button", name="Lägg till aktivitet").click()
-    w.check()
+    w.plan_schema(
+        "Fler invånare med tidig ohälsa får stöd i tid",
+        "Vuxna i Hofors med tidiga tecken på ohälsa",
+        "Vuxna i Ockelbo",
+        "Invånarna söker stöd tidigt",
+        "Hälsosamtal med hälsolots",
+    )
     page.get_by_role("link", name="Lägg till mått").click()
     w.check()
     page.get_by_label("Typ av mått").select_option(label="Utfallsmått")

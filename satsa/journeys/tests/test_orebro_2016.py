@@ -233,17 +233,13 @@ def application(w: Walk) -> None:
     w.open_case(TITLE, "Ansökan")
     page.get_by_role("link", name="Bygg utvärderingsschemat i Satsa, med basvärden").click()
     w.check()
-    page.get_by_label("Övergripande mål").fill("Fler elever går i skolan")
-    page.locator("#id_target_group").fill("Elever i årskurs 7–9 i Baronbackarna med hög frånvaro")
-    page.locator("#id_comparison_group").fill("Elever i årskurs 7–9 i Vivalla")
-    page.get_by_role("button", name="Spara", exact=True).click()
-    w.check()
-    page.get_by_label("Nytt delmål").fill("Eleverna kommer till skolan")
-    page.get_by_role("button", name="Lägg till delmål").click()
-    w.check()
-    page.get_by_label("Ny aktivitet").fill("Hembesök av det skolsociala teamet")
-    page.get_by_role("button", name="Lägg till aktivitet").click()
-    w.check()
+    w.plan_schema(
+        "Fler elever går i skolan",
+        "Elever i årskurs 7–9 i Baronbackarna med hög frånvaro",
+        "Elever i årskurs 7–9 i Vivalla",
+        "Eleverna kommer till skolan",
+        "Hembesök av det skolsociala teamet",
+    )
     measures = (
         ("Kortsiktigt effektmått", "Andel elever med hög frånvaro", "procent", "40", "20", None),
         ("Aktivitetsmått", "Hembesök", "besök", "0", "600", None),

@@ -193,17 +193,13 @@ def build_the_schema(w: Walk) -> None:
     """The applicant sets goals, groups and a measure with its baselines."""
     page = w.page
     w.check()
-    page.get_by_label("Övergripande mål").fill("Fler elever går i skolan")
-    page.locator("#id_target_group").fill("Elever i årskurs 7–9 med hög frånvaro")
-    page.locator("#id_comparison_group").fill("Elever i Baronbackarna")
-    page.get_by_role("button", name="Spara", exact=True).click()
-    w.check()
-    page.get_by_label("Nytt delmål").fill("Eleverna kommer till skolan")
-    page.get_by_role("button", name="Lägg till delmål").click()
-    w.check()
-    page.get_by_label("Ny aktivitet").fill("Hembesök av brobyggare")
-    page.get_by_role("button", name="Lägg till aktivitet").click()
-    w.check()
+    w.plan_schema(
+        "Fler elever går i skolan",
+        "Elever i årskurs 7–9 med hög frånvaro",
+        "Elever i Baronbackarna",
+        "Eleverna kommer till skolan",
+        "Hembesök av brobyggare",
+    )
     for kind, name, unit, baseline, target in (
         ("Kortsiktigt effektmått", "Andel elever med hög frånvaro", "procent", "40", "20"),
         ("Aktivitetsmått", "Hembesök", "besök", "0", "600"),

@@ -92,16 +92,13 @@ def test_uppsala_2016_from_the_idea_to_the_reduced_budget_frames(
     w.open_case(TITLE, "Ansökan")
     page.get_by_role("link", name="Bygg utvärderingsschemat i Satsa, med basvärden").click()
     w.check()
-    page.get_by_label("Övergripande mål").fill("Fler unga vuxna i arbete eller studier")
-    page.locator("#id_target_group").fill("18–24 år med försörjningsstöd")
-    page.locator("#id_comparison_group").fill("18–24 år i andra stadsdelar")
-    page.get_by_role("button", name="Spara", exact=True).click()
-    w.check()
-    page.get_by_label("Nytt delmål").fill("Deltagarna får arbete eller börjar studera")
-    page.get_by_role("button", name="Lägg till delmål").click()
-    page.get_by_label("Ny aktivitet").fill("Individuell coachning enligt IPS")
-    page.get_by_role("button", name="Lägg till aktivitet").click()
-    w.check()
+    w.plan_schema(
+        "Fler unga vuxna i arbete eller studier",
+        "18–24 år med försörjningsstöd",
+        "18–24 år i andra stadsdelar",
+        "Deltagarna får arbete eller börjar studera",
+        "Individuell coachning enligt IPS",
+    )
     for kind, name, unit, baseline, target in (
         ("Utfallsmått", "Andel i arbete eller studier", "procent", "10", "40"),
         ("Aktivitetsmått", "Coachningssamtal", "samtal", "0", "800"),
