@@ -468,26 +468,66 @@ def _values(qs: models.QuerySet[Any], model: type[models.Model]) -> list[dict[st
 
 
 # How many of an organisation's first cases keep their template's stage (see load_templates).
-KEPT = 3
+KEPT = 4
+# The preparation step whose cases the steering group ranks (``decisions.views.ranking``).
+RANKED_STEP = "steering_group"
 
 
 def load_templates(template: Organisation) -> Templates:
-    """Read the template organisation's cases and everything hanging from them once."""
+    """Read the template organisation's cases and everything hanging from them once.
+
+    The cases come in the order organisations receive copies of them. The first three are
+    what the benchmark's pages (``pages()``) need, so that an organisation with only three
+    cases (a small one at 1 000 cases over 300 organisations) is measured on the same pages,
+    with the same queries, as one with thirty:
+
+    1. a case in preparation waiting for the steering group's ranking (the ranking, the
+       case in preparation, its application, calculation and decision basis);
+    2. a running case with an open claim, reports and payments (the granted case's pages,
+       the fund's claims, the follow-up);
+    3. an ended case (closed or implemented) with its final report, its repayment plan and
+       measured values (the final report PDF, the fund's repayments, the portfolio's
+       results).
+
+    The fourth is the other case in preparation. These ``KEPT`` cases keep their stage;
+    the rest follow in the demo's order, cases with reports first.
+    """
     cases = list(
         Case.objects.filter(organisation=template)
         .annotate(
             reports=models.Count("followup_reports", distinct=True),
             claims=models.Count("fund_claims", distinct=True),
+            open_claims=models.Count(
+                "fund_claims",
+                filter=models.Q(
+                    fund_claims__status__in=[fum.Claim.Status.SUBMITTED, fum.Claim.Status.APPROVED]
+                ),
+                distinct=True,
+            ),
+            repayments=models.Count("repayment_plans__lines", distinct=True),
+            values=models.Count("evaluation_schema__measures__values", distinct=True),
         )
         .order_by("id")
     )
-    # Even an organisation with two cases gets one in preparation and one running case with
-    # reports, claims and payments, and its third is the other case in preparation (waiting
-    # for the steering group's ranking): the benchmark's pages measure these at every size.
-    # They come first and keep their stage, then the rest in the demo's order.
-    preparing = [c for c in cases if c.stage == Stage.PREPARATION]
-    running = next((c for c in cases if c.stage == Stage.RUNNING and c.claims and c.reports), None)
-    first = [c for c in (*preparing[:1], running, *preparing[1:2]) if c is not None]
+    # the one the steering group ranks (the ranking page lists that step) first
+    preparing = sorted(
+        (c for c in cases if c.stage == Stage.PREPARATION), key=lambda c: c.step != RANKED_STEP
+    )
+    running = next(
+        (c for c in cases if c.stage == Stage.RUNNING and c.open_claims and c.reports), None
+    )
+    ended = next(
+        (
+            c
+            for c in cases
+            if c.stage in (Stage.CLOSED, Stage.IMPLEMENTED)
+            and c.reports
+            and c.repayments
+            and c.values
+        ),
+        None,
+    )
+    first = [c for c in (*preparing[:1], running, ended, *preparing[1:2]) if c is not None]
     cases = first + sorted(
         (c for c in cases if c not in first), key=lambda c: (-min(c.reports, 1), c.pk)
     )
