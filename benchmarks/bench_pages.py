@@ -10,7 +10,9 @@ the data) and the median and 95th percentile server time. It prints figures only
 fails on them; ``satsa/portfolio/tests/test_scale.py`` asserts the equal counts.
 
     BENCH_SIZES=1000,3000   total cases at each size (default; 10000 for the issue's figure)
-    BENCH_ORGS=300          organisations the cases are spread over
+    BENCH_ORGS=300          organisations the cases are spread over (at the first size the
+                            small organisation should hold at least ``scale.NEEDED`` cases:
+                            1 000 cases over 300 organisations give it 3)
     BENCH_REPEATS=5         requests per page (fewer once a page has taken BENCH_PAGE_BUDGET s)
     BENCH_PAGE_BUDGET=8     seconds per page and size after which it is not repeated
 """
@@ -129,6 +131,12 @@ def main() -> None:
             client.force_login(scale.coordinator(org))
             n_cases = org.cases.count()
             print(f"  measuring {slug} ({n_cases} cases) as its coordinator …", flush=True)
+            if n_cases < scale.NEEDED:
+                print(
+                    f"  note: {slug} holds fewer than the {scale.NEEDED} cases every page "
+                    "needs: some pages are not measured at this size (raise the size or "
+                    "lower BENCH_ORGS)"
+                )
             for page in scale.pages(org):
                 results.setdefault((page.name, who), {})[size] = _measure(client, page)
     a, b = SIZES[0], SIZES[-1]

@@ -467,8 +467,10 @@ def _values(qs: models.QuerySet[Any], model: type[models.Model]) -> list[dict[st
     return list(qs.values(*[f.attname for f in model._meta.concrete_fields]))
 
 
-# How many of an organisation's first cases keep their template's stage (see load_templates).
+# How many of an organisation's first cases keep their template's stage (see load_templates),
+# and how many of them every page of pages() needs.
 KEPT = 4
+NEEDED = 3
 # The preparation step whose cases the steering group ranks (``decisions.views.ranking``).
 RANKED_STEP = "steering_group"
 
@@ -476,8 +478,8 @@ RANKED_STEP = "steering_group"
 def load_templates(template: Organisation) -> Templates:
     """Read the template organisation's cases and everything hanging from them once.
 
-    The cases come in the order organisations receive copies of them. The first three are
-    what the benchmark's pages (``pages()``) need, so that an organisation with only three
+    The cases come in the order organisations receive copies of them. The first three
+    (``NEEDED``) are what the benchmark's pages (``pages()``) need, so that an organisation with only three
     cases (a small one at 1 000 cases over 300 organisations) is measured on the same pages,
     with the same queries, as one with thirty:
 
