@@ -237,8 +237,14 @@ def _excel_serial(value: dt.date) -> int | float:
     """A date as Excel's serial day number (1900 date system), a datetime with its time."""
     if isinstance(value, dt.datetime):
         delta = value - _XLSX_EPOCH
-        return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-    return (value - _XLSX_EPOCH.date()).days
+        days, fraction = delta.days, (delta.seconds + delta.microseconds / 1e6) / 86400
+    else:
+        days, fraction = (value - _XLSX_EPOCH.date()).days, 0
+    # Excel counts a 29 February 1900 that never was: its first two months are one day off
+    # (as openpyxl writes and reads them).
+    if 0 < days <= 60:
+        days -= 1
+    return days + fraction if fraction else days
 
 
 def _xlsx_number(value: int | float | Decimal) -> str | None:
@@ -404,7 +410,8 @@ class _XlsxWriter:
         if isinstance(value, str):
             if not value:
                 return ""
-            text = _xml_text(value[:XLSX_MAX_TEXT])
+            value = value[:XLSX_MAX_TEXT]
+            text = _xml_text(value)
             space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
             # Always a string cell, never a formula; the quote prefix keeps Excel from
             # turning dangerous text into one when someone edits the cell.

@@ -111,6 +111,8 @@ def _tables() -> list[Table]:
         gettext_lazy("Utbetald"),
         Account.FREE,
         dt.date(2026, 1, 31),
+        dt.date(1900, 2, 1),  # before Excel's 29 February 1900
+        dt.date(1900, 3, 1),
         dt.datetime(2026, 3, 4, 13, 45, 30),  # noqa: DTZ001 - a naive time, as Excel has
         dt.datetime(2026, 7, 1, 8, 0, tzinfo=stockholm),
         Decimal("-0.01"),
