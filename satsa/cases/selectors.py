@@ -160,9 +160,10 @@ def texts_of(cases: QuerySet[Case]) -> dict[int, CaseTexts]:
     )
     newest: dict[tuple[int, bool], tuple[int, dict[str, Any]]] = {}
     # Only the texts read, as text (KT), out of each version's sections.
-    for v in ApplicationVersion.objects.filter(case__in=lacking.values("pk")).values(
+    for version in ApplicationVersion.objects.filter(case__in=lacking.values("pk")).values(
         "case_id", "number", "submitted_at", **{key: KT(f"sections__{key}") for key in _TEXT_KEYS}
     ):
+        v: dict[str, Any] = dict(version)
         key = (v["case_id"], v["submitted_at"] is not None)
         if key not in newest or v["number"] > newest[key][0]:
             newest[key] = (v["number"], {k: v[k] for k in _TEXT_KEYS})

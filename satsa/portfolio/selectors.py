@@ -8,7 +8,7 @@ function each, in the section "other apps" below.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -813,7 +813,7 @@ def dashboard(
 _ROW_FIELDS = ("organisation", "title", "start_date", "end_date", "granted_amount", "stage")
 
 
-def active_rows(cases: QuerySet[Case] | list[Case], today: dt.date) -> list[ActiveRow]:
+def active_rows(cases: Iterable[Case], today: dt.date) -> list[ActiveRow]:
     """A page of the dashboard's active cases with their follow-up status."""
     cases = list(cases)
     statuses = followup_statuses(cases, today)
@@ -849,7 +849,7 @@ def granted_rows(board: PortfolioList) -> list[GrantedRow]:
     return [
         GrantedRow(
             title=row["title"],
-            diarienummer=row["diarienummer"],
+            diarienummer=row["diarienummer"] or "",
             decided_on=row["decided_on"],
             start_date=row["start_date"],
             end_date=row["end_date"],

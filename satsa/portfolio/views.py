@@ -107,7 +107,7 @@ def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
             "board": board,
             "granted": granted,
             "active": active,
-            "active_rows": selectors.active_rows(active.object_list, board.today),
+            "active_rows": selectors.active_rows(list(active), board.today),
             "filters": filters,
             "choices": selectors.filter_choices(org),
             "savings_chart": savings_chart,
