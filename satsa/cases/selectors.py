@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.fields.json import KT
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -97,7 +98,13 @@ def target_group_of(case: Case) -> str:
     (submitted, then draft), or the idea description."""
     if (case.target_group or "").strip():
         return case.target_group.strip()
-    for sections in _application_texts(case):
+    return _target_group(case, _application_texts(case))
+
+
+def _target_group(case: Case, application_texts: list[dict[str, Any]]) -> str:
+    if (case.target_group or "").strip():
+        return case.target_group.strip()
+    for sections in application_texts:
         text = str(sections.get("target_group") or "").strip()
         if text:
             return text
@@ -108,15 +115,73 @@ def period_of(case: Case) -> str:
     """The project's period: its start and end dates, else what the application says
     about its period or duration ("" when nothing is known)."""
     if case.start_date or case.end_date:
+        return _period(case, [])
+    return _period(case, _application_texts(case))
+
+
+def _period(case: Case, application_texts: list[dict[str, Any]]) -> str:
+    if case.start_date or case.end_date:
         start = case.start_date.isoformat() if case.start_date else "–"
         end = case.end_date.isoformat() if case.end_date else "–"
         return f"{start} – {end}"
-    for sections in _application_texts(case):
+    for sections in application_texts:
         for key in ("period", "duration"):
             text = str(sections.get(key) or "").strip()
             if text:
                 return text
     return ""
+
+
+@dataclass(frozen=True)
+class CaseTexts:
+    target_group: str
+    period: str
+
+
+# The section texts target_group_of() and period_of() may read from an application.
+_TEXT_KEYS = ("target_group", "period", "duration")
+
+
+def texts_of(cases: QuerySet[Case]) -> dict[int, CaseTexts]:
+    """:func:`target_group_of` and :func:`period_of` of many cases by case id, in two
+    queries for any number: the cases' own columns (and the idea's target group), then
+    the application texts of only those cases that lack a target group or dates."""
+    rows = list(
+        cases.order_by().values(
+            "pk",
+            "target_group",
+            "start_date",
+            "end_date",
+            idea_target_group=KT("idea__target_group"),
+        )
+    )
+    lacking = cases.order_by().filter(
+        Q(target_group__regex=r"^\s*$") | Q(start_date__isnull=True, end_date__isnull=True)
+    )
+    newest: dict[tuple[int, bool], tuple[int, dict[str, Any]]] = {}
+    # Only the texts read, as text (KT), out of each version's sections.
+    for version in ApplicationVersion.objects.filter(case__in=lacking.values("pk")).values(
+        "case_id", "number", "submitted_at", **{key: KT(f"sections__{key}") for key in _TEXT_KEYS}
+    ):
+        v: dict[str, Any] = dict(version)
+        key = (v["case_id"], v["submitted_at"] is not None)
+        if key not in newest or v["number"] > newest[key][0]:
+            newest[key] = (v["number"], {k: v[k] for k in _TEXT_KEYS})
+    out = {}
+    for row in rows:
+        # The newest submitted application, then the draft (_application_texts).
+        texts = [newest[k][1] for k in ((row["pk"], True), (row["pk"], False)) if k in newest]
+        case = Case(
+            pk=row["pk"],
+            target_group=row["target_group"],
+            start_date=row["start_date"],
+            end_date=row["end_date"],
+            idea={"target_group": row["idea_target_group"]},
+        )
+        out[row["pk"]] = CaseTexts(
+            target_group=_target_group(case, texts), period=_period(case, texts)
+        )
+    return out
 
 
 def stage_of_step(rulebook: Rulebook, step: str) -> str:
