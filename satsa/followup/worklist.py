@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from satsa.cases import access
 from satsa.cases.hooks import task_source
-from satsa.cases.selectors import Task
+from satsa.cases.selectors import Task, task_case_fields
 from satsa.followup import selectors
 from satsa.followup.models import ProposalStatus, Report, ReportStatus, TerminationProposal
 from satsa.orgs.models import Organisation
@@ -28,7 +28,18 @@ def _task(report: Report, what: str, on: dt.date, due: dt.date | None) -> Task:
 @task_source
 def report_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[Task]:
     visible = access.visible_cases(user, organisation)
-    reports = Report.objects.filter(case__in=visible).select_related("case", "organisation")
+    # only what a task shows: no report texts, no case beyond its title
+    reports = (
+        Report.objects.filter(case__in=visible)
+        .select_related("case", "organisation")
+        .only(
+            "kind",
+            "period_name",
+            "due_date",
+            "organisation__slug",
+            *task_case_fields("case"),
+        )
+    )
     tasks = []
     if has_perm(user, organisation, Perm.REPORT_PROGRESS) or has_perm(
         user, organisation, Perm.SUBMIT_IDEA
@@ -57,7 +68,10 @@ def termination_tasks(user: Any, organisation: Organisation, on: dt.date) -> lis
     the executive board's decision, entered by whoever records its decisions."""
     proposals = TerminationProposal.objects.filter(
         case__in=access.visible_cases(user, organisation), status=ProposalStatus.PROPOSED
-    ).select_related("case", "organisation")
+    ).select_related("case")
+    proposals = proposals.only(
+        "owner_at", "proposed_at", "case__project_owner_id", *task_case_fields("case")
+    )
     may_record = has_perm(user, organisation, Perm.RECORD_DECISION)
     tasks = []
     for proposal in proposals.order_by("proposed_at"):
