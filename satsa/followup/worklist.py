@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -25,34 +26,30 @@ def _task(report: Report, what: str, on: dt.date, due: dt.date | None) -> Task:
     return Task(report.case, what, due, bool(due and due < on), url)
 
 
+def _shown(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """Only what a task shows: no report texts, no case beyond its title."""
+    return reports.select_related("case", "organisation").only(
+        "kind", "period_name", "due_date", "organisation__slug", *task_case_fields("case")
+    )
+
+
 @task_source
 def report_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[Task]:
     visible = access.visible_cases(user, organisation)
-    # only what a task shows: no report texts, no case beyond its title
-    reports = (
-        Report.objects.filter(case__in=visible)
-        .select_related("case", "organisation")
-        .only(
-            "kind",
-            "period_name",
-            "due_date",
-            "organisation__slug",
-            *task_case_fields("case"),
-        )
-    )
+    reports = _shown(Report.objects.filter(case__in=visible))
     tasks = []
     if has_perm(user, organisation, Perm.REPORT_PROGRESS) or has_perm(
         user, organisation, Perm.SUBMIT_IDEA
     ):
-        mine = reports.filter(case__in=visible.filter(access.member_q(user)))
+        mine = _shown(Report.objects.filter(case__in=visible.filter(access.member_q(user))))
         due_soon = selectors.reports_to_write(mine).filter(
             due_date__lte=on + dt.timedelta(days=selectors.REMINDER_DAYS)
         )
-        for report in due_soon.order_by("due_date"):
+        for report in due_soon.order_by("due_date", "pk"):
             what = _("Skriv och lämna in %(report)s") % {"report": report_label(report)}
             tasks.append(_task(report, what, on, report.due_date))
     if has_perm(user, organisation, Perm.MANAGE_EVALUATION):
-        for report in reports.filter(status=ReportStatus.SUBMITTED).order_by("due_date"):
+        for report in reports.filter(status=ReportStatus.SUBMITTED).order_by("due_date", "pk"):
             what = _("Granska %(report)s") % {"report": report_label(report)}
             tasks.append(_task(report, what, on, None))
     return tasks

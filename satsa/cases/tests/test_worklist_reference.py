@@ -7,6 +7,7 @@ step of the chain) and rolled back at its end."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from satsa.cases.selectors import tasks_for
 from satsa.cases.tests.reference_tasks import as_rows, reference_tasks_for
@@ -25,9 +27,10 @@ from satsa.orgs.roles import Role
 from satsa.rulebooks.selectors import memo
 
 ORGS = ["orebro", "uppsala", "gavleborg"]
-# The days compared: today, a fortnight on (reports come due, steps fall late) and a
+# The days compared: today, a fortnight on (reports come due, steps fall late), three
+# weeks on (the day a board's deadline falls, as the demo sets them) and a
 # year on (everything open is late).
-DAYS = [0, 14, 365]
+DAYS = [0, 14, 21, 365]
 
 
 def _people(slug: str) -> list[Membership]:
@@ -112,3 +115,26 @@ def test_no_persons_tasks_cost_more_queries_as_the_cases_grow(loaded: dict[str, 
     assert not grew
     roles = {m.role for m in loaded["people"]}
     assert {Role.COORDINATOR, Role.BOARD_SECRETARY, Role.DEPARTMENT_HEAD} <= roles
+
+
+def test_my_tasks_shows_a_page_at_a_time_with_the_count(loaded: dict[str, Any]) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    anna = get_user_model().objects.get(username="anna")
+    orebro = Organisation.objects.get(slug="orebro")
+    tasks = tasks_for(anna, orebro)
+    assert len(tasks) > 3
+    client = Client()
+    client.force_login(anna)
+    url = reverse("cases:tasks", args=["orebro"])
+    shown = []
+    with override_settings(SATSA_PAGE_SIZE=3):
+        first = client.get(url).content.decode()
+        assert f"{len(tasks)} uppgifter väntar på dig." in first
+        assert 'href="?sida=2" rel="next"' in first
+        for number in range(1, (len(tasks) + 2) // 3 + 1):
+            html = client.get(f"{url}?sida={number}").content.decode()
+            shown += re.findall(r'<tr><th scope="row"><a href="[^"]*">([^<]*)</a>', html)
+    assert shown == [escape(t.case.title) for t in tasks]
