@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -21,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -670,13 +672,8 @@ def pipeline_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[T
     applicant = Q(created_by_id=user.pk) | Q(pk__in=co_applied)
     draft = Q(stage=Stage.IDEA, idea_submitted_at__isnull=True)
     at_step = visible.filter(~Q(step="") | (draft & applicant)).order_by("pk")
-    cases = at_step.only(*TASK_CASE_FIELDS).annotate(
-        applicant=ExpressionWrapper(applicant, output_field=BooleanField()),
-        handed_in=Exists(
-            ApplicationVersion.objects.filter(case=OuterRef("pk"), submitted_at__isnull=False)
-        ),
-    )
     secretary = Role.BOARD_SECRETARY in roles
+    notice_deadline: Any = Value(None, output_field=DateField())
     if secretary:
         # The first notice (in the notices' own order) still waiting for a board of the
         # person's: its deadline is the task's.
@@ -687,7 +684,14 @@ def pipeline_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[T
             .filter(user=user, organisation=organisation, role=Role.BOARD_SECRETARY)
             .values("board_id"),
         ).order_by("phase", "board__name", "pk")
-        cases = cases.annotate(notice_deadline=Subquery(pending.values("deadline")[:1]))
+        notice_deadline = Subquery(pending.values("deadline")[:1])
+    cases = at_step.only(*TASK_CASE_FIELDS).annotate(
+        applicant=ExpressionWrapper(applicant, output_field=BooleanField()),
+        handed_in=Exists(
+            ApplicationVersion.objects.filter(case=OuterRef("pk"), submitted_at__isnull=False)
+        ),
+        notice_deadline=notice_deadline,
+    )
     unsigned = _unsigned_departments(user, organisation, at_step, roles)
     steps: dict[tuple[str, str], Any] = {}
     tasks: list[Task] = []
@@ -749,7 +753,8 @@ def _unsigned_departments(
             case__in=cases.values("pk"), department__in=mine.values("department_id")
         )
         .annotate(content_hash=Subquery(newest.values("content_hash")[:1]))
-        .filter(content_hash__isnull=False)
+        # an application has been handed in (Q: the annotation is unknown to the stubs)
+        .filter(Q(content_hash__isnull=False))
         .exclude(Exists(signed))
         .values_list("case_id")
         .annotate(n=Count("pk"))
