@@ -26,7 +26,7 @@ class NumberField(forms.DecimalField):
     """A decimal read as people type it and shown the same way; ``percent`` fields hold
     percentages (20 means 20 %)."""
 
-    widget = NumberInput
+    widget: type[forms.TextInput] = NumberInput
 
     def __init__(self, *, percent: bool = False, **kwargs: Any) -> None:
         self.percent = percent

@@ -45,16 +45,16 @@ def language() -> str:
 
 def kr(amount: object, *, decimals: Decimals = 0, unit: bool = True, empty: str = EMPTY) -> str:
     """Kronor: whole by default, ``decimals=2`` for öre, ``decimals="auto"`` for öre only
-        when there are any (the ledger); ``unit=False`` when a column header names the unit.
+    when there are any (the ledger); ``unit=False`` when a column header names the unit.
 
-        >>> from decimal import Decimal
-        >>> from django.utils import translation
-        >>> with translation.override("sv"):
-        ...     kr(Decimal("2400000.00")), kr(None), kr(Decimal("1.005"), decimals=2)
-        ('2\\xa0400\\xa0000\\xa0kr', '–', '1,01\\xa0kr')
-        >>> with translation.override("en"):
-        ...     kr(2400000.4)
-        'SEK\\xa02,400,000'
+    >>> from decimal import Decimal
+    >>> from django.utils import translation
+    >>> with translation.override("sv"):
+    ...     kr(Decimal("2400000.00")), kr(None), kr(Decimal("1.005"), decimals=2)
+    ('2\\xa0400\\xa0000\\xa0kr', '–', '1,01\\xa0kr')
+    >>> with translation.override("en"):
+    ...     kr(2400000.4)
+    'SEK\\xa02,400,000'
     """
     return numbers.kr(amount, lang=language(), decimals=decimals, unit=unit, empty=empty)
 
