@@ -4,7 +4,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from satsa.core.fields import NumberField
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
 from satsa.orgs.roles import Role
 
@@ -18,7 +17,10 @@ class PartyForm(forms.Form):
     organisation_number = forms.CharField(
         label=_("Organisationsnummer"), max_length=20, required=False
     )
-    municipal_ownership = NumberField(
+    # Django's localised field (a text box, a decimal comma in Swedish): orgs lies below
+    # core, whose NumberField the other forms use.
+    municipal_ownership = forms.DecimalField(
+        localize=True,
         label=_("Kommunens ägarandel (0–1)"),
         required=False,
         min_value=0,

@@ -67,3 +67,14 @@ def test_values_are_shown_as_they_are_typed_in_a_text_box() -> None:
 def test_follow_up_forms_take_a_decimal_comma(form: forms.Form) -> None:
     with translation.override("sv"):
         assert 'type="number"' not in str(form)
+
+
+def test_the_party_form_below_core_takes_a_decimal_comma_too() -> None:
+    from satsa.orgs.forms import PartyForm
+
+    with translation.override("sv"):
+        form = PartyForm({"municipal_ownership": "0,5"})
+        form.is_valid()
+        assert "municipal_ownership" not in form.errors
+        assert form.cleaned_data["municipal_ownership"] == Decimal("0.5")
+        assert 'type="number"' not in str(form["municipal_ownership"])
