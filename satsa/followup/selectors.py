@@ -19,8 +19,8 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satsa.cases import access, lifecycle
 from satsa.calculations.models import Calculation
+from satsa.cases import access, lifecycle
 from satsa.cases.models import Case
 from satsa.core.money import AUTO, kr
 from satsa.evaluation import (
@@ -803,9 +803,7 @@ def _signal_data(cases: Sequence[Case]) -> _FollowupData:
         )
     }
     costs: dict[int, Any] = dict.fromkeys(active)
-    costs.update(
-        Calculation.objects.filter(case__in=active).values_list("case_id", "data__costs")
-    )
+    costs.update(Calculation.objects.filter(case__in=active).values_list("case_id", "data__costs"))
     return _FollowupData(reports, schemas, costs)
 
 

@@ -360,7 +360,9 @@ def open_claims(organisation: Organisation) -> QuerySet[Claim]:
 
 def _with_money(organisation: Organisation) -> QuerySet[Case]:
     """Cases with any money in the journal."""
-    return Case.objects.filter(organisation=organisation, fund_transactions__isnull=False).distinct()
+    return Case.objects.filter(
+        organisation=organisation, fund_transactions__isnull=False
+    ).distinct()
 
 
 def funded_cases(organisation: Organisation) -> QuerySet[Case]:
@@ -728,7 +730,7 @@ def expected_repayments(case: Any, on: dt.date) -> dict[int, tuple[Decimal, Deci
 
 
 def _repayments_by_year(
-    lines: list[tuple[int, int, Decimal, Decimal]], rows: Iterable[dict[str, Any]], on: dt.date
+    lines: list[tuple[int, int, Decimal, Decimal]], rows: Iterable[Any], on: dt.date
 ) -> dict[int, tuple[Decimal, Decimal]]:
     """:func:`expected_repayments` of a plan's ``lines`` (board id, year, principal, fee)
     and the ``rows`` received (``board_id``, ``account``, sum ``s``)."""
@@ -817,10 +819,10 @@ def _expected_of_cases(
         planned[case_id][period_end.year] += amount
     costs = dict(Calculation.objects.filter(case_id__in=ids).values_list("case_id", "data__costs"))
     lines: dict[int, list[tuple[int, int, Decimal, Decimal]]] = defaultdict(list)
-    for case_id, *line in RepaymentLine.objects.filter(
+    for case_id, board_id, year, principal, fee in RepaymentLine.objects.filter(
         plan__in=_plans_in_force(ids).values("pk")
     ).values_list("plan__case_id", "board_id", "year", "principal", "fee"):
-        lines[case_id].append((line[0], line[1], line[2], line[3]))
+        lines[case_id].append((board_id, year, principal, fee))
     received: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in _repayments_received(ids, on):
         received[row["case_id"]].append(row)
