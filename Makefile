@@ -62,6 +62,7 @@ serve: $(STAMP)
 	$(BIN)/gunicorn -c python:satsa.gunicorn_config satsa.wsgi
 
 worker: $(STAMP)
+	$(BIN)/satsa schedule_daily
 	$(BIN)/satsa db_worker --no-reload
 
 # gunicorn with two workers on a throwaway PostgreSQL, the demo loaded, a ~20 s load on

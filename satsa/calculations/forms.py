@@ -28,8 +28,8 @@ from satsa.calculations.models import (
     UnitCostArea,
 )
 from satsa.calculations.terms import RulebookTerms
-from satsa.core.money import language, read_number
-from satsa.rules import numbers
+from satsa.core import fields
+from satsa.core.money import input_number
 from satsa.rules.numbers import to_decimal
 
 HUNDRED = Decimal(100)
@@ -139,27 +139,6 @@ class PriceIndexPointForm(forms.Form):
 # Numbers are read and written the way people write them (``3 600 000``, ``12,5 %``).
 
 
-def input_number(value: Any, *, percent: bool = False) -> str:
-    """A number as an input shows it: grouped thousands, a decimal comma (in Swedish), no
-    more decimals than it has; a percentage with its sign.
-
-    >>> from django.utils import translation
-    >>> with translation.override("sv"):
-    ...     input_number(Decimal("3600000.00")), input_number(12.5, percent=True)
-    ('3\\xa0600\\xa0000', '12,5\\xa0%')
-    """
-    number = to_decimal(value)
-    if number is None:
-        return ""
-    # At most six decimals (a float share such as 0.13999999999999999 shows as 14 %).
-    rounded = number.quantize(Decimal("1e-6")).normalize()
-    places = max(0, -int(rounded.as_tuple().exponent))
-    text = numbers.group(number, decimals=places, lang=language())
-    if not percent:
-        return text
-    return f"{text}{numbers.NBSP}%" if language() == "sv" else f"{text}%"
-
-
 # --- widgets written directly ----------------------------------------------------------
 #
 # The grid has several hundred cells, and rendering each cell's widget through Django's
@@ -211,38 +190,16 @@ class DirectSelect(forms.Select):
 
 
 class NumberText(DirectTextInput):
-    """A text box for numbers: ``type=number`` would take the arrow keys the grid uses to
-    move between cells, and refuses ``3 600 000`` and a decimal comma."""
+    """The grid's number box (``satsa.core.fields.NumberInput``, written directly)."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
 
-class NumberField(forms.DecimalField):
-    """A decimal read as people type and paste it (``3 600 000``, ``0,5``, ``12,5 %``) and
-    shown the same way; ``percent`` fields hold percentages (20 means 20 %)."""
+class NumberField(fields.NumberField):
+    """The grid's number field: the shared one (``satsa.core.fields``) in the grid's box."""
 
     widget = NumberText
-
-    def __init__(self, *, percent: bool = False, **kwargs: Any) -> None:
-        self.percent = percent
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
-            return None
-        number = read_number(value)
-        if number is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        # "14,000000" has no decimals that count.
-        if number == number.to_integral_value():
-            return number.quantize(Decimal(1))
-        return number.normalize()
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            return input_number(value, percent=self.percent)
-        return value
 
 
 class YearField(forms.IntegerField):

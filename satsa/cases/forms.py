@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satsa.cases.models import Case, NeedsAnalysis
+from satsa.core.fields import NumberField
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
 from satsa.rules import Rulebook, guard_text
 from satsa.rules.schema import CriteriaList, Section
@@ -307,7 +308,7 @@ class PartnerSignatureForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Beslut"), choices=Case.Outcome.choices)
-    amount = forms.DecimalField(
+    amount = NumberField(
         label=_("Beviljat belopp (kr)"), required=False, max_digits=14, decimal_places=2
     )
     decided_on = forms.DateField(

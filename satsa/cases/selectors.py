@@ -11,7 +11,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.fields.json import KT
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -97,7 +111,13 @@ def target_group_of(case: Case) -> str:
     (submitted, then draft), or the idea description."""
     if (case.target_group or "").strip():
         return case.target_group.strip()
-    for sections in _application_texts(case):
+    return _target_group(case, _application_texts(case))
+
+
+def _target_group(case: Case, application_texts: list[dict[str, Any]]) -> str:
+    if (case.target_group or "").strip():
+        return case.target_group.strip()
+    for sections in application_texts:
         text = str(sections.get("target_group") or "").strip()
         if text:
             return text
@@ -108,15 +128,73 @@ def period_of(case: Case) -> str:
     """The project's period: its start and end dates, else what the application says
     about its period or duration ("" when nothing is known)."""
     if case.start_date or case.end_date:
+        return _period(case, [])
+    return _period(case, _application_texts(case))
+
+
+def _period(case: Case, application_texts: list[dict[str, Any]]) -> str:
+    if case.start_date or case.end_date:
         start = case.start_date.isoformat() if case.start_date else "–"
         end = case.end_date.isoformat() if case.end_date else "–"
         return f"{start} – {end}"
-    for sections in _application_texts(case):
+    for sections in application_texts:
         for key in ("period", "duration"):
             text = str(sections.get(key) or "").strip()
             if text:
                 return text
     return ""
+
+
+@dataclass(frozen=True)
+class CaseTexts:
+    target_group: str
+    period: str
+
+
+# The section texts target_group_of() and period_of() may read from an application.
+_TEXT_KEYS = ("target_group", "period", "duration")
+
+
+def texts_of(cases: QuerySet[Case]) -> dict[int, CaseTexts]:
+    """:func:`target_group_of` and :func:`period_of` of many cases by case id, in two
+    queries for any number: the cases' own columns (and the idea's target group), then
+    the application texts of only those cases that lack a target group or dates."""
+    rows = list(
+        cases.order_by().values(
+            "pk",
+            "target_group",
+            "start_date",
+            "end_date",
+            idea_target_group=KT("idea__target_group"),
+        )
+    )
+    lacking = cases.order_by().filter(
+        Q(target_group__regex=r"^\s*$") | Q(start_date__isnull=True, end_date__isnull=True)
+    )
+    newest: dict[tuple[int, bool], tuple[int, dict[str, Any]]] = {}
+    # Only the texts read, as text (KT), out of each version's sections.
+    for version in ApplicationVersion.objects.filter(case__in=lacking.values("pk")).values(
+        "case_id", "number", "submitted_at", **{key: KT(f"sections__{key}") for key in _TEXT_KEYS}
+    ):
+        v: dict[str, Any] = dict(version)
+        key = (v["case_id"], v["submitted_at"] is not None)
+        if key not in newest or v["number"] > newest[key][0]:
+            newest[key] = (v["number"], {k: v[k] for k in _TEXT_KEYS})
+    out = {}
+    for row in rows:
+        # The newest submitted application, then the draft (_application_texts).
+        texts = [newest[k][1] for k in ((row["pk"], True), (row["pk"], False)) if k in newest]
+        case = Case(
+            pk=row["pk"],
+            target_group=row["target_group"],
+            start_date=row["start_date"],
+            end_date=row["end_date"],
+            idea={"target_group": row["idea_target_group"]},
+        )
+        out[row["pk"]] = CaseTexts(
+            target_group=_target_group(case, texts), period=_period(case, texts)
+        )
+    return out
 
 
 def stage_of_step(rulebook: Rulebook, step: str) -> str:
@@ -610,67 +688,143 @@ class Task:
 
 
 def tasks_for(user: Any, organisation: Organisation) -> list[Task]:
-    """What ``user`` has to do now, in the order of the due dates."""
+    """What ``user`` has to do now, in the order of the due dates: the pipeline's steps
+    (``pipeline_tasks``) and every registered task source's, each in a fixed number of
+    queries whatever the organisation holds."""
+    on = today()
+    tasks = pipeline_tasks(user, organisation, on)
+    tasks += hooks.tasks_from_sources(user, organisation, on)
+    tasks.sort(key=lambda t: (t.due or dt.date.max, t.case.pk))
+    return tasks
+
+
+# What a task reads of its case: the title and address it shows, and what decides it.
+# The task sources read the same through their own rows (``case_fields("case")``).
+TASK_CASE_FIELDS = (
+    "id",
+    "organisation_id",
+    "title",
+    "stage",
+    "step",
+    "rulebook_key",
+    "step_due_on",
+    "idea_submitted_at",
+    "created_by_id",
+)
+
+
+def task_case_fields(relation: str) -> list[str]:
+    """``TASK_CASE_FIELDS`` as read through ``relation`` (``only()`` of a source's rows)."""
+    return [relation, *(f"{relation}__{name}" for name in TASK_CASE_FIELDS)]
+
+
+def pipeline_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[Task]:
+    """The steps of the decision chain waiting for ``user``: a draft idea or application
+    to hand in (the applicants), a board's comment (its secretary), a signature (the head
+    of a department of the case), and the step itself (its role; the coordinator for the
+    collective steps and for an application handed in).
+
+    Only the cases at a step (or a draft of the person's own) are read, with what decides
+    their tasks asked of the database in the same query; each step of each rulebook is
+    looked up once, not once per case. Four queries at most, whatever the organisation
+    holds.
+    """
     from django.utils.translation import gettext as _
 
-    tasks: list[Task] = []
-    on = today()
     roles = roles_in(user, organisation)
-    visible = access.visible_cases(user, organisation).prefetch_related(
-        "boards", "departments", "co_applicants", "versions"
+    visible = access.visible_cases(user, organisation)
+    co_applied = Case.co_applicants.through.objects.filter(user_id=user.pk).values("case_id")
+    applicant = Q(created_by_id=user.pk) | Q(pk__in=co_applied)
+    draft = Q(stage=Stage.IDEA, idea_submitted_at__isnull=True)
+    at_step = visible.filter(~Q(step="") | (draft & applicant)).order_by("pk")
+    secretary = Role.BOARD_SECRETARY in roles
+    notice_deadline: Any = Value(None, output_field=DateField())
+    if secretary:
+        # The first notice (in the notices' own order) still waiting for a board of the
+        # person's: its deadline is the task's.
+        pending = BoardNotice.objects.filter(
+            case=OuterRef("pk"),
+            commented_at__isnull=True,
+            board__in=Membership.objects.active()
+            .filter(user=user, organisation=organisation, role=Role.BOARD_SECRETARY)
+            .values("board_id"),
+        ).order_by("phase", "board__name", "pk")
+        notice_deadline = Subquery(pending.values("deadline")[:1])
+    cases = at_step.only(*TASK_CASE_FIELDS).annotate(
+        applicant=ExpressionWrapper(applicant, output_field=BooleanField()),
+        handed_in=Exists(
+            ApplicationVersion.objects.filter(case=OuterRef("pk"), submitted_at__isnull=False)
+        ),
+        notice_deadline=notice_deadline,
     )
-    for case in visible:
-        if (
-            case.stage == Stage.IDEA
-            and not case.idea_submitted_at
-            and access.is_applicant(user, case)
-        ):
+    unsigned = _unsigned_departments(user, organisation, at_step, roles)
+    steps: dict[tuple[str, str], Any] = {}
+    tasks: list[Task] = []
+    for case in cases:
+        if case.stage == Stage.IDEA and not case.idea_submitted_at and case.applicant:
             tasks.append(Task(case, _("Skriv klart och lämna in idén"), None, False))
             continue
-        step = current_step(case)
+        if not case.step:
+            continue
+        key = (case.rulebook_key, case.step)
+        if key not in steps:
+            steps[key] = current_step(case)
+        step = steps[key]
         if step is None:
             continue
         overdue = is_overdue(case, on)
-        if step.id == "application" and access.is_applicant(user, case):
+        if step.id == "application" and case.applicant:
             tasks.append(Task(case, _("Skriv och lämna in ansökan"), case.step_due_on, overdue))
-        elif Role.BOARD_SECRETARY in roles:
-            pending = case.board_notices.filter(
-                commented_at__isnull=True,
-                board__in=Membership.objects.active()
-                .filter(user=user, organisation=organisation, role=Role.BOARD_SECRETARY)
-                .values("board_id"),
-            ).first()
-            if pending is not None:
-                tasks.append(
-                    Task(
-                        case,
-                        _("Lämna nämndens synpunkter"),
-                        pending.deadline,
-                        pending.deadline < on,
-                    )
-                )
-        if Role.DEPARTMENT_HEAD in roles and latest_submitted(case) is not None:
-            mine = Membership.objects.active().filter(
-                user=user, organisation=organisation, role=Role.DEPARTMENT_HEAD
-            )
-            for need in required_signatures(case):
-                if (
-                    need.department is not None
-                    and need.signature is None
-                    and mine.filter(department=need.department).exists()
-                ):
-                    tasks.append(Task(case, _("Underteckna ansökan"), case.step_due_on, overdue))
+        elif secretary and case.notice_deadline is not None:
+            deadline = case.notice_deadline
+            tasks.append(Task(case, _("Lämna nämndens synpunkter"), deadline, deadline < on))
+        # one task for each of the person's departments still to sign the application
+        tasks += [
+            Task(case, _("Underteckna ansökan"), case.step_due_on, overdue)
+            for _n in range(unsigned.get(case.pk, 0))
+        ]
         collective = (Role.BOARD_SECRETARY, Role.DEPARTMENT_HEAD)
         runs_step = step.role != Role.APPLICANT and step.role in roles
         # The applicants' step, once they have handed in, is moved on by the coordinator.
-        handed_in = step.role == Role.APPLICANT and latest_submitted(case) is not None
+        handed_in = step.role == Role.APPLICANT and case.handed_in
         if (runs_step and step.role not in collective) or (
             Role.COORDINATOR in roles and (step.role in collective or handed_in)
         ):
             tasks.append(Task(case, step.name_sv, case.step_due_on, overdue))
-    tasks += hooks.tasks_from_sources(user, organisation, on)
-    tasks.sort(key=lambda t: (t.due or dt.date.max, t.case.pk))
     return tasks
+
+
+def _unsigned_departments(
+    user: Any, organisation: Organisation, cases: QuerySet[Case], roles: frozenset[str]
+) -> dict[int, int]:
+    """Case id -> how many of the person's departments (as its head) have not signed the
+    case's newest submitted application (as ``required_signatures`` finds), in one query."""
+    if Role.DEPARTMENT_HEAD not in roles:
+        return {}
+    mine = Membership.objects.active().filter(
+        user=user, organisation=organisation, role=Role.DEPARTMENT_HEAD
+    )
+    newest = ApplicationVersion.objects.filter(
+        case=OuterRef("case_id"), submitted_at__isnull=False
+    ).order_by("-number")
+    signed = Signature.objects.filter(
+        case=OuterRef("case_id"),
+        department=OuterRef("department_id"),
+        voided_at__isnull=True,
+        content_hash=OuterRef("content_hash"),
+    )
+    rows = (
+        Case.departments.through.objects.filter(
+            case__in=cases.values("pk"), department__in=mine.values("department_id")
+        )
+        .annotate(content_hash=Subquery(newest.values("content_hash")[:1]))
+        # an application has been handed in (Q: the annotation is unknown to the stubs)
+        .filter(Q(content_hash__isnull=False))
+        .exclude(Exists(signed))
+        .values_list("case_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def pipeline_cases(

@@ -9,6 +9,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from satsa.cases.reminders import steps_remind
+from satsa.core.daily import daily_job
 
 
 @task
@@ -16,4 +17,9 @@ def case_reminders_send(on: str | None = None) -> int:
     """Remind of pipeline steps due soon or overdue on ``on`` (YYYY-MM-DD, default: the day
     the task runs); returns how many cases were reminded. Safe to run twice a day."""
     day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    return steps_remind(on=day)
+
+
+@daily_job("case_reminders")
+def _daily(day: dt.date) -> int:
     return steps_remind(on=day)

@@ -166,10 +166,20 @@ def _with_status(request: HttpRequest, status: str) -> str:
 @require_GET
 @org_view(Perm.VIEW_ORGANISATION)
 def tasks(request: HttpRequest, org: Organisation) -> HttpResponse:
+    tasks = sel.tasks_for(request.user, org)
+    # A project's people and the coordinator of a big organisation may have hundreds.
+    page = page_of(request, tasks)
     return render(
         request,
         "cases/tasks.html",
-        base_context(request, org, tasks=sel.tasks_for(request.user, org)),
+        base_context(
+            request,
+            org,
+            tasks=page.object_list,
+            page=page,
+            count=len(tasks),
+            overdue=sum(task.overdue for task in tasks),
+        ),
     )
 
 

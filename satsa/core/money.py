@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -19,6 +20,7 @@ from satsa.rules.numbers import AUTO, EMPTY, Decimals
 
 __all__ = [
     "AUTO",
+    "input_number",
     "kr",
     "language",
     "mkr",
@@ -43,16 +45,16 @@ def language() -> str:
 
 def kr(amount: object, *, decimals: Decimals = 0, unit: bool = True, empty: str = EMPTY) -> str:
     """Kronor: whole by default, ``decimals=2`` for öre, ``decimals="auto"`` for öre only
-    when there are any (the ledger); ``unit=False`` when a column header names the unit.
+        when there are any (the ledger); ``unit=False`` when a column header names the unit.
 
-    >>> from decimal import Decimal
-    >>> from django.utils import translation
-    >>> with translation.override("sv"):
-    ...     kr(Decimal("2400000.00")), kr(None), kr(Decimal("1.005"), decimals=2)
-    ('2\\xa0400\\xa0000\\xa0kr', '–', '1,01\\xa0kr')
-    >>> with translation.override("en"):
-    ...     kr(2400000.4)
-    'SEK\\xa02,400,000'
+        >>> from decimal import Decimal
+        >>> from django.utils import translation
+        >>> with translation.override("sv"):
+        ...     kr(Decimal("2400000.00")), kr(None), kr(Decimal("1.005"), decimals=2)
+        ('2\\xa0400\\xa0000\\xa0kr', '–', '1,01\\xa0kr')
+        >>> with translation.override("en"):
+        ...     kr(2400000.4)
+        'SEK\\xa02,400,000'
     """
     return numbers.kr(amount, lang=language(), decimals=decimals, unit=unit, empty=empty)
 
@@ -141,3 +143,24 @@ def read_number(text: object) -> Decimal | None:
     if not re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", value):
         return None
     return numbers.to_decimal(value)
+
+
+def input_number(value: Any, *, percent: bool = False) -> str:
+    """A number as an input shows it: grouped thousands, a decimal comma (in Swedish), no
+    more decimals than it has; a percentage with its sign.
+
+    >>> from django.utils import translation
+    >>> with translation.override("sv"):
+    ...     input_number(Decimal("3600000.00")), input_number(12.5, percent=True)
+    ('3\\xa0600\\xa0000', '12,5\\xa0%')
+    """
+    number = numbers.to_decimal(value)
+    if number is None:
+        return ""
+    # At most six decimals (a float share such as 0.13999999999999999 shows as 14 %).
+    rounded = number.quantize(Decimal("1e-6")).normalize()
+    places = max(0, -int(rounded.as_tuple().exponent))
+    text = numbers.group(number, decimals=places, lang=language())
+    if not percent:
+        return text
+    return f"{text}{numbers.NBSP}%" if language() == "sv" else f"{text}%"

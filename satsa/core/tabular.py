@@ -14,6 +14,8 @@ import csv
 import datetime as dt
 import enum
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -183,65 +185,366 @@ def to_csv(table: Table, dialect: Dialect = SWEDISH_EXCEL) -> bytes:
 
 
 def to_xlsx(*tables: Table, title: str | None = None) -> bytes:
-    """One sheet per table; text cells are always text, never formulas."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """One sheet per table; text cells are always text, never formulas.
 
-    # Write-only: rows stream out, nothing looks back at earlier rows.
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for table in tables:
-        sheet = book.create_sheet(table.title[:31])
-        for i, column in enumerate(table.columns, start=1):
-            if column.width is not None:
-                sheet.column_dimensions[get_column_letter(i)].width = column.width
+    The sheets' XML is written here, row by row straight into the zip (see
+    :class:`_XlsxWriter`): openpyxl builds an object per cell and an element per tag,
+    which took a minute for a big organisation's journal. openpyxl still reads them.
+    """
+    return _XlsxWriter().write(tables, title)
+
+
+# XML 1.0 cannot hold these at all (not even as a character reference): they are left out.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Excel's longest cell text.
+XLSX_MAX_TEXT = 32767
+_XLSX_EPOCH = dt.datetime(1899, 12, 30)  # noqa: DTZ001 - Excel's day 0 has no time zone
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# Excel's built-in number formats (ECMA-376 18.8.30) that the exports use; others get ids
+# from 164 on in styles.xml.
+_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9}
+_INVALID_SHEET_CHARS = re.compile(r"[\\*?:/\[\]]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for an XML element or attribute (a carriage return kept as one)."""
+    if not _XML_SPECIAL.search(text):
+        return text
+    text = _XML_ILLEGAL.sub("", text)
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _xml_attr(text: str) -> str:
+    return _xml_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _column_letter(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _excel_serial(value: dt.date) -> int | float:
+    """A date as Excel's serial day number (1900 date system), a datetime with its time."""
+    if isinstance(value, dt.datetime):
+        delta = value - _XLSX_EPOCH
+        days, fraction = delta.days, (delta.seconds + delta.microseconds / 1e6) / 86400
+    else:
+        days, fraction = (value - _XLSX_EPOCH.date()).days, 0
+    # Excel counts a 29 February 1900 that never was: its first two months are one day off
+    # (as openpyxl writes and reads them).
+    if 0 < days <= 60:
+        days -= 1
+    return days + fraction if fraction else days
+
+
+def _xlsx_number(value: int | float | Decimal) -> str | None:
+    """A number as the text of a ``<v>``; None for what a cell cannot hold (NaN, infinity)."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        # exact: every digit of the öre, never through a float
+        return format(value, "f") if value.is_finite() else None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return repr(value) if not value.is_integer() else str(int(value))
+
+
+class _XlsxWriter:
+    """Writes a workbook of inline-string, number and date cells as the XML itself.
+
+    Linear in the cells: each cell is one f-string, a text's escaped form is remembered (a
+    journal repeats its labels, cases and boards), and the sheet goes to the zip in chunks
+    of rows, never whole in memory. Styles (bold header, number formats, the quote prefix
+    of inert text) are collected on the way and written last.
+    """
+
+    CHUNK = 500  # rows per write into the zip
+    KNOWN = 50_000  # distinct texts and dates remembered per sheet
+
+    def __init__(self) -> None:
+        # (number format, bold, quote prefix) -> index in cellXfs; 0 is the plain cell
+        self.styles: dict[tuple[str | None, bool, bool], int] = {(None, False, False): 0}
+
+    def style(self, number_format: str | None, *, bold: bool = False, quote: bool = False) -> str:
+        """The ``s`` attribute of a cell in this style ('' for the plain one)."""
+        key = (number_format, bold, quote)
+        if key not in self.styles:
+            self.styles[key] = len(self.styles)
+        index = self.styles[key]
+        return f' s="{index}"' if index else ""
+
+    def write(self, tables: Sequence[Table], title: str | None) -> bytes:
+        out = io.BytesIO()
+        names: list[str] = []
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for n, table in enumerate(tables, start=1):
+                names.append(self._sheet_name(table.title, names))
+                with zf.open(f"xl/worksheets/sheet{n}.xml", "w") as part:
+                    for chunk in self._sheet(table):
+                        part.write(chunk.encode("utf-8"))
+            zf.writestr("[Content_Types].xml", self._content_types(len(names)))
+            zf.writestr("_rels/.rels", self._root_rels())
+            zf.writestr("docProps/core.xml", self._core(title))
+            zf.writestr("docProps/app.xml", self._app())
+            zf.writestr("xl/workbook.xml", self._workbook(names))
+            zf.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels(len(names)))
+            zf.writestr("xl/styles.xml", self._styles())
+        return out.getvalue()
+
+    @staticmethod
+    def _sheet_name(name: str, taken: list[str]) -> str:
+        name = _INVALID_SHEET_CHARS.sub("_", _XML_ILLEGAL.sub("", name))[:31] or "Blad"
+        candidate, n = name, 1
+        while candidate.lower() in (t.lower() for t in taken):
+            suffix = str(n)
+            candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+        return candidate
+
+    def _sheet(self, table: Table) -> Iterable[str]:
+        columns = list(table.columns)
+        letters = [_column_letter(i) for i in range(1, len(columns) + 1)]
+        head = [_XML_HEAD, f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">']
         if table.freeze_header:
-            sheet.freeze_panes = "A2"
-
-        sheet.append(
-            [
-                _xlsx_cell(sheet, column.header, column, bold if table.bold_header else None)
-                for column in table.columns
-            ]
-        )
-        for row in table.rows:
-            sheet.append(
-                [
-                    _xlsx_cell(sheet, value, column)
-                    for value, column in zip(row, table.columns, strict=False)
-                ]
+            head.append(
+                '<sheetViews><sheetView workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+                "</sheetView></sheetViews>"
             )
-    if title:
-        book.properties.title = title
-    book.properties.creator = "Satsa"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        else:
+            head.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
+        head.append('<sheetFormatPr defaultRowHeight="15"/>')
+        widths = [
+            f'<col min="{i}" max="{i}" width="{column.width!r}" customWidth="1"/>'
+            for i, column in enumerate(columns, start=1)
+            if column.width is not None
+        ]
+        if widths:
+            head.append("<cols>" + "".join(widths) + "</cols>")
+        head.append("<sheetData>")
+        header = self._row(1, [c.header for c in columns], columns, letters, table.bold_header)
+        yield "".join(head) + header
+        yield from self._rows(table.rows, columns, letters)
+        yield (
+            '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" '
+            'header="0.5" footer="0.5"/></worksheet>'
+        )
 
+    def _row(
+        self,
+        r: int,
+        values: Sequence[Any],
+        columns: list[Column],
+        letters: list[str],
+        bold: bool,
+    ) -> str:
+        cells = [f'<row r="{r}">']
+        for value, column, letter in zip(values, columns, letters, strict=False):
+            cell = self._cell(value, column, bold)
+            if cell:
+                cells.append(f'<c r="{letter}{r}"{cell}')
+        cells.append("</row>")
+        return "".join(cells)
 
-def _xlsx_cell(sheet: Any, value: Any, column: Column, font: Any = None) -> Any:
-    from openpyxl.cell import WriteOnlyCell
+    def _rows(
+        self, rows: Iterable[Sequence[Any]], columns: list[Column], letters: list[str]
+    ) -> Iterable[str]:
+        """The body's rows, in chunks: :meth:`_cell`'s output, with the common types
+        (text, int, Decimal, date) written straight from their type and each distinct
+        text and date escaped once."""
+        number_styles = [self.style(c.number_format or XLSX_FORMATS.get(c.kind)) for c in columns]
+        known: dict[Any, str] = {}  # a text or date's cell after its style, by value
+        width = len(columns)
+        chunk: list[str] = []
+        for r, row in enumerate(rows, start=2):
+            cells = [f'<row r="{r}">']
+            for i, value in enumerate(row):
+                if i == width:
+                    break
+                kind = type(value)
+                if value is None:
+                    continue
+                if kind is int or kind is Decimal:
+                    number = _xlsx_number(value)
+                    if number is None:
+                        continue
+                    cells.append(
+                        f'<c r="{letters[i]}{r}"{number_styles[i]} t="n"><v>{number}</v></c>'
+                    )
+                    continue
+                if kind is str or kind is dt.date:
+                    key = (i, value) if kind is dt.date else value
+                    cell = known.get(key)
+                    if cell is None:
+                        cell = self._cell(value, columns[i], False)
+                        if len(known) < self.KNOWN:
+                            known[key] = cell
+                else:
+                    cell = self._cell(value, columns[i], False)
+                if cell:
+                    cells.append(f'<c r="{letters[i]}{r}"{cell}')
+            cells.append("</row>")
+            chunk.append("".join(cells))
+            if len(chunk) >= self.CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
 
-    value = _plain(value)
-    if isinstance(value, bool):
-        value = "ja" if value else "nej"
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # openpyxl takes a str beginning with "=" for a formula; this keeps it text, and the
-        # quote prefix keeps Excel from turning it into one when someone edits the cell.
-        cell.data_type = "s"
-        if is_dangerous(value):
-            cell.quotePrefix = True
-    elif value is not None:
+    def _cell(self, value: Any, column: Column, bold: bool) -> str:
+        """A cell's XML after its reference (``<c r="A1"`` + this); '' for an empty cell."""
+        value = _plain(value)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            value = "ja" if value else "nej"
+        if isinstance(value, str):
+            if not value:
+                return ""
+            value = value[:XLSX_MAX_TEXT]
+            text = _xml_text(value)
+            space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+            # Always a string cell, never a formula; the quote prefix keeps Excel from
+            # turning dangerous text into one when someone edits the cell.
+            style = self.style(None, bold=bold, quote=is_dangerous(value))
+            return f'{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
         number_format = column.number_format or XLSX_FORMATS.get(column.kind)
-        if isinstance(value, dt.date) and not number_format:
-            number_format = XLSX_FORMATS[Kind.DATE]
-        if number_format:
-            cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    return cell
+        if isinstance(value, dt.date):
+            number_format = number_format or XLSX_FORMATS[Kind.DATE]
+            number = _xlsx_number(_excel_serial(value))
+        else:
+            number = _xlsx_number(value)
+        if number is None:
+            return ""
+        return f'{self.style(number_format, bold=bold)} t="n"><v>{number}</v></c>'
+
+    def _styles(self) -> str:
+        formats: dict[str, int] = {}
+        for number_format, _bold, _quote in self.styles:
+            if number_format and number_format not in _BUILTIN_FORMATS:
+                formats.setdefault(number_format, 164 + len(formats))
+        num_fmts = "".join(
+            f'<numFmt numFmtId="{i}" formatCode="{_xml_attr(code)}"/>'
+            for code, i in formats.items()
+        )
+        xfs = []
+        for number_format, bold, quote in self.styles:  # in index order
+            fmt_id = _BUILTIN_FORMATS.get(number_format or "General") or formats.get(
+                number_format or "", 0
+            )
+            attrs = f'numFmtId="{fmt_id}" fontId="{int(bold)}" fillId="0" borderId="0" xfId="0"'
+            if fmt_id:
+                attrs += ' applyNumberFormat="1"'
+            if bold:
+                attrs += ' applyFont="1"'
+            if quote:
+                attrs += ' quotePrefix="1"'
+            xfs.append(f"<xf {attrs}/>")
+        font = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
+        return (
+            f'{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}">'
+            + (f'<numFmts count="{len(formats)}">{num_fmts}</numFmts>' if formats else "")
+            + f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+            "</borders>"
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+            "</cellStyleXfs>"
+            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+            "</cellStyles></styleSheet>"
+        )
+
+    @staticmethod
+    def _content_types(sheets: int) -> str:
+        ns = "application/vnd.openxmlformats-officedocument"
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+            f'ContentType="{ns}.spreadsheetml.worksheet+xml"/>'
+            for n in range(1, sheets + 1)
+        )
+        return (
+            f"{_XML_HEAD}"
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{ns}.spreadsheetml.sheet.main+xml"/>'
+            f"{overrides}"
+            f'<Override PartName="/xl/styles.xml" ContentType="{ns}.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            f'<Override PartName="/docProps/app.xml" ContentType="{ns}.extended-properties+xml"/>'
+            "</Types>"
+        )
+
+    @staticmethod
+    def _root_rels() -> str:
+        return (
+            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+            'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{_REL_NS}/extended-properties" '
+            'Target="docProps/app.xml"/></Relationships>'
+        )
+
+    @staticmethod
+    def _core(title: str | None) -> str:
+        now = timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        title_xml = f"<dc:title>{_xml_text(title)}</dc:title>" if title else ""
+        return (
+            f"{_XML_HEAD}<cp:coreProperties "
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"{title_xml}<dc:creator>Satsa</dc:creator>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
+            "</cp:coreProperties>"
+        )
+
+    @staticmethod
+    def _app() -> str:
+        return (
+            f"{_XML_HEAD}<Properties xmlns="
+            '"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            "<Application>Satsa</Application></Properties>"
+        )
+
+    @staticmethod
+    def _workbook(names: list[str]) -> str:
+        sheets = "".join(
+            f'<sheet name="{_xml_attr(name)}" sheetId="{n}" r:id="rId{n}"/>'
+            for n, name in enumerate(names, start=1)
+        )
+        return (
+            f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+            f"<bookViews><workbookView/></bookViews><sheets>{sheets}</sheets></workbook>"
+        )
+
+    @staticmethod
+    def _workbook_rels(sheets: int) -> str:
+        rels = "".join(
+            f'<Relationship Id="rId{n}" Type="{_REL_NS}/worksheet" '
+            f'Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, sheets + 1)
+        )
+        return (
+            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">{rels}'
+            f'<Relationship Id="rId{sheets + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
+            "</Relationships>"
+        )
 
 
 # --- HTTP --------------------------------------------------------------------------------

@@ -63,7 +63,14 @@ class Event(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("händelse")
         verbose_name_plural = _("händelser")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # an organisation's newest events (the overview's feed, the activity page)
+            # without sorting all of them
+            models.Index(
+                fields=["organisation", "-created_at", "-id"], name="event_org_newest_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.target_repr}"

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from satsa.core.fields import NumberField, WholeNumberField
 from satsa.followup.models import (
     FidelityRating,
     Frequency,
@@ -60,31 +61,29 @@ class MeasureForm(forms.Form):
     subgoal = forms.ModelChoiceField(
         label=_("Delmål"), queryset=SubGoal.objects.none(), required=False
     )
-    baseline_value = forms.DecimalField(
+    baseline_value = NumberField(
         label=_("Basvärde"), required=False, max_digits=16, decimal_places=4
     )
     baseline_date = forms.DateField(label=_("Datum för basmätning"), required=False, widget=DATE)
-    comparison_baseline_value = forms.DecimalField(
+    comparison_baseline_value = NumberField(
         label=_("Jämförelsegruppens basvärde"), required=False, max_digits=16, decimal_places=4
     )
-    target_value = forms.DecimalField(
-        label=_("Målvärde"), required=False, max_digits=16, decimal_places=4
-    )
+    target_value = NumberField(label=_("Målvärde"), required=False, max_digits=16, decimal_places=4)
     source = forms.CharField(label=_("Källa"), max_length=300, required=False)
     frequency = forms.ChoiceField(
         label=_("Frekvens"), choices=Frequency.choices, initial=Frequency.REPORTING
     )
     responsible = forms.CharField(label=_("Ansvarig"), max_length=200, required=False)
-    planned_n = forms.IntegerField(
+    planned_n = WholeNumberField(
         label=_("Planerat antal i målgruppen"),
         min_value=1,
         required=False,
         help_text=_("För styrkeberäkningen: hur många personer utvärderingen väntas bygga på."),
     )
-    planned_comparison_n = forms.IntegerField(
+    planned_comparison_n = WholeNumberField(
         label=_("Planerat antal i jämförelsegruppen"), min_value=1, required=False
     )
-    expected_sd = forms.DecimalField(
+    expected_sd = NumberField(
         label=_("Förväntad standardavvikelse (för medelvärden)"),
         required=False,
         max_digits=16,
@@ -112,14 +111,14 @@ class ValueForm(forms.Form):
     group = forms.ChoiceField(label=_("Grupp"), choices=Group.choices)
     period_label = forms.CharField(label=_("Period"), max_length=100)
     measured_on = forms.DateField(label=_("Mätdatum"), widget=DATE)
-    value = forms.DecimalField(label=_("Värde"), max_digits=16, decimal_places=4)
-    n = forms.IntegerField(
+    value = NumberField(label=_("Värde"), max_digits=16, decimal_places=4)
+    n = WholeNumberField(
         label=_("Antal personer värdet bygger på"),
         required=False,
         min_value=0,
         help_text=_("Värden som bygger på färre än 5 personer sparas men visas aldrig."),
     )
-    sd = forms.DecimalField(
+    sd = NumberField(
         label=_("Standardavvikelse (för ett medelvärde)"),
         required=False,
         min_value=0,
@@ -175,14 +174,14 @@ class ReportForm(forms.Form):
     ways_of_working = forms.CharField(label=_("Arbetssätt"), widget=TEXT, required=False)
     effects = forms.CharField(label=_("Uppnådda effekter"), widget=TEXT, required=False)
     deviations = forms.CharField(label=_("Avvikelser från planen"), widget=TEXT, required=False)
-    spent_to_date = forms.DecimalField(
+    spent_to_date = NumberField(
         label=_("Förbrukat hittills (kr)"),
         required=False,
         max_digits=14,
         decimal_places=2,
         min_value=0,
     )
-    claim_amount = forms.DecimalField(
+    claim_amount = NumberField(
         label=_("Begärd utbetalning för perioden (kr)"),
         required=False,
         max_digits=14,
@@ -197,7 +196,7 @@ class ReportForm(forms.Form):
         if co_financing:
             # The rulebook's co-financing (Region Gävleborg): the claim states the period's
             # whole cost, as a claim made in the fund does.
-            self.fields["costs_incurred"] = forms.DecimalField(
+            self.fields["costs_incurred"] = NumberField(
                 label=_("Periodens totala kostnader, medfinansieringen inräknad (kr)"),
                 required=False,
                 max_digits=14,
@@ -265,7 +264,7 @@ class EvaluationForm(forms.Form):
     def __init__(self, *args: Any, economic: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for measure, derived in economic:
-            self.fields[f"volume_{measure.pk}"] = forms.DecimalField(
+            self.fields[f"volume_{measure.pk}"] = NumberField(
                 label=_("Realiserad volym för ”%(name)s” (undvikna %(unit)s)")
                 % {"name": measure.name, "unit": measure.unit},
                 required=False,

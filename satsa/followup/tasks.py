@@ -8,6 +8,7 @@ import datetime as dt
 from django.tasks import task
 from django.utils import timezone
 
+from satsa.core.daily import daily_job
 from satsa.followup.services import reports_remind
 
 
@@ -16,4 +17,9 @@ def followup_reminders_send(on: str | None = None) -> int:
     """Remind of follow-up reports due soon on ``on`` (YYYY-MM-DD, default: the day the task
     runs); returns how many reminders went out. Each report is reminded once."""
     day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    return reports_remind(on=day)
+
+
+@daily_job("followup_reminders")
+def _daily(day: dt.date) -> int:
     return reports_remind(on=day)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from satsa.core.fields import NumberField
 from satsa.funds.services import ManualLine, PaymentLine, PlanPeriod, new_idempotency_key
 
 if TYPE_CHECKING:
@@ -33,25 +34,13 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
-class MoneyField(forms.DecimalField):
-    """Kronor as people type them: "65 000 000,00", "1234.5"."""
-
-    # Django's DecimalField subclasses IntegerField yet returns a Decimal; django-stubs ignores
-    # the same override on DecimalField itself, so mypy checks ours against IntegerField's.
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u00a0", "").replace(",", ".")
-        return super().to_python(value)
-
-
-def _amount_field(label: Any = None, *, required: bool = True) -> MoneyField:
-    return MoneyField(
+def _amount_field(label: Any = None, *, required: bool = True) -> NumberField:
+    return NumberField(
         label=label or _("Belopp (kr)"),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01") if required else Decimal(0),
         required=required,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
 
 

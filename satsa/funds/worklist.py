@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from satsa.cases.hooks import task_source
-from satsa.cases.selectors import Task
+from satsa.cases.selectors import Task, task_case_fields
 from satsa.funds.models import Claim, ClaimApproval
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm
@@ -19,7 +19,11 @@ from satsa.orgs.roles import Perm
 
 @task_source
 def claim_tasks(user: Any, organisation: Organisation, on: dt.date) -> list[Task]:
-    claims = Claim.objects.filter(organisation=organisation).select_related("case")
+    claims = (
+        Claim.objects.filter(organisation=organisation)
+        .select_related("case")
+        .only(*task_case_fields("case"))
+    )
     url = reverse("funds:overview", args=[organisation.slug])
     tasks = []
     if has_perm(user, organisation, Perm.APPROVE_CLAIM):

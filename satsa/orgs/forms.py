@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from satsa.core.fields import NumberField
 from satsa.orgs.models import Board, Department, ExternalParty, Organisation
 from satsa.orgs.roles import Role
 
@@ -17,7 +18,7 @@ class PartyForm(forms.Form):
     organisation_number = forms.CharField(
         label=_("Organisationsnummer"), max_length=20, required=False
     )
-    municipal_ownership = forms.DecimalField(
+    municipal_ownership = NumberField(
         label=_("Kommunens ägarandel (0–1)"),
         required=False,
         min_value=0,

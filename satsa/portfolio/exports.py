@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from satsa.core.tabular import Column, Kind, Table, to_xlsx
-from satsa.portfolio.selectors import Dashboard
+from satsa.portfolio.selectors import PortfolioList, granted_rows
 
 MONEY = '#,##0 "kr"'
 
@@ -23,25 +23,25 @@ def _text(header: str, width: float = 22) -> Column:
     return Column(header, width=width)
 
 
-def _granted_rows(board: Dashboard) -> Iterator[list[Any]]:
-    for case in board.granted:
+def _granted_rows(board: PortfolioList) -> Iterator[list[Any]]:
+    for row in granted_rows(board):
         yield [
-            case.title,
-            case.diarienummer or None,
-            case.decided_on,
-            case.start_date,
-            case.end_date,
-            case.granted_amount,
-            ", ".join(sorted(d.name for d in case.departments.all())),
-            ", ".join(sorted(b.name for b in case.boards.all())),
-            case.target_group_text,
-            case.get_stage_display(),
+            row.title,
+            row.diarienummer or None,
+            row.decided_on,
+            row.start_date,
+            row.end_date,
+            row.granted_amount,
+            ", ".join(row.departments),
+            ", ".join(row.boards),
+            row.target_group,
+            row.stage_label,
         ]
     yield []
     yield ["Summa", None, None, None, None, board.granted_total]
 
 
-def portfolio_tables(board: Dashboard) -> list[Table]:
+def portfolio_tables(board: PortfolioList) -> list[Table]:
     return [
         Table(
             [
@@ -72,5 +72,5 @@ def portfolio_tables(board: Dashboard) -> list[Table]:
     ]
 
 
-def portfolio_xlsx(organisation_name: str, board: Dashboard) -> bytes:
+def portfolio_xlsx(organisation_name: str, board: PortfolioList) -> bytes:
     return to_xlsx(*portfolio_tables(board), title=f"Portfölj – {organisation_name}")

@@ -15,7 +15,7 @@ from satsa.portfolio import exports, selectors
 
 
 def _portfolio(organisation: Any, params: Mapping[str, str]) -> tuple[bytes, str, str]:
-    board = selectors.dashboard(organisation, selectors.Filters.of(params, organisation))
+    board = selectors.portfolio_list(organisation, selectors.Filters.of(params, organisation))
     name = f"portfolj-{organisation.slug}-{timezone.localdate():%Y%m%d}.xlsx"
     return exports.portfolio_xlsx(organisation.name, board), name, tabular.CONTENT_TYPES["xlsx"]
 

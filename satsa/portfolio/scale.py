@@ -461,37 +461,87 @@ class Templates:
     events: dict[int, list[dict[str, Any]]]
     calculations: dict[int, tuple[dict[str, Any], dict[str, Any]]]
     deposits: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+    # the stage of an organisation's first copies (its first ``KEPT`` cases)
+    kept: list[str] = field(default_factory=list)
 
 
 def _values(qs: models.QuerySet[Any], model: type[models.Model]) -> list[dict[str, Any]]:
     return list(qs.values(*[f.attname for f in model._meta.concrete_fields]))
 
 
-# How many of an organisation's first cases keep their template's stage (see load_templates).
-KEPT = 3
+# How many of an organisation's first cases have the stage load_templates gives them, and
+# how many of them every page of pages() needs.
+KEPT = 5
+NEEDED = 4
+# The preparation step whose cases the steering group ranks (``decisions.views.ranking``).
+RANKED_STEP = "steering_group"
 
 
 def load_templates(template: Organisation) -> Templates:
-    """Read the template organisation's cases and everything hanging from them once."""
+    """Read the template organisation's cases and everything hanging from them once.
+
+    The cases come in the order organisations receive copies of them. The first four
+    (``NEEDED``) are what the benchmark's pages (``pages()``) need, so that an
+    organisation with only four cases is measured on the same pages, with the same
+    queries, as one with thirty:
+
+    1. a case in preparation waiting for the steering group's ranking (the ranking, the
+       case in preparation, its application, calculation and decision basis);
+    2. the demo's running case, with an open claim and reports (the granted case's pages,
+       the fund's claims to approve);
+    3. a closed case with claims, reports, a repayment plan and an evaluation schema with
+       measured values, copied as a running case (the dashboard's and follow-up's signals
+       of running cases read their schemas; the demo's running case has none);
+    4. an ended (closed or implemented) case with the same (the final report PDF, the
+       fund's repayments, the portfolio's results);
+
+    then the other case in preparation. These ``KEPT`` cases have the stage
+    ``Templates.kept`` gives them; the rest follow in the demo's order, cases with reports
+    first, and take their template's variants.
+    """
     cases = list(
         Case.objects.filter(organisation=template)
         .annotate(
             reports=models.Count("followup_reports", distinct=True),
             claims=models.Count("fund_claims", distinct=True),
+            open_claims=models.Count(
+                "fund_claims",
+                filter=models.Q(
+                    fund_claims__status__in=[fum.Claim.Status.SUBMITTED, fum.Claim.Status.APPROVED]
+                ),
+                distinct=True,
+            ),
+            repayments=models.Count("repayment_plans__lines", distinct=True),
+            values=models.Count("evaluation_schema__measures__values", distinct=True),
         )
         .order_by("id")
     )
-    # Even an organisation with two cases gets one in preparation and one running case with
-    # reports, claims and payments, and its third is the other case in preparation (waiting
-    # for the steering group's ranking): the benchmark's pages measure these at every size.
-    # They come first and keep their stage, then the rest in the demo's order.
-    preparing = [c for c in cases if c.stage == Stage.PREPARATION]
-    running = next((c for c in cases if c.stage == Stage.RUNNING and c.claims and c.reports), None)
-    first = [c for c in (*preparing[:1], running, *preparing[1:2]) if c is not None]
-    cases = first + sorted(
-        (c for c in cases if c not in first), key=lambda c: (-min(c.reports, 1), c.pk)
+    # the one the steering group ranks (the ranking page lists that step) first
+    preparing = sorted(
+        (c for c in cases if c.stage == Stage.PREPARATION), key=lambda c: c.step != RANKED_STEP
     )
-    ids = [c.pk for c in cases]
+    followed = [c for c in cases if c.claims and c.reports and c.repayments and c.values]
+    to_run = next((c for c in followed if Stage.RUNNING in VARIANTS.get(c.stage, [])), None)
+    ended = next(
+        (c for c in followed if c.stage in (Stage.CLOSED, Stage.IMPLEMENTED) and c is not to_run),
+        None,
+    )
+    running = next(
+        (c for c in cases if c.stage == Stage.RUNNING and c.open_claims and c.reports), None
+    )
+    wanted: list[tuple[Case | None, str]] = [
+        (preparing[0] if preparing else None, Stage.PREPARATION),
+        (running, Stage.RUNNING),
+        (to_run, Stage.RUNNING),
+        (ended, ended.stage if ended else ""),
+        (preparing[1] if len(preparing) > 1 else None, Stage.PREPARATION),
+    ]
+    first = [(c, stage) for c, stage in wanted if c is not None][:KEPT]
+    kept = [str(stage) for _c, stage in first]
+    chosen = [c for c, _stage in first]
+    rest = sorted((c for c in cases if c not in chosen), key=lambda c: (-min(c.reports, 1), c.pk))
+    ordered: list[Case] = [*chosen, *rest]
+    ids = [c.pk for c in ordered]
     rows: dict[type[models.Model], dict[int, list[dict[str, Any]]]] = {}
     owner: dict[tuple[int, str], int] = {}  # (content type, object id) -> case id
     for model, path in COPIED:
@@ -522,7 +572,7 @@ def load_templates(template: Organisation) -> Templates:
         if case_id is not None:
             events[case_id].append(row)
     calculations = {}
-    for case in cases:
+    for case in ordered:
         if case.stage in WITH_CALCULATION:
             data = calculation_data(case)
             calculations[case.pk] = (data, engine.run(data, seed=case.pk))
@@ -532,7 +582,7 @@ def load_templates(template: Organisation) -> Templates:
         fum.Transaction,
     ):
         deposits.append((tx, _values(fum.Entry.objects.filter(transaction_id=tx["id"]), fum.Entry)))
-    return Templates(list(cases), rows, m2m, events, calculations, deposits)
+    return Templates(ordered, rows, m2m, events, calculations, deposits, kept)
 
 
 def calculation_data(case: Case) -> dict[str, Any]:
@@ -862,9 +912,11 @@ def build(
         per_org[om.org.pk] += 1
         case = templates.cases[k % len(templates.cases)]
         stage = case.stage
-        # An organisation's first cases keep their stage (the benchmark's case pages use
-        # them); later copies of a template take its variants in turn.
-        if k >= KEPT:
+        # An organisation's first cases have the stages load_templates chose (the
+        # benchmark's pages use them); later copies of a template take its variants in turn.
+        if k < len(templates.kept):
+            stage = templates.kept[k]
+        else:
             variants = VARIANTS.get(case.stage, [case.stage])
             stage = variants[copies[case.pk] % len(variants)]
             copies[case.pk] += 1

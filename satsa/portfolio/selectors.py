@@ -8,12 +8,12 @@ function each, in the section "other apps" below.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -47,7 +47,7 @@ PUBLIC_STAGES = (
     Stage.IMPLEMENTED,
 )
 # Granted and not yet over: what the dashboard follows.
-
+FOLLOWED_STAGES = tuple(stage for stage in PUBLIC_STAGES if stage in lifecycle.ACTIVE)
 
 # --- the public record -----------------------------------------------------------------
 
@@ -77,25 +77,18 @@ class PublicIntervention:
 
 
 def public_cases(organisation: Organisation) -> QuerySet[Case]:
-    """The organisation's granted cases, with what the public pages show prefetched."""
-    return (
-        Case.objects.filter(organisation=organisation, stage__in=PUBLIC_STAGES)
-        .prefetch_related(
-            "departments",
-            "boards",
-            "parties",
-            "versions",  # the target group and period where the case itself has none
-            Prefetch(
-                "published_reports",
-                queryset=PublishedReport.objects.current().defer("pdf"),
-                to_attr="current_reports",
-            ),
-        )
-        .order_by("start_date", "decided_on", "title", "pk")
+    """The organisation's granted cases in the public list's order."""
+    return Case.objects.filter(organisation=organisation, stage__in=PUBLIC_STAGES).order_by(
+        "start_date", "decided_on", "title", "pk"
     )
 
 
 def public_interventions(organisation: Organisation) -> list[PublicIntervention]:
+    """The public record of every granted case, in seven queries for any number: the
+    cases' columns, the names of their departments, boards and partners, their texts
+    (cases.selectors.texts_of), current final reports and termination dates."""
+    cases = public_cases(organisation)
+    ids = cases.values("pk")
     stopped = dict(
         TerminationProposal.objects.filter(
             organisation=organisation,
@@ -104,35 +97,54 @@ def public_interventions(organisation: Organisation) -> list[PublicIntervention]
             decided_on__isnull=False,
         ).values_list("case_id", "decided_on")
     )
-    return [_public(case, stopped.get(case.pk)) for case in public_cases(organisation)]
-
-
-def _public(case: Case, ended_on: dt.date | None = None) -> PublicIntervention:
-    reports = getattr(case, "current_reports", [])
-    period = case.period_text
-    if ended_on is not None:
-        period = gettext("%(period)s, avbröts %(date)s") % {
-            "period": period,
-            "date": ended_on.isoformat(),
-        }
-    return PublicIntervention(
-        id=case.pk,
-        name=case.title,
-        diarienummer=case.diarienummer or "",
-        decided_on=case.decided_on,
-        start_date=case.start_date,
-        end_date=case.end_date,
-        granted_amount=case.granted_amount,
-        departments=sorted(d.name for d in case.departments.all()),
-        boards=sorted(b.name for b in case.boards.all()),
-        partners=sorted(p.name for p in case.parties.all()),
-        target_group=case.target_group_text,
-        status=case.stage,
-        status_label=str(case.get_stage_display()),
-        final_report=reports[0] if reports else None,
-        period=period,
-        ended_on=ended_on,
-    )
+    departments = _names_by_case(Case.departments.through, "department__name", ids)
+    boards = _names_by_case(Case.boards.through, "board__name", ids)
+    partners = _names_by_case(Case.parties.through, "externalparty__name", ids)
+    texts = case_sel.texts_of(cases)
+    reports: dict[int, PublishedReport] = {}
+    for report in PublishedReport.objects.current().filter(case__in=ids).defer("pdf"):
+        reports.setdefault(report.case_id, report)
+    labels = dict(Stage.choices)
+    out = []
+    for row in cases.values(
+        "pk",
+        "title",
+        "diarienummer",
+        "decided_on",
+        "start_date",
+        "end_date",
+        "granted_amount",
+        "stage",
+    ):
+        pk = row["pk"]
+        ended_on = stopped.get(pk)
+        period = texts[pk].period
+        if ended_on is not None:
+            period = gettext("%(period)s, avbröts %(date)s") % {
+                "period": period,
+                "date": ended_on.isoformat(),
+            }
+        out.append(
+            PublicIntervention(
+                id=pk,
+                name=row["title"],
+                diarienummer=row["diarienummer"] or "",
+                decided_on=row["decided_on"],
+                start_date=row["start_date"],
+                end_date=row["end_date"],
+                granted_amount=row["granted_amount"],
+                departments=sorted(departments.get(pk, [])),
+                boards=sorted(boards.get(pk, [])),
+                partners=sorted(partners.get(pk, [])),
+                target_group=texts[pk].target_group,
+                status=row["stage"],
+                status_label=str(labels.get(row["stage"], row["stage"])),
+                final_report=reports.get(pk),
+                period=period,
+                ended_on=ended_on,
+            )
+        )
+    return out
 
 
 def published_report(organisation: Organisation, report_id: int | None) -> PublishedReport | None:
@@ -423,34 +435,77 @@ def status_from(signals: list[Any]) -> CaseStatus:
     return CaseStatus(Status.ON_PLAN, [])
 
 
-def savings_by_board(cases: list[Case]) -> list[tuple[str, Decimal, Decimal]]:
+def savings_by_board(cases: QuerySet[Case] | list[Case]) -> list[tuple[str, Decimal, Decimal]]:
     """Expected and realised savings per board over ``cases`` as (board, expected, realised).
 
     Realised savings come from each case's latest effect evaluation (satsa.followup);
-    expected ones from that evaluation too, else from the case's calculation.
+    expected ones from that evaluation too, else from the case's calculation. Two queries
+    for any number of cases: the latest evaluation of each case (a window), and of each
+    calculation only the savings per actor, read out of the result's JSON by the database
+    (a result is tens of kilobytes; parsing one per case was most of the dashboard's time).
     """
-    latest: dict[int, EffectEvaluation] = {}
-    for found in EffectEvaluation.objects.filter(case__in=[c.pk for c in cases]).order_by(
-        "created_at", "id"
-    ):
-        latest[found.case_id] = found
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    ids: Any = cases.values("pk") if isinstance(cases, QuerySet) else [c.pk for c in cases]
+    latest: dict[int, Mapping[str, Any]] = {
+        row["case_id"]: row
+        for row in EffectEvaluation.objects.filter(case__in=ids)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("case_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(place=1)
+        .values("case_id", "expected_savings", "realised_savings")
+    }
+    planned_by_actor = {
+        row["case_id"]: _savings_by_actor_of(row)
+        for row in Calculation.objects.filter(case__in=ids)
+        .exclude(result__isnull=True)
+        .values("case_id", *_SAVINGS_PATHS)
+    }
     expected: dict[str, Decimal] = defaultdict_decimal()
     realised: dict[str, Decimal] = defaultdict_decimal()
-    for case in cases:
-        ev = latest.get(case.pk)
-        planned = dict(ev.expected_savings) if ev is not None and ev.expected_savings else {}
+    for pk in sorted(planned_by_actor.keys() | latest.keys()):
+        ev = latest.get(pk)
+        planned = dict(ev["expected_savings"]) if ev is not None and ev["expected_savings"] else {}
         if planned:
             for board, amount in planned.items():
                 expected[board] += _number(amount) or Decimal(0)
         else:
-            figures = calculation_figures(case)
-            for actor, amount in figures.savings_by_actor if figures else []:
+            for actor, amount in planned_by_actor.get(pk, []):
                 expected[actor] += amount
         if ev is not None:
-            for board, amount in (ev.realised_savings or {}).items():
+            for board, amount in (ev["realised_savings"] or {}).items():
                 realised[board] += _number(amount) or Decimal(0)
     boards = sorted(set(expected) | set(realised))
     return [(b, expected.get(b, Decimal(0)), realised.get(b, Decimal(0))) for b in boards]
+
+
+# Where calculation_figures_from() looks for the savings per actor in a result.
+_SAVINGS_PATHS = (
+    "result__totals__discounted",
+    "result__totals__savings_by_actor",
+    "result__savings_by_actor",
+)
+
+
+def _savings_by_actor_of(row: Mapping[str, Any]) -> list[tuple[str, Decimal]]:
+    """calculation_figures_from()'s savings per actor, from the parts of the result it
+    reads them from (``_SAVINGS_PATHS``)."""
+    totals: dict[str, Any] = {}
+    if row["result__totals__discounted"] is not None:
+        totals["discounted"] = row["result__totals__discounted"]
+    if row["result__totals__savings_by_actor"] is not None:
+        totals["savings_by_actor"] = row["result__totals__savings_by_actor"]
+    result: dict[str, Any] = {"totals": totals}
+    if row["result__savings_by_actor"] is not None:
+        result["savings_by_actor"] = row["result__savings_by_actor"]
+    figures = calculation_figures_from(result)
+    return figures.savings_by_actor if figures else []
 
 
 def defaultdict_decimal() -> dict[str, Decimal]:
@@ -611,16 +666,32 @@ class Cap:
 
 
 @dataclass
-class Dashboard:
+class PortfolioList:
+    """The portfolio's lists and the figures summed over them (the XLSX): each figure
+    summed by the database, the lists as querysets to be read a page at a time
+    (``granted_rows`` reads the whole granted list for the XLSX)."""
+
+    pipeline: list[StageCount]
+    # The granted cases matching the filters, in the list's order.
+    granted: QuerySet[Case]
+    granted_count: int
+    granted_total: Decimal
+    # The granted cases not yet over (decided or running), with their status per page
+    # from active_rows().
+    active: QuerySet[Case]
+    active_count: int
+    savings: list[tuple[str, Decimal, Decimal]]
+    today: dt.date
+
+
+@dataclass
+class Dashboard(PortfolioList):
+    """The portfolio's lists with the fund, the deadlines and the yearly cap."""
+
     fund: FundFigures | None
     forecast: list[ForecastYear]
-    pipeline: list[StageCount]
-    granted: list[Case]
-    active: list[ActiveRow]
-    savings: list[tuple[str, Decimal, Decimal]]
     deadlines: list[Deadline]
     cap: Cap
-    granted_total: Decimal
 
 
 def pipeline_counts(cases: QuerySet[Case]) -> list[StageCount]:
@@ -695,31 +766,118 @@ def upcoming_deadlines(
     return out
 
 
+def portfolio_list(
+    organisation: Organisation, filters: Filters, today: dt.date | None = None
+) -> PortfolioList:
+    """The portfolio's lists and their figures in a fixed number of queries, whatever
+    the organisation holds."""
+    today = today or timezone.localdate()
+    cases = filtered_cases(organisation, filters)
+    granted = cases.filter(stage__in=PUBLIC_STAGES).order_by("start_date", "title", "pk")
+    pipeline = pipeline_counts(cases)
+    return PortfolioList(
+        pipeline=pipeline,
+        granted=granted.only(*_ROW_FIELDS).prefetch_related("departments"),
+        granted_count=sum(row.count for row in pipeline if row.stage in PUBLIC_STAGES),
+        granted_total=sum(
+            (
+                funds_sel.money(row.amount)
+                for row in pipeline
+                if row.stage in PUBLIC_STAGES and row.count
+            ),
+            Decimal(0),
+        ),
+        active=granted.filter(stage__in=FOLLOWED_STAGES),
+        active_count=sum(row.count for row in pipeline if row.stage in FOLLOWED_STAGES),
+        savings=savings_by_board(granted),
+        today=today,
+    )
+
+
 def dashboard(
     organisation: Organisation, filters: Filters, today: dt.date | None = None
 ) -> Dashboard:
+    """The dashboard in a fixed number of queries, whatever the organisation holds."""
     today = today or timezone.localdate()
-    cases = filtered_cases(organisation, filters)
-    granted = list(
-        cases.filter(stage__in=PUBLIC_STAGES)
-        .select_related("calculation")
-        .prefetch_related("departments", "boards", "versions")
-        .order_by("start_date", "title")
-    )
-    running = [case for case in granted if case.stage in lifecycle.ACTIVE]
-    statuses = followup_statuses(running, today)
-    active = [ActiveRow(case, statuses[case.pk]) for case in running]
+    lists = portfolio_list(organisation, filters, today)
     return Dashboard(
+        **lists.__dict__,
         fund=fund_position_of(organisation, today),
         forecast=fund_forecast_of(organisation),
-        pipeline=pipeline_counts(cases),
-        granted=granted,
-        active=active,
-        savings=savings_by_board(granted),
-        deadlines=upcoming_deadlines(organisation, cases, today),
+        deadlines=upcoming_deadlines(organisation, filtered_cases(organisation, filters), today),
         cap=yearly_cap(organisation, filters.year or today.year),
-        granted_total=sum((c.granted_amount or Decimal(0) for c in granted), Decimal(0)),
     )
+
+
+# What a row of the granted list shows (the XLSX also the target group: granted_rows()).
+_ROW_FIELDS = ("organisation", "title", "start_date", "end_date", "granted_amount", "stage")
+
+
+def active_rows(cases: Iterable[Case], today: dt.date) -> list[ActiveRow]:
+    """A page of the dashboard's active cases with their follow-up status."""
+    cases = list(cases)
+    statuses = followup_statuses(cases, today)
+    return [ActiveRow(case, statuses[case.pk]) for case in cases]
+
+
+@dataclass(frozen=True)
+class GrantedRow:
+    """A row of the granted list in the XLSX."""
+
+    title: str
+    diarienummer: str
+    decided_on: dt.date | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    granted_amount: Decimal | None
+    departments: list[str]
+    boards: list[str]
+    target_group: str
+    stage_label: str
+
+
+def granted_rows(board: PortfolioList) -> list[GrantedRow]:
+    """The whole granted list for the XLSX, in five queries for any number of cases:
+    only the columns a row shows, the names of the departments and boards, and the
+    target groups (cases.selectors.texts_of)."""
+    granted = board.granted
+    ids = granted.values("pk")
+    departments = _names_by_case(Case.departments.through, "department__name", ids)
+    boards = _names_by_case(Case.boards.through, "board__name", ids)
+    texts = case_sel.texts_of(granted)
+    labels = dict(Stage.choices)
+    return [
+        GrantedRow(
+            title=row["title"],
+            diarienummer=row["diarienummer"] or "",
+            decided_on=row["decided_on"],
+            start_date=row["start_date"],
+            end_date=row["end_date"],
+            granted_amount=row["granted_amount"],
+            departments=sorted(departments.get(row["pk"], [])),
+            boards=sorted(boards.get(row["pk"], [])),
+            target_group=texts[row["pk"]].target_group,
+            stage_label=str(labels.get(row["stage"], row["stage"])),
+        )
+        for row in granted.values(
+            "pk",
+            "title",
+            "diarienummer",
+            "decided_on",
+            "start_date",
+            "end_date",
+            "granted_amount",
+            "stage",
+        )
+    ]
+
+
+def _names_by_case(through: Any, name: str, cases: Any) -> dict[int, list[str]]:
+    """The names a many-to-many field of Case holds, by case id, in one query."""
+    out: dict[int, list[str]] = {}
+    for case_id, value in through.objects.filter(case__in=cases).values_list("case_id", name):
+        out.setdefault(case_id, []).append(value)
+    return out
 
 
 def filter_choices(organisation: Organisation) -> dict[str, Any]:

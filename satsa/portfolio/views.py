@@ -15,6 +15,7 @@ from satsa.cases.models import Case
 from satsa.core import charts as kit
 from satsa.core import tabular
 from satsa.core.money import kr
+from satsa.core.paging import page_of
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import has_perm, org_view
 from satsa.orgs.roles import Perm
@@ -48,6 +49,9 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
     filters = _filters(request, org)
     board = selectors.dashboard(org, filters)
+    # Both lists a page at a time: the figures above them are sums over all the cases.
+    granted = page_of(request, board.granted)
+    active = page_of(request, board.active, param="sida_pagaende")
     savings_chart = kit.bar_chart(
         title=_("Förväntade och realiserade besparingar per nämnd"),
         categories=[name for name, _e, _r in board.savings],
@@ -101,6 +105,9 @@ def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
         {
             "org": org,
             "board": board,
+            "granted": granted,
+            "active": active,
+            "active_rows": selectors.active_rows(list(active), board.today),
             "filters": filters,
             "choices": selectors.filter_choices(org),
             "savings_chart": savings_chart,
@@ -113,10 +120,11 @@ def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
                 if request.GET.get(name)
             },
             "can_publish": has_perm(request.user, org, Perm.MANAGE_EVALUATION),
-            "published": {
-                r.case_id: r
-                for r in PublishedReport.objects.current().filter(organisation=org).defer("pdf")
-            },
+            "published": set(
+                PublishedReport.objects.current()
+                .filter(organisation=org, case__in=[c.pk for c in granted.object_list])
+                .values_list("case_id", flat=True)
+            ),
         },
     )
 
@@ -124,7 +132,7 @@ def dashboard(request: HttpRequest, org: Organisation) -> HttpResponse:
 @require_GET
 @org_view(Perm.VIEW_ALL_CASES)
 def export_xlsx(request: HttpRequest, org: Organisation) -> HttpResponse:
-    board = selectors.dashboard(org, _filters(request, org))
+    board = selectors.portfolio_list(org, _filters(request, org))
     return tabular.http_response(
         exports.portfolio_xlsx(org.name, board),
         f"portfolj-{org.slug}-{timezone.localdate():%Y%m%d}.xlsx",

@@ -33,7 +33,8 @@ def rulebook_in_force(organisation: Organisation, on: dt.date) -> Rulebook | Non
     """The rulebook a new idea registered on ``on`` is pinned to."""
     version = version_in_force(organisation, on)
     if version is not None:
-        return version.rulebook
+        # parsed once per version, like a case's (the overview asks on every visit)
+        return _parsed((version.pk, version.uploaded_at), version)
     return preset_in_force(organisation.slug, on)
 
 
@@ -61,10 +62,10 @@ def memo() -> Iterator[None]:
         _MEMO.reset(token)
 
 
-def _parsed(version_id: VersionId) -> Rulebook:
+def _parsed(version_id: VersionId, version: RulebookVersion | None = None) -> Rulebook:
     rulebook = _PARSED.get(version_id)
     if rulebook is None:
-        version = RulebookVersion.objects.get(pk=version_id[0])
+        version = version or RulebookVersion.objects.get(pk=version_id[0])
         rulebook = _PARSED[version_id] = version.rulebook
     return rulebook
 

@@ -263,6 +263,7 @@ def _check(args: argparse.Namespace, var: str) -> int:
     _run([*satsa, "case_reminders", "--enqueue"], env, 60)
     _run([*satsa, "followup_reminders", "--enqueue"], env, 60)
     _run([*satsa, "db_worker", "--batch", "--no-startup-delay", "--no-reload"], env, 120)
+    _run([*satsa, "schedule_daily"], env, 60)  # the deploy queues the daily run
     failed_tasks = subprocess.run(
         [
             *satsa,
@@ -270,17 +271,22 @@ def _check(args: argparse.Namespace, var: str) -> int:
             "--verbosity=0",
             "-c",
             "from django_tasks_db.models import DBTaskResult; "
-            "print(DBTaskResult.objects.exclude(status='SUCCESSFUL').count())",
+            "r = DBTaskResult.objects.exclude(status='SUCCESSFUL'); "
+            "print(r.exclude(status='READY', task_path='satsa.core.daily.daily_run').count(), "
+            "r.filter(status='READY', task_path='satsa.core.daily.daily_run').count())",
         ],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    if failed_tasks.returncode or failed_tasks.stdout.split()[-1:] != ["0"]:
-        print(f"FAILED: worker tasks not successful: {failed_tasks.stdout}{failed_tasks.stderr}")
+    if failed_tasks.returncode or failed_tasks.stdout.split()[-2:] != ["0", "1"]:
+        print(
+            "FAILED: worker tasks not successful, or not one daily run queued: "
+            f"{failed_tasks.stdout}{failed_tasks.stderr}"
+        )
         return 1
-    print("== the worker ran the queued reminders")
+    print("== the worker ran the queued reminders; the daily run is queued")
 
     log = Path(var) / "gunicorn.log"
     with log.open("wb") as output:

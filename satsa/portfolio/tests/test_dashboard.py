@@ -50,8 +50,10 @@ def test_filters_narrow_the_granted_list(client_as: Any, alice: Any, portfolio: 
 
 def test_the_active_interventions_carry_a_status(orebro: Any, portfolio: Any) -> None:
     board = selectors.dashboard(orebro, selectors.Filters(), today=dt.date(2016, 5, 1))
-    assert [row.case.title for row in board.active] == ["Team Oxhagen"]
-    assert board.active[0].status.code in {"on_plan", "off_plan", "late_report"}
+    rows = selectors.active_rows(board.active, board.today)
+    assert [row.case.title for row in rows] == ["Team Oxhagen"]
+    assert rows[0].status.code in {"on_plan", "off_plan", "late_report"}
+    assert board.active_count == 1
 
 
 def test_the_yearly_cap_counts_grants_of_the_year(orebro: Any, portfolio: Any) -> None:
@@ -89,6 +91,35 @@ def test_the_dashboard_reads_in_a_bounded_number_of_queries(
     # More closed or running cases do not mean more queries (no N+1 over the granted list,
     # nor over the running cases' follow-up).
     assert len(many) == len(few)
+
+
+def test_the_lists_come_a_page_at_a_time_under_figures_of_all_cases(
+    client_as: Any, alice: Any, portfolio: Any, settings: Any
+) -> None:
+    settings.SATSA_PAGE_SIZE = 2
+    orebro = portfolio["oxhagen"].organisation
+    for i in range(3):
+        make_case(
+            orebro,
+            f"Pågående {i}",
+            "running",
+            granted_amount=1000,
+            start_date=dt.date(2016, 1, 1),
+            end_date=dt.date(2030, 12, 31),
+        )
+    client = client_as(alice)
+    first = client.get("/o/orebro/portfolj/").content.decode()
+    # Five granted cases (8 403 000 kr) and four running, whichever page is shown.
+    assert '<p class="figure">5</p>' in first and "8\u00a0403\u00a0000\u00a0kr" in first
+    assert '<p class="figure">4</p>' in first
+    assert "Sida 1 av 3" in first and "Sida 1 av 2" in first
+    assert "Pågående 1" not in first and "Pågående 2" not in first
+    assert 'aria-label="Sidor med beviljade satsningar"' in first
+    assert 'aria-label="Sidor med pågående satsningar"' in first
+    last = client.get("/o/orebro/portfolj/?sida=3&sida_pagaende=2").content.decode()
+    assert "Sida 3 av 3" in last and "Sida 2 av 2" in last
+    assert '<p class="figure">5</p>' in last
+    assert "Pågående 1" in last and "Pågående 2" in last
 
 
 def test_the_xlsx_export_reads_back(client_as: Any, alice: Any, portfolio: Any) -> None:
