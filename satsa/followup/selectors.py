@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satsa.calculations.models import Calculation
 from satsa.cases import access, lifecycle
 from satsa.cases.models import Case
 from satsa.core.money import AUTO, kr
@@ -598,6 +599,10 @@ def reports_due_for_reminder(on: dt.date) -> QuerySet[Report]:
     )
 
 
+# budget_to's ``costs`` when the caller has not read them.
+NOT_LOADED: Any = object()
+
+
 def claimed_to_date(case: Case, *, including: Report | None = None) -> Decimal:
     total = Decimal(0)
     for r in Report.objects.filter(
@@ -611,14 +616,17 @@ def claimed_to_date(case: Case, *, including: Report | None = None) -> Decimal:
     return total
 
 
-def budget_to(case: Case, on: dt.date) -> Decimal | None:
+def budget_to(case: Case, on: dt.date, *, costs: Any = NOT_LOADED) -> Decimal | None:
     """The fund's budget for the case up to ``on``: the calculation's fund costs for the
-    years begun, or the grant spread evenly over the project's days."""
-    try:
-        data = case.calculation.data or {}
-    except (ObjectDoesNotExist, AttributeError):
-        data = {}
-    costs = [c for c in data.get("costs") or [] if isinstance(c, dict)]
+    years begun, or the grant spread evenly over the project's days (``costs``: the
+    calculation's cost lines when the caller read only those, see :func:`_signal_data`)."""
+    if costs is NOT_LOADED:
+        try:
+            data = case.calculation.data or {}
+        except (ObjectDoesNotExist, AttributeError):
+            data = {}
+        costs = data.get("costs")
+    costs = [c for c in costs or [] if isinstance(c, dict)]
     fund = [c for c in costs if c.get("financier", "fund") == "fund"]
     if fund:
         return sum(
@@ -712,7 +720,46 @@ def off_plan_signals_of(
 ) -> dict[int, list[Signal]]:
     """:func:`off_plan_signals` for many cases by case id, in a fixed number of queries
     (for lists such as the portfolio dashboard)."""
-    return _signals_of(cases, on or today(), _followup_data(cases))
+    return _signals_of(cases, on or today(), _signal_data(cases))
+
+
+def off_plan_case_ids(cases: Sequence[Case], on: dt.date | None = None) -> set[int]:
+    """The ids of those of ``cases`` that have an off-plan signal, in a fixed number of
+    queries. A case no longer under way can only be off plan by a late follow-up
+    evaluation (:func:`_signals`): one query finds those; only the signals of the cases
+    under way are computed (:func:`off_plan_signals_of`)."""
+    on = on or today()
+    # (every case's id in the query, so that it runs whichever stages the cases are in)
+    late = set(
+        Report.objects.filter(case__in=[c.pk for c in cases])
+        .exclude(case__stage__in=lifecycle.ACTIVE)
+        .filter(_late_q(active=False, on=on))
+        .order_by()
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    signals = off_plan_signals_of([c for c in cases if c.stage in lifecycle.ACTIVE], on)
+    return late | {pk for pk, found in signals.items() if found}
+
+
+def _is_late(report: Report, *, active: bool, on: dt.date) -> bool:
+    """A report of a case under way (``active``) is late when it is still to be written
+    after its due date; of a case no longer under way only a scheduled follow-up
+    evaluation is (its periodic and final reports can no longer be sent)."""
+    if not active:
+        return (
+            report.kind == ReportKind.FOLLOW_UP
+            and report.status == ReportStatus.SCHEDULED
+            and report.due_date < on
+        )
+    return report.status in (ReportStatus.SCHEDULED, ReportStatus.RETURNED) and report.due_date < on
+
+
+def _late_q(*, active: bool, on: dt.date) -> Q:
+    """:func:`_is_late` as a filter on reports."""
+    if not active:
+        return Q(kind=ReportKind.FOLLOW_UP, status=ReportStatus.SCHEDULED, due_date__lt=on)
+    return Q(status__in=[ReportStatus.SCHEDULED, ReportStatus.RETURNED], due_date__lt=on)
 
 
 @dataclass
@@ -721,6 +768,43 @@ class _FollowupData:
 
     reports: dict[int, list[Report]]  # by case id, in due order
     schemas: dict[int, EvaluationSchema]  # by case id, with subgoals, measures and values
+    # by case id, each calculation's cost lines (budget_to) when only those were read
+    costs: dict[int, Any] | None = None
+
+
+# What the off-plan signals read of a report (_signals): its text and JSON are never read.
+_SIGNAL_REPORT_FIELDS = (
+    "case_id",
+    "kind",
+    "status",
+    "period_name",
+    "period_end",
+    "due_date",
+    "spent_to_date",
+)
+
+
+def _signal_data(cases: Sequence[Case]) -> _FollowupData:
+    """What :func:`_signals` reads of ``cases``, and only that: each report's dates,
+    status and spending (not its texts and JSON), the measures of the cases under way
+    (only those compare measures and spending with the plan) and their calculations' cost
+    lines (not the whole calculation with its engine result)."""
+    ids = [c.pk for c in cases]
+    active = [c.pk for c in cases if c.stage in lifecycle.ACTIVE]
+    reports: dict[int, list[Report]] = {pk: [] for pk in ids}
+    for r in (
+        Report.objects.filter(case__in=ids).only(*_SIGNAL_REPORT_FIELDS).order_by("due_date", "id")
+    ):
+        reports[r.case_id].append(r)
+    schemas = {
+        s.case_id: s
+        for s in EvaluationSchema.objects.filter(case__in=active).prefetch_related(
+            "measures__values"
+        )
+    }
+    costs: dict[int, Any] = dict.fromkeys(active)
+    costs.update(Calculation.objects.filter(case__in=active).values_list("case_id", "data__costs"))
+    return _FollowupData(reports, schemas, costs)
 
 
 def _followup_data(cases: Sequence[Case]) -> _FollowupData:
@@ -752,7 +836,10 @@ def _signals_of(cases: Sequence[Case], on: dt.date, data: _FollowupData) -> dict
         key = (case.organisation_id, case.rulebook_key)
         if key not in required:
             required[key] = fidelity_required(case)
-        signals[case.pk] = _signals(case, on, data.reports[case.pk], data.schemas.get(case.pk))
+        costs = NOT_LOADED if data.costs is None else data.costs.get(case.pk)
+        signals[case.pk] = _signals(
+            case, on, data.reports[case.pk], data.schemas.get(case.pk), costs
+        )
         if required[key]:
             signals[case.pk].extend(_fidelity_signal(case, on, last_checked.get(case.pk)))
     return signals
@@ -774,24 +861,15 @@ def _fidelity_signal(case: Case, on: dt.date, last: dt.date | None) -> list[Sign
 
 
 def _signals(
-    case: Case, on: dt.date, reports: list[Report], schema: EvaluationSchema | None
+    case: Case,
+    on: dt.date,
+    reports: list[Report],
+    schema: EvaluationSchema | None,
+    costs: Any = NOT_LOADED,
 ) -> list[Signal]:
     signals: list[Signal] = []
     active = case.stage in lifecycle.ACTIVE
-    if not active:
-        late = [
-            r
-            for r in reports
-            if r.kind == ReportKind.FOLLOW_UP
-            and r.status == ReportStatus.SCHEDULED
-            and r.due_date < on
-        ]
-    else:
-        late = [
-            r
-            for r in reports
-            if r.status in (ReportStatus.SCHEDULED, ReportStatus.RETURNED) and r.due_date < on
-        ]
+    late = [r for r in reports if _is_late(r, active=active, on=on)]
     for r in late:
         signals.append(
             Signal(
@@ -826,7 +904,7 @@ def _signals(
     handed_in = [r for r in reports if r.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)]
     last = max(handed_in, key=lambda r: r.period_end, default=None)
     if last is not None and last.spent_to_date is not None:
-        budget = budget_to(case, last.period_end)
+        budget = budget_to(case, last.period_end, costs=costs)
         if budget and abs(last.spent_to_date - budget) > budget * BUDGET_TOLERANCE:
             signals.append(
                 Signal(
@@ -928,6 +1006,7 @@ def followed_cases(user: Any, organisation: Organisation) -> list[CaseFollowup]:
 __all__ = [
     "MIN_GROUP_SIZE",
     "off_plan_signals",
+    "off_plan_case_ids",
     "off_plan_signals_of",
     "report_schedule",
     "schema_is_complete",

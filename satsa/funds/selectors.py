@@ -19,6 +19,7 @@ from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value,
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from satsa.calculations.models import Calculation
 from satsa.cases.models import Case
 from satsa.funds.models import (
     Account,
@@ -26,7 +27,9 @@ from satsa.funds.models import (
     Entry,
     Kind,
     PaymentPlan,
+    PaymentPlanLine,
     PlanApproval,
+    RepaymentLine,
     RepaymentPlan,
     Transaction,
 )
@@ -238,17 +241,11 @@ def prefetch_money(cases: Iterable[Any], on: dt.date | None = None) -> list[Any]
     )
     # Only each case's newest plan and its lines (older versions are never read).
     plans: dict[int, RepaymentPlan] = {
-        plan.case_id: plan
-        for plan in _newest_per_case(
-            RepaymentPlan.objects.filter(case_id__in=ids), F("created_at").desc(), F("id").desc()
-        ).prefetch_related("lines__board")
+        plan.case_id: plan for plan in _plans_in_force(ids).prefetch_related("lines__board")
     }
     payment_plans = payment_plans_in_force(ids)
     repayments: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    received = Entry.objects.filter(case_id__in=ids).filter(counts_as(Kind.REPAYMENT))
-    if on is not None:
-        received = received.filter(transaction__booked_on__lte=on)
-    for row in received.order_by().values("case_id", "board_id", "account").annotate(s=total(Q())):
+    for row in _repayments_received(ids, on):
         repayments[row["case_id"]].append(dict(row))
     empty = {name: ZERO for name in _case_sums(on)}
     for case in cases:
@@ -262,6 +259,22 @@ def prefetch_money(cases: Iterable[Any], on: dt.date | None = None) -> list[Any]
             "repayments": repayments.get(case.pk, []),
         }
     return cases
+
+
+def _plans_in_force(case_ids: list[int]) -> QuerySet[RepaymentPlan]:
+    """:func:`plan_in_force` of many cases: each case's newest repayment plan."""
+    return _newest_per_case(
+        RepaymentPlan.objects.filter(case_id__in=case_ids), F("created_at").desc(), F("id").desc()
+    )
+
+
+def _repayments_received(case_ids: list[int], on: dt.date | None) -> QuerySet[Entry, Any]:
+    """The repayments and fees received for each of the cases, per board and account, as
+    rows of ``case_id``, ``board_id``, ``account`` and the sum ``s`` (credits negative)."""
+    received = Entry.objects.filter(case_id__in=case_ids).filter(counts_as(Kind.REPAYMENT))
+    if on is not None:
+        received = received.filter(transaction__booked_on__lte=on)
+    return received.order_by().values("case_id", "board_id", "account").annotate(s=total(Q()))
 
 
 def _newest_per_case(rows: QuerySet[Any], *order: Any) -> QuerySet[Any]:
@@ -345,11 +358,17 @@ def open_claims(organisation: Organisation) -> QuerySet[Claim]:
     )
 
 
+def _with_money(organisation: Organisation) -> QuerySet[Case]:
+    """Cases with any money in the journal."""
+    return Case.objects.filter(
+        organisation=organisation, fund_transactions__isnull=False
+    ).distinct()
+
+
 def funded_cases(organisation: Organisation) -> QuerySet[Case]:
     """Cases with any money in the journal, oldest decision first."""
     return (
-        Case.objects.filter(organisation=organisation, fund_transactions__isnull=False)
-        .distinct()
+        _with_money(organisation)
         .select_related("calculation")
         # the forecast reads the calculation's costs, never its (large) engine result
         .defer(
@@ -467,12 +486,15 @@ def payment_plans_in_force(case_ids: Iterable[int]) -> dict[int, PaymentPlan]:
     """:func:`payment_plan_in_force` of many cases by case id, with its lines, in a fixed
     number of queries."""
     return {
-        plan.case_id: plan
-        for plan in _newest_per_case(
-            PaymentPlan.objects.filter(case_id__in=list(case_ids), approval__isnull=False),
-            F("version").desc(),
-        ).prefetch_related("lines")
+        plan.case_id: plan for plan in _payment_plans_in_force(case_ids).prefetch_related("lines")
     }
+
+
+def _payment_plans_in_force(case_ids: Iterable[int]) -> QuerySet[PaymentPlan]:
+    return _newest_per_case(
+        PaymentPlan.objects.filter(case_id__in=list(case_ids), approval__isnull=False),
+        F("version").desc(),
+    )
 
 
 def payment_plan_is_approved(case: Any) -> bool:
@@ -595,9 +617,13 @@ class ForecastYear:
 def _fund_costs_by_year(case: Any) -> dict[int, Decimal]:
     """The fund's share of the case's budget per year, from its calculation when present."""
     calculation = getattr(case, "calculation", None)
-    costs = (getattr(calculation, "data", None) or {}).get("costs") or []
+    return _fund_costs_of((getattr(calculation, "data", None) or {}).get("costs"))
+
+
+def _fund_costs_of(costs: Any) -> dict[int, Decimal]:
+    """The fund's share per year of a calculation's cost lines (its ``costs``)."""
     by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for cost in costs:
+    for cost in costs or []:
         try:
             if str(cost.get("financier", "fund")).lower() == "fund":
                 by_year[int(cost["year"])] += money(cost["amount"])
@@ -634,10 +660,15 @@ def _spread_by_months(amount: Decimal, start: dt.date, end: dt.date) -> dict[int
 def _budget_in_project_years(case: Any) -> dict[int, Decimal]:
     """The calculation's fund costs by year, when they lie within the project's years (a
     calculation drafted with other years says nothing about when the money is claimed)."""
-    by_year = _fund_costs_by_year(case)
-    if not by_year or case.start_date is None or case.end_date is None:
-        return by_year if case.start_date is None and case.end_date is None else {}
-    years = range(case.start_date.year, case.end_date.year + 1)
+    return _in_project_years(_fund_costs_by_year(case), case.start_date, case.end_date)
+
+
+def _in_project_years(
+    by_year: dict[int, Decimal], start: dt.date | None, end: dt.date | None
+) -> dict[int, Decimal]:
+    if not by_year or start is None or end is None:
+        return by_year if start is None and end is None else {}
+    years = range(start.year, end.year + 1)
     return by_year if all(y in years for y in by_year) else {}
 
 
@@ -649,6 +680,20 @@ def expected_claims(case: Any, on: dt.date) -> dict[int, Decimal]:
     if remaining <= 0:
         return {}
     by_year = _planned_by_year(case) or _budget_in_project_years(case)
+    return _claims_by_year(remaining, by_year, case.start_date, case.end_date, on)
+
+
+def _claims_by_year(
+    remaining: Decimal,
+    by_year: dict[int, Decimal],
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+    on: dt.date,
+) -> dict[int, Decimal]:
+    """:func:`expected_claims` of a case with ``remaining`` outstanding, its plan's or
+    budget's amounts ``by_year`` and its project's dates."""
+    if remaining <= 0:
+        return {}
     budget = {y: a for y, a in by_year.items() if y >= on.year}
     result: dict[int, Decimal] = {}
     if budget:
@@ -658,8 +703,8 @@ def expected_claims(case: Any, on: dt.date) -> dict[int, Decimal]:
                 result[year] = take
                 remaining -= take
     if remaining > 0:
-        start = max(on, case.start_date or on)
-        end = case.end_date or dt.date(start.year, 12, 31)
+        start = max(on, start_date or on)
+        end = end_date or dt.date(start.year, 12, 31)
         # Claims are paid in arrears, so nothing falls before the project's start.
         for year, amount in _spread_by_months(remaining, start, max(start, end)).items():
             result[year] = result.get(year, ZERO) + amount
@@ -671,8 +716,6 @@ def expected_repayments(case: Any, on: dt.date) -> dict[int, tuple[Decimal, Deci
     plan = plan_in_force(case)
     if plan is None:
         return {}
-    received_p: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    received_f: dict[int, Decimal] = defaultdict(lambda: ZERO)
     loaded = _prefetched(case, on)
     rows = (
         loaded["repayments"]
@@ -682,18 +725,29 @@ def expected_repayments(case: Any, on: dt.date) -> dict[int, tuple[Decimal, Deci
         .values("board_id", "account")
         .annotate(s=total(Q()))
     )
+    lines = [(line.board_id, line.year, line.principal, line.fee) for line in plan.lines.all()]
+    return _repayments_by_year(lines, rows, on)
+
+
+def _repayments_by_year(
+    lines: list[tuple[int, int, Decimal, Decimal]], rows: Iterable[Any], on: dt.date
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """:func:`expected_repayments` of a plan's ``lines`` (board id, year, principal, fee)
+    and the ``rows`` received (``board_id``, ``account``, sum ``s``)."""
+    received_p: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    received_f: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for row in rows:
         if row["account"] == Account.FREE:
             received_p[row["board_id"]] -= money(row["s"])
         elif row["account"] == Account.FEE_RESERVE:
             received_f[row["board_id"]] -= money(row["s"])
     result: dict[int, tuple[Decimal, Decimal]] = {}
-    for line in sorted(plan.lines.all(), key=lambda line: line.year):
-        p = max(ZERO, line.principal - received_p[line.board_id])
-        received_p[line.board_id] = max(ZERO, received_p[line.board_id] - line.principal)
-        f = max(ZERO, line.fee - received_f[line.board_id])
-        received_f[line.board_id] = max(ZERO, received_f[line.board_id] - line.fee)
-        year = max(line.year, on.year)
+    for board_id, line_year, principal, fee in sorted(lines, key=lambda line: line[1]):
+        p = max(ZERO, principal - received_p[board_id])
+        received_p[board_id] = max(ZERO, received_p[board_id] - principal)
+        f = max(ZERO, fee - received_f[board_id])
+        received_f[board_id] = max(ZERO, received_f[board_id] - fee)
+        year = max(line_year, on.year)
         if p or f:
             old = result.get(year, (ZERO, ZERO))
             result[year] = (old[0] + p, old[1] + f)
@@ -711,10 +765,10 @@ def fund_forecast(
     payments: dict[int, Decimal] = defaultdict(lambda: ZERO)
     repayments: dict[int, Decimal] = defaultdict(lambda: ZERO)
     fees: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for case in prefetch_money(funded_cases(organisation), on):
-        for year, amount in expected_claims(case, on).items():
+    for claims, repaid in _expected_of_cases(organisation, on):
+        for year, amount in claims.items():
             payments[year] += amount
-        for year, (principal, fee) in expected_repayments(case, on).items():
+        for year, (principal, fee) in repaid.items():
             repayments[year] += principal
             fees[year] += fee
     # Approved claims not yet paid are paid in the current year.
@@ -738,6 +792,51 @@ def fund_forecast(
             )
         )
     return rows
+
+
+def _expected_of_cases(
+    organisation: Organisation, on: dt.date
+) -> list[tuple[dict[int, Decimal], dict[int, tuple[Decimal, Decimal]]]]:
+    """:func:`expected_claims` and :func:`expected_repayments` of every case with money in
+    ``organisation``'s journal, in a fixed number of queries that read only the figures
+    they need (each plan's lines and each calculation's cost lines as plain values, not as
+    objects with the whole calculation), for a forecast over thousands of cases."""
+    cases = list(_with_money(organisation).order_by().values_list("id", "start_date", "end_date"))
+    ids = [pk for pk, _start, _end in cases]
+    if not ids:
+        return []
+    outstanding = dict(
+        Entry.objects.filter(case_id__in=ids)
+        .order_by()
+        .values("case_id")
+        .annotate(s=total(Q(account=Account.COMMITTED)))
+        .values_list("case_id", "s")
+    )
+    planned: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for case_id, period_end, amount in PaymentPlanLine.objects.filter(
+        plan__in=_payment_plans_in_force(ids).values("pk")
+    ).values_list("plan__case_id", "period_end", "amount"):
+        planned[case_id][period_end.year] += amount
+    costs = dict(Calculation.objects.filter(case_id__in=ids).values_list("case_id", "data__costs"))
+    lines: dict[int, list[tuple[int, int, Decimal, Decimal]]] = defaultdict(list)
+    for case_id, board_id, year, principal, fee in RepaymentLine.objects.filter(
+        plan__in=_plans_in_force(ids).values("pk")
+    ).values_list("plan__case_id", "board_id", "year", "principal", "fee"):
+        lines[case_id].append((board_id, year, principal, fee))
+    received: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in _repayments_received(ids, on):
+        received[row["case_id"]].append(row)
+    out = []
+    for pk, start, end in cases:
+        remaining = -money(outstanding.get(pk, ZERO))
+        claims: dict[int, Decimal] = {}
+        if remaining > 0:
+            by_year = dict(planned.get(pk) or {}) or _in_project_years(
+                _fund_costs_of(costs.get(pk)), start, end
+            )
+            claims = _claims_by_year(remaining, by_year, start, end, on)
+        out.append((claims, _repayments_by_year(lines.get(pk, []), received.get(pk, []), on)))
+    return out
 
 
 def journal(
