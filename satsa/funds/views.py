@@ -74,7 +74,11 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
     page = page_of(request, sel.funded_cases(org))
     cases = [(case, sel.case_money(case, on)) for case in sel.prefetch_money(page.object_list, on)]
     can = _can(request, org)
-    claims = list(sel.open_claims(org))
+    # The open claims a page at a time too, oldest period first.
+    claims_page = page_of(
+        request, sel.open_claims(org).order_by("period_end", "pk"), param="sida_begaran"
+    )
+    claims = list(claims_page.object_list)
     over_plan = sel.claims_over_plan(claims)
     for claim in claims:
         claim.over_plan = over_plan[claim.pk]
@@ -92,6 +96,7 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
             "cases": cases,
             "page": page,
             "claims": claims,
+            "claims_page": claims_page,
             "deposit_form": MovementForm(prefix="deposit") if can["manage_fund"] else None,
             "withdrawal_form": MovementForm(prefix="withdrawal") if can["manage_fund"] else None,
             "approve_form": ApproveForm(),

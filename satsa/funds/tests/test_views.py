@@ -61,6 +61,28 @@ def test_the_overview_lists_the_funded_cases_a_page_at_a_time(
     assert "Cesar" in second and "Anna" not in second
 
 
+def test_the_open_claims_come_a_page_at_a_time_oldest_first(
+    client_as: Any, alice: Any, leader: Any, granted_case: Any, settings: Any
+) -> None:
+    settings.SATSA_PAGE_SIZE = 2
+    for year in (2018, 2016, 2017):
+        services.claim_submit(
+            case=granted_case,
+            period_code="helar",
+            period_end=dt.date(year, 12, 31),
+            amount=Decimal("1000"),
+            actor=leader,
+            idempotency_key=f"c{year}",
+        )
+    client = client_as(alice)
+    first = client.get(url("overview")).content.decode()
+    assert "Utbetalningsbegäranden att hantera (3)" in first
+    assert "2016-12-31" in first and "2017-12-31" in first and "2018-12-31" not in first
+    assert 'aria-label="Sidor med utbetalningsbegäranden"' in first
+    second = client.get(url("overview"), {"sida_begaran": 2}).content.decode()
+    assert "2018-12-31" in second and "2016-12-31" not in second
+
+
 def test_an_applicant_cannot_see_the_fund(client_as: Any, bob: Any, funded: Any) -> None:
     assert client_as(bob).get(url("overview")).status_code == 403
     assert client_as(bob).get(url("journal")).status_code == 403
