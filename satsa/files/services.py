@@ -182,22 +182,20 @@ def import_request(
         spec.ready()
     # The stored name is made up: the person's file name stays in the record only.
     suffix = PurePath(filename).suffix.lower()[:10]
-    stored_name = f"import-{uuid.uuid4().hex}{suffix}"
-    stored = ""
+    made = BackgroundFile(
+        organisation=organisation,
+        requested_by=actor,
+        kind=kind,
+        is_import=True,
+        params=clean,
+        subject=subject[:300],
+        filename=PurePath(filename).name[:200],
+    )
+    # Stored before the transaction, so no lock waits on the upload to the storage.
+    made.file.save(f"import-{uuid.uuid4().hex}{suffix}", upload, save=False)
     try:
         with transaction.atomic():
             _check_waiting(organisation=organisation, actor=actor)
-            made = BackgroundFile(
-                organisation=organisation,
-                requested_by=actor,
-                kind=kind,
-                is_import=True,
-                params=clean,
-                subject=subject[:300],
-                filename=PurePath(filename).name[:200],
-            )
-            made.file.save(stored_name, upload, save=False)
-            stored = made.file.name or ""
             made.save()
             event_record(
                 actor=actor,
@@ -209,8 +207,7 @@ def import_request(
             transaction.on_commit(lambda: _enqueue_import(made.pk))
     except BaseException:
         # Nothing of a refused request stays in storage.
-        if stored:
-            made.file.storage.delete(stored)
+        made.file.delete(save=False)
         raise
     return made
 

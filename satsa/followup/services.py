@@ -409,10 +409,10 @@ def measurements_import(
         measure = Measure.objects.select_for_update().get(pk=measure.pk)
         case = Case.objects.select_related("organisation").get(pk=measure.schema.case_id)
         _check(actor, case, Action.REPORT)
+        # The measure's people at once: an IN list of every pseudonym of a large file
+        # would pass SQLite's limit on query parameters.
         existing = dict(
-            PersonValue.objects.filter(
-                measure=measure, pseudonym__in=[p for p, _m in pseudonymised]
-            ).values_list("pseudonym", "group")
+            PersonValue.objects.filter(measure=measure).values_list("pseudonym", "group")
         )
         conflicts = [
             f"rad {m.row}, kolumn 'group': personen finns redan i den andra gruppen i en tidigare import."

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, connections
@@ -374,3 +375,25 @@ def test_two_people_importing_into_one_measure_at_once_never_split_a_person(
     assert len(groups) == 1
     assert PersonValue.objects.filter(measure=measure).count() == len(people)
     assert ImportBatch.objects.count() == 1
+
+
+def test_an_upload_beyond_the_waiting_limit_is_refused_and_not_kept(
+    schema: Any, lina: Any, _media: Path
+) -> None:
+    def start() -> BackgroundFile:
+        return file_services.import_request(
+            organisation=schema.case.organisation,
+            kind=MEASURE_VALUES,
+            params={"measure": str(kasam(schema).pk)},
+            upload=ContentFile(GOOD),
+            filename="utfall.csv",
+            actor=lina,
+        )
+
+    # Not committed here, so the worker has not taken them: they all wait.
+    for _ in range(file_services.MAX_WAITING):
+        start()
+    with pytest.raises(ValidationError, match="Vänta tills någon av dem är klar."):
+        start()
+    assert BackgroundFile.objects.count() == file_services.MAX_WAITING
+    assert len(stored_files(_media)) == file_services.MAX_WAITING
