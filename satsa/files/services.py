@@ -302,19 +302,3 @@ def import_run(pk: int) -> BackgroundFile:
         if made.file.name:
             made.file.storage.delete(made.file.name)
     return _import_finish(pk, **outcome)
-
-
-def import_for(*, pk: int, organisation: Organisation, actor: Actor) -> BackgroundFile:
-    """The import ``pk`` if ``actor`` started it and may still import there; otherwise
-    ``BackgroundFile.DoesNotExist`` (nothing is revealed about others' imports)."""
-    made = BackgroundFile.objects.get(
-        pk=pk, organisation=organisation, requested_by_id=getattr(actor, "pk", None), is_import=True
-    )
-    spec = import_kind_of(made.kind)
-    try:
-        if spec is None:
-            raise BackgroundFile.DoesNotExist
-        spec.authorise(actor, organisation, made.params)
-    except (NotPermitted, ObjectDoesNotExist) as error:
-        raise BackgroundFile.DoesNotExist from error
-    return made
