@@ -397,3 +397,21 @@ def test_an_upload_beyond_the_waiting_limit_is_refused_and_not_kept(
         start()
     assert BackgroundFile.objects.count() == file_services.MAX_WAITING
     assert len(stored_files(_media)) == file_services.MAX_WAITING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_my_files_lists_the_imports_with_their_outcome(
+    client: Any, schema: Any, lina: Any, _media: Path
+) -> None:
+    measure = kasam(schema)
+    client.force_login(lina)
+    upload(client, measure, BAD, name="fel.csv")
+    upload(client, measure, GOOD, name="utfall.csv")
+    listed = client.get(reverse("files:list", args=["orebro"])).content.decode()
+    assert "Import: utfall.csv" in listed and "Import: fel.csv" in listed
+    assert "KASAM hos föräldrar – Familjestöd i Oxhagen" in listed
+    assert "24 rader" in listed and "Inte importerad" in listed
+    assert listed.count(" rader<") == 1
+    # An import has nothing to download.
+    made = BackgroundFile.objects.get(filename="utfall.csv")
+    assert client.get(reverse("files:download", args=["orebro", made.pk])).status_code == 404
