@@ -167,6 +167,10 @@ OTP_TOTP_ISSUER = "Satsa"
 SATSA_BASE_URL = os.environ.get("SATSA_BASE_URL", "http://127.0.0.1:8000")
 SATSA_SAML_KEY_FILE = os.environ.get("SATSA_SAML_KEY_FILE", str(VAR_DIR / "saml" / "sp-key.pem"))
 SATSA_SAML_CERT_FILE = os.environ.get("SATSA_SAML_CERT_FILE", str(VAR_DIR / "saml" / "sp-cert.pem"))
+# Or the pair's PEM text itself, from the secret store: every server then signs with the
+# same pair without a shared file (docs/operations.md). Used instead of the files when set.
+SATSA_SAML_KEY_PEM = os.environ.get("SATSA_SAML_KEY_PEM", "")
+SATSA_SAML_CERT_PEM = os.environ.get("SATSA_SAML_CERT_PEM", "")
 SATSA_SAML_FEDERATION_METADATA = os.environ.get("SATSA_SAML_FEDERATION_METADATA", "")
 # Where `satsa demo_idp` serves the demo identity provider.
 SATSA_DEMO_IDP_URL = os.environ.get("SATSA_DEMO_IDP_URL", "http://127.0.0.1:8001")

@@ -22,6 +22,7 @@ from typing import Any
 
 import saml2
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +38,7 @@ from saml2.sigver import security_context
 from saml2.time_util import str_to_time
 
 from satsa.eid.identity import PERSONAL_NUMBER_OID, EidLoginError, VerifiedIdentity
-from satsa.eid.keys import key_pair_ensure
+from satsa.eid.keys import key_pair_ensure, key_pair_from_pem
 from satsa.eid.models import ConsumedAssertion, EidSettings
 from satsa.orgs.models import Organisation
 
@@ -69,6 +70,16 @@ def sp_entity_id(organisation: Organisation) -> str:
 
 
 def sp_key_files() -> tuple[Path, Path]:
+    """The SP's key pair as files. With several servers every one must sign with the same
+    pair: ``SATSA_SAML_KEY_PEM``/``SATSA_SAML_CERT_PEM`` (the PEM text from the secret
+    store) or the two files on a shared path. Otherwise the files are made on first use,
+    which suits one server only."""
+    key_pem, cert_pem = settings.SATSA_SAML_KEY_PEM, settings.SATSA_SAML_CERT_PEM
+    if key_pem or cert_pem:
+        if not (key_pem and cert_pem):
+            raise ImproperlyConfigured("Set both SATSA_SAML_KEY_PEM and SATSA_SAML_CERT_PEM.")
+        folder = Path(settings.VAR_DIR) / "saml" / "from-environment"
+        return key_pair_from_pem(key_pem=key_pem, cert_pem=cert_pem, folder=folder)
     key_file = Path(settings.SATSA_SAML_KEY_FILE)
     cert_file = Path(settings.SATSA_SAML_CERT_FILE)
     key_pair_ensure(key_file=key_file, cert_file=cert_file, common_name="Satsa")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.files, name="list"),
     path("ny/", views.file_new, name="new"),
     path("<int:pk>/", views.file_download, name="download"),
+    path("importer/<slug:kind>/", views.imports, name="imports"),
 ]

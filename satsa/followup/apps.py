@@ -7,4 +7,4 @@ class FollowupConfig(AppConfig):
 
     def ready(self) -> None:
         # Tell the pipeline about what this app keeps (satsa.cases.hooks).
-        from satsa.followup import guards, tasks, worklist  # noqa: F401
+        from satsa.followup import files, guards, tasks, worklist  # noqa: F401

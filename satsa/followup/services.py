@@ -396,26 +396,31 @@ def measurements_import(
 
     Every identifier is pseudonymised before anything is stored; only the pseudonym, the
     group, the occasion and the value are kept. A value already stored for the same
-    person and occasion is replaced. Raises :class:`MeasurementImportError` naming the faulty rows.
+    person and occasion is replaced. Raises :class:`MeasurementImportError` naming the
+    faulty rows; then nothing is changed. The tasks worker runs it (``followup/files.py``).
     """
-    _check(actor, measure.schema.case, Action.REPORT)
+    _check(actor, measure.schema.case, Action.REPORT)  # a hint: checked again under the lock
     rows = read_person_measurements(upload_rows(content, filename))
     key = pseudonym_key()
     pseudonymised = [(pseudonymise(m.person, key), m) for m in rows]
-    existing = dict(
-        PersonValue.objects.filter(
-            measure=measure, pseudonym__in=[p for p, _m in pseudonymised]
-        ).values_list("pseudonym", "group")
-    )
-    conflicts = [
-        f"rad {m.row}, kolumn 'group': personen finns redan i den andra gruppen i en tidigare import."
-        for p, m in pseudonymised
-        if p in existing and existing[p] != m.group
-    ]
-    if conflicts:
-        raise MeasurementImportError(conflicts)
-    case = measure.schema.case
     with transaction.atomic():
+        # Two imports of one measure at once: the second waits here, then finds the
+        # first's people when it checks that nobody changes group.
+        measure = Measure.objects.select_for_update().get(pk=measure.pk)
+        case = Case.objects.select_related("organisation").get(pk=measure.schema.case_id)
+        _check(actor, case, Action.REPORT)
+        # The measure's people at once: an IN list of every pseudonym of a large file
+        # would pass SQLite's limit on query parameters.
+        existing = dict(
+            PersonValue.objects.filter(measure=measure).values_list("pseudonym", "group")
+        )
+        conflicts = [
+            f"rad {m.row}, kolumn 'group': personen finns redan i den andra gruppen i en tidigare import."
+            for p, m in pseudonymised
+            if p in existing and existing[p] != m.group
+        ]
+        if conflicts:
+            raise MeasurementImportError(conflicts)
         batch = ImportBatch.objects.create(
             organisation=case.organisation,
             case=case,
@@ -423,13 +428,26 @@ def measurements_import(
             rows=len(rows),
             created_by=actor,
         )
-        for pseudonym, m in pseudonymised:
-            PersonValue.objects.update_or_create(
-                measure=measure,
-                pseudonym=pseudonym,
-                occasion=m.period,
-                defaults={"group": m.group, "value": m.value, "batch": batch},
-            )
+        # One statement per thousand rows, so the lock is held briefly; a person's value
+        # at an occasion already stored is replaced (the reader refuses the same person
+        # and occasion twice in one file).
+        PersonValue.objects.bulk_create(
+            [
+                PersonValue(
+                    measure=measure,
+                    pseudonym=pseudonym,
+                    occasion=m.period,
+                    group=m.group,
+                    value=m.value,
+                    batch=batch,
+                )
+                for pseudonym, m in pseudonymised
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["measure", "pseudonym", "occasion"],
+            update_fields=["group", "value", "batch"],
+        )
         event_record(
             actor=actor,
             verb="followup.measurements_imported",
@@ -442,13 +460,21 @@ def measurements_import(
 def instruments_import(
     *, case: Case, actor: Actor, instrument: str, content: bytes, filename: str
 ) -> ImportBatch:
-    """Import SOC-13 item answers (scored here) or SDQ scale scores (validated here)."""
-    _check(actor, case, Action.REPORT)
+    """Import SOC-13 item answers (scored here) or SDQ scale scores (validated here); all
+    or nothing. The tasks worker runs it (``followup/files.py``)."""
+    _check(actor, case, Action.REPORT)  # a hint: checked again under the lock
     if instrument not in Instrument.values:
         raise ValidationError({"instrument": [_("Välj instrument.")]})
     rows = read_instrument_rows(upload_rows(content, filename), instrument)
     key = pseudonym_key()
     with transaction.atomic():
+        # Imports into one case wait for each other; the case is read again under the lock.
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=case.pk)
+        )
+        _check(actor, case, Action.REPORT)
         batch = ImportBatch.objects.create(
             organisation=case.organisation,
             case=case,
@@ -456,20 +482,26 @@ def instruments_import(
             rows=len(rows),
             created_by=actor,
         )
-        for r in rows:
-            InstrumentResult.objects.update_or_create(
-                case=case,
-                instrument=instrument,
-                pseudonym=pseudonymise(r.person, key),
-                occasion=r.occasion,
-                defaults={
-                    "organisation": case.organisation,
-                    "batch": batch,
-                    "group": r.group,
-                    "answers": r.answers,
-                    "scores": r.scores,
-                },
-            )
+        InstrumentResult.objects.bulk_create(
+            [
+                InstrumentResult(
+                    case=case,
+                    instrument=instrument,
+                    pseudonym=pseudonymise(r.person, key),
+                    occasion=r.occasion,
+                    organisation=case.organisation,
+                    batch=batch,
+                    group=r.group,
+                    answers=r.answers,
+                    scores=r.scores,
+                )
+                for r in rows
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["case", "instrument", "pseudonym", "occasion"],
+            update_fields=["organisation", "batch", "group", "answers", "scores"],
+        )
         event_record(
             actor=actor,
             verb="followup.instruments_imported",

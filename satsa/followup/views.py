@@ -26,8 +26,11 @@ from satsa.core.tabular import Column, Kind, Table
 from satsa.core.uploads import content_type_of
 from satsa.evaluation import MIN_GROUP_SIZE
 from satsa.evaluation.plots import event_study_svg
+from satsa.files import services as file_services
+from satsa.files.views import import_started, imports_context
 from satsa.followup import selectors, services
 from satsa.followup.charts import measure_chart
+from satsa.followup.files import INSTRUMENT_RESULTS, MEASURE_VALUES
 from satsa.followup.forms import (
     ActivityForm,
     EvaluationForm,
@@ -47,7 +50,6 @@ from satsa.followup.forms import (
     UploadForm,
     ValueForm,
 )
-from satsa.followup.imports import MeasurementImportError
 from satsa.followup.models import (
     EffectEvaluation,
     Group,
@@ -63,7 +65,6 @@ from satsa.followup.models import (
     ReportStatus,
     TerminationProposal,
 )
-from satsa.followup.pseudonyms import PseudonymKeyMissing
 from satsa.funds.services import co_financing_min_share
 from satsa.orgs.models import Organisation
 from satsa.orgs.permissions import NotPermitted, has_perm, org_view, people_with_perm
@@ -473,6 +474,16 @@ def measure_detail(request: AuthenticatedRequest, org: Organisation, pk: int) ->
             has_individual=measure.person_values.exists(),
             may_see_individual=may_see_individual,
             upload_form=UploadForm(),
+            **(
+                imports_context(
+                    org=org,
+                    actor=request.user,
+                    kind=MEASURE_VALUES,
+                    params={"measure": str(measure.pk)},
+                )
+                if may_report
+                else {}
+            ),
             # the effect so far, from the aggregate values (already suppressed)
             aggregate_evaluation=None
             if measure.kind in (MeasureKind.ACTIVITY, MeasureKind.ECONOMIC)
@@ -490,6 +501,8 @@ def measure_detail(request: AuthenticatedRequest, org: Organisation, pk: int) ->
 @org_view(Perm.VIEW_ORGANISATION)
 @require_POST
 def measure_import(request: AuthenticatedRequest, org: Organisation, pk: int) -> HttpResponse:
+    """Keep the uploaded file and queue its import; the measure's page shows the result
+    (or the faulty rows) as soon as the worker has imported it."""
     measure = _measure(request, org, pk)
     _require(access.may(request.user, measure.schema.case, Action.REPORT))
     form = UploadForm(request.POST, request.FILES)
@@ -498,29 +511,37 @@ def measure_import(request: AuthenticatedRequest, org: Organisation, pk: int) ->
             for message in errors:
                 messages.error(request, str(message))
         return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
-    upload = form.cleaned_data["file"]
-    try:
-        batch = services.measurements_import(
-            measure=measure, actor=request.user, content=upload.read(), filename=upload.name
-        )
-    except MeasurementImportError as error:
-        for message in error.messages[:20]:
-            messages.error(request, message)
-        if len(error.messages) > 20:
-            messages.error(request, _("… och %(n)d fel till.") % {"n": len(error.messages) - 20})
-    except PseudonymKeyMissing:
-        messages.error(
-            request,
-            _(
-                "Nyckeln för pseudonymisering saknas (SATSA_PSEUDONYM_KEY); individdata kan inte importeras."
-            ),
-        )
-    else:
-        messages.success(
-            request,
-            _("%(rows)d rader har importerats och pseudonymiserats.") % {"rows": batch.rows},
-        )
+    _import_start(
+        request, org, MEASURE_VALUES, {"measure": str(measure.pk)}, form.cleaned_data["file"]
+    )
     return redirect("followup:measure", org_slug=org.slug, pk=measure.pk)
+
+
+def _import_start(
+    request: AuthenticatedRequest,
+    org: Organisation,
+    kind: str,
+    params: dict[str, str],
+    upload: Any,
+) -> bool:
+    """Start an import in the background (``satsa.files``); False when it did not start."""
+    try:
+        made = file_services.import_request(
+            organisation=org,
+            kind=kind,
+            params=params,
+            upload=upload,
+            filename=upload.name,
+            actor=request.user,
+        )
+    except NotPermitted as error:
+        raise PermissionDenied(str(error)) from error
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    import_started(request, made)
+    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -532,31 +553,8 @@ def instruments(request: AuthenticatedRequest, org: Organisation, pk: int) -> Ht
     if request.method == "POST":
         _require(may_report)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                batch = services.instruments_import(
-                    case=case,
-                    actor=request.user,
-                    instrument=form.cleaned_data["instrument"],
-                    content=upload.read(),
-                    filename=upload.name,
-                )
-            except MeasurementImportError as error:
-                for message in error.messages[:20]:
-                    form.add_error("file", message)
-            except PseudonymKeyMissing:
-                form.add_error(
-                    None,
-                    _(
-                        "Nyckeln för pseudonymisering saknas (SATSA_PSEUDONYM_KEY); individdata kan inte importeras."
-                    ),
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(rows)d rader har importerats och pseudonymiserats.")
-                    % {"rows": batch.rows},
-                )
+            params = {"case": str(case.pk), "instrument": form.cleaned_data["instrument"]}
+            if _import_start(request, org, INSTRUMENT_RESULTS, params, form.cleaned_data["file"]):
                 return redirect("followup:instruments", org_slug=org.slug, pk=case.pk)
     sections = []
     may_see_individual = has_perm(request.user, org, Perm.VIEW_INDIVIDUAL_DATA)
@@ -587,6 +585,16 @@ def instruments(request: AuthenticatedRequest, org: Organisation, pk: int) -> Ht
             may_see_individual=may_see_individual,
             sections=sections,
             instruments=Instrument.choices,
+            **(
+                imports_context(
+                    org=org,
+                    actor=request.user,
+                    kind=INSTRUMENT_RESULTS,
+                    params={"case": str(case.pk)},
+                )
+                if may_report
+                else {}
+            ),
         ),
     )
 

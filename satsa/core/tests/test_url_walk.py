@@ -53,6 +53,7 @@ UNREACHED = {
     "portfolio:evaluation_pdf": "the demo has no consolidated evaluation",
     "cases:attachment_replace": "needs a file upload; walked in cases/tests/test_attachments.py",
     "files:download": "the demo has no file made in the background; files/tests/test_files.py",
+    "files:imports": "polled only while an import waits; followup/tests/test_background_imports.py",
     "cases:attachment_withdraw": "the demo's attachments are in submitted applications",
     "followup:report_attachment": "the demo's reports have no attachments",
     "followup:report_attachment_add": "needs a file upload; walked in followup/tests/test_reports.py",

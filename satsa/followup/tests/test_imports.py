@@ -196,3 +196,60 @@ def test_it_validates_sdq_scale_scores(schema: Any, lina: Any) -> None:
         filename="s.csv",
     )
     assert InstrumentResult.objects.get().scores["total_difficulties"] == 12
+
+
+def test_a_later_import_replaces_a_persons_value_at_the_same_occasion(
+    schema: Any, lina: Any
+) -> None:
+    """As ``update_or_create`` did, row by row: the value and the batch are the new file's,
+    other occasions and other people are kept."""
+    measure = kasam_measure(schema)
+    first = services.measurements_import(
+        measure=measure,
+        actor=lina,
+        content=csv_bytes(
+            [
+                ("191212121212", "treatment", "baseline", 50),
+                ("191212121212", "treatment", "follow_up", 52),
+                ("191212121213", "control", "baseline", 40),
+            ]
+        ),
+        filename="a.csv",
+    )
+    second = services.measurements_import(
+        measure=measure,
+        actor=lina,
+        content=csv_bytes([("19121212-1212", "treatment", "follow_up", 57.5)]),
+        filename="b.csv",
+    )
+    key = pseudonym_key()
+    stored = {
+        (p, o): (g, v, b)
+        for p, o, g, v, b in PersonValue.objects.values_list(
+            "pseudonym", "occasion", "group", "value", "batch"
+        )
+    }
+    me, other = pseudonymise("191212121212", key), pseudonymise("191212121213", key)
+    assert stored == {
+        (me, "baseline"): ("treatment", 50.0, first.pk),
+        (me, "follow_up"): ("treatment", 57.5, second.pk),
+        (other, "baseline"): ("control", 40.0, first.pk),
+    }
+
+
+def test_a_later_instrument_import_replaces_a_persons_answers(schema: Any, lina: Any) -> None:
+    header = "person,group,period," + ",".join(f"q{i}" for i in range(1, 14))
+
+    def soc13(answer: str) -> ImportBatch:
+        return services.instruments_import(
+            case=schema.case,
+            actor=lina,
+            instrument="soc13",
+            content=f"{header}\n191212121212,treatment,baseline,{','.join([answer] * 13)}\n".encode(),
+            filename="k.csv",
+        )
+
+    soc13("1")
+    second = soc13("4")
+    result = InstrumentResult.objects.get()
+    assert (result.batch_id, result.answers["1"], result.scores["total"]) == (second.pk, 4, 52)

@@ -10,11 +10,17 @@ and the final report on the open pages. axe checks every page reached."""
 from __future__ import annotations
 
 import datetime as dt
+import signal
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from satsa.cases.models import Case, Stage
 from satsa.followup.models import Measure, Report, ReportKind, ReportStatus
@@ -23,6 +29,7 @@ from satsa.funds.models import RepaymentLine
 from satsa.testing.walk import Walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 TITLE = "Unga vuxna i arbete"
 SECTIONS = {
@@ -304,7 +311,8 @@ def report_and_claim(w: Walk, report: Report, claim: int) -> None:
 
 def import_individual_data(w: Walk, case: Case) -> None:
     """The project leader imports the outcome per person, baseline and follow-up, for the
-    participants and the comparison group; only pseudonyms are stored."""
+    participants and the comparison group; the file waits for the tasks worker, which
+    imports it (only pseudonyms are stored) and deletes it, and the page shows the result."""
     page = w.page
     measure = Measure.objects.get(schema__case=case, name="Andel i arbete eller studier")
     rows = ["person,group,period,value"]
@@ -327,8 +335,23 @@ def import_individual_data(w: Walk, case: Case) -> None:
             }
         ]
     )
-    page.get_by_role("button", name="Importera").click()
-    assert "24 rader har importerats och pseudonymiserats." in w.success()
+    # As in production: the upload is queued in the database for `satsa db_worker`.
+    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    with override_settings(TASKS=DATABASE_TASKS):
+        page.get_by_role("button", name="Importera").click()
+        page.wait_for_load_state()
+        imports = page.locator("#imports")
+        assert "I kö" in imports.inner_text()
+        assert "importeras i bakgrunden" in page.locator(".message").inner_text()
+        w.check()
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    for number, handler in kept.items():
+        signal.signal(number, handler)
+    # The list on the page refreshes itself until the worker has done it.
+    expect(imports).to_contain_text("24 rader har importerats och pseudonymiserats.")
+    # The upload, with its personal identity numbers, is gone from storage.
+    uploads = Path(settings.MEDIA_ROOT) / "bakgrundsfiler"
+    assert uploads.exists() and not [p for p in uploads.rglob("*") if p.is_file()]
     w.check()
     assert personnummer(0) not in page.locator("main").inner_text()
 
