@@ -229,6 +229,7 @@ TASKS = {
 # The daily run (reminders, pruning) queues itself for this local time (satsa/core/daily.py).
 SATSA_DAILY_AT = os.environ.get("SATSA_DAILY_AT", "06:15")
 SATSA_TASK_RESULTS_DAYS = int(os.environ.get("SATSA_TASK_RESULTS_DAYS", "30"))
+SATSA_FILES_KEEP_DAYS = int(os.environ.get("SATSA_FILES_KEEP_DAYS", "30"))
 
 # Mail: the console in development, SMTP in production (Django 6.1's MAILERS setting).
 if env_bool("DJANGO_EMAIL_SMTP", not DEBUG):

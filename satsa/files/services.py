@@ -6,6 +6,7 @@ the owning app's service as the person who uploaded it, and deleted once it has 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from pathlib import PurePath
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -302,3 +304,40 @@ def import_run(pk: int) -> BackgroundFile:
         if made.file.name:
             made.file.storage.delete(made.file.name)
     return _import_finish(pk, **outcome)
+
+
+# A file still "running" this long after it started was left by a worker that stopped.
+STALE_AFTER = dt.timedelta(hours=2)
+
+
+def files_tidy(*, now: dt.datetime | None = None, keep_days: int = 30) -> int:
+    """The daily tidying (``satsa.core.daily``): a file or import left running by a worker
+    that stopped mid-way is marked failed, so that it no longer counts against the person's
+    waiting files, and its upload (personal data) is deleted; finished files older than
+    ``keep_days`` are deleted with what they stored. Returns how many rows it changed."""
+    now = now or timezone.now()
+    changed = 0
+    stale = BackgroundFile.objects.filter(
+        status=BackgroundFile.Status.RUNNING, created_at__lt=now - STALE_AFTER
+    ).filter(Q(started_at__isnull=True) | Q(started_at__lt=now - STALE_AFTER))
+    for pk, is_import in stale.values_list("pk", "is_import"):
+        with transaction.atomic():
+            made = BackgroundFile.objects.select_for_update().get(pk=pk)
+            if made.status != BackgroundFile.Status.RUNNING:  # finished meanwhile
+                continue
+            if made.file.name:
+                made.file.storage.delete(made.file.name)
+        error = _("Arbetet avbröts innan det blev klart. Inget har ändrats; försök igen.")
+        finish = _import_finish if is_import else _finish
+        finish(pk, status=BackgroundFile.Status.FAILED, error=error, file="")
+        changed += 1
+    old = BackgroundFile.objects.filter(
+        status__in=[BackgroundFile.Status.DONE, BackgroundFile.Status.FAILED],
+        finished_at__lt=now - dt.timedelta(days=keep_days),
+    )
+    for made in old.only("pk", "file"):
+        if made.file.name:
+            made.file.storage.delete(made.file.name)
+        made.delete()
+        changed += 1
+    return changed
