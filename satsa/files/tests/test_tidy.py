@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from satsa.core import daily
 from satsa.events.models import Event
