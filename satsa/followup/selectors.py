@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -53,6 +53,7 @@ from satsa.followup.models import (
     InstrumentResult,
     Measure,
     MeasureKind,
+    MeasureValue,
     Occasion,
     PersonValue,
     ProposalStatus,
@@ -60,6 +61,7 @@ from satsa.followup.models import (
     ReportAttachment,
     ReportKind,
     ReportStatus,
+    SubGoal,
     TerminationProposal,
 )
 from satsa.orgs.models import Organisation
@@ -796,15 +798,38 @@ def _signal_data(cases: Sequence[Case]) -> _FollowupData:
         Report.objects.filter(case__in=ids).only(*_SIGNAL_REPORT_FIELDS).order_by("due_date", "id")
     ):
         reports[r.case_id].append(r)
-    schemas = {
-        s.case_id: s
-        for s in EvaluationSchema.objects.filter(case__in=active).prefetch_related(
-            "measures__values"
-        )
-    }
+    # The measures and their values by queries that always run (a prefetch is left out
+    # when there are no schemas or measures), so that the count is the same whatever the
+    # cases on a page hold.
+    schemas = {s.case_id: s for s in EvaluationSchema.objects.filter(case__in=active)}
+    measures = list(Measure.objects.filter(schema__case__in=active))
+    _attach(schemas.values(), "measures", measures, "schema_id")
+    _attach(
+        measures,
+        "values",
+        MeasureValue.objects.filter(measure__schema__case__in=active),
+        "measure_id",
+    )
     costs: dict[int, Any] = dict.fromkeys(active)
     costs.update(Calculation.objects.filter(case__in=active).values_list("case_id", "data__costs"))
     return _FollowupData(reports, schemas, costs)
+
+
+def _attach(parents: Iterable[Any], name: str, children: Iterable[Any], key: str) -> None:
+    """Give each of ``parents`` its ``children`` (in their order) as if prefetched under
+    ``name``, from a query that ran whatever the parents: ``parent.<name>.all()`` then
+    reads no more."""
+    by_parent: dict[int, list[Any]] = {}
+    for child in children:
+        by_parent.setdefault(getattr(child, key), []).append(child)
+    for parent in parents:
+        manager = getattr(parent, name)
+        qs = manager.get_queryset()
+        qs._result_cache = by_parent.get(parent.pk, [])
+        qs._prefetch_done = True
+        parent.__dict__.setdefault("_prefetched_objects_cache", {})[
+            manager.field.remote_field.cache_name
+        ] = qs
 
 
 def _followup_data(cases: Sequence[Case]) -> _FollowupData:
@@ -812,12 +837,13 @@ def _followup_data(cases: Sequence[Case]) -> _FollowupData:
     reports: dict[int, list[Report]] = {pk: [] for pk in ids}
     for r in Report.objects.filter(case__in=ids).order_by("due_date", "id"):
         reports[r.case_id].append(r)
-    schemas = {
-        s.case_id: s
-        for s in EvaluationSchema.objects.filter(case__in=ids).prefetch_related(
-            "subgoals", "measures__values"
-        )
-    }
+    schemas = {s.case_id: s for s in EvaluationSchema.objects.filter(case__in=ids)}
+    _attach(schemas.values(), "subgoals", SubGoal.objects.filter(schema__case__in=ids), "schema_id")
+    measures = list(Measure.objects.filter(schema__case__in=ids))
+    _attach(schemas.values(), "measures", measures, "schema_id")
+    _attach(
+        measures, "values", MeasureValue.objects.filter(measure__schema__case__in=ids), "measure_id"
+    )
     # budget_to and the schema's economic measures read each case's calculation.
     prefetch_related_objects(list(cases), "calculation")
     return _FollowupData(reports, schemas)
