@@ -15,7 +15,18 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, Window
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -359,10 +370,11 @@ def open_claims(organisation: Organisation) -> QuerySet[Claim]:
 
 
 def _with_money(organisation: Organisation) -> QuerySet[Case]:
-    """Cases with any money in the journal."""
-    return Case.objects.filter(
-        organisation=organisation, fund_transactions__isnull=False
-    ).distinct()
+    """Cases with any money in the journal (an EXISTS, not a join made DISTINCT over the
+    cases' and calculations' whole rows)."""
+    return Case.objects.filter(organisation=organisation).filter(
+        Exists(Transaction.objects.filter(case=OuterRef("pk")))
+    )
 
 
 def funded_cases(organisation: Organisation) -> QuerySet[Case]:
@@ -755,13 +767,18 @@ def _repayments_by_year(
 
 
 def fund_forecast(
-    *, organisation: Organisation, on: dt.date | None = None, years: int | None = None
+    *,
+    organisation: Organisation,
+    on: dt.date | None = None,
+    years: int | None = None,
+    position: FundPosition | None = None,
 ) -> list[ForecastYear]:
     """The fund by year from ``on``'s year: expected claims from the cases' budgets and
     expected repayments from their plans, with the free capital and the capital they leave.
+    ``position``: the fund's position on ``on`` when the caller has it already.
     """
     on = on or timezone.localdate()
-    position = fund_position(organisation=organisation, on=on)
+    position = position or fund_position(organisation=organisation, on=on)
     payments: dict[int, Decimal] = defaultdict(lambda: ZERO)
     repayments: dict[int, Decimal] = defaultdict(lambda: ZERO)
     fees: dict[int, Decimal] = defaultdict(lambda: ZERO)

@@ -69,7 +69,7 @@ def overview(request: HttpRequest, org: Organisation) -> HttpResponse:
     if date_form.is_valid() and date_form.cleaned_data["date"]:
         on = date_form.cleaned_data["date"]
     position = sel.fund_position(organisation=org, on=on)
-    forecast = sel.fund_forecast(organisation=org, on=on)
+    forecast = sel.fund_forecast(organisation=org, on=on, position=position)
     # The cases' money a page at a time (the forecast above reads every case).
     page = page_of(request, sel.funded_cases(org))
     cases = [(case, sel.case_money(case, on)) for case in sel.prefetch_money(page.object_list, on)]

@@ -186,8 +186,10 @@ class FundFigures:
     free: Decimal
 
 
-def fund_position_of(organisation: Organisation, on: dt.date | None = None) -> FundFigures | None:
-    p = funds_sel.fund_position(organisation=organisation, on=on)
+def fund_position_of(
+    organisation: Organisation, on: dt.date | None = None, position: Any = None
+) -> FundFigures | None:
+    p = position or funds_sel.fund_position(organisation=organisation, on=on)
     return FundFigures(**{k: Decimal(getattr(p, k)) for k in FundFigures.__dataclass_fields__})
 
 
@@ -206,14 +208,15 @@ FORECAST_LABELS = {
 }
 
 
-def fund_forecast_of(organisation: Organisation) -> list[ForecastYear]:
-    """The fund's forecast by year as (year, amounts named for the reader)."""
+def fund_forecast_of(organisation: Organisation, position: Any = None) -> list[ForecastYear]:
+    """The fund's forecast by year as (year, amounts named for the reader); ``position``:
+    today's position of the fund, when the caller has read it already."""
     return [
         ForecastYear(
             year=row.year,
             values={label: getattr(row, name) for name, label in FORECAST_LABELS.items()},
         )
-        for row in funds_sel.fund_forecast(organisation=organisation)
+        for row in funds_sel.fund_forecast(organisation=organisation, position=position)
     ]
 
 
@@ -800,10 +803,13 @@ def dashboard(
     """The dashboard in a fixed number of queries, whatever the organisation holds."""
     today = today or timezone.localdate()
     lists = portfolio_list(organisation, filters, today)
+    position = funds_sel.fund_position(organisation=organisation, on=today)
+    # the forecast starts from today's position (read once for both)
+    same_day = today == timezone.localdate()
     return Dashboard(
         **lists.__dict__,
-        fund=fund_position_of(organisation, today),
-        forecast=fund_forecast_of(organisation),
+        fund=fund_position_of(organisation, position=position),
+        forecast=fund_forecast_of(organisation, position=position if same_day else None),
         deadlines=upcoming_deadlines(organisation, filtered_cases(organisation, filters), today),
         cap=yearly_cap(organisation, filters.year or today.year),
     )
