@@ -834,7 +834,15 @@ def _expected_of_cases(
         plan__in=_payment_plans_in_force(ids).values("pk")
     ).values_list("plan__case_id", "period_end", "amount"):
         planned[case_id][period_end.year] += amount
-    costs = dict(Calculation.objects.filter(case_id__in=ids).values_list("case_id", "data__costs"))
+    # The cost lines only of the cases that still have money to claim and no payment plan
+    # (a calculation's JSON is the costly read); the query runs even when none has, so that
+    # the count does not depend on the data (an empty IN would skip it).
+    unplanned = [pk for pk in ids if pk not in planned and -money(outstanding.get(pk, ZERO)) > 0]
+    costs = dict(
+        Calculation.objects.filter(case_id__in=unplanned or [0]).values_list(
+            "case_id", "data__costs"
+        )
+    )
     lines: dict[int, list[tuple[int, int, Decimal, Decimal]]] = defaultdict(list)
     for case_id, board_id, year, principal, fee in RepaymentLine.objects.filter(
         plan__in=_plans_in_force(ids).values("pk")
