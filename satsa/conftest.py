@@ -7,6 +7,7 @@ Uppsala's. Browser fixtures drive Debian's Chromium through Playwright.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,16 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def signals_kept() -> Iterator[None]:
+    """A test that runs the tasks worker (``db_worker``), which installs its own SIGINT,
+    SIGTERM and SIGQUIT handlers: the test run keeps its own."""
+    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for number, handler in kept.items():
+        signal.signal(number, handler)
 
 
 @pytest.fixture

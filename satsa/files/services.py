@@ -80,19 +80,29 @@ def _enqueue(pk: int) -> None:
 
 
 def _finish(pk: int, **fields: object) -> BackgroundFile:
+    """Record the end of a made file or an import (its ``fields``: status, error, ...) and
+    its event; an import's upload is forgotten, as it has been deleted from storage."""
     with transaction.atomic():
         made = BackgroundFile.objects.select_for_update().get(pk=pk)
         for name, value in fields.items():
             setattr(made, name, value)
+        if made.is_import:
+            made.file = ""
         made.finished_at = timezone.now()
         made.save()
         done = made.status == BackgroundFile.Status.DONE
+        if made.is_import:
+            verb = "files.imported" if done else "files.import_failed"
+            data = {"kind": made.kind, **({"result": made.result} if done else {})}
+        else:
+            verb = "files.made" if done else "files.failed"
+            data = {"kind": made.kind}
         event_record(
             actor=system_actor(),
-            verb="files.made" if done else "files.failed",
+            verb=verb,
             target=made,
             organisation=made.organisation,
-            data={"kind": made.kind},
+            data=data,
         )
     return made
 
@@ -220,25 +230,6 @@ def _enqueue_import(pk: int) -> None:
     import_run_task.enqueue(pk)
 
 
-def _import_finish(pk: int, **fields: object) -> BackgroundFile:
-    with transaction.atomic():
-        made = BackgroundFile.objects.select_for_update().get(pk=pk)
-        for name, value in fields.items():
-            setattr(made, name, value)
-        made.file = ""
-        made.finished_at = timezone.now()
-        made.save()
-        done = made.status == BackgroundFile.Status.DONE
-        event_record(
-            actor=system_actor(),
-            verb="files.imported" if done else "files.import_failed",
-            target=made,
-            organisation=made.organisation,
-            data={"kind": made.kind, **({"result": made.result} if done else {})},
-        )
-    return made
-
-
 def _problems(messages: list[str]) -> list[str]:
     if len(messages) <= MAX_PROBLEMS:
         return list(messages)
@@ -303,7 +294,7 @@ def import_run(pk: int) -> BackgroundFile:
         # Personal data (personnummer) must not stay in storage once the import has run.
         if made.file.name:
             made.file.storage.delete(made.file.name)
-    return _import_finish(pk, **outcome)
+    return _finish(pk, **outcome)
 
 
 # A file still "running" this long after it started was left by a worker that stopped.
@@ -320,7 +311,7 @@ def files_tidy(*, now: dt.datetime | None = None, keep_days: int = 30) -> int:
     stale = BackgroundFile.objects.filter(
         status=BackgroundFile.Status.RUNNING, created_at__lt=now - STALE_AFTER
     ).filter(Q(started_at__isnull=True) | Q(started_at__lt=now - STALE_AFTER))
-    for pk, is_import in stale.values_list("pk", "is_import"):
+    for pk in stale.values_list("pk", flat=True):
         with transaction.atomic():
             made = BackgroundFile.objects.select_for_update().get(pk=pk)
             if made.status != BackgroundFile.Status.RUNNING:  # finished meanwhile
@@ -328,8 +319,7 @@ def files_tidy(*, now: dt.datetime | None = None, keep_days: int = 30) -> int:
             if made.file.name:
                 made.file.storage.delete(made.file.name)
         error = _("Arbetet avbröts innan det blev klart. Inget har ändrats; försök igen.")
-        finish = _import_finish if is_import else _finish
-        finish(pk, status=BackgroundFile.Status.FAILED, error=error, file="")
+        _finish(pk, status=BackgroundFile.Status.FAILED, error=error, file="")
         changed += 1
     old = BackgroundFile.objects.filter(
         status__in=[BackgroundFile.Status.DONE, BackgroundFile.Status.FAILED],

@@ -49,6 +49,18 @@ PUBLIC_STAGES = (
 # Granted and not yet over: what the dashboard follows.
 FOLLOWED_STAGES = tuple(stage for stage in PUBLIC_STAGES if stage in lifecycle.ACTIVE)
 
+# What the public list and the granted list read of each case (as plain values).
+_ROW_COLUMNS = (
+    "pk",
+    "title",
+    "diarienummer",
+    "decided_on",
+    "start_date",
+    "end_date",
+    "granted_amount",
+    "stage",
+)
+
 # --- the public record -----------------------------------------------------------------
 
 
@@ -106,16 +118,7 @@ def public_interventions(organisation: Organisation) -> list[PublicIntervention]
         reports.setdefault(report.case_id, report)
     labels = dict(Stage.choices)
     out = []
-    for row in cases.values(
-        "pk",
-        "title",
-        "diarienummer",
-        "decided_on",
-        "start_date",
-        "end_date",
-        "granted_amount",
-        "stage",
-    ):
+    for row in cases.values(*_ROW_COLUMNS):
         pk = row["pk"]
         ended_on = stopped.get(pk)
         period = texts[pk].period
@@ -865,16 +868,7 @@ def granted_rows(board: PortfolioList) -> list[GrantedRow]:
             target_group=texts[row["pk"]].target_group,
             stage_label=str(labels.get(row["stage"], row["stage"])),
         )
-        for row in granted.values(
-            "pk",
-            "title",
-            "diarienummer",
-            "decided_on",
-            "start_date",
-            "end_date",
-            "granted_amount",
-            "stage",
-        )
+        for row in granted.values(*_ROW_COLUMNS)
     ]
 
 

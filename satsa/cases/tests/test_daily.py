@@ -5,9 +5,7 @@ run itself, so no cron timer is needed."""
 from __future__ import annotations
 
 import datetime as dt
-import signal
 import zoneinfo
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -30,14 +28,6 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.Immed
 
 def at(day: dt.date, hour: int, minute: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def signals_kept() -> Iterator[None]:
-    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for number, handler in kept.items():
-        signal.signal(number, handler)
 
 
 def work(capture: Any) -> None:

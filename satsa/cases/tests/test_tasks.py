@@ -5,8 +5,6 @@ queues them."""
 from __future__ import annotations
 
 import datetime as dt
-import signal
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -24,15 +22,6 @@ from satsa.events.models import Event
 TODAY = dt.date(2026, 11, 23)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def signals_kept() -> Iterator[None]:
-    """The worker installs its own SIGINT/SIGTERM handlers; the test run keeps its own."""
-    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for number, handler in kept.items():
-        signal.signal(number, handler)
 
 
 @override_settings(TASKS=IMMEDIATE_TASKS)

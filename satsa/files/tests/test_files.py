@@ -5,8 +5,6 @@ see what the file holds."""
 from __future__ import annotations
 
 import datetime as dt
-import signal
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -49,15 +47,6 @@ def fund(orebro: Organisation) -> Organisation:
 @pytest.fixture
 def anna(fund: Organisation, make_person: Any) -> Any:
     return make_person("anna", (fund, Role.COORDINATOR))
-
-
-@pytest.fixture
-def signals_kept() -> Iterator[None]:
-    """The worker installs its own signal handlers; the test run keeps its own."""
-    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for number, handler in kept.items():
-        signal.signal(number, handler)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,9 +5,7 @@ page shows the result or the faulty rows, and the upload is deleted afterwards."
 from __future__ import annotations
 
 import contextlib
-import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +49,6 @@ BAD = (
 def _media(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path / "media"
-
-
-@pytest.fixture
-def signals_kept() -> Iterator[None]:
-    """The worker installs its own signal handlers; the test run keeps its own."""
-    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for number, handler in kept.items():
-        signal.signal(number, handler)
 
 
 def kasam(schema: Any) -> Measure:

@@ -3,8 +3,6 @@ in the database and one round of ``satsa db_worker`` sends them."""
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -16,15 +14,6 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from satsa.events.models import Event
-
-
-@pytest.fixture
-def signals_kept() -> Iterator[None]:
-    """The worker installs its own SIGINT/SIGTERM handlers; the test run keeps its own."""
-    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for number, handler in kept.items():
-        signal.signal(number, handler)
 
 
 # The worker runs outside any transaction, as in production (inside the test's transaction
